@@ -1,0 +1,232 @@
+/*-------------------------------------------------------------------------
+ *
+ * mv_core.h
+ *	  The maskview masking core: plain C99 + ICU, no PostgreSQL headers.
+ *
+ * Every masking function reads a UTF-8 value and appends its masked form to
+ * an output buffer.  Functions never fail because of the value (a value they
+ * cannot parse is masked fully); they return an error status only for bad
+ * parameters, so that the SQL glue can raise a parameter error without ever
+ * quoting the value.  The contract of each function is MASKING_RULES.md.
+ *
+ * Memory comes from the allocator installed with mv_set_allocator() (palloc
+ * inside the server, malloc in unit tests and fuzzers).  Nothing allocated by
+ * ICU outlives a call except the per-process break iterator, so a longjmp out
+ * of an allocator (palloc's ERROR) leaks nothing.
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef MV_CORE_H
+#define MV_CORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* ---------------------------------------------------------------------
+ * Status codes
+ * ---------------------------------------------------------------------
+ */
+typedef enum mv_status
+{
+	MV_OK = 0,
+	MV_ERR_MASK_CHAR,			/* mask_char is not exactly one grapheme */
+	MV_ERR_NEGATIVE,			/* a keep_* or pad argument is negative */
+	MV_ERR_ID_KEEP,				/* cn_id_card: keep_head not 0-6 or keep_tail
+								 * not 0-4 */
+	MV_ERR_NAME_KEEP,			/* cn_name: keep is not 'surname' or 'last' */
+	MV_ERR_ADDRESS_LEVEL,		/* cn_address: unknown keep_level */
+	MV_ERR_BAD_UTF8,			/* input is not valid UTF-8 */
+	MV_ERR_ICU,					/* ICU failed: see mv_icu_error_name() */
+	MV_ERR_NOMEM				/* allocator returned NULL */
+} mv_status;
+
+/* Name of the ICU error behind the last MV_ERR_ICU (for errdetail). */
+extern const char *mv_icu_error_name(void);
+
+/* ---------------------------------------------------------------------
+ * Memory and buffers
+ * ---------------------------------------------------------------------
+ */
+typedef struct mv_allocator
+{
+	void	   *(*alloc) (size_t size);
+	void	   *(*realloc) (void *ptr, size_t size);
+	void		(*free) (void *ptr);
+} mv_allocator;
+
+/* Installs the allocator used by the core (default: malloc/realloc/free). */
+extern void mv_set_allocator(const mv_allocator *allocator);
+extern void *mv_alloc(size_t size);
+extern void *mv_realloc(void *ptr, size_t size);
+extern void mv_free(void *ptr);
+
+/* A borrowed UTF-8 string (not NUL-terminated). */
+typedef struct mv_str
+{
+	const char *ptr;
+	size_t		len;
+} mv_str;
+
+#define MV_STR_LIT(s) ((mv_str) { (s), sizeof(s) - 1 })
+
+/*
+ * Growable output buffer.  The first `reserved` bytes are left for the
+ * caller (the glue reserves a varlena header so the result needs no copy);
+ * `len` counts them too.  Masking functions only append.
+ */
+typedef struct mv_buf
+{
+	char	   *data;
+	size_t		len;
+	size_t		cap;
+} mv_buf;
+
+extern mv_status mv_buf_init(mv_buf *buf, size_t reserved, size_t expected);
+extern mv_status mv_buf_append(mv_buf *buf, const char *bytes, size_t n);
+extern mv_status mv_buf_append_repeat(mv_buf *buf, mv_str s, size_t times);
+extern void mv_buf_free(mv_buf *buf);
+
+/* ---------------------------------------------------------------------
+ * UTF-8, graphemes, normalisation
+ * ---------------------------------------------------------------------
+ */
+
+/* True if the bytes are well-formed UTF-8 (no surrogates, no overlongs). */
+extern bool mv_utf8_valid(const char *s, size_t len);
+
+/*
+ * Decodes the code point at s[*pos] and advances *pos.  The input must be
+ * valid UTF-8 (checked by mv_utf8_valid or guaranteed by the server).
+ */
+extern uint32_t mv_utf8_next(const char *s, size_t len, size_t *pos);
+
+/*
+ * Grapheme boundaries of a UTF-8 string: offs[0] = 0 < offs[1] < ... <
+ * offs[count] = len.  Grapheme i is bytes [offs[i], offs[i+1]).  Short
+ * strings use the inline array, so most calls allocate nothing.
+ */
+#define MV_GRAPHEMES_INLINE 64
+typedef struct mv_graphemes
+{
+	size_t		count;
+	size_t	   *offs;
+	size_t		cap;
+	size_t		inline_offs[MV_GRAPHEMES_INLINE + 1];
+} mv_graphemes;
+
+/* Splits into extended grapheme clusters; fast path when possible. */
+extern mv_status mv_graphemes_split(mv_str s, mv_graphemes *g);
+
+/* The ICU path alone (UAX #29 through ubrk, reading UTF-8 directly). */
+extern mv_status mv_graphemes_split_icu(mv_str s, mv_graphemes *g);
+
+/*
+ * The fast path alone: returns false (and leaves g undefined) when the string
+ * holds anything other than "simple" code points, i.e. where one code point
+ * might not be one grapheme.  \r\n is handled as one grapheme.
+ */
+extern bool mv_graphemes_split_fast(mv_str s, mv_graphemes *g);
+
+extern void mv_graphemes_free(mv_graphemes *g);
+
+/* Number of graphemes (convenience over mv_graphemes_split). */
+extern mv_status mv_grapheme_count(mv_str s, size_t *count);
+
+/*
+ * NFKC-normalises s.  On MV_OK *out points either at s itself (already NFKC,
+ * e.g. ASCII) or at *storage, which the function filled; free storage with
+ * mv_buf_free (it is zeroed when unused).
+ */
+extern mv_status mv_nfkc(mv_str s, mv_str *out, mv_buf *storage);
+
+/* Script checks over one code point. */
+extern bool mv_is_han(uint32_t cp);
+extern bool mv_is_alphabetic(uint32_t cp);
+extern bool mv_is_white_space(uint32_t cp);
+
+/* Releases the per-process ICU objects (for leak checkers; optional). */
+extern void mv_core_shutdown(void);
+
+/* ---------------------------------------------------------------------
+ * Masks
+ * ---------------------------------------------------------------------
+ */
+
+/* How masked graphemes are written. */
+typedef struct mv_mask
+{
+	mv_str		ch;				/* exactly one grapheme, e.g. "*" */
+	bool		has_pad;		/* pad given: masked span is exactly pad chars */
+	int			pad;
+} mv_mask;
+
+/* The default mask: "*" without pad. */
+#define MV_MASK_DEFAULT ((mv_mask) { MV_STR_LIT("*"), false, 0 })
+
+/* Checks the mask parameters (one grapheme, pad not negative). */
+extern mv_status mv_mask_check(const mv_mask *mask);
+
+/* Appends the mask for a span of n graphemes (pad chars if has_pad). */
+extern mv_status mv_mask_append_span(mv_buf *out, const mv_mask *mask, size_t n);
+
+/* Generic (generic.c) */
+extern mv_status mv_partial(mv_str value, int keep_head, int keep_tail,
+							const mv_mask *mask, mv_buf *out);
+extern mv_status mv_redact(mv_str value, const mv_mask *mask, mv_buf *out);
+extern mv_status mv_digits(mv_str value, int keep_head, int keep_tail,
+						   const mv_mask *mask, mv_buf *out);
+extern mv_status mv_email(mv_str value, const mv_mask *mask, mv_buf *out);
+
+/* Chinese names (cn_name.c) */
+typedef enum mv_name_keep
+{
+	MV_NAME_KEEP_SURNAME,
+	MV_NAME_KEEP_LAST
+} mv_name_keep;
+
+extern mv_status mv_name_keep_parse(mv_str s, mv_name_keep *keep);
+extern mv_status mv_cn_name(mv_str value, const mv_mask *mask,
+							mv_name_keep keep, mv_buf *out);
+
+/* True if the first two code points form a compound surname (欧阳 ...). */
+extern bool mv_is_compound_surname(uint32_t first, uint32_t second);
+
+/* Phone numbers (cn_phone.c) */
+extern mv_status mv_cn_phone(mv_str value, const mv_mask *mask, mv_buf *out);
+extern bool mv_cn_mobile_valid(mv_str value);
+
+/* Resident ID numbers (cn_id_card.c) */
+extern mv_status mv_cn_id_card(mv_str value, int keep_head, int keep_tail,
+							   const mv_mask *mask, mv_buf *out);
+extern bool mv_cn_id_card_valid(mv_str value);
+
+/* Addresses (cn_address.c) */
+typedef enum mv_addr_level
+{
+	MV_ADDR_PROVINCE = 0,
+	MV_ADDR_CITY,
+	MV_ADDR_DISTRICT,
+	MV_ADDR_TOWN,
+	MV_ADDR_ROAD,
+	MV_ADDR_COMMUNITY,
+	MV_ADDR_BUILDING,
+	MV_ADDR_UNIT,
+	MV_ADDR_FLOOR,
+	MV_ADDR_ROOM
+} mv_addr_level;
+
+extern mv_status mv_addr_level_parse(mv_str s, mv_addr_level *level);
+extern mv_status mv_cn_address(mv_str value, mv_addr_level keep_level,
+							   const mv_mask *mask, mv_buf *out);
+
+/* Bank cards (bank_card.c) */
+extern mv_status mv_bank_card(mv_str value, const mv_mask *mask, mv_buf *out);
+extern bool mv_luhn_valid(mv_str value);
+
+/* Pseudonym encoding (base32.c): first `length` Crockford base32 chars. */
+#define MV_CROCKFORD_ALPHABET "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+extern void mv_base32_crockford(const uint8_t *bytes, size_t nbytes,
+								char *out, size_t length);
+
+#endif							/* MV_CORE_H */

@@ -1,0 +1,60 @@
+# Throw-away PostgreSQL cluster on a private Unix socket (sourced, not run).
+#
+#   mv_cluster_start   initdb + start; exports PGHOST, PGPORT, PGUSER, PGDATABASE
+#   mv_cluster_stop    stop and remove everything (also on EXIT via trap)
+#   mv_as_postgres CMD run CMD as the cluster's OS user (postgres when we are root)
+#
+# PostgreSQL refuses to run as root, so as root the server runs as the
+# `postgres` OS user; clients keep running as the caller and connect through
+# the socket with trust authentication, which only this socket directory (mode
+# 0770 or tighter in the parent) can reach.
+
+MV_PGBIN=${MV_PGBIN:-$(pg_config --bindir)}
+
+mv_as_postgres() {
+    if [ "$(id -u)" -eq 0 ]; then
+        runuser -u postgres -- "$@"
+    else
+        "$@"
+    fi
+}
+
+mv_cluster_start() {
+    MV_CLUSTER_DIR=$(mktemp -d /tmp/maskview-cluster.XXXXXX)
+    chmod 0755 "$MV_CLUSTER_DIR"
+    mkdir -p "$MV_CLUSTER_DIR/socket" "$MV_CLUSTER_DIR/data"
+    [ "$(id -u)" -eq 0 ] && chown -R postgres:postgres "$MV_CLUSTER_DIR"
+    trap mv_cluster_stop EXIT
+    mv_as_postgres "$MV_PGBIN/initdb" -D "$MV_CLUSTER_DIR/data" -U postgres \
+        --auth=trust --encoding=UTF8 --locale=C.UTF-8 >"$MV_CLUSTER_DIR/initdb.log" 2>&1 \
+        || { cat "$MV_CLUSTER_DIR/initdb.log" >&2; return 1; }
+    cat >>"$MV_CLUSTER_DIR/data/postgresql.conf" <<CONF
+listen_addresses = ''
+unix_socket_directories = '$MV_CLUSTER_DIR/socket'
+port = 5432
+fsync = off
+shared_buffers = ${MV_SHARED_BUFFERS:-256MB}
+max_connections = 40
+log_min_messages = warning
+CONF
+    mv_as_postgres "$MV_PGBIN/pg_ctl" -D "$MV_CLUSTER_DIR/data" -l "$MV_CLUSTER_DIR/server.log" \
+        -w -t 60 start >/dev/null || { cat "$MV_CLUSTER_DIR/server.log" >&2; return 1; }
+    export PGHOST="$MV_CLUSTER_DIR/socket" PGPORT=5432 PGUSER=postgres PGDATABASE=postgres
+}
+
+mv_cluster_stop() {
+    [ -n "${MV_CLUSTER_DIR:-}" ] && [ -d "$MV_CLUSTER_DIR" ] || return 0
+    mv_as_postgres "$MV_PGBIN/pg_ctl" -D "$MV_CLUSTER_DIR/data" -m fast -w stop >/dev/null 2>&1 || true
+    rm -rf "$MV_CLUSTER_DIR"
+    MV_CLUSTER_DIR=
+}
+
+# Builds with warnings as errors and installs into the server's directories.
+# Serialised with a lock so that concurrent runs on one machine do not install
+# over each other.
+mv_build_and_install() {
+    exec 9>/tmp/maskview-install.lock
+    flock 9
+    make -s -j2 PROFILE="${MV_WERROR:--Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers -Wno-sign-compare -Wno-cast-function-type -Werror}" >/dev/null
+    make -s install >/dev/null
+}

@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# `make test`: installs what is missing, builds with -Werror, installs, then
+# runs the core's unit tests, the fuzzers, pg_regress and pgTAP against a
+# throw-away cluster, and ends with one line "N passed, N failed".
+set -uo pipefail
+cd "$(dirname "$0")/.."
+top=$(pwd)
+
+test/install_deps.sh || exit 1
+. test/cluster.sh
+
+passed=0
+failed=0
+tally() {   # tally STAGE PASSED FAILED
+    echo "== $1: $2 passed, $3 failed"
+    passed=$((passed + $2))
+    failed=$((failed + $3))
+}
+
+echo "== build and install"
+mv_build_and_install || { echo "0 passed, 1 failed"; exit 1; }
+
+# --- C unit tests of the core (no PostgreSQL), then valgrind over them
+out=$(make -s -C test/unit run 2>&1); rc=$?
+echo "$out" | grep -E 'FAIL|passed' | tail -20
+p=$(echo "$out" | sed -n 's/^unit: \([0-9]*\) passed, \([0-9]*\) failed$/\1/p' | tail -1)
+f=$(echo "$out" | sed -n 's/^unit: \([0-9]*\) passed, \([0-9]*\) failed$/\2/p' | tail -1)
+[ -z "$p" ] && { p=0; f=1; echo "$out" | tail -20; }
+[ $rc -ne 0 ] && [ "${f:-0}" -eq 0 ] && f=1
+tally unit "$p" "$f"
+
+if [ -z "${MV_SKIP_VALGRIND:-}" ]; then
+    if make -s -C test/unit valgrind >/tmp/maskview-valgrind.log 2>&1; then
+        tally valgrind 1 0
+    else
+        tail -30 /tmp/maskview-valgrind.log; tally valgrind 0 1
+    fi
+fi
+
+# --- bounded libFuzzer runs under ASan + UBSan
+if [ -z "${MV_SKIP_FUZZ:-}" ]; then
+    out=$(make -s -C test/fuzz run 2>&1)
+    echo "$out" | grep -E '^fuzz' | tail -20
+    p=$(echo "$out" | grep -c '^fuzz .* ok$')
+    f=$(echo "$out" | grep -c '^fuzz .* FAILED')
+    [ "$p" -eq 0 ] && [ "$f" -eq 0 ] && { f=1; echo "$out" | tail -20; }
+    tally fuzz "$p" "$f"
+fi
+
+# --- SQL tests on a throw-away cluster
+mv_cluster_start || { tally cluster 0 1; echo "$passed passed, $failed failed"; exit 1; }
+
+out=$(make -s installcheck 2>&1)
+echo "$out" | grep -E '\.\.\. |^test ' | sed 's/^/  /'
+p=$(echo "$out" | grep -cE '\.\.\. ok')
+f=$(echo "$out" | grep -cE '\.\.\. FAILED|\.\.\. failed')
+[ -f regression.diffs ] && [ "$f" -gt 0 ] && head -80 regression.diffs
+tally pg_regress "$p" "$f"
+
+if ls test/pgtap/*.sql >/dev/null 2>&1; then
+    psql -q -X -d postgres -c "CREATE DATABASE maskview_tap" >/dev/null
+    out=$(pg_prove -v -d maskview_tap test/pgtap/*.sql 2>&1); rc=$?
+    p=$(echo "$out" | grep -cE '^\s*ok [0-9]')
+    f=$(echo "$out" | grep -cE '^\s*not ok [0-9]')
+    echo "$out" | grep -E '^\s*not ok|^test/|Result|Failed|Dubious|Parse errors' | sed 's/^/  /' | head -60
+    [ $rc -ne 0 ] && [ "$f" -eq 0 ] && f=1
+    tally pgtap "$p" "$f"
+fi
+
+mv_cluster_stop
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

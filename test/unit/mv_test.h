@@ -1,0 +1,60 @@
+/*
+ * mv_test.h
+ *	  A minimal assertion kit for the core's unit tests: each CHECK counts as
+ *	  one test; main() ends with MV_TEST_DONE(), which prints
+ *	  "unit: N passed, N failed" for the harness and returns the exit status.
+ */
+#ifndef MV_TEST_H
+#define MV_TEST_H
+
+#include <stdio.h>
+#include <string.h>
+
+#include "mv_core.h"
+
+static int	mv_test_passed;
+static int	mv_test_failed;
+
+#define CHECK(cond) \
+	do { \
+		if (cond) \
+			mv_test_passed++; \
+		else \
+		{ \
+			mv_test_failed++; \
+			fprintf(stderr, "FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond); \
+		} \
+	} while (0)
+
+/* Runs a masking call and compares its output with the expected UTF-8. */
+#define CHECK_MASK(expected, call_with_out) \
+	do { \
+		mv_buf		out_; \
+		mv_status	st_; \
+		mv_buf_init(&out_, 0, 16); \
+		st_ = call_with_out(&out_); \
+		if (st_ == MV_OK && out_.len == strlen(expected) && \
+			memcmp(out_.data, (expected), out_.len) == 0) \
+			mv_test_passed++; \
+		else \
+		{ \
+			mv_test_failed++; \
+			fprintf(stderr, "FAIL %s:%d: expected \"%s\", got \"%.*s\" (status %d)\n", \
+					__FILE__, __LINE__, (expected), (int) out_.len, \
+					out_.data ? out_.data : "", (int) st_); \
+		} \
+		mv_buf_free(&out_); \
+	} while (0)
+
+#define MV_TEST_DONE() \
+	(mv_core_shutdown(), \
+	 printf("unit: %d passed, %d failed\n", mv_test_passed, mv_test_failed), \
+	 mv_test_failed == 0 ? 0 : 1)
+
+static inline mv_str
+S(const char *s)
+{
+	return (mv_str) {s, strlen(s)};
+}
+
+#endif							/* MV_TEST_H */
