@@ -1,0 +1,88 @@
+-- Masked view against raw table (issue 3): server-side COPY of every row of
+-- notice.households (the arrears_notice policy's view, set up by
+-- demo/policies.sql) and of billing.households to /dev/null, interleaved,
+-- median of :runs runs after one warm-up round. COPY, not SELECT, because
+-- that is what a notice print does: every column of every visible row is
+-- converted to text, so the masked view pays for its functions on every value.
+--
+-- Two settings: parallelism off (the cost of masking alone) and the server's
+-- defaults (what a member's print run gets).
+--
+--   psql -v runs=5 -f bench/views.sql
+
+\set ON_ERROR_STOP on
+SET client_min_messages = warning;
+SET jit = off;
+-- remembered before anything below changes it
+SELECT pg_catalog.current_setting('max_parallel_workers_per_gather') AS default_workers \gset
+SET bench.default_workers = :default_workers;
+
+\echo 'rows: raw table vs masked view (the view keeps only households in arrears):'
+SELECT (SELECT count(*) FROM billing.households) AS raw_rows,
+       (SELECT count(*) FROM notice.households)  AS masked_rows;
+
+\echo 'the view as generated:'
+SELECT pg_catalog.pg_get_viewdef('notice.households'::regclass, true) AS definition;
+
+DROP TABLE IF EXISTS bench.view_run;
+CREATE TABLE bench.view_run (
+    setting text NOT NULL,
+    kind    text NOT NULL,   -- raw | masked
+    round   int NOT NULL,
+    ms      double precision NOT NULL
+);
+
+SET bench.runs = :runs;
+DO $$
+DECLARE
+    s text;
+    r int;
+BEGIN
+    FOREACH s IN ARRAY ARRAY['parallel off', 'server defaults'] LOOP
+        IF s = 'parallel off' THEN
+            PERFORM pg_catalog.set_config('max_parallel_workers_per_gather', '0', true);
+        ELSE
+            PERFORM pg_catalog.set_config('max_parallel_workers_per_gather',
+                                          pg_catalog.current_setting('bench.default_workers'), true);
+        END IF;
+        FOR r IN 0 .. pg_catalog.current_setting('bench.runs')::int LOOP
+            INSERT INTO bench.view_run VALUES (s, 'raw', r, bench.time_ms(
+                $q$COPY (SELECT * FROM billing.households) TO '/dev/null'$q$));
+            INSERT INTO bench.view_run VALUES (s, 'masked', r, bench.time_ms(
+                $q$COPY (SELECT * FROM notice.households) TO '/dev/null'$q$));
+        END LOOP;
+    END LOOP;
+END
+$$;
+
+\echo
+\echo 'COPY ... TO /dev/null, median of' :runs 'runs; target masked <= 1.5 x raw'
+WITH med AS (
+    SELECT setting, kind, percentile_cont(0.5) WITHIN GROUP (ORDER BY ms) AS ms,
+           min(ms) AS mn, max(ms) AS mx
+    FROM bench.view_run WHERE round > 0
+    GROUP BY setting, kind
+)
+SELECT r.setting,
+       round(r.ms::numeric, 1) AS "ms raw",
+       round(m.ms::numeric, 1) AS "ms masked",
+       round((m.ms / r.ms)::numeric, 2) AS "masked / raw",
+       CASE WHEN m.ms <= 1.5 * r.ms THEN 'met' ELSE 'MISSED' END AS "target <= 1.5",
+       format('%s..%s / %s..%s', round(r.mn::numeric), round(r.mx::numeric),
+              round(m.mn::numeric), round(m.mx::numeric)) AS "min..max raw / masked"
+FROM med AS r JOIN med AS m ON m.setting = r.setting AND m.kind = 'masked'
+WHERE r.kind = 'raw'
+ORDER BY r.setting DESC;
+
+\echo 'plan of the masked-view scan with the server defaults:'
+SET max_parallel_workers_per_gather = :default_workers;
+EXPLAIN (COSTS OFF) SELECT * FROM notice.households;
+
+\echo 'plan of the masked-view scan with parallel costs zeroed (can it parallelise at all?):'
+SET parallel_setup_cost = 0;
+SET parallel_tuple_cost = 0;
+SET min_parallel_table_scan_size = 0;
+EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY ON) SELECT * FROM notice.households;
+RESET parallel_setup_cost;
+RESET parallel_tuple_cost;
+RESET min_parallel_table_scan_size;
