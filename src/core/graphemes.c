@@ -1,0 +1,247 @@
+/*-------------------------------------------------------------------------
+ *
+ * graphemes.c
+ *	  Extended grapheme clusters (UAX #29) of UTF-8 strings.
+ *
+ * Two paths that must agree (test/unit/test_graphemes.c and the fuzzer
+ * check it):
+ *
+ * - The fast path, for strings made only of "simple" code points, where
+ *   one code point is one grapheme: ASCII, Latin-1, common punctuation, CJK
+ *   ideographs and kana, full-width forms.  None of these is Extend,
+ *   SpacingMark, Prepend, ZWJ, a regional indicator or a Hangul jamo, so no
+ *   UAX #29 rule joins two of them, with the single exception of CR LF
+ *   (GB3), handled here.  This is the common case for names, addresses and
+ *   numbers, and it needs no ICU call.
+ *
+ * - The ICU path: one UBRK_CHARACTER break iterator per process, opened on
+ *   first use and kept (opening one costs far more than using it), fed the
+ *   UTF-8 bytes directly through a stack UText, so there is neither a UTF-16
+ *   copy nor any per-call ICU allocation that an ERROR could leak.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include <string.h>
+
+#include <unicode/ubrk.h>
+#include <unicode/utext.h>
+
+#include "icu_state.h"
+
+static UBreakIterator *char_breaker;
+
+/* Makes sure g can hold n+1 offsets. */
+static mv_status
+graphemes_reserve(mv_graphemes *g, size_t n)
+{
+	size_t	   *offs;
+	size_t		cap;
+
+	if (g->offs == NULL)
+	{
+		g->offs = g->inline_offs;
+		g->cap = MV_GRAPHEMES_INLINE;
+	}
+	if (n <= g->cap)
+		return MV_OK;
+	cap = g->cap * 2 > n ? g->cap * 2 : n;
+	if (g->offs == g->inline_offs)
+	{
+		offs = mv_alloc((cap + 1) * sizeof(size_t));
+		if (offs)
+			memcpy(offs, g->inline_offs, (g->cap + 1) * sizeof(size_t));
+	}
+	else
+		offs = mv_realloc(g->offs, (cap + 1) * sizeof(size_t));
+	if (offs == NULL)
+		return MV_ERR_NOMEM;
+	g->offs = offs;
+	g->cap = cap;
+	return MV_OK;
+}
+
+/* Starts an empty split; offs[0] = 0. */
+static void
+graphemes_start(mv_graphemes *g)
+{
+	g->offs = g->inline_offs;
+	g->cap = MV_GRAPHEMES_INLINE;
+	g->count = 0;
+	g->offs[0] = 0;
+}
+
+static inline mv_status
+graphemes_push(mv_graphemes *g, size_t end)
+{
+	if (g->count + 1 > g->cap)
+	{
+		mv_status	st = graphemes_reserve(g, g->count + 1);
+
+		if (st != MV_OK)
+			return st;
+	}
+	g->offs[++g->count] = end;
+	return MV_OK;
+}
+
+void
+mv_graphemes_free(mv_graphemes *g)
+{
+	if (g->offs && g->offs != g->inline_offs)
+		mv_free(g->offs);
+	g->offs = NULL;
+	g->count = g->cap = 0;
+}
+
+/*
+ * True if cp is one grapheme whatever surrounds it (apart from CR LF), i.e.
+ * its Grapheme_Cluster_Break is Other or Control and no rule of UAX #29 joins
+ * it to a neighbour that is itself simple.
+ */
+static inline bool
+is_simple_code_point(uint32_t cp)
+{
+	if (cp < 0x300)				/* ASCII, Latin-1, Latin Extended-A/B */
+		return true;
+	if (cp >= 0x4E00 && cp <= 0x9FFF)	/* CJK Unified Ideographs */
+		return true;
+	if (cp >= 0x3400 && cp <= 0x4DBF)	/* Extension A */
+		return true;
+	if (cp >= 0x3000 && cp <= 0x3029)	/* CJK symbols before the tone
+										 * marks U+302A..302F */
+		return true;
+	if (cp >= 0x3041 && cp <= 0x3096)	/* Hiragana (not U+3099/309A) */
+		return true;
+	if (cp >= 0x30A0 && cp <= 0x30FF)	/* Katakana incl. ・ U+30FB */
+		return true;
+	if (cp >= 0x2010 && cp <= 0x2027)	/* dashes, quotes, • ‧ */
+		return true;
+	if (cp >= 0xFF01 && cp <= 0xFF5E)	/* full-width ASCII forms */
+		return true;
+	if (cp >= 0xF900 && cp <= 0xFAFF)	/* CJK Compatibility Ideographs */
+		return true;
+	if (cp >= 0x20000 && cp <= 0x3134F) /* Extensions B..G */
+		return true;
+	return false;
+}
+
+bool
+mv_graphemes_split_fast(mv_str s, mv_graphemes *g)
+{
+	const unsigned char *p = (const unsigned char *) s.ptr;
+	size_t		pos = 0;
+
+	graphemes_start(g);
+	while (pos < s.len)
+	{
+		if (p[pos] < 0x80)
+		{
+			/* GB3: CR LF is one grapheme. */
+			if (p[pos] == '\r' && pos + 1 < s.len && p[pos + 1] == '\n')
+				pos += 2;
+			else
+				pos++;
+		}
+		else
+		{
+			uint32_t	cp = mv_utf8_next(s.ptr, s.len, &pos);
+
+			if (!is_simple_code_point(cp))
+			{
+				mv_graphemes_free(g);
+				return false;
+			}
+		}
+		if (graphemes_push(g, pos) != MV_OK)
+		{
+			mv_graphemes_free(g);
+			return false;
+		}
+	}
+	return true;
+}
+
+/* Opens the process's character break iterator on first use. */
+static mv_status
+char_breaker_get(UBreakIterator **bi)
+{
+	if (char_breaker == NULL)
+	{
+		UErrorCode	status = U_ZERO_ERROR;
+
+		char_breaker = ubrk_open(UBRK_CHARACTER, "", NULL, 0, &status);
+		if (U_FAILURE(status))
+		{
+			char_breaker = NULL;
+			return mv_icu_fail(status);
+		}
+	}
+	*bi = char_breaker;
+	return MV_OK;
+}
+
+mv_status
+mv_graphemes_split_icu(mv_str s, mv_graphemes *g)
+{
+	UText		ut = UTEXT_INITIALIZER;
+	UErrorCode	status = U_ZERO_ERROR;
+	UBreakIterator *bi;
+	mv_status	st;
+	int32_t		end;
+
+	graphemes_start(g);
+	if (s.len == 0)
+		return MV_OK;
+	if (s.len > INT32_MAX)
+		return MV_ERR_NOMEM;
+	st = char_breaker_get(&bi);
+	if (st != MV_OK)
+		return st;
+
+	/* For a UTF-8 UText, native indexes are byte offsets. */
+	utext_openUTF8(&ut, s.ptr, (int64_t) s.len, &status);
+	ubrk_setUText(bi, &ut, &status);
+	if (U_FAILURE(status))
+	{
+		utext_close(&ut);
+		return mv_icu_fail(status);
+	}
+	ubrk_first(bi);
+	while ((end = ubrk_next(bi)) != UBRK_DONE)
+	{
+		st = graphemes_push(g, (size_t) end);
+		if (st != MV_OK)
+			break;
+	}
+	utext_close(&ut);
+	if (st != MV_OK)
+		mv_graphemes_free(g);
+	return st;
+}
+
+mv_status
+mv_graphemes_split(mv_str s, mv_graphemes *g)
+{
+	if (mv_graphemes_split_fast(s, g))
+		return MV_OK;
+	return mv_graphemes_split_icu(s, g);
+}
+
+mv_status
+mv_grapheme_count(mv_str s, size_t *count)
+{
+	mv_graphemes g;
+	mv_status	st = mv_graphemes_split(s, &g);
+
+	*count = (st == MV_OK) ? g.count : 0;
+	mv_graphemes_free(&g);
+	return st;
+}
+
+void
+mv_graphemes_shutdown(void)
+{
+	if (char_breaker)
+		ubrk_close(char_breaker);
+	char_breaker = NULL;
+}

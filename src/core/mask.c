@@ -1,0 +1,39 @@
+/*-------------------------------------------------------------------------
+ *
+ * mask.c
+ *	  The mask character: checking it and writing masked spans.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "mv_core.h"
+
+/*
+ * A mask is valid when its character is exactly one grapheme of valid UTF-8
+ * and its pad, if any, is not negative.  One printable ASCII byte (the
+ * usual "*") is decided without segmenting.
+ */
+mv_status
+mv_mask_check(const mv_mask *mask)
+{
+	size_t		count;
+	mv_status	st;
+
+	if (mask->has_pad && mask->pad < 0)
+		return MV_ERR_NEGATIVE;
+	if (mask->ch.len == 1)
+		return ((unsigned char) mask->ch.ptr[0] < 0x80) ? MV_OK : MV_ERR_MASK_CHAR;
+	if (mask->ch.len == 0 || !mv_utf8_valid(mask->ch.ptr, mask->ch.len))
+		return MV_ERR_MASK_CHAR;
+	st = mv_grapheme_count(mask->ch, &count);
+	if (st != MV_OK)
+		return st;
+	return count == 1 ? MV_OK : MV_ERR_MASK_CHAR;
+}
+
+mv_status
+mv_mask_append_span(mv_buf *out, const mv_mask *mask, size_t n)
+{
+	size_t		times = mask->has_pad ? (size_t) mask->pad : n;
+
+	return mv_buf_append_repeat(out, mask->ch, times);
+}

@@ -1,0 +1,66 @@
+/*-------------------------------------------------------------------------
+ *
+ * unicode_props.c
+ *	  Character properties used by the masks (scripts, letters, spaces), and
+ *	  the bookkeeping of ICU errors and per-process ICU objects.
+ *
+ * The common ranges are tested before asking ICU, because these run once per
+ * code point of every masked value.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include <unicode/uchar.h>
+#include <unicode/uscript.h>
+
+#include "icu_state.h"
+
+static UErrorCode last_icu_error = U_ZERO_ERROR;
+
+mv_status
+mv_icu_fail(UErrorCode status)
+{
+	last_icu_error = status;
+	return MV_ERR_ICU;
+}
+
+const char *
+mv_icu_error_name(void)
+{
+	return u_errorName(last_icu_error);
+}
+
+bool
+mv_is_han(uint32_t cp)
+{
+	UErrorCode	status = U_ZERO_ERROR;
+
+	if (cp < 0x2E80)
+		return false;
+	if ((cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0x3400 && cp <= 0x4DBF) ||
+		(cp >= 0x20000 && cp <= 0x3134F))
+		return true;
+	return uscript_getScript((UChar32) cp, &status) == USCRIPT_HAN &&
+		U_SUCCESS(status);
+}
+
+bool
+mv_is_alphabetic(uint32_t cp)
+{
+	if (cp < 0x80)
+		return (cp | 0x20) >= 'a' && (cp | 0x20) <= 'z';
+	return u_hasBinaryProperty((UChar32) cp, UCHAR_ALPHABETIC);
+}
+
+bool
+mv_is_white_space(uint32_t cp)
+{
+	if (cp < 0x80)
+		return cp == ' ' || (cp >= 0x09 && cp <= 0x0D);
+	return u_hasBinaryProperty((UChar32) cp, UCHAR_WHITE_SPACE);
+}
+
+void
+mv_core_shutdown(void)
+{
+	mv_graphemes_shutdown();
+}
