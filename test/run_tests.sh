@@ -20,6 +20,11 @@ tally() {   # tally STAGE PASSED FAILED
 echo "== build and install"
 mv_build_and_install || { echo "0 passed, 1 failed"; exit 1; }
 
+# --- the version in one place
+out=$(test/check_meta.sh 2>&1); echo "$out" | grep FAIL
+p=$(echo "$out" | sed -n 's/^meta: \([0-9]*\) passed.*/\1/p'); f=$(echo "$out" | sed -n 's/.* \([0-9]*\) failed$/\1/p')
+tally meta "${p:-0}" "${f:-1}"
+
 # --- C unit tests of the core (no PostgreSQL), then valgrind over them
 out=$(make -s -C test/unit run 2>&1); rc=$?
 echo "$out" | grep -E 'FAIL|passed' | tail -20
