@@ -70,5 +70,5 @@ SELECT row_number() OVER (ORDER BY h.household_id, p.n),
        round((abs(hashint8(h.household_id * 3 + p.n)) % 50000) / 100.0, 2),
        date '2024-02-15' + make_interval(months => p.n)
 FROM billing.households AS h
-CROSS JOIN LATERAL generate_series(1, 1 + (h.household_id % 3)::int) AS p(n)
+CROSS JOIN LATERAL generate_series(1, 1 + (abs(hashint8(h.household_id + 31)) % 3)::int) AS p(n)
 WHERE h.household_id % 3 = 0;
