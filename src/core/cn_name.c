@@ -1,0 +1,370 @@
+/*-------------------------------------------------------------------------
+ *
+ * cn_name.c
+ *	  mask.cn_name: personal names, Chinese first.
+ *
+ * After trimming outer white space the name is classified by its graphemes
+ * (a grapheme's script is that of its first code point, so a Han character
+ * carrying a variation selector is still Han):
+ *
+ * - Han names (every grapheme Han): keep the surname (two graphemes for a
+ *   compound surname, see cn_surnames.c) or only the last grapheme.
+ * - names with a middle dot (阿依古丽·买买提): keep the first grapheme and the
+ *   dots; the parts on either side of a dot must be non-empty runs of letters.
+ * - alphabetic names (John Smith, Иван Петров): words split by white space
+ *   and hyphens, first grapheme of each word kept.  All letters must share
+ *   one script; Latin mixed with Cyrillic look-alikes, or Han with Latin, is
+ *   "mixed scripts" and takes the fallback.
+ * - anything else: mv_partial(trimmed, 1, 0), which masks more.
+ *
+ * With a pad, each masked span (per name for Han names, per word or part
+ * otherwise) becomes exactly pad mask chars.  The contract is
+ * MASKING_RULES.md, "cn_name".
+ *
+ *-------------------------------------------------------------------------
+ */
+#include <string.h>
+
+#include <unicode/uscript.h>
+
+#include "mv_core.h"
+
+/* What one grapheme of a name is, for classification. */
+typedef enum name_class
+{
+	NC_HAN,						/* Han script */
+	NC_LETTER,					/* alphabetic, not Han */
+	NC_DOT,						/* a middle dot separator */
+	NC_WORD_SEP,				/* white space or hyphen between words */
+	NC_OTHER					/* digits, punctuation, symbols ... */
+} name_class;
+
+/* The shapes of name MASKING_RULES distinguishes. */
+typedef enum name_shape
+{
+	NS_HAN,
+	NS_DOTTED,
+	NS_ALPHABETIC,
+	NS_OTHER
+} name_shape;
+
+/* Parses the keep argument: 'surname' or 'last', spelt exactly. */
+mv_status
+mv_name_keep_parse(mv_str s, mv_name_keep *keep)
+{
+	if (s.len == 7 && memcmp(s.ptr, "surname", 7) == 0)
+		*keep = MV_NAME_KEEP_SURNAME;
+	else if (s.len == 4 && memcmp(s.ptr, "last", 4) == 0)
+		*keep = MV_NAME_KEEP_LAST;
+	else
+		return MV_ERR_NAME_KEEP;
+	return MV_OK;
+}
+
+static bool
+is_middle_dot(uint32_t cp)
+{
+	return cp == 0x00B7 || cp == 0x2022 || cp == 0x30FB || cp == 0x2027;
+}
+
+/* Hyphens that join the words of a double-barrelled name. */
+static bool
+is_hyphen(uint32_t cp)
+{
+	return cp == '-' || cp == 0x2010 || cp == 0x2011;
+}
+
+/*
+ * Classifies grapheme [start, end) of s.  Separators count only when they
+ * stand alone: a dot carrying a combining mark is not a separator.
+ */
+static name_class
+classify_grapheme(mv_str s, size_t start, size_t end, uint32_t *first_cp)
+{
+	size_t		pos = start;
+	uint32_t	cp = mv_utf8_next(s.ptr, s.len, &pos);
+	bool		single = (pos == end);
+
+	*first_cp = cp;
+	if (single && is_middle_dot(cp))
+		return NC_DOT;
+	if (single && (is_hyphen(cp) || mv_is_white_space(cp)))
+		return NC_WORD_SEP;
+	if (mv_is_han(cp))
+		return NC_HAN;
+	if (mv_is_alphabetic(cp))
+		return NC_LETTER;
+	return NC_OTHER;
+}
+
+/* Script of a letter, without asking ICU for ASCII. */
+static int
+letter_script(uint32_t cp)
+{
+	UErrorCode	status = U_ZERO_ERROR;
+	UScriptCode sc;
+
+	if (cp < 0x80)
+		return USCRIPT_LATIN;
+	sc = uscript_getScript((UChar32) cp, &status);
+	if (U_FAILURE(status))
+		return USCRIPT_INVALID_CODE;
+	return sc;
+}
+
+/*
+ * Decides the shape of the (trimmed, non-empty) name split into g.  One pass
+ * over the graphemes; ICU is only asked for the script of non-ASCII letters.
+ */
+static name_shape
+classify_name(mv_str s, const mv_graphemes *g)
+{
+	size_t		n_han = 0;
+	size_t		n_letter = 0;
+	size_t		n_dot = 0;
+	size_t		n_sep = 0;
+	int			script = USCRIPT_INVALID_CODE;
+	bool		mixed = false;
+	name_class	prev = NC_DOT;	/* a leading dot makes an empty part */
+	bool		empty_part = false;
+
+	for (size_t i = 0; i < g->count; i++)
+	{
+		uint32_t	cp;
+		name_class	c = classify_grapheme(s, g->offs[i], g->offs[i + 1], &cp);
+
+		switch (c)
+		{
+			case NC_OTHER:
+				return NS_OTHER;
+			case NC_HAN:
+				n_han++;
+				break;
+			case NC_LETTER:
+				{
+					int			sc = letter_script(cp);
+
+					n_letter++;
+					/* Common/Inherited letters (rare) join any script. */
+					if (sc == USCRIPT_COMMON || sc == USCRIPT_INHERITED)
+						break;
+					if (script == USCRIPT_INVALID_CODE)
+						script = sc;
+					else if (sc != script)
+						mixed = true;
+					break;
+				}
+			case NC_DOT:
+				n_dot++;
+				if (prev == NC_DOT)
+					empty_part = true;
+				break;
+			case NC_WORD_SEP:
+				n_sep++;
+				break;
+		}
+		prev = c;
+	}
+	if (prev == NC_DOT)
+		empty_part = true;
+
+	if (n_dot == 0 && n_sep == 0 && n_letter == 0)
+		return NS_HAN;
+	if (n_dot > 0)
+		return (n_sep == 0 && !empty_part) ? NS_DOTTED : NS_OTHER;
+	if (n_han == 0 && !mixed && n_letter > 0)
+		return NS_ALPHABETIC;
+	return NS_OTHER;
+}
+
+/* Copies grapheme i of s to out. */
+static mv_status
+append_grapheme(mv_buf *out, mv_str s, const mv_graphemes *g, size_t i)
+{
+	return mv_buf_append(out, s.ptr + g->offs[i], g->offs[i + 1] - g->offs[i]);
+}
+
+/* The first code point of grapheme i of s. */
+static uint32_t
+grapheme_first_cp(mv_str s, const mv_graphemes *g, size_t i)
+{
+	size_t		pos = g->offs[i];
+
+	return mv_utf8_next(s.ptr, s.len, &pos);
+}
+
+/* A Han name: surname (or last grapheme) kept, the rest one masked span. */
+static mv_status
+mask_han(mv_str s, const mv_graphemes *g, const mv_mask *mask,
+		 mv_name_keep keep, mv_buf *out)
+{
+	size_t		n = g->count;
+	size_t		surname = 1;
+	mv_status	st;
+
+	/* One grapheme is all surname (or all "last"): nothing may be kept. */
+	if (n == 1)
+		return mv_mask_append_span(out, mask, 1);
+
+	if (keep == MV_NAME_KEEP_LAST)
+	{
+		st = mv_mask_append_span(out, mask, n - 1);
+		if (st == MV_OK)
+			st = append_grapheme(out, s, g, n - 1);
+		return st;
+	}
+
+	/*
+	 * 欧阳 alone is surname 欧 + given name 阳: a two-grapheme name always has
+	 * a one-grapheme surname, otherwise nothing would be masked.
+	 */
+	if (n >= 3 && mv_is_compound_surname(grapheme_first_cp(s, g, 0),
+										 grapheme_first_cp(s, g, 1)))
+		surname = 2;
+	st = mv_buf_append(out, s.ptr, g->offs[surname]);
+	if (st == MV_OK)
+		st = mv_mask_append_span(out, mask, n - surname);
+	return st;
+}
+
+/*
+ * Names made of parts: dotted names (first grapheme of the whole name kept)
+ * and alphabetic names (first grapheme of every word kept).  Separators are
+ * copied; each part's masked rest is one span, so pad applies per part.
+ */
+static mv_status
+mask_parts(mv_str s, const mv_graphemes *g, const mv_mask *mask,
+		   bool keep_each_word, mv_buf *out)
+{
+	size_t		i = 0;
+	bool		first_part = true;
+	mv_status	st = MV_OK;
+
+	while (i < g->count && st == MV_OK)
+	{
+		uint32_t	cp;
+		name_class	c = classify_grapheme(s, g->offs[i], g->offs[i + 1], &cp);
+		size_t		j;
+
+		if (c == NC_DOT || c == NC_WORD_SEP)
+		{
+			st = append_grapheme(out, s, g, i++);
+			continue;
+		}
+		/* A part runs to the next separator. */
+		for (j = i + 1; j < g->count; j++)
+		{
+			c = classify_grapheme(s, g->offs[j], g->offs[j + 1], &cp);
+			if (c == NC_DOT || c == NC_WORD_SEP)
+				break;
+		}
+		if (first_part || keep_each_word)
+		{
+			st = append_grapheme(out, s, g, i);
+			if (st == MV_OK)
+				st = mv_mask_append_span(out, mask, j - i - 1);
+		}
+		else
+			st = mv_mask_append_span(out, mask, j - i);
+		first_part = false;
+		i = j;
+	}
+	return st;
+}
+
+/* Counts the graphemes of g that are not separators. */
+static size_t
+count_letters(mv_str s, const mv_graphemes *g)
+{
+	size_t		n = 0;
+
+	for (size_t i = 0; i < g->count; i++)
+	{
+		uint32_t	cp;
+		name_class	c = classify_grapheme(s, g->offs[i], g->offs[i + 1], &cp);
+
+		if (c != NC_DOT && c != NC_WORD_SEP)
+			n++;
+	}
+	return n;
+}
+
+/* Returns value without its leading and trailing Unicode White_Space. */
+static mv_str
+trim_white_space(mv_str value)
+{
+	size_t		pos = 0;
+	size_t		start = value.len;
+	size_t		end = 0;
+
+	while (pos < value.len)
+	{
+		size_t		at = pos;
+		uint32_t	cp = mv_utf8_next(value.ptr, value.len, &pos);
+
+		if (!mv_is_white_space(cp))
+		{
+			if (start == value.len)
+				start = at;
+			end = pos;
+		}
+	}
+	if (start == value.len)
+		return (mv_str) {value.ptr, 0};
+	return (mv_str) {value.ptr + start, end - start};
+}
+
+/*
+ * Masks a personal name per MASKING_RULES ("cn_name"), appending to out.
+ * Errors only for a bad mask or invalid UTF-8; a value of no known shape is
+ * masked by mv_partial(trimmed, 1, 0).
+ */
+mv_status
+mv_cn_name(mv_str value, const mv_mask *mask, mv_name_keep keep, mv_buf *out)
+{
+	mv_graphemes g;
+	mv_str		name;
+	mv_status	st;
+
+	st = mv_mask_check(mask);
+	if (st != MV_OK)
+		return st;
+	if (keep != MV_NAME_KEEP_SURNAME && keep != MV_NAME_KEEP_LAST)
+		return MV_ERR_NAME_KEEP;
+	if (!mv_utf8_valid(value.ptr, value.len))
+		return MV_ERR_BAD_UTF8;
+
+	/* White space alone carries no name: it trims to the empty result. */
+	name = trim_white_space(value);
+	if (name.len == 0)
+		return MV_OK;
+
+	st = mv_graphemes_split(name, &g);
+	if (st != MV_OK)
+	{
+		mv_graphemes_free(&g);
+		return st;
+	}
+
+	switch (classify_name(name, &g))
+	{
+		case NS_HAN:
+			st = mask_han(name, &g, mask, keep, out);
+			break;
+		case NS_DOTTED:
+			st = mask_parts(name, &g, mask, false, out);
+			break;
+		case NS_ALPHABETIC:
+			/* A lone letter is the whole name: mask it all, as for 张. */
+			if (count_letters(name, &g) == 1)
+				st = mv_redact(name, mask, out);
+			else
+				st = mask_parts(name, &g, mask, true, out);
+			break;
+		case NS_OTHER:
+			st = mv_partial(name, 1, 0, mask, out);
+			break;
+	}
+	mv_graphemes_free(&g);
+	return st;
+}
