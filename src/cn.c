@@ -1,0 +1,166 @@
+/*-------------------------------------------------------------------------
+ *
+ * cn.c
+ *	  SQL glue of the Chinese personal-information masks and validators:
+ *	  mask.cn_name, cn_phone, cn_id_card, cn_address, bank_card,
+ *	  cn_id_card_valid, cn_mobile_valid, luhn_valid.
+ *
+ * cn_name has a pad parameter defaulting to NULL and is therefore not
+ * STRICT; every other function here is STRICT, so its arguments are never
+ * NULL.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "fmgr.h"
+
+#include "mv_glue.h"
+
+/*
+ * mask.cn_name(value text, mask_char text = '*', keep text = 'surname', pad
+ * int = NULL): masks a personal name, keeping the surname (or the last
+ * character); NULL value gives NULL, other NULLs mean the default.
+ */
+PG_FUNCTION_INFO_V1(cn_name);
+Datum
+cn_name(PG_FUNCTION_ARGS)
+{
+	mv_mask		mask;
+	mv_name_keep keep = MV_NAME_KEEP_SURNAME;
+	mv_str		value;
+	mv_buf		out;
+
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	mv_mask_from_args(&mask, PG_ARGISNULL(1) ? NULL : PG_GETARG_TEXT_PP(1),
+					  PG_ARGISNULL(3), PG_ARGISNULL(3) ? 0 : PG_GETARG_INT32(3));
+	if (!PG_ARGISNULL(2))
+		mv_check_status(mv_name_keep_parse(mv_text_utf8(PG_GETARG_TEXT_PP(2)),
+										   &keep), "keep");
+	value = mv_text_utf8(PG_GETARG_TEXT_PP(0));
+
+	mv_result_init(&out, value.len);
+	mv_check_status(mv_cn_name(value, &mask, keep, &out), "pad");
+	return mv_result_text(&out);
+}
+
+/*
+ * mask.cn_phone(value text, mask_char text = '*'): masks the middle of a
+ * mobile number, the local part of a landline, or the whole of anything
+ * else.
+ */
+PG_FUNCTION_INFO_V1(cn_phone);
+Datum
+cn_phone(PG_FUNCTION_ARGS)
+{
+	mv_mask		mask;
+	mv_str		value;
+	mv_buf		out;
+
+	mv_mask_from_args(&mask, PG_GETARG_TEXT_PP(1), true, 0);
+	value = mv_text_utf8(PG_GETARG_TEXT_PP(0));
+
+	mv_result_init(&out, value.len);
+	mv_check_status(mv_cn_phone(value, &mask, &out), "mask_char");
+	return mv_result_text(&out);
+}
+
+/*
+ * mask.cn_id_card(value text, keep_head int = 1, keep_tail int = 1,
+ * mask_char text = '*'): masks a resident identity number, never revealing
+ * the birth date (keep_head 0-6, keep_tail 0-4).
+ */
+PG_FUNCTION_INFO_V1(cn_id_card);
+Datum
+cn_id_card(PG_FUNCTION_ARGS)
+{
+	mv_mask		mask;
+	mv_str		value;
+	mv_buf		out;
+	int32		keep_head = PG_GETARG_INT32(1);
+	int32		keep_tail = PG_GETARG_INT32(2);
+
+	/* Checked here as well as in the core: the range is the privacy bound. */
+	if (keep_head < 0 || keep_head > 6 || keep_tail < 0 || keep_tail > 4)
+		mv_raise_status(MV_ERR_ID_KEEP, "keep_head");
+	mv_mask_from_args(&mask, PG_GETARG_TEXT_PP(3), true, 0);
+	value = mv_text_utf8(PG_GETARG_TEXT_PP(0));
+
+	mv_result_init(&out, value.len);
+	mv_check_status(mv_cn_id_card(value, keep_head, keep_tail, &mask, &out),
+					"keep_head");
+	return mv_result_text(&out);
+}
+
+/*
+ * mask.cn_address(value text, keep_level text = 'district', mask_char text =
+ * '*', pad int = 4): keeps the recognised levels up to keep_level and
+ * replaces the rest with exactly pad mask chars.
+ */
+PG_FUNCTION_INFO_V1(cn_address);
+Datum
+cn_address(PG_FUNCTION_ARGS)
+{
+	mv_mask		mask;
+	mv_addr_level level;
+	mv_str		value;
+	mv_buf		out;
+
+	mv_check_status(mv_addr_level_parse(mv_text_utf8(PG_GETARG_TEXT_PP(1)),
+										&level), "keep_level");
+	mv_mask_from_args(&mask, PG_GETARG_TEXT_PP(2), false, PG_GETARG_INT32(3));
+	value = mv_text_utf8(PG_GETARG_TEXT_PP(0));
+
+	mv_result_init(&out, value.len);
+	mv_check_status(mv_cn_address(value, level, &mask, &out), "pad");
+	return mv_result_text(&out);
+}
+
+/*
+ * mask.bank_card(value text, mask_char text = '*'): keeps the issuer prefix
+ * (6 digits) and the last 4 digits of a card number, redacts anything else.
+ */
+PG_FUNCTION_INFO_V1(bank_card);
+Datum
+bank_card(PG_FUNCTION_ARGS)
+{
+	mv_mask		mask;
+	mv_str		value;
+	mv_buf		out;
+
+	mv_mask_from_args(&mask, PG_GETARG_TEXT_PP(1), true, 0);
+	value = mv_text_utf8(PG_GETARG_TEXT_PP(0));
+
+	mv_result_init(&out, value.len);
+	mv_check_status(mv_bank_card(value, &mask, &out), "mask_char");
+	return mv_result_text(&out);
+}
+
+/*
+ * mask.cn_id_card_valid(value text): true for an 18-character number with a
+ * correct check character and a real date, or a 15-digit one with a real
+ * date.
+ */
+PG_FUNCTION_INFO_V1(cn_id_card_valid);
+Datum
+cn_id_card_valid(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_BOOL(mv_cn_id_card_valid(mv_text_utf8(PG_GETARG_TEXT_PP(0))));
+}
+
+/* mask.cn_mobile_valid(value text): true for a mainland mobile number. */
+PG_FUNCTION_INFO_V1(cn_mobile_valid);
+Datum
+cn_mobile_valid(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_BOOL(mv_cn_mobile_valid(mv_text_utf8(PG_GETARG_TEXT_PP(0))));
+}
+
+/* mask.luhn_valid(value text): true for 12-19 digits passing the Luhn check. */
+PG_FUNCTION_INFO_V1(luhn_valid);
+Datum
+luhn_valid(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_BOOL(mv_luhn_valid(mv_text_utf8(PG_GETARG_TEXT_PP(0))));
+}

@@ -1,0 +1,181 @@
+/*-------------------------------------------------------------------------
+ *
+ * encoding.c
+ *	  Server encoding <-> UTF-8 for the glue, and core status -> ereport.
+ *
+ * The core reads and writes UTF-8 only.  In a database of another encoding
+ * (EUC_CN, GBK is client-only, GB18030 likewise) arguments are converted to
+ * UTF-8 and results back, so a value masks identically in every encoding.
+ * SQL_ASCII declares no encoding at all: its bytes cannot be read as
+ * characters, so masking there would count bytes, split characters and
+ * could leak; it is refused at call time.
+ *
+ * No message here quotes an argument: a masked value must never reach the
+ * server log or the client through an error.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "mb/pg_wchar.h"
+#include "utils/builtins.h"
+
+#include "mv_glue.h"
+
+/* Refuses SQL_ASCII databases with a hint on what to do instead. */
+static void
+reject_sql_ascii(void)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+			 errmsg("maskview functions cannot be used in a SQL_ASCII database"),
+			 errdetail("A SQL_ASCII database does not say how its bytes encode characters, so characters cannot be counted or masked safely."),
+			 errhint("Store the data in a database created with ENCODING 'UTF8' (or another server encoding such as EUC_CN).")));
+}
+
+/*
+ * Converts a text from the server encoding to UTF-8 (a palloc'd copy, or the
+ * text's own bytes when the conversion changes nothing).
+ */
+mv_str
+mv_text_to_utf8_convert(const text *t)
+{
+	const char *src = VARDATA_ANY(t);
+	int			len = VARSIZE_ANY_EXHDR(t);
+	char	   *utf8;
+	mv_str		s;
+
+	if (GetDatabaseEncoding() == PG_SQL_ASCII)
+		reject_sql_ascii();
+
+	utf8 = pg_server_to_any(src, len, PG_UTF8);
+	s.ptr = utf8;
+	/* A converted string is NUL-terminated; an unconverted one is not. */
+	s.len = (utf8 == src) ? (size_t) len : strlen(utf8);
+	return s;
+}
+
+/*
+ * Converts UTF-8 result bytes to the server encoding.  PostgreSQL's own
+ * conversion error quotes the offending bytes, which belong to the masked
+ * value (NFKC may map a character to one the encoding lacks), so it is
+ * replaced by an error that quotes nothing.
+ */
+static char *
+result_to_server(const char *utf8, int len)
+{
+	MemoryContext oldcxt = CurrentMemoryContext;
+	char	   *server = NULL;
+
+	PG_TRY();
+	{
+		server = pg_any_to_server(utf8, len, PG_UTF8);
+	}
+	PG_CATCH();
+	{
+		MemoryContextSwitchTo(oldcxt);
+		FlushErrorState();
+		ereport(ERROR,
+				(errcode(ERRCODE_UNTRANSLATABLE_CHARACTER),
+				 errmsg("masked result cannot be represented in the database encoding"),
+				 errhint("Use a mask_char that the database encoding can represent, or a UTF8 database.")));
+	}
+	PG_END_TRY();
+	return server;
+}
+
+/*
+ * Converts a result buffer (UTF-8 after a VARHDRSZ reserve) to a text in the
+ * server encoding.
+ */
+Datum
+mv_result_convert(mv_buf *out)
+{
+	char	   *utf8 = out->data + VARHDRSZ;
+	int			len = (int) (out->len - VARHDRSZ);
+	char	   *server;
+	text	   *result;
+
+	server = result_to_server(utf8, len);
+	if (server == utf8)
+	{
+		/* Nothing changed (e.g. an empty result): use the buffer as is. */
+		SET_VARSIZE(out->data, out->len);
+		return PointerGetDatum(out->data);
+	}
+	result = cstring_to_text(server);
+	pfree(server);
+	mv_buf_free(out);
+	return PointerGetDatum(result);
+}
+
+/* Raises the parameter error "<param> must not be negative". */
+void
+mv_raise_negative(const char *param)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("%s must not be negative", param),
+			 errhint("Pass zero or a positive number, or leave the parameter out to use its default.")));
+}
+
+/*
+ * Raises the error for a core status.  Parameter errors are
+ * invalid_parameter_value with a hint listing what is allowed; the others
+ * are internal failures that no argument can fix.
+ */
+void
+mv_raise_status(mv_status st, const char *param)
+{
+	switch (st)
+	{
+		case MV_OK:
+			break;
+		case MV_ERR_MASK_CHAR:
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("mask_char must be exactly one character"),
+					 errhint("Pass one user-perceived character (one grapheme), such as '*' or 'X'.")));
+			break;
+		case MV_ERR_NEGATIVE:
+			mv_raise_negative(param);
+			break;
+		case MV_ERR_ID_KEEP:
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("keep_head must be between 0 and 6 and keep_tail between 0 and 4"),
+					 errhint("An identity number may show at most its region code (6 characters) and its last 4 characters, never the birth date.")));
+			break;
+		case MV_ERR_NAME_KEEP:
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("invalid value for parameter \"keep\""),
+					 errhint("Use 'surname' (keep the surname) or 'last' (keep the last character).")));
+			break;
+		case MV_ERR_ADDRESS_LEVEL:
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("invalid value for parameter \"keep_level\""),
+					 errhint("Use one of 'province', 'city', 'district', 'town', 'road', 'community', 'building', 'unit', 'floor' or 'room'.")));
+			break;
+		case MV_ERR_BAD_UTF8:
+			/* The server validates every text, so only a bug gets here. */
+			ereport(ERROR,
+					(errcode(ERRCODE_CHARACTER_NOT_IN_REPERTOIRE),
+					 errmsg("invalid UTF-8 in argument \"%s\"", param)));
+			break;
+		case MV_ERR_ICU:
+			ereport(ERROR,
+					(errcode(ERRCODE_INTERNAL_ERROR),
+					 errmsg("could not process text with ICU"),
+					 errdetail("ICU error: %s", mv_icu_error_name())));
+			break;
+		case MV_ERR_NOMEM:
+			ereport(ERROR,
+					(errcode(ERRCODE_OUT_OF_MEMORY),
+					 errmsg("out of memory")));
+			break;
+	}
+	/* Unknown status: fail rather than return an unmasked value. */
+	elog(ERROR, "unexpected maskview status %d", (int) st);
+}

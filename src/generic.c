@@ -1,0 +1,121 @@
+/*-------------------------------------------------------------------------
+ *
+ * generic.c
+ *	  SQL glue of the generic masks: mask.partial, mask.redact, mask.digits,
+ *	  mask.email.
+ *
+ * partial and redact have a pad parameter that defaults to NULL, so they
+ * are not STRICT (a STRICT function would return NULL whenever pad is left
+ * out): they handle a NULL value themselves.  digits and email are STRICT.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "fmgr.h"
+
+#include "mv_glue.h"
+
+/*
+ * mask.partial(value text, keep_head int, keep_tail int, mask_char text =
+ * '*', pad int = NULL): keeps keep_head leading and keep_tail trailing
+ * graphemes; NULL value or keep count gives NULL, as a STRICT call would.
+ */
+PG_FUNCTION_INFO_V1(partial);
+Datum
+partial(PG_FUNCTION_ARGS)
+{
+	mv_mask		mask;
+	mv_str		value;
+	mv_buf		out;
+	int32		keep_head;
+	int32		keep_tail;
+
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(1) || PG_ARGISNULL(2))
+		PG_RETURN_NULL();
+	keep_head = PG_GETARG_INT32(1);
+	keep_tail = PG_GETARG_INT32(2);
+	if (keep_head < 0)
+		mv_raise_negative("keep_head");
+	if (keep_tail < 0)
+		mv_raise_negative("keep_tail");
+	mv_mask_from_args(&mask, PG_ARGISNULL(3) ? NULL : PG_GETARG_TEXT_PP(3),
+					  PG_ARGISNULL(4), PG_ARGISNULL(4) ? 0 : PG_GETARG_INT32(4));
+	value = mv_text_utf8(PG_GETARG_TEXT_PP(0));
+
+	mv_result_init(&out, value.len);
+	mv_check_status(mv_partial(value, keep_head, keep_tail, &mask, &out),
+					"keep_head");
+	return mv_result_text(&out);
+}
+
+/*
+ * mask.redact(value text, mask_char text = '*', pad int = NULL): masks every
+ * grapheme, or writes exactly pad mask chars; NULL value gives NULL.
+ */
+PG_FUNCTION_INFO_V1(redact);
+Datum
+redact(PG_FUNCTION_ARGS)
+{
+	mv_mask		mask;
+	mv_str		value;
+	mv_buf		out;
+
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	mv_mask_from_args(&mask, PG_ARGISNULL(1) ? NULL : PG_GETARG_TEXT_PP(1),
+					  PG_ARGISNULL(2), PG_ARGISNULL(2) ? 0 : PG_GETARG_INT32(2));
+	value = mv_text_utf8(PG_GETARG_TEXT_PP(0));
+
+	mv_result_init(&out, value.len);
+	mv_check_status(mv_redact(value, &mask, &out), "pad");
+	return mv_result_text(&out);
+}
+
+/*
+ * mask.digits(value text, keep_head int, keep_tail int, mask_char text =
+ * '*'): masks decimal digits of the NFKC form except keep_head leading and
+ * keep_tail trailing digits; other characters are copied.
+ */
+PG_FUNCTION_INFO_V1(digits);
+Datum
+digits(PG_FUNCTION_ARGS)
+{
+	mv_mask		mask;
+	mv_str		value;
+	mv_buf		out;
+	int32		keep_head = PG_GETARG_INT32(1);
+	int32		keep_tail = PG_GETARG_INT32(2);
+
+	if (keep_head < 0)
+		mv_raise_negative("keep_head");
+	if (keep_tail < 0)
+		mv_raise_negative("keep_tail");
+	mv_mask_from_args(&mask, PG_GETARG_TEXT_PP(3), true, 0);
+	value = mv_text_utf8(PG_GETARG_TEXT_PP(0));
+
+	mv_result_init(&out, value.len);
+	mv_check_status(mv_digits(value, keep_head, keep_tail, &mask, &out),
+					"keep_head");
+	return mv_result_text(&out);
+}
+
+/*
+ * mask.email(value text, mask_char text = '*'): keeps the domain and the
+ * local part's first grapheme, hides the local part's length.
+ */
+PG_FUNCTION_INFO_V1(email);
+Datum
+email(PG_FUNCTION_ARGS)
+{
+	mv_mask		mask;
+	mv_str		value;
+	mv_buf		out;
+
+	mv_mask_from_args(&mask, PG_GETARG_TEXT_PP(1), true, 0);
+	value = mv_text_utf8(PG_GETARG_TEXT_PP(0));
+
+	mv_result_init(&out, value.len + 2);
+	mv_check_status(mv_email(value, &mask, &out), "mask_char");
+	return mv_result_text(&out);
+}

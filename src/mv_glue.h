@@ -1,0 +1,107 @@
+/*-------------------------------------------------------------------------
+ *
+ * mv_glue.h
+ *	  Helpers shared by the SQL-callable glue: text arguments viewed as
+ *	  UTF-8, results built in place as text, and the mapping of core status
+ *	  codes to ereport.
+ *
+ * In a UTF8 database a text argument is handed to the core without a copy
+ * and the result buffer becomes the returned varlena, so the hot path does
+ * no conversion and no extra allocation.  Other encodings convert on the
+ * way in and out (encoding.c); SQL_ASCII cannot be converted and is refused.
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef MV_GLUE_H
+#define MV_GLUE_H
+
+#include "fmgr.h"
+#include "mb/pg_wchar.h"
+
+#include "mv_core.h"
+
+/* The slow paths of the inline helpers below (encoding.c). */
+extern mv_str mv_text_to_utf8_convert(const text *t);
+extern Datum mv_result_convert(mv_buf *out);
+
+/*
+ * Views a (detoasted, possibly short-header) text as UTF-8: the text itself
+ * in a UTF8 database, a converted copy otherwise.
+ */
+static inline mv_str
+mv_text_utf8(const text *t)
+{
+	mv_str		s;
+
+	if (likely(GetDatabaseEncoding() == PG_UTF8))
+	{
+		s.ptr = VARDATA_ANY(t);
+		s.len = VARSIZE_ANY_EXHDR(t);
+		return s;
+	}
+	return mv_text_to_utf8_convert(t);
+}
+
+/* Starts a result buffer with room for a varlena header before the text. */
+static inline void
+mv_result_init(mv_buf *out, size_t expected)
+{
+	/* With palloc as the allocator this cannot fail: palloc raises ERROR. */
+	(void) mv_buf_init(out, VARHDRSZ, expected);
+}
+
+/*
+ * Turns a result buffer started with mv_result_init() into a text Datum:
+ * the buffer itself in a UTF8 database, converted to the server encoding
+ * otherwise.
+ */
+static inline Datum
+mv_result_text(mv_buf *out)
+{
+	if (likely(GetDatabaseEncoding() == PG_UTF8))
+	{
+		SET_VARSIZE(out->data, out->len);
+		return PointerGetDatum(out->data);
+	}
+	return mv_result_convert(out);
+}
+
+/*
+ * Raises the error for a status other than MV_OK.  `param` names the
+ * parameter a parameter error is about; it is only used for statuses that do
+ * not name their parameter themselves.  Never quotes any argument.
+ */
+extern void mv_raise_status(mv_status st, const char *param) pg_attribute_noreturn();
+
+/* Raises unless st is MV_OK; the check is inline, the error is not. */
+static inline void
+mv_check_status(mv_status st, const char *param)
+{
+	if (unlikely(st != MV_OK))
+		mv_raise_status(st, param);
+}
+
+/* Raises the parameter error "<param> must not be negative". */
+extern void mv_raise_negative(const char *param) pg_attribute_noreturn();
+
+/*
+ * Builds the mask of a call from its mask_char and pad arguments; a NULL
+ * mask_char means '*' and pad_is_null means "no pad".  Negative pad raises.
+ * The core checks that mask_char is one grapheme (one ASCII byte is checked
+ * without ICU, so the default costs nothing).
+ */
+static inline void
+mv_mask_from_args(mv_mask *mask, const text *mask_char, bool pad_is_null,
+				  int32 pad)
+{
+	if (mask_char == NULL)
+		mask->ch = MV_STR_LIT("*");
+	else
+		mask->ch = mv_text_utf8(mask_char);
+	mask->has_pad = !pad_is_null;
+	mask->pad = pad_is_null ? 0 : pad;
+	if (unlikely(mask->has_pad && pad < 0))
+		mv_raise_negative("pad");
+}
+
+#endif							/* MV_GLUE_H */
