@@ -1,0 +1,256 @@
+-- ---------------------------------------------------------------------------
+-- Audit log: append-only, hash-chained record of every policy API call.
+--
+-- Each row's hash is sha256(prev_hash || canonical row text), and prev_hash is
+-- the hash of the row before it (32 zero bytes for the first row).  Changing,
+-- removing or reordering a row therefore breaks the chain at that row, which
+-- mask.verify_audit_log() reports.  Triggers refuse UPDATE, DELETE and
+-- TRUNCATE; a superuser can still disable them, and the chain is what catches
+-- that.  What the chain cannot catch: a superuser who rewrites the chain from
+-- the tampered row onwards, or removes rows at the end of the log (anchor the
+-- last hash somewhere else, e.g. in an external log, to detect that).
+-- ---------------------------------------------------------------------------
+
+CREATE TABLE mask.audit_log (
+    id              bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    at              timestamptz NOT NULL,
+    "session_user"  name NOT NULL,
+    "current_user"  name NOT NULL,
+    action          text NOT NULL,
+    policy          name,
+    object          text,
+    details         jsonb,
+    prev_hash       bytea NOT NULL,
+    hash            bytea NOT NULL,
+    -- Two rows with the same predecessor would be a fork of the chain; the
+    -- append lock prevents it, this constraint makes it impossible.
+    CONSTRAINT audit_log_prev_hash_key UNIQUE (prev_hash),
+    CONSTRAINT audit_log_hash_length CHECK (pg_catalog.octet_length(hash) = 32
+                                            AND pg_catalog.octet_length(prev_hash) = 32)
+);
+
+-- Nobody reads the log by default; grant_auditor() grants SELECT to auditors.
+REVOKE ALL ON TABLE mask.audit_log FROM PUBLIC;
+
+-- The log survives pg_dump / restore with the rest of the catalog.  Ids are
+-- assigned by mask._audit() (see there), the identity sequence is dumped too so
+-- that a restored database has the same state as the original.
+SELECT pg_catalog.pg_extension_config_dump('mask.audit_log', '');
+SELECT pg_catalog.pg_extension_config_dump('mask.audit_log_id_seq', '');
+
+COMMENT ON TABLE mask.audit_log IS
+'Append-only, hash-chained log of every maskview API call; readable by auditors. UPDATE, DELETE and TRUNCATE are refused by trigger; mask.verify_audit_log() checks the chain.';
+COMMENT ON COLUMN mask.audit_log.id IS
+'Position in the chain: 1, 2, 3, ... without gaps (assigned under the append lock, so a rolled-back call leaves no gap and a missing id means a removed row).';
+COMMENT ON COLUMN mask.audit_log.at IS
+'Wall-clock time of the call (clock_timestamp()).';
+COMMENT ON COLUMN mask.audit_log."session_user" IS
+'session_user of the caller: the role that logged in, or the one set by SET SESSION AUTHORIZATION.';
+COMMENT ON COLUMN mask.audit_log."current_user" IS
+'The role in effect for the caller''s session: the role set by SET ROLE, or session_user when no SET ROLE is in effect. API functions are SECURITY DEFINER, so the SQL current_user inside them is the extension owner; this column records the session''s role instead. A call made from inside another SECURITY DEFINER function records the session''s role, not that function''s owner.';
+COMMENT ON COLUMN mask.audit_log.action IS
+'The API call, e.g. create_policy, set_rule, add_member, or an event-trigger action.';
+COMMENT ON COLUMN mask.audit_log.policy IS
+'The policy the call changed, if any.';
+COMMENT ON COLUMN mask.audit_log.object IS
+'The object the call changed (table, column, role), as text, if any.';
+COMMENT ON COLUMN mask.audit_log.details IS
+'Arguments and outcome of the call; never contains key material.';
+COMMENT ON COLUMN mask.audit_log.prev_hash IS
+'hash of the previous row; 32 zero bytes for the first row.';
+COMMENT ON COLUMN mask.audit_log.hash IS
+'sha256(prev_hash || mask._audit_canonical(row)), see mask._audit_row_hash().';
+
+
+-- The canonical text of a row, the input of its hash.  Every field is written
+-- as <byte length>:<bytes> (NULL as a lone "~"), fields separated by "|", so no
+-- content can imitate a field boundary.  Time is UTC with microseconds, which
+-- is independent of the session's TimeZone and DateStyle; jsonb's text output
+-- is already normalised (sorted keys, no insignificant whitespace).  The text is
+-- converted to UTF-8 so that the hash does not depend on the server encoding.
+-- Changing this function invalidates every stored hash: version it ("v1").
+CREATE FUNCTION mask._audit_canonical(id bigint, at timestamptz,
+                                      session_role name, current_role_ name,
+                                      action text, policy name, object text,
+                                      details jsonb)
+RETURNS bytea
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT pg_catalog.convert_to(
+        'maskview-audit-v1|' || pg_catalog.string_agg(
+            CASE WHEN f.v IS NULL THEN '~'
+                 ELSE pg_catalog.octet_length(f.v)::text || ':' || f.v END,
+            '|' ORDER BY f.n),
+        'UTF8')
+    FROM pg_catalog.unnest(ARRAY[
+        id::text,
+        pg_catalog.to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+        session_role::text,
+        current_role_::text,
+        action,
+        policy::text,
+        object,
+        details::text]) WITH ORDINALITY AS f(v, n)
+$$;
+
+COMMENT ON FUNCTION mask._audit_canonical(bigint, timestamptz, name, name, text, name, text, jsonb) IS
+'Internal: the canonical byte string of an audit row that its hash covers (length-prefixed fields, UTC time, UTF-8).';
+
+
+-- The hash of one row given its predecessor's hash.  Executable by everyone:
+-- it is a pure function over its arguments and lets anyone who can read the
+-- log (auditors) recompute the chain with mask.verify_audit_log().
+CREATE FUNCTION mask._audit_row_hash(prev_hash bytea, id bigint, at timestamptz,
+                                     session_role name, current_role_ name,
+                                     action text, policy name, object text,
+                                     details jsonb)
+RETURNS bytea
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT pg_catalog.sha256(prev_hash || mask._audit_canonical(
+        id, at, session_role, current_role_, action, policy, object, details))
+$$;
+
+COMMENT ON FUNCTION mask._audit_row_hash(bytea, bigint, timestamptz, name, name, text, name, text, jsonb) IS
+'Internal: sha256(prev_hash || canonical row text), the hash stored in mask.audit_log.hash.';
+
+
+-- Appends one row.  Called exactly once by every API function (which are
+-- SECURITY DEFINER themselves), never by users: EXECUTE is revoked from PUBLIC.
+CREATE FUNCTION mask._audit(action text, policy name, object text, details jsonb)
+RETURNS void
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    v_id        bigint;
+    v_prev      bytea;
+    v_at        timestamptz := pg_catalog.clock_timestamp();
+    v_session   name := pg_catalog."session_user"();
+    v_current   name;
+BEGIN
+    IF action IS NULL OR action = '' THEN
+        RAISE EXCEPTION 'audit action must not be empty'
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+
+    -- Inside SECURITY DEFINER functions current_user is the definer.  The
+    -- "role" setting is untouched by SECURITY DEFINER and holds what SET ROLE
+    -- made current in the session ('none' when nothing was set).
+    v_current := pg_catalog.current_setting('role');
+    IF v_current IS NULL OR v_current = 'none' THEN
+        v_current := v_session;
+    END IF;
+
+    -- Serialise appends: SHARE ROW EXCLUSIVE conflicts with itself and with
+    -- inserts but not with readers, so auditors keep reading while the next
+    -- id and predecessor are chosen.  Unlike an advisory lock, no other role
+    -- can take it to block the API (LOCK in this mode needs UPDATE/DELETE/
+    -- TRUNCATE privilege on the table, which nobody else has).
+    LOCK TABLE mask.audit_log IN SHARE ROW EXCLUSIVE MODE;
+
+    -- Ids come from the chain itself, not from the identity sequence: a
+    -- sequence leaves a gap for every rolled-back call, and then a gap could
+    -- not be told apart from a deleted row.
+    SELECT l.id, l.hash INTO v_id, v_prev
+      FROM mask.audit_log AS l
+     ORDER BY l.id DESC
+     LIMIT 1;
+    IF NOT FOUND THEN
+        v_id := 0;
+        v_prev := pg_catalog.decode(pg_catalog.repeat('00', 32), 'hex');
+    END IF;
+    v_id := v_id + 1;
+
+    INSERT INTO mask.audit_log (id, at, "session_user", "current_user", action,
+                                policy, object, details, prev_hash, hash)
+    OVERRIDING SYSTEM VALUE
+    VALUES (v_id, v_at, v_session, v_current, action, policy, object, details,
+            v_prev,
+            mask._audit_row_hash(v_prev, v_id, v_at, v_session, v_current,
+                                 action, policy, object, details));
+END;
+$$;
+
+REVOKE ALL ON FUNCTION mask._audit(text, name, text, jsonb) FROM PUBLIC;
+
+COMMENT ON FUNCTION mask._audit(text, name, text, jsonb) IS
+'Internal: appends one hash-chained row to mask.audit_log; called once per API call by the policy engine. Records session_user and the session''s role (SET ROLE, else session_user), not the SECURITY DEFINER owner.';
+
+
+-- Append-only: row UPDATE/DELETE and TRUNCATE are refused for everyone,
+-- including the owner.  A superuser can disable the triggers; the hash chain
+-- is what then shows the change.
+CREATE FUNCTION mask._audit_log_refuse()
+RETURNS trigger
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    RAISE EXCEPTION 'mask.audit_log is append-only: % is not allowed', TG_OP
+        USING ERRCODE = 'insufficient_privilege',
+              DETAIL = 'Rows of the audit log are written by the maskview API and never changed or removed.',
+              HINT = 'Use mask.verify_audit_log() to check the chain.';
+END;
+$$;
+
+COMMENT ON FUNCTION mask._audit_log_refuse() IS
+'Internal trigger function: refuses UPDATE, DELETE and TRUNCATE on mask.audit_log.';
+
+CREATE TRIGGER audit_log_no_update_delete
+    BEFORE UPDATE OR DELETE ON mask.audit_log
+    FOR EACH ROW EXECUTE FUNCTION mask._audit_log_refuse();
+
+CREATE TRIGGER audit_log_no_truncate
+    BEFORE TRUNCATE ON mask.audit_log
+    FOR EACH STATEMENT EXECUTE FUNCTION mask._audit_log_refuse();
+
+
+-- Recomputes the chain in id order and reports the first row where it breaks.
+-- SECURITY INVOKER on purpose: it reads nothing the caller could not read.
+CREATE FUNCTION mask.verify_audit_log()
+RETURNS TABLE (id bigint, problem text)
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    r           record;
+    v_expect_id bigint := 1;
+    v_prev      bytea := pg_catalog.decode(pg_catalog.repeat('00', 32), 'hex');
+BEGIN
+    FOR r IN SELECT l.* FROM mask.audit_log AS l ORDER BY l.id LOOP
+        IF r.id > v_expect_id THEN
+            -- The missing id is the removed row; name it.
+            id := v_expect_id;
+            problem := pg_catalog.format(
+                'row missing: ids jump from %s to %s', v_expect_id - 1, r.id);
+            RETURN NEXT;
+            RETURN;
+        END IF;
+        IF r.prev_hash IS DISTINCT FROM v_prev THEN
+            id := r.id;
+            problem := 'prev_hash does not match the hash of the previous row';
+            RETURN NEXT;
+            RETURN;
+        END IF;
+        IF r.hash IS DISTINCT FROM mask._audit_row_hash(
+                r.prev_hash, r.id, r.at, r."session_user", r."current_user",
+                r.action, r.policy, r.object, r.details) THEN
+            id := r.id;
+            problem := 'hash mismatch: the row was changed after it was written';
+            RETURN NEXT;
+            RETURN;
+        END IF;
+        v_prev := r.hash;
+        v_expect_id := r.id + 1;
+    END LOOP;
+    RETURN;
+END;
+$$;
+
+REVOKE ALL ON FUNCTION mask.verify_audit_log() FROM PUBLIC;
+
+COMMENT ON FUNCTION mask.verify_audit_log() IS
+'Recomputes the hash chain of mask.audit_log: no rows when intact, otherwise one row (id, problem) for the first broken row (changed row, wrong predecessor, or missing id). Rows removed from the end of the log cannot be detected by the chain alone.';
