@@ -427,7 +427,7 @@ v AS (
                  || CASE WHEN (r.b11 / 40) % 3 = 0 THEN '@example.cn' ELSE '@example.com' END
         END AS email,
         -- Account opened between the later of 1995 and the 18th birthday, and 2024.
-        pg_catalog.greatest(date '1995-01-01', date '1934-01-01' + (r.b1 % 26000)::integer + 6575) AS adult,
+        GREATEST(date '1995-01-01', date '1934-01-01' + (r.b1 % 26000)::integer + 6575) AS adult,
         r.b14
     FROM r CROSS JOIN lk
     OFFSET 0
