@@ -285,6 +285,24 @@ fz_check_status(const char *fn, mv_status st, unsigned bad)
 }
 
 /*
+ * The same for a function that validates its value: on invalid UTF-8 it
+ * must fail, with MV_ERR_BAD_UTF8 or (if a parameter is bad too) with a
+ * parameter error.
+ */
+static inline void
+fz_check_status_utf8(const char *fn, mv_status st, unsigned bad,
+					 bool value_valid)
+{
+	if (value_valid)
+		fz_check_status(fn, st, bad);
+	else if (bad == 0)
+		FZ_CHECK(st == MV_ERR_BAD_UTF8,
+				 "%s: status %d on invalid UTF-8", fn, (int) st);
+	else
+		fz_check_status(fn, st, bad | FZ_BAD(MV_ERR_BAD_UTF8));
+}
+
+/*
  * The leak guard of MASKING_RULES.md: of n units keep at most keep_head
  * first and keep_tail last, reducing keep_tail first, then keep_head, until
  * at least one unit is masked.
