@@ -1,0 +1,98 @@
+/*
+ * fuzz_bank_card.c
+ *	  libFuzzer target: mv_bank_card.
+ *
+ * Properties (MASKING_RULES.md, "bank_card"):
+ * - status: MV_OK exactly when the mask char is valid, MV_ERR_BAD_UTF8 for
+ *   an invalid value.
+ * - when the NFKC form is ASCII digits, spaces and hyphens with 12-19
+ *   digits, the output is that form with every digit but the first 6 and
+ *   the last 4 replaced by one mask char (separators copied); with 8-11
+ *   digits only the last 4 are kept; so at most 10 digits are ever shown.
+ * - anything else is a full mask: one mask char per grapheme of the value
+ *   (or of its NFKC form) and nothing else.
+ */
+#include "fuzz_common.h"
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	fz_input	in;
+	mv_mask		mask = MV_MASK_DEFAULT;
+	bool		mask_valid;
+	mv_buf		out;
+	mv_status	st;
+	mv_str		v;
+	mv_str		o;
+	mv_str		norm;
+	size_t		ndigits = 0;
+	bool		card_shaped = true;
+
+	fz_input_open(&in, data, size);
+	mask.ch = fz_mask_char(&in, &mask_valid);
+	v = in.value;
+
+	/* bank_card has no pad parameter: the glue never sets one. */
+	fz_out_init(&out);
+	st = mv_bank_card(v, &mask, &out);
+	fz_check_status_utf8("bank_card", st,
+						 mask_valid ? 0 : FZ_BAD(MV_ERR_MASK_CHAR),
+						 mv_utf8_valid(v.ptr, v.len));
+	if (st != MV_OK || v.len == 0)
+	{
+		if (st == MV_OK)
+			fz_check_output(v, &out);
+		mv_buf_free(&out);
+		fz_input_close(&in);
+		return 0;
+	}
+	o = fz_check_output(v, &out);
+
+	norm = fz_nfkc_copy(v);
+	for (size_t i = 0; i < norm.len; i++)
+	{
+		if (norm.ptr[i] >= '0' && norm.ptr[i] <= '9')
+			ndigits++;
+		else if (norm.ptr[i] != ' ' && norm.ptr[i] != '-')
+			card_shaped = false;
+	}
+	if (card_shaped && ndigits >= 8 && ndigits <= 19)
+	{
+		size_t		lo = ndigits >= 12 ? 6 : 0;
+		size_t		hi = ndigits - 4;
+		size_t		k = 0;
+		mv_buf		e;
+
+		mv_buf_init(&e, 0, 32);
+		for (size_t i = 0; i < norm.len; i++)
+		{
+			bool		digit = norm.ptr[i] >= '0' && norm.ptr[i] <= '9';
+
+			if (digit && k >= lo && k < hi)
+				mv_buf_append(&e, mask.ch.ptr, mask.ch.len);
+			else
+				mv_buf_append(&e, norm.ptr + i, 1);
+			k += digit;
+		}
+		FZ_CHECK(fz_eq(o, (mv_str) {e.data, e.len}),
+				 "card number of %zu digits is not the contract", ndigits);
+		mv_buf_free(&e);
+	}
+	else
+	{
+		long		full = fz_count_repeat(o, mask.ch);
+		size_t		gc;
+		size_t		nc;
+
+		mv_grapheme_count(v, &gc);
+		mv_grapheme_count(norm, &nc);
+		FZ_CHECK(full >= 1 && ((size_t) full == gc || (size_t) full == nc),
+				 "not a card number, but not a full mask (%ld mask chars, %zu graphemes)",
+				 full, gc);
+	}
+
+	free((void *) norm.ptr);
+	mv_buf_free(&out);
+	fz_input_close(&in);
+	return 0;
+}
