@@ -72,64 +72,66 @@ typedef struct addr_token
 } addr_token;
 
 /*
- * The level suffixes of MASKING_RULES.md, any order (longest wins), with the
+ * The level suffixes of MASKING_RULES.md, sorted by their LAST code point
+ * (token_ending_at() binary-searches on it; test_cn_address.c checks that
+ * every token is found), with the
  * longest name each takes: 黑龙江 for 省, 新疆维吾尔 for 自治区, 呼和浩特 for 市,
  * 克孜勒苏柯尔克孜 for 自治州, 经济技术开发 for 区, 积石山保安族东乡族撒拉族 for
  * 自治县, 达尔罕茂明安联合 for 旗; the lower levels get generous limits.
  */
 static const addr_token tokens[] = {
-	{{0x7701}, 1, K_PROVINCE, 3},	/* 省 */
-	{{0x81EA, 0x6CBB, 0x533A}, 3, K_PROVINCE, 5},	/* 自治区 */
+	{{0x4E61}, 1, K_TOWN, 6},	/* 乡 */
+	{{0x5355, 0x5143}, 2, K_UNIT, 8},	/* 单元 */
 	{{0x7279, 0x522B, 0x884C, 0x653F, 0x533A}, 5, K_PROVINCE, 3},	/* 特别行政区 */
+	{{0x81EA, 0x6CBB, 0x533A}, 3, K_PROVINCE, 5},	/* 自治区 */
+	{{0x5E02, 0x4E2D, 0x533A}, 3, K_SHIZHONG, 0},	/* 市中区 */
+	{{0x5730, 0x533A}, 2, K_CITY, 4},	/* 地区 */
+	{{0x5C0F, 0x533A}, 2, K_COMMUNITY, 12},	/* 小区 */
+	{{0x793E, 0x533A}, 2, K_COMMUNITY, 12},	/* 社区 */
+	{{0x533A}, 1, K_DISTRICT, 6},	/* 区 */
+	{{0x5927, 0x53A6}, 2, K_COMMUNITY, 12},	/* 大厦 */
+	{{0x81EA, 0x6CBB, 0x53BF}, 3, K_DISTRICT, 11},	/* 自治县 */
+	{{0x53BF}, 1, K_DISTRICT, 5},	/* 县 */
+	{{0x53F7}, 1, K_NUMBER, 8},	/* 号 */
+	{{0x80E1, 0x540C}, 2, K_ROAD, 10},	/* 胡同 */
+	{{0x82B1, 0x56ED}, 2, K_COMMUNITY, 12},	/* 花园 */
+	{{0x5BB6, 0x56ED}, 2, K_COMMUNITY, 12},	/* 家园 */
+	{{0x5E84, 0x56ED}, 2, K_COMMUNITY, 12},	/* 庄园 */
+	{{0x56ED}, 1, K_COMMUNITY, 12},	/* 园 */
+	{{0x5E7F, 0x573A}, 2, K_COMMUNITY, 12},	/* 广场 */
+	{{0x57CE}, 1, K_COMMUNITY, 12},	/* 城 */
+	{{0x5BA4}, 1, K_ROOM, 8},	/* 室 */
+	{{0x516C, 0x5BD3}, 2, K_COMMUNITY, 12},	/* 公寓 */
+	{{0x5C42}, 1, K_FLOOR, 8},	/* 层 */
+	{{0x81EA, 0x6CBB, 0x5DDE}, 3, K_CITY, 8},	/* 自治州 */
+	{{0x5DF7}, 1, K_ROAD, 10},	/* 巷 */
 	{{0x5317, 0x4EAC, 0x5E02}, 3, K_MUNICIPALITY, 0},	/* 北京市 */
 	{{0x5929, 0x6D25, 0x5E02}, 3, K_MUNICIPALITY, 0},	/* 天津市 */
 	{{0x4E0A, 0x6D77, 0x5E02}, 3, K_MUNICIPALITY, 0},	/* 上海市 */
 	{{0x91CD, 0x5E86, 0x5E02}, 3, K_MUNICIPALITY, 0},	/* 重庆市 */
 	{{0x5E02}, 1, K_SHI, 5},	/* 市 */
-	{{0x81EA, 0x6CBB, 0x5DDE}, 3, K_CITY, 8},	/* 自治州 */
-	{{0x5730, 0x533A}, 2, K_CITY, 4},	/* 地区 */
-	{{0x76DF}, 1, K_CITY, 4},	/* 盟 */
-	{{0x533A}, 1, K_DISTRICT, 6},	/* 区 */
-	{{0x53BF}, 1, K_DISTRICT, 5},	/* 县 */
-	{{0x65D7}, 1, K_DISTRICT, 8},	/* 旗 */
-	{{0x81EA, 0x6CBB, 0x53BF}, 3, K_DISTRICT, 11},	/* 自治县 */
-	{{0x81EA, 0x6CBB, 0x65D7}, 3, K_DISTRICT, 6},	/* 自治旗 */
-	{{0x5E02, 0x4E2D, 0x533A}, 3, K_SHIZHONG, 0},	/* 市中区 */
-	{{0x8857, 0x9053}, 2, K_TOWN, 6},	/* 街道 */
-	{{0x9547}, 1, K_TOWN, 5},	/* 镇 */
-	{{0x4E61}, 1, K_TOWN, 6},	/* 乡 */
-	{{0x8DEF}, 1, K_ROAD, 10},	/* 路 */
-	{{0x8857}, 1, K_ROAD, 10},	/* 街 */
-	{{0x5927, 0x9053}, 2, K_ROAD, 10},	/* 大道 */
-	{{0x5DF7}, 1, K_ROAD, 10},	/* 巷 */
-	{{0x5F04}, 1, K_ROAD, 10},	/* 弄 */
-	{{0x80E1, 0x540C}, 2, K_ROAD, 10},	/* 胡同 */
-	{{0x53F7}, 1, K_NUMBER, 8},	/* 号 */
-	{{0x5C0F, 0x533A}, 2, K_COMMUNITY, 12},	/* 小区 */
-	{{0x793E, 0x533A}, 2, K_COMMUNITY, 12},	/* 社区 */
-	{{0x6751}, 1, K_COMMUNITY, 8},	/* 村 */
-	{{0x65B0, 0x6751}, 2, K_COMMUNITY, 12},	/* 新村 */
-	{{0x82B1, 0x56ED}, 2, K_COMMUNITY, 12},	/* 花园 */
-	{{0x5BB6, 0x56ED}, 2, K_COMMUNITY, 12},	/* 家园 */
-	{{0x5E84, 0x56ED}, 2, K_COMMUNITY, 12},	/* 庄园 */
-	{{0x56ED}, 1, K_COMMUNITY, 12},	/* 园 */
-	{{0x82D1}, 1, K_COMMUNITY, 12},	/* 苑 */
-	{{0x516C, 0x5BD3}, 2, K_COMMUNITY, 12},	/* 公寓 */
-	{{0x5927, 0x53A6}, 2, K_COMMUNITY, 12},	/* 大厦 */
-	{{0x5927, 0x697C}, 2, K_COMMUNITY, 12},	/* 大楼 */
-	{{0x5E7F, 0x573A}, 2, K_COMMUNITY, 12},	/* 广场 */
-	{{0x5C71, 0x5E84}, 2, K_COMMUNITY, 12},	/* 山庄 */
-	{{0x516C, 0x9986}, 2, K_COMMUNITY, 12},	/* 公馆 */
-	{{0x57CE}, 1, K_COMMUNITY, 12},	/* 城 */
-	{{0x680B}, 1, K_BUILDING, 8},	/* 栋 */
 	{{0x5E62}, 1, K_BUILDING, 8},	/* 幢 */
+	{{0x5C71, 0x5E84}, 2, K_COMMUNITY, 12},	/* 山庄 */
 	{{0x5EA7}, 1, K_BUILDING, 8},	/* 座 */
-	{{0x53F7, 0x697C}, 2, K_BUILDING, 8},	/* 号楼 */
-	{{0x5355, 0x5143}, 2, K_UNIT, 8},	/* 单元 */
-	{{0x5C42}, 1, K_FLOOR, 8},	/* 层 */
-	{{0x697C}, 1, K_FLOOR, 8},	/* 楼 */
-	{{0x5BA4}, 1, K_ROOM, 8},	/* 室 */
+	{{0x5F04}, 1, K_ROAD, 10},	/* 弄 */
 	{{0x6237}, 1, K_ROOM, 8},	/* 户 */
+	{{0x81EA, 0x6CBB, 0x65D7}, 3, K_DISTRICT, 6},	/* 自治旗 */
+	{{0x65D7}, 1, K_DISTRICT, 8},	/* 旗 */
+	{{0x65B0, 0x6751}, 2, K_COMMUNITY, 12},	/* 新村 */
+	{{0x6751}, 1, K_COMMUNITY, 8},	/* 村 */
+	{{0x680B}, 1, K_BUILDING, 8},	/* 栋 */
+	{{0x5927, 0x697C}, 2, K_COMMUNITY, 12},	/* 大楼 */
+	{{0x53F7, 0x697C}, 2, K_BUILDING, 8},	/* 号楼 */
+	{{0x697C}, 1, K_FLOOR, 8},	/* 楼 */
+	{{0x76DF}, 1, K_CITY, 4},	/* 盟 */
+	{{0x7701}, 1, K_PROVINCE, 3},	/* 省 */
+	{{0x82D1}, 1, K_COMMUNITY, 12},	/* 苑 */
+	{{0x8857}, 1, K_ROAD, 10},	/* 街 */
+	{{0x8DEF}, 1, K_ROAD, 10},	/* 路 */
+	{{0x8857, 0x9053}, 2, K_TOWN, 6},	/* 街道 */
+	{{0x5927, 0x9053}, 2, K_ROAD, 10},	/* 大道 */
+	{{0x9547}, 1, K_TOWN, 5},	/* 镇 */
+	{{0x516C, 0x9986}, 2, K_COMMUNITY, 12},	/* 公馆 */
 };
 
 #define N_TOKENS (sizeof(tokens) / sizeof(tokens[0]))
@@ -169,19 +171,43 @@ mv_addr_level_parse(mv_str s, mv_addr_level *level)
 	return MV_ERR_ADDRESS_LEVEL;
 }
 
+/*
+ * Unicode White_Space, without asking ICU about CJK text: every White_Space
+ * code point is at most U+3000 (IDEOGRAPHIC SPACE), and this runs per
+ * character per row.
+ */
+static inline bool
+white_space(uint32_t cp)
+{
+	return cp <= 0x3000 && mv_is_white_space(cp);
+}
+
 /* Chinese numerals and 甲乙丙丁, which number buildings and rooms. */
 static bool
 is_han_numeral(uint32_t cp)
 {
-	static const uint32_t numerals[] = {
-		0x3007, 0x4E00, 0x4E01, 0x4E03, 0x4E19, 0x4E59, 0x4E5D, 0x4E8C,
-		0x4E09, 0x4E24, 0x4E94, 0x516B, 0x516D, 0x5341, 0x56DB, 0x7532,
-		0x767E, 0x96F6
-	};							/* 〇一丁七丙乙九二三两五八六十四甲百零 */
-
-	for (size_t i = 0; i < sizeof(numerals) / sizeof(numerals[0]); i++)
-		if (numerals[i] == cp)
+	switch (cp)
+	{
+		case 0x3007:			/* 〇 */
+		case 0x96F6:			/* 零 */
+		case 0x4E00:			/* 一 */
+		case 0x4E8C:			/* 二 */
+		case 0x4E24:			/* 两 */
+		case 0x4E09:			/* 三 */
+		case 0x56DB:			/* 四 */
+		case 0x4E94:			/* 五 */
+		case 0x516D:			/* 六 */
+		case 0x4E03:			/* 七 */
+		case 0x516B:			/* 八 */
+		case 0x4E5D:			/* 九 */
+		case 0x5341:			/* 十 */
+		case 0x767E:			/* 百 */
+		case 0x7532:			/* 甲 */
+		case 0x4E59:			/* 乙 */
+		case 0x4E19:			/* 丙 */
+		case 0x4E01:			/* 丁 */
 			return true;
+	}
 	return false;
 }
 
@@ -192,7 +218,7 @@ classify(uint32_t cp, bool single)
 	uint8_t		c = 0;
 	bool		digit = (cp >= '0' && cp <= '9') || (cp >= 0xFF10 && cp <= 0xFF19);
 
-	if (single && (mv_is_white_space(cp) || cp == ',' || cp == 0xFF0C ||
+	if (single && (white_space(cp) || cp == ',' || cp == 0xFF0C ||
 				   cp == 0x3001))
 		return GC_SEP;
 	if (mv_is_han(cp))
@@ -225,18 +251,36 @@ read_text(mv_str value, const mv_graphemes *g, addr_text *a)
 	}
 }
 
-/* The longest token ending just before grapheme b, or -1. */
+/*
+ * The longest token ending just before grapheme b, or -1.  A binary search
+ * on the last code point, then the few tokens sharing it: this runs for
+ * every grapheme of every row.
+ */
 static int
 token_ending_at(const addr_text *a, size_t b)
 {
+	uint32_t	last = a->cp[b - 1];
+	size_t		lo = 0;
+	size_t		hi = N_TOKENS;
 	int			best = -1;
 
-	for (size_t t = 0; t < N_TOKENS; t++)
+	while (lo < hi)
+	{
+		size_t		mid = lo + (hi - lo) / 2;
+		const addr_token *t = &tokens[mid];
+
+		if (t->cp[t->len - 1] < last)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (size_t t = lo; t < N_TOKENS; t++)
 	{
 		int			len = tokens[t].len;
-		bool		match = (size_t) len <= b &&
-			a->cp[b - 1] == tokens[t].cp[len - 1];	/* cheap reject first */
+		bool		match = (size_t) len <= b;
 
+		if (tokens[t].cp[len - 1] != last)
+			break;
 		for (int k = 0; match && k < len - 1; k++)
 			match = (a->cp[b - len + k] == tokens[t].cp[k]);
 		if (match && (best < 0 || len > tokens[best].len))
@@ -266,13 +310,15 @@ kind_level(addr_kind kind, int cur)
 	{
 		case K_PROVINCE:
 			return MV_ADDR_PROVINCE;
-		case K_MUNICIPALITY:	/* 中国北京市: a name + 市 */
+		case K_MUNICIPALITY:
+			return MV_ADDR_CITY;
+		case K_SHIZHONG:
+			return MV_ADDR_DISTRICT;
 		case K_SHI:
 			return cur < MV_ADDR_CITY ? MV_ADDR_CITY : MV_ADDR_DISTRICT;
 		case K_CITY:
 			return MV_ADDR_CITY;
 		case K_DISTRICT:
-		case K_SHIZHONG:
 			return MV_ADDR_DISTRICT;
 		case K_TOWN:
 			return MV_ADDR_TOWN;
@@ -317,28 +363,18 @@ read_segment(const addr_text *a, size_t from, size_t b, int t, int cur,
 		start++;
 	kind = tokens[t].kind;
 
-	if (start == token_start)
-	{
-		/* Only a whole token stands without a name. */
-		if (kind == K_MUNICIPALITY && cur < 0)
-		{
-			*lowest = MV_ADDR_PROVINCE;
-			*level = MV_ADDR_CITY;
-			return true;
-		}
-		if (kind != K_SHIZHONG || cur > MV_ADDR_DISTRICT)
-			return false;
-		*lowest = *level = MV_ADDR_DISTRICT;
-		return true;
-	}
-
+	/* Whole tokens (北京市, 市中区) take no name; all others need one. */
+	if ((start == token_start) != (tokens[t].max_name == 0) ||
+		token_start - start > tokens[t].max_name)
+		return false;
+	/* A municipality is a province too, so it can only come first. */
+	if (kind == K_MUNICIPALITY && cur >= 0)
+		return false;
 	*level = kind_level(kind, cur);
+	*lowest = kind == K_MUNICIPALITY ? MV_ADDR_PROVINCE : *level;
 	if (*level < cur)
 		return false;
-	*lowest = *level;
 
-	if (token_start - start > tokens[t].max_name)
-		return false;
 	allowed = name_classes(*level, kind);
 	for (size_t i = start; i < token_start; i++)
 		if ((a->cls[i] & allowed) == 0)

@@ -61,6 +61,17 @@ mv_name_keep_parse(mv_str s, mv_name_keep *keep)
 	return MV_OK;
 }
 
+/*
+ * Unicode White_Space, without asking ICU about CJK text: every White_Space
+ * code point is at most U+3000 (IDEOGRAPHIC SPACE), and this runs per
+ * character per row.
+ */
+static inline bool
+white_space(uint32_t cp)
+{
+	return cp <= 0x3000 && mv_is_white_space(cp);
+}
+
 static bool
 is_middle_dot(uint32_t cp)
 {
@@ -88,7 +99,7 @@ classify_grapheme(mv_str s, size_t start, size_t end, uint32_t *first_cp)
 	*first_cp = cp;
 	if (single && is_middle_dot(cp))
 		return NC_DOT;
-	if (single && (is_hyphen(cp) || mv_is_white_space(cp)))
+	if (single && (is_hyphen(cp) || white_space(cp)))
 		return NC_WORD_SEP;
 	if (mv_is_han(cp))
 		return NC_HAN;
@@ -113,11 +124,12 @@ letter_script(uint32_t cp)
 }
 
 /*
- * Decides the shape of the (trimmed, non-empty) name split into g.  One pass
- * over the graphemes; ICU is only asked for the script of non-ASCII letters.
+ * Decides the shape of the (trimmed, non-empty) name split into g, and counts
+ * its letters (Han or not) into *letters.  One pass over the graphemes; ICU
+ * is only asked for the script of non-ASCII letters.
  */
 static name_shape
-classify_name(mv_str s, const mv_graphemes *g)
+classify_name(mv_str s, const mv_graphemes *g, size_t *letters)
 {
 	size_t		n_han = 0;
 	size_t		n_letter = 0;
@@ -167,6 +179,7 @@ classify_name(mv_str s, const mv_graphemes *g)
 	}
 	if (prev == NC_DOT)
 		empty_part = true;
+	*letters = n_han + n_letter;
 
 	if (n_dot == 0 && n_sep == 0 && n_letter == 0)
 		return NS_HAN;
@@ -231,62 +244,48 @@ mask_han(mv_str s, const mv_graphemes *g, const mv_mask *mask,
  * Names made of parts: dotted names (first grapheme of the whole name kept)
  * and alphabetic names (first grapheme of every word kept).  Separators are
  * copied; each part's masked rest is one span, so pad applies per part.
+ * One pass, classifying each grapheme once.
  */
 static mv_status
 mask_parts(mv_str s, const mv_graphemes *g, const mv_mask *mask,
 		   bool keep_each_word, mv_buf *out)
 {
-	size_t		i = 0;
+	bool		in_part = false;
 	bool		first_part = true;
+	size_t		masked = 0;		/* graphemes of the current part to mask */
 	mv_status	st = MV_OK;
 
-	while (i < g->count && st == MV_OK)
+	for (size_t i = 0; i < g->count && st == MV_OK; i++)
 	{
 		uint32_t	cp;
 		name_class	c = classify_grapheme(s, g->offs[i], g->offs[i + 1], &cp);
-		size_t		j;
 
 		if (c == NC_DOT || c == NC_WORD_SEP)
 		{
-			st = append_grapheme(out, s, g, i++);
-			continue;
-		}
-		/* A part runs to the next separator. */
-		for (j = i + 1; j < g->count; j++)
-		{
-			c = classify_grapheme(s, g->offs[j], g->offs[j + 1], &cp);
-			if (c == NC_DOT || c == NC_WORD_SEP)
-				break;
-		}
-		if (first_part || keep_each_word)
-		{
-			st = append_grapheme(out, s, g, i);
+			/* A part ends: its masked rest is one span (pad per part). */
+			if (in_part)
+				st = mv_mask_append_span(out, mask, masked);
 			if (st == MV_OK)
-				st = mv_mask_append_span(out, mask, j - i - 1);
+				st = append_grapheme(out, s, g, i);
+			in_part = false;
 		}
+		else if (in_part)
+			masked++;
 		else
-			st = mv_mask_append_span(out, mask, j - i);
-		first_part = false;
-		i = j;
+		{
+			/* A part starts: its first grapheme is kept or masked. */
+			bool		keep = first_part || keep_each_word;
+
+			if (keep)
+				st = append_grapheme(out, s, g, i);
+			masked = keep ? 0 : 1;
+			in_part = true;
+			first_part = false;
+		}
 	}
+	if (st == MV_OK && in_part)
+		st = mv_mask_append_span(out, mask, masked);
 	return st;
-}
-
-/* Counts the graphemes of g that are not separators. */
-static size_t
-count_letters(mv_str s, const mv_graphemes *g)
-{
-	size_t		n = 0;
-
-	for (size_t i = 0; i < g->count; i++)
-	{
-		uint32_t	cp;
-		name_class	c = classify_grapheme(s, g->offs[i], g->offs[i + 1], &cp);
-
-		if (c != NC_DOT && c != NC_WORD_SEP)
-			n++;
-	}
-	return n;
 }
 
 /* Returns value without its leading and trailing Unicode White_Space. */
@@ -302,7 +301,7 @@ trim_white_space(mv_str value)
 		size_t		at = pos;
 		uint32_t	cp = mv_utf8_next(value.ptr, value.len, &pos);
 
-		if (!mv_is_white_space(cp))
+		if (!white_space(cp))
 		{
 			if (start == value.len)
 				start = at;
@@ -324,6 +323,7 @@ mv_cn_name(mv_str value, const mv_mask *mask, mv_name_keep keep, mv_buf *out)
 {
 	mv_graphemes g;
 	mv_str		name;
+	size_t		letters;
 	mv_status	st;
 
 	st = mv_mask_check(mask);
@@ -346,7 +346,7 @@ mv_cn_name(mv_str value, const mv_mask *mask, mv_name_keep keep, mv_buf *out)
 		return st;
 	}
 
-	switch (classify_name(name, &g))
+	switch (classify_name(name, &g, &letters))
 	{
 		case NS_HAN:
 			st = mask_han(name, &g, mask, keep, out);
@@ -356,7 +356,7 @@ mv_cn_name(mv_str value, const mv_mask *mask, mv_name_keep keep, mv_buf *out)
 			break;
 		case NS_ALPHABETIC:
 			/* A lone letter is the whole name: mask it all, as for 张. */
-			if (count_letters(name, &g) == 1)
+			if (letters == 1)
 				st = mv_redact(name, mask, out);
 			else
 				st = mask_parts(name, &g, mask, true, out);

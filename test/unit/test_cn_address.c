@@ -172,6 +172,58 @@ test_long_value(void)
 	free(v);
 }
 
+/*
+ * Every suffix token, alone after a name, is recognised at its level: kept
+ * at that level, masked one level up.  This also guards the token table's
+ * sort order, on which the lookup relies.
+ */
+static void
+test_every_token(void)
+{
+	static const struct
+	{
+		const char *segment;
+		mv_addr_level level;
+	}			cases[] = {
+		{"安徽省", MV_ADDR_PROVINCE}, {"广西壮族自治区", MV_ADDR_PROVINCE},
+		{"香港特别行政区", MV_ADDR_PROVINCE}, {"北京市", MV_ADDR_PROVINCE},
+		{"天津市", MV_ADDR_PROVINCE}, {"上海市", MV_ADDR_PROVINCE},
+		{"重庆市", MV_ADDR_PROVINCE}, {"芜湖市", MV_ADDR_CITY},
+		{"延边朝鲜族自治州", MV_ADDR_CITY}, {"阿里地区", MV_ADDR_CITY},
+		{"锡林郭勒盟", MV_ADDR_CITY}, {"镜湖区", MV_ADDR_DISTRICT},
+		{"无为县", MV_ADDR_DISTRICT}, {"苏尼特左旗", MV_ADDR_DISTRICT},
+		{"长阳土家族自治县", MV_ADDR_DISTRICT}, {"鄂伦春自治旗", MV_ADDR_DISTRICT},
+		{"市中区", MV_ADDR_DISTRICT}, {"马连洼街道", MV_ADDR_TOWN},
+		{"城关镇", MV_ADDR_TOWN}, {"黄田乡", MV_ADDR_TOWN},
+		{"中山路", MV_ADDR_ROAD}, {"王府井大街", MV_ADDR_ROAD},
+		{"世纪大道", MV_ADDR_ROAD}, {"乌衣巷", MV_ADDR_ROAD},
+		{"云南南弄", MV_ADDR_ROAD}, {"南锣鼓胡同", MV_ADDR_ROAD},
+		{"289号", MV_ADDR_ROAD}, {"阳光小区", MV_ADDR_COMMUNITY},
+		{"阳光社区", MV_ADDR_COMMUNITY}, {"张村", MV_ADDR_COMMUNITY},
+		{"曹杨新村", MV_ADDR_COMMUNITY}, {"滨江花园", MV_ADDR_COMMUNITY},
+		{"幸福家园", MV_ADDR_COMMUNITY}, {"碧水庄园", MV_ADDR_COMMUNITY},
+		{"软件园", MV_ADDR_COMMUNITY}, {"翠苑", MV_ADDR_COMMUNITY},
+		{"青年公寓", MV_ADDR_COMMUNITY}, {"国贸大厦", MV_ADDR_COMMUNITY},
+		{"电信大楼", MV_ADDR_COMMUNITY}, {"万达广场", MV_ADDR_COMMUNITY},
+		{"碧桂山庄", MV_ADDR_COMMUNITY}, {"江滨公馆", MV_ADDR_COMMUNITY},
+		{"万达城", MV_ADDR_COMMUNITY}, {"3栋", MV_ADDR_BUILDING},
+		{"3幢", MV_ADDR_BUILDING}, {"A座", MV_ADDR_BUILDING},
+		{"3号楼", MV_ADDR_BUILDING}, {"2单元", MV_ADDR_UNIT},
+		{"12层", MV_ADDR_FLOOR}, {"十二楼", MV_ADDR_FLOOR},
+		{"1203室", MV_ADDR_ROOM}, {"501户", MV_ADDR_ROOM},
+	};
+	char		kept[64];
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+	{
+		snprintf(kept, sizeof(kept), "%s****", cases[i].segment);
+		ADDR(kept, cases[i].segment, cases[i].level);
+		ADDR(kept, cases[i].segment, MV_ADDR_ROOM);
+		if (cases[i].level > MV_ADDR_PROVINCE)
+			ADDR("****", cases[i].segment, cases[i].level - 1);
+	}
+}
+
 static void
 test_level_parse_and_errors(void)
 {
@@ -207,6 +259,7 @@ main(void)
 	test_unparsed();
 	test_pad_and_masks();
 	test_long_value();
+	test_every_token();
 	test_level_parse_and_errors();
 	return MV_TEST_DONE();
 }
