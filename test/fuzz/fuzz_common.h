@@ -370,10 +370,11 @@ fz_count_repeat(mv_str s, mv_str ch)
  * Explains out as an in-order interleaving of mask chars and graphemes of
  * the input (kept graphemes are copied byte for byte, never reordered or
  * invented).  Marks the input graphemes that appear in out in revealed[]
- * and counts the mask chars.  Where both a mask char and an input grapheme
- * match, the longer match wins and on a tie the mask char, so an input
- * grapheme equal to the mask char is never counted as revealed.  Returns
- * false when out cannot be explained this way.
+ * and counts the mask chars.  The match is greedy: at each point the
+ * longest matching input grapheme (the earliest of equal length) or the
+ * mask char; where both match, the longer wins and on a tie the mask char,
+ * so an input grapheme equal to the mask char is never counted as revealed.
+ * Returns false when out cannot be explained this way.
  */
 static inline bool
 fz_decompose(mv_str out, mv_str in, const mv_graphemes *g, mv_str mask,
@@ -389,15 +390,20 @@ fz_decompose(mv_str out, mv_str in, const mv_graphemes *g, mv_str mask,
 	{
 		bool		mask_fits = mask.len > 0 && p + mask.len <= out.len &&
 			memcmp(out.ptr + p, mask.ptr, mask.len) == 0;
-		size_t		k;
+		size_t		k = g->count;
 
-		for (k = j; k < g->count; k++)
+		/*
+		 * The longest input grapheme that matches here, so that a kept
+		 * "湖" + U+1F3FD is not read as a kept "湖" and a stray modifier.
+		 */
+		for (size_t c = j; c < g->count; c++)
 		{
-			mv_str		gk = fz_gr(in, g, k);
+			mv_str		gc = fz_gr(in, g, c);
 
-			if (p + gk.len <= out.len &&
-				memcmp(out.ptr + p, gk.ptr, gk.len) == 0)
-				break;
+			if (p + gc.len <= out.len &&
+				memcmp(out.ptr + p, gc.ptr, gc.len) == 0 &&
+				(k == g->count || gc.len > fz_gr(in, g, k).len))
+				k = c;
 		}
 		if (k < g->count &&
 			(!mask_fits || fz_gr(in, g, k).len > mask.len))
