@@ -234,7 +234,7 @@ mask_han(mv_str s, const mv_graphemes *g, const mv_mask *mask,
 	if (n >= 3 && mv_is_compound_surname(grapheme_first_cp(s, g, 0),
 										 grapheme_first_cp(s, g, 1)))
 		surname = 2;
-	st = mv_buf_append(out, s.ptr, g->offs[surname]);
+	st = mv_buf_append(out, s.ptr + g->offs[0], g->offs[surname] - g->offs[0]);
 	if (st == MV_OK)
 		st = mv_mask_append_span(out, mask, n - surname);
 	return st;
@@ -288,29 +288,19 @@ mask_parts(mv_str s, const mv_graphemes *g, const mv_mask *mask,
 	return st;
 }
 
-/* Returns value without its leading and trailing Unicode White_Space. */
-static mv_str
-trim_white_space(mv_str value)
+/*
+ * True if grapheme i of s is white space: all its code points are (one
+ * space, or CR LF); a space carrying a combining mark is not.
+ */
+static bool
+grapheme_is_white_space(mv_str s, const mv_graphemes *g, size_t i)
 {
-	size_t		pos = 0;
-	size_t		start = value.len;
-	size_t		end = 0;
+	size_t		pos = g->offs[i];
 
-	while (pos < value.len)
-	{
-		size_t		at = pos;
-		uint32_t	cp = mv_utf8_next(value.ptr, value.len, &pos);
-
-		if (!white_space(cp))
-		{
-			if (start == value.len)
-				start = at;
-			end = pos;
-		}
-	}
-	if (start == value.len)
-		return (mv_str) {value.ptr, 0};
-	return (mv_str) {value.ptr + start, end - start};
+	while (pos < g->offs[i + 1])
+		if (!white_space(mv_utf8_next(s.ptr, s.len, &pos)))
+			return false;
+	return true;
 }
 
 /*
@@ -322,7 +312,10 @@ mv_status
 mv_cn_name(mv_str value, const mv_mask *mask, mv_name_keep keep, mv_buf *out)
 {
 	mv_graphemes g;
+	mv_graphemes name_g;
 	mv_str		name;
+	size_t		lo = 0;
+	size_t		hi;
 	size_t		letters;
 	mv_status	st;
 
@@ -334,32 +327,53 @@ mv_cn_name(mv_str value, const mv_mask *mask, mv_name_keep keep, mv_buf *out)
 	if (!mv_utf8_valid(value.ptr, value.len))
 		return MV_ERR_BAD_UTF8;
 
-	/* White space alone carries no name: it trims to the empty result. */
-	name = trim_white_space(value);
-	if (name.len == 0)
-		return MV_OK;
-
-	st = mv_graphemes_split(name, &g);
+	st = mv_graphemes_split(value, &g);
 	if (st != MV_OK)
 	{
 		mv_graphemes_free(&g);
 		return st;
 	}
 
-	switch (classify_name(name, &g, &letters))
+	/*
+	 * Trim outer white space by whole graphemes: a space carrying a combining
+	 * mark is a grapheme of the name, and a grapheme is never split.
+	 */
+	hi = g.count;
+	while (lo < hi && grapheme_is_white_space(value, &g, lo))
+		lo++;
+	while (hi > lo && grapheme_is_white_space(value, &g, hi - 1))
+		hi--;
+	/* White space alone carries no name: it trims to the empty result. */
+	if (lo == hi)
+	{
+		mv_graphemes_free(&g);
+		return MV_OK;
+	}
+	name.ptr = value.ptr + g.offs[lo];
+	name.len = g.offs[hi] - g.offs[lo];
+
+	/*
+	 * The name's graphemes: a view into g (offsets stay relative to value,
+	 * so the helpers below read value, not name).  Never freed itself.
+	 */
+	name_g = g;
+	name_g.count = hi - lo;
+	name_g.offs = g.offs + lo;
+
+	switch (classify_name(value, &name_g, &letters))
 	{
 		case NS_HAN:
-			st = mask_han(name, &g, mask, keep, out);
+			st = mask_han(value, &name_g, mask, keep, out);
 			break;
 		case NS_DOTTED:
-			st = mask_parts(name, &g, mask, false, out);
+			st = mask_parts(value, &name_g, mask, false, out);
 			break;
 		case NS_ALPHABETIC:
 			/* A lone letter is the whole name: mask it all, as for 张. */
 			if (letters == 1)
 				st = mv_redact(name, mask, out);
 			else
-				st = mask_parts(name, &g, mask, true, out);
+				st = mask_parts(value, &name_g, mask, true, out);
 			break;
 		case NS_OTHER:
 			st = mv_partial(name, 1, 0, mask, out);

@@ -116,6 +116,10 @@ test_white_space(void)
 	NAME("", "\xe3\x80\x80", SUR, &pad2);
 	NAME("", "", SUR, &star);
 	NAME("", "", SUR, &pad2);
+	/* a space carrying a combining mark is a grapheme, never split */
+	NAME(" \xcc\x81*", " \xcc\x81张", SUR, &star);
+	NAME("张**", "张三 \xcc\x81", SUR, &star);
+	NAME("张*", "\xe3\x80\x80 张三\r\n", SUR, &star);
 	/* inner white space in a Han name is not a Han name: partial */
 	NAME("张**", "张 三", SUR, &star);
 }
