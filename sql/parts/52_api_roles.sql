@@ -1,0 +1,243 @@
+-- ---------------------------------------------------------------------------
+-- Admins, auditors and trusted functions.
+--
+-- Being an admin is nothing but EXECUTE on the API functions (recorded in
+-- mask.admin so auditors can see who holds it); being an auditor is SELECT
+-- on the catalog views, the audit log and the masked views plus EXECUTE on
+-- the reports.  Nothing here hands out the keys or the raw tables.
+-- ---------------------------------------------------------------------------
+
+-- The functions grant_admin hands out: the policy API, without
+-- trust_function (superusers only).  Functions other parts of the
+-- extension add later (export/import) are included when they exist.
+CREATE FUNCTION mask._admin_functions()
+RETURNS SETOF regprocedure
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT f FROM (SELECT pg_catalog.to_regprocedure(s) AS f FROM pg_catalog.unnest(ARRAY[
+        'mask.create_policy(name, name, text)',
+        'mask.drop_policy(name)',
+        'mask.protect(name, regclass, text, name)',
+        'mask.unprotect(name, regclass)',
+        'mask.set_rule(name, regclass, name, text, text)',
+        'mask.drop_rule(name, regclass, name)',
+        'mask.add_member(name, regrole, boolean)',
+        'mask.remove_member(name, regrole)',
+        'mask.rotate_key(name)',
+        'mask.grant_admin(regrole)',
+        'mask.revoke_admin(regrole)',
+        'mask.grant_auditor(regrole)',
+        'mask.revoke_auditor(regrole)',
+        'mask.import_policy(jsonb)']) s) x
+     WHERE f IS NOT NULL
+$$;
+
+COMMENT ON FUNCTION mask._admin_functions() IS
+'Internal: the API functions an admin may execute.';
+
+-- What auditors (and admins) read: catalog views, audit log, reports.
+CREATE FUNCTION mask._set_catalog_read(role name, allow boolean)
+RETURNS void
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    v_rel  text;
+    v_func regprocedure;
+BEGIN
+    FOR v_rel IN SELECT pg_catalog.format('%I.%I', n.nspname, c.relname)
+                   FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+                  WHERE n.nspname = 'mask'
+                    AND c.relname IN ('policies', 'protected_tables', 'rules', 'members', 'audit_log')
+                  ORDER BY 1 LOOP
+        EXECUTE pg_catalog.format(CASE WHEN allow THEN 'GRANT SELECT ON %s TO %I'
+                                       ELSE 'REVOKE SELECT ON %s FROM %I' END, v_rel, role);
+    END LOOP;
+    FOR v_func IN SELECT p.oid::regprocedure FROM pg_catalog.pg_proc p
+                   WHERE p.pronamespace = 'mask'::regnamespace
+                     AND p.proname IN ('verify', 'detect', 'linkability', 'export_policy',
+                                       'verify_audit_log')
+                   ORDER BY 1 LOOP
+        EXECUTE pg_catalog.format(CASE WHEN allow THEN 'GRANT EXECUTE ON FUNCTION %s TO %I'
+                                       ELSE 'REVOKE EXECUTE ON FUNCTION %s FROM %I' END, v_func, role);
+    END LOOP;
+END;
+$$;
+
+COMMENT ON FUNCTION mask._set_catalog_read(name, boolean) IS
+'Internal: grants or revokes SELECT on the auditor views and the audit log and EXECUTE on the reports.';
+
+
+CREATE FUNCTION mask.grant_admin(role regrole)
+RETURNS void
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    v_name   name;
+    v_policy name;
+    v_func   regprocedure;
+BEGIN
+    IF grant_admin.role IS NULL THEN
+        RAISE EXCEPTION 'role must not be NULL' USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    v_name := pg_catalog.pg_get_userbyid(grant_admin.role);
+    IF EXISTS (SELECT FROM mask.admin a WHERE a.role = grant_admin.role) THEN
+        RAISE EXCEPTION 'role % is already a policy admin', grant_admin.role
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    SELECT p.name INTO v_policy FROM mask.member m JOIN mask.policy p ON p.id = m.policy_id
+     WHERE m.role = grant_admin.role ORDER BY p.name LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION 'role % cannot be a policy admin', grant_admin.role
+            USING ERRCODE = 'invalid_parameter_value',
+                  DETAIL = pg_catalog.format('Role %s is a member of policy %s, and members cannot change the policies they read through.',
+                                             grant_admin.role, pg_catalog.quote_ident(v_policy));
+    END IF;
+
+    INSERT INTO mask.admin (role, role_name) VALUES (grant_admin.role, v_name);
+    FOR v_func IN SELECT f FROM mask._admin_functions() f LOOP
+        EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION %s TO %I', v_func, v_name);
+    END LOOP;
+    PERFORM mask._set_catalog_read(v_name, true);
+
+    PERFORM mask._audit('grant_admin', NULL, v_name::text, '{}'::jsonb);
+END;
+$$;
+
+COMMENT ON FUNCTION mask.grant_admin(regrole) IS
+'Makes a role a policy admin: EXECUTE on the policy API and read access to the catalog views and the audit log. Policy members are refused.';
+
+
+CREATE FUNCTION mask.revoke_admin(role regrole)
+RETURNS void
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    v_name name;
+    v_func regprocedure;
+BEGIN
+    IF NOT EXISTS (SELECT FROM mask.admin a WHERE a.role = revoke_admin.role) THEN
+        RAISE EXCEPTION 'role % is not a policy admin', revoke_admin.role
+            USING ERRCODE = 'invalid_parameter_value',
+                  DETAIL = 'Admins are the roles given mask.grant_admin(); the extension owner cannot be revoked.';
+    END IF;
+    v_name := pg_catalog.pg_get_userbyid(revoke_admin.role);
+    DELETE FROM mask.admin a WHERE a.role = revoke_admin.role;
+    FOR v_func IN SELECT f FROM mask._admin_functions() f LOOP
+        EXECUTE pg_catalog.format('REVOKE EXECUTE ON FUNCTION %s FROM %I', v_func, v_name);
+    END LOOP;
+    IF NOT EXISTS (SELECT FROM mask.auditor a WHERE a.role = revoke_admin.role) THEN
+        PERFORM mask._set_catalog_read(v_name, false);
+    END IF;
+
+    PERFORM mask._audit('revoke_admin', NULL, v_name::text, '{}'::jsonb);
+END;
+$$;
+
+COMMENT ON FUNCTION mask.revoke_admin(regrole) IS
+'Takes the policy API away from a role given mask.grant_admin().';
+
+
+CREATE FUNCTION mask.grant_auditor(role regrole)
+RETURNS void
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    v_name   name;
+    v_policy integer;
+    v_prev   text;
+BEGIN
+    IF grant_auditor.role IS NULL THEN
+        RAISE EXCEPTION 'role must not be NULL' USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF EXISTS (SELECT FROM mask.auditor a WHERE a.role = grant_auditor.role) THEN
+        RAISE EXCEPTION 'role % is already an auditor', grant_auditor.role
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    v_name := pg_catalog.pg_get_userbyid(grant_auditor.role);
+
+    v_prev := mask._internal_begin();
+    INSERT INTO mask.auditor (role, role_name) VALUES (grant_auditor.role, v_name);
+    PERFORM mask._set_catalog_read(v_name, true);
+    -- Masked views of every policy (masked data only), e.g. for linkability().
+    FOR v_policy IN SELECT p.id FROM mask.policy p ORDER BY p.id LOOP
+        PERFORM mask._apply_grants(v_policy);
+    END LOOP;
+    PERFORM mask._internal_end(v_prev);
+
+    PERFORM mask._audit('grant_auditor', NULL, v_name::text, '{}'::jsonb);
+END;
+$$;
+
+COMMENT ON FUNCTION mask.grant_auditor(regrole) IS
+'Makes a role an auditor: SELECT on the catalog views, the audit log and every masked view, EXECUTE on the reports; never keys or raw tables.';
+
+
+CREATE FUNCTION mask.revoke_auditor(role regrole)
+RETURNS void
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    v_name   name;
+    v_policy mask.policy;
+    v_prev   text;
+BEGIN
+    IF NOT EXISTS (SELECT FROM mask.auditor a WHERE a.role = revoke_auditor.role) THEN
+        RAISE EXCEPTION 'role % is not an auditor', revoke_auditor.role
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    v_name := pg_catalog.pg_get_userbyid(revoke_auditor.role);
+
+    v_prev := mask._internal_begin();
+    DELETE FROM mask.auditor a WHERE a.role = revoke_auditor.role;
+    IF NOT EXISTS (SELECT FROM mask.admin a WHERE a.role = revoke_auditor.role) THEN
+        PERFORM mask._set_catalog_read(v_name, false);
+    END IF;
+    FOR v_policy IN SELECT p.* FROM mask.policy p ORDER BY p.id LOOP
+        PERFORM mask._apply_grants(v_policy.id);
+        PERFORM mask._revoke_schema_usage(v_policy.view_schema, revoke_auditor.role);
+    END LOOP;
+    PERFORM mask._internal_end(v_prev);
+
+    PERFORM mask._audit('revoke_auditor', NULL, v_name::text, '{}'::jsonb);
+END;
+$$;
+
+COMMENT ON FUNCTION mask.revoke_auditor(regrole) IS
+'Takes auditor access away from a role (catalog views, audit log, masked views of policies it is not a member of).';
+
+
+CREATE FUNCTION mask.trust_function(func regprocedure)
+RETURNS void
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    v_new boolean;
+BEGIN
+    -- session_user, not current_user: inside SECURITY DEFINER current_user is
+    -- the extension owner, and an admin must not be able to trust code.
+    IF NOT COALESCE((SELECT ro.rolsuper FROM pg_catalog.pg_roles ro
+                      WHERE ro.rolname = session_user), false) THEN
+        RAISE EXCEPTION 'only a superuser can trust a function for masking rules'
+            USING ERRCODE = 'insufficient_privilege',
+                  DETAIL = 'A trusted function runs inside every masked view that uses it, as the view''s owner.';
+    END IF;
+    IF trust_function.func IS NULL THEN
+        RAISE EXCEPTION 'function must not be NULL' USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    INSERT INTO mask.trusted_function (func) VALUES (trust_function.func)
+    ON CONFLICT DO NOTHING;
+    v_new := FOUND;
+    PERFORM mask._audit('trust_function', NULL, trust_function.func::text,
+                        pg_catalog.jsonb_build_object('already_trusted', NOT v_new));
+END;
+$$;
+
+COMMENT ON FUNCTION mask.trust_function(regprocedure) IS
+'Superusers only: allows a function in masking rule expressions besides the mask schema''s own.';
