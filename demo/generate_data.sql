@@ -244,7 +244,9 @@ COMMENT ON FUNCTION demo_gen.list(text) IS 'one pick-list of demo_gen.list by na
 -- and the cumulative weight below it, in a fixed order.
 CREATE VIEW demo_gen.weighted AS
 SELECT w.list, w.item, w.weight, w.extra,
-       pg_catalog.sum(w.weight) OVER (PARTITION BY w.list ORDER BY w.item
+       -- COLLATE "C": the order (and so every pick) must not depend on the
+       -- database's collation.
+       pg_catalog.sum(w.weight) OVER (PARTITION BY w.list ORDER BY w.item COLLATE "C"
                                       ROWS UNBOUNDED PRECEDING) - w.weight AS lower_bound
 FROM (SELECT 'surname' AS list, s.surname AS item, s.weight, NULL::integer AS extra FROM demo_gen.surname AS s
       UNION ALL SELECT 'district', d.district, d.weight, NULL FROM demo_gen.district AS d
