@@ -504,11 +504,11 @@ mv_column(const MvValidator *v, const ColumnRef *cref, StringInfo out)
 	attnum = get_attnum(v->relid, name);
 	if (attnum == InvalidAttrNumber)
 		mv_refuse(v, MV_INVALID, NULL,
-				  "Column %s does not exist in table %s.",
-				  quote_identifier(name), v->relname);
+				  "Column \"%s\" does not exist in table %s.",
+				  name, v->relname);
 	if (attnum < 0)
-		mv_refuse(v, MV_UNSAFE, NULL, "System column %s is not allowed.",
-				  quote_identifier(name));
+		mv_refuse(v, MV_UNSAFE, NULL, "System column \"%s\" is not allowed.",
+				  name);
 
 	/* always quoted, so that no column name can be read as a keyword */
 	appendStringInfoChar(out, '"');
@@ -700,15 +700,12 @@ static void
 mv_split_funcname(const MvValidator *v, List *funcname,
 				  const char *default_schema, char **schema, char **name)
 {
-	char	   *catalog = NULL;
-
-	DeconstructQualifiedName(funcname, schema, name);
-	if (list_length(funcname) == 3)
-		catalog = strVal(linitial(funcname));
-	if (catalog != NULL || list_length(funcname) > 3)
+	/* checked first: DeconstructQualifiedName raises its own error */
+	if (list_length(funcname) > 2)
 		mv_refuse(v, MV_UNSAFE, NULL,
 				  "Function names may name a schema but not a database; found %s.",
 				  NameListToString(funcname));
+	DeconstructQualifiedName(funcname, schema, name);
 	if (*schema == NULL)
 		*schema = pstrdup(default_schema);
 }
@@ -1099,6 +1096,10 @@ mv_filter_operator(const MvValidator *v, List *opname)
 	int			i;
 	int			found = 0;
 
+	if (list_length(opname) > 2)
+		mv_refuse(v, MV_UNSAFE, NULL,
+				  "Operator %s is not built into PostgreSQL.",
+				  NameListToString(opname));
 	DeconstructQualifiedName(opname, &schema, &name);
 	if (schema != NULL && strcmp(schema, "pg_catalog") != 0)
 		mv_refuse(v, MV_UNSAFE, NULL,
@@ -1210,17 +1211,24 @@ mv_filter_a_expr(const MvValidator *v, A_Expr *a, int depth, StringInfo out)
 				bool		negated = strcmp(op, "<>") == 0;
 				ListCell   *lc;
 
+				List	   *items;
+
 				if (!IsA(a->rexpr, List))
 					mv_refuse_node(v, a->rexpr);
-				appendStringInfoChar(out, '(');
-				foreach(lc, (List *) a->rexpr)
+				items = (List *) a->rexpr;
+
+				/* one item needs no parentheses of its own (a fixed point) */
+				if (list_length(items) > 1)
+					appendStringInfoChar(out, '(');
+				foreach(lc, items)
 				{
 					if (foreach_current_index(lc) > 0)
 						appendStringInfoString(out, negated ? " AND " : " OR ");
 					mv_append_op(out, l, op,
 								 mv_filter_text(v, lfirst(lc), depth + 1));
 				}
-				appendStringInfoChar(out, ')');
+				if (list_length(items) > 1)
+					appendStringInfoChar(out, ')');
 				break;
 			}
 		case AEXPR_BETWEEN:
@@ -1304,6 +1312,15 @@ mv_filter_call(const MvValidator *v, FuncCall *fc, int depth, StringInfo out)
 	if (strcmp(schema, "pg_catalog") != 0)
 		mv_refuse(v, MV_UNSAFE, NULL,
 				  "Function %s is not built into PostgreSQL; row filters may call functions of schema pg_catalog only.",
+				  shown);
+
+	/*
+	 * The *_to_xml family is stable but runs a query of its own over a table
+	 * or schema named by a string: a subquery in disguise.
+	 */
+	if (strstr(name, "_to_xml") != NULL)
+		mv_refuse(v, MV_UNSAFE, NULL,
+				  "Function %s runs queries of its own; subqueries are not allowed.",
 				  shown);
 
 	args = mv_call_args(v, fc, depth, false);
@@ -1642,9 +1659,16 @@ _validate_expression(PG_FUNCTION_ARGS)
 	}
 	else
 	{
-		if (!IsA(node, FuncCall))
+		/*
+		 * Operators and the like at the top are refused by mv_rule_expr with
+		 * their own message; what it would accept as an argument is not a
+		 * rule by itself.
+		 */
+		if (IsA(node, ColumnRef) || IsA(node, A_Const) || IsA(node, TypeCast))
 			mv_refuse(&v, MV_UNSAFE, NULL,
-					  "A masking rule must be a call of a trusted masking function.");
+					  "A masking rule must be a call of a trusted masking function; found %s.",
+					  IsA(node, ColumnRef) ? "a column" :
+					  IsA(node, A_Const) ? "a constant" : "a cast");
 		(void) mv_rule_expr(&v, node, 0, &out);
 	}
 
