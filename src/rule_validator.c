@@ -37,7 +37,9 @@
 #include "lib/stringinfo.h"
 #include "mb/pg_wchar.h"
 #include "miscadmin.h"
+#include "nodes/nodeFuncs.h"
 #include "nodes/parsenodes.h"
+#include "parser/analyze.h"
 #include "parser/parse_func.h"
 #include "parser/parse_type.h"
 #include "parser/parser.h"
@@ -1377,6 +1379,58 @@ mv_filter_call(const MvValidator *v, FuncCall *fc, int depth, StringInfo out)
 	mv_append_call(out, schema, name, args);
 }
 
+/*
+ * Runs parse analysis over the canonical row filter as the view will use
+ * it, and refuses it unless it is boolean.  The raw tree does not know the
+ * types, so "amount + 1" passes the allowlist; without this check it would
+ * fail only later, in CREATE VIEW, with an error that is not a refusal.
+ * Nothing is executed: parse analysis only resolves names and types.
+ */
+static void
+mv_check_filter_type(const MvValidator *v, const char *filter)
+{
+	MemoryContext oldcxt = CurrentMemoryContext;
+	char	   *sql = psprintf("SELECT %s FROM ONLY %s", filter, v->relname);
+	Oid			type = InvalidOid;
+
+	PG_TRY();
+	{
+		List	   *raw = raw_parser(sql, RAW_PARSE_DEFAULT);
+		Query	   *query;
+		TargetEntry *tle;
+
+		query = parse_analyze_fixedparams(linitial_node(RawStmt, raw), sql,
+										  NULL, 0, NULL);
+		tle = linitial_node(TargetEntry, query->targetList);
+		type = exprType((Node *) tle->expr);
+	}
+	PG_CATCH();
+	{
+		ErrorData  *edata;
+		int			category;
+
+		/*
+		 * Type errors ("operator does not exist: text > integer").  We raise
+		 * at once, and the abort releases what the analysis held.
+		 */
+		MemoryContextSwitchTo(oldcxt);
+		edata = CopyErrorData();
+		category = ERRCODE_TO_CATEGORY(edata->sqlerrcode);
+		if (category != ERRCODE_SYNTAX_ERROR_OR_ACCESS_RULE_VIOLATION &&
+			category != ERRCODE_DATA_EXCEPTION)
+			PG_RE_THROW();
+		FlushErrorState();
+		mv_refuse(v, MV_INVALID, NULL, "The row filter does not fit the table: %s.",
+				  mv_clip_message(edata->message));
+	}
+	PG_END_TRY();
+
+	if (type != BOOLOID && type != UNKNOWNOID)
+		mv_refuse(v, MV_INVALID, NULL,
+				  "A row filter must be a boolean expression; this one is of type %s.",
+				  format_type_be(type));
+}
+
 /* SQL spelling of the special functions that need no parentheses. */
 static const char *
 mv_svf_keyword(SQLValueFunctionOp op)
@@ -1656,6 +1710,7 @@ _validate_expression(PG_FUNCTION_ARGS)
 					  "A row filter must be a boolean expression.");
 		resetStringInfo(&out);
 		mv_filter_expr(&v, node, 0, &out);
+		mv_check_filter_type(&v, out.data);
 	}
 	else
 	{

@@ -320,6 +320,10 @@ SELECT v20.check('$1 > 0', true);
 SELECT v20.check('holder_name::v20.mood IS NULL', true);
 SELECT v20.check('holder_name', true);
 SELECT v20.check('42', true);
+SELECT v20.check('amount + 1', true);
+SELECT v20.check('1::numeric(10,2)', true);
+SELECT v20.check('holder_name > 1', true);
+SELECT v20.check($$opened > '2024-13-45'$$, true);
 SELECT v20.check('active; DROP TABLE v20.accounts', true);
 SELECT v20.check('active -- and more', true);
 
