@@ -59,6 +59,10 @@
 /* Deepest nesting of calls, casts and operators accepted. */
 #define MV_MAX_DEPTH 32
 
+/* The hint for every refusal about mask.pseudonym's arguments. */
+#define MV_PSEUDONYM_HINT \
+	"Write mask.pseudonym(column) or mask.pseudonym(column, length)."
+
 /* How much of a parser error message is repeated in our errdetail. */
 #define MV_MAX_PARSER_MESSAGE 120
 
@@ -980,14 +984,14 @@ mv_rule_call(const MvValidator *v, FuncCall *fc, int depth, StringInfo out)
 			MvArg	   *a = lfirst(lc);
 
 			if (a->name != NULL && strcmp(a->name, "key") == 0)
-				mv_refuse(v, MV_UNSAFE, NULL,
+				mv_refuse(v, MV_UNSAFE, MV_PSEUDONYM_HINT,
 						  "Keys are supplied by the policy; do not write them in rules.");
 		}
 		if (list_length(args) > 2)
-			mv_refuse(v, MV_UNSAFE, "Write mask.pseudonym(column) or mask.pseudonym(column, length).",
+			mv_refuse(v, MV_UNSAFE, MV_PSEUDONYM_HINT,
 					  "Keys are supplied by the policy; do not write them in rules.");
 		if (args == NIL || ((MvArg *) linitial(args))->name != NULL)
-			mv_refuse(v, MV_INVALID, "Write mask.pseudonym(column) or mask.pseudonym(column, length).",
+			mv_refuse(v, MV_INVALID, MV_PSEUDONYM_HINT,
 					  "The value to pseudonymise must be the first argument of mask.pseudonym.");
 		if (list_length(args) == 2)
 		{
@@ -995,8 +999,8 @@ mv_rule_call(const MvValidator *v, FuncCall *fc, int depth, StringInfo out)
 
 			if (length->type != INT2OID && length->type != INT4OID &&
 				length->type != INT8OID)
-				mv_refuse(v, MV_UNSAFE, "Write mask.pseudonym(column) or mask.pseudonym(column, length).",
-						  "The second argument of mask.pseudonym is the token length, an integer; keys are supplied by the policy; do not write them in rules.");
+				mv_refuse(v, MV_UNSAFE, MV_PSEUDONYM_HINT,
+						  "The second argument of mask.pseudonym is the token length, an integer. Keys are supplied by the policy; do not write them in rules.");
 		}
 		if (v->key_sql == NULL)
 			mv_refuse(v, MV_INVALID, NULL,
