@@ -87,7 +87,7 @@ SELECT h.address AS district, a.utility,
 FROM report.households AS h
 JOIN report.arrears AS a ON a.account_no = h.account_no
 GROUP BY 1, 2
-ORDER BY 1 COLLATE "C", 2;
+ORDER BY h.address COLLATE "C", a.utility;
 
 -- ---------------------------------------------------------------------------
 \c - privacy_auditor
