@@ -6,6 +6,9 @@
 #   make demo       the arrears-notice scenario on a throw-away cluster
 #   make bench      the benchmarks on a throw-away cluster (results: bench/RESULTS.md)
 
+# PGXS's `all` stays the default goal although our targets come first.
+.DEFAULT_GOAL := all
+
 # The version lives in the control file only.
 EXTVERSION := $(shell sed -n "s/^default_version *= *'\(.*\)'/\1/p" extension/maskview.control)
 
@@ -60,5 +63,5 @@ endif
 
 sql/maskview--$(EXTVERSION).sql: $(SQL_PARTS) extension/maskview.control
 	@( echo "-- maskview $(EXTVERSION): generated from sql/parts/*.sql by make; edit the parts."; \
-	   echo "\\echo Use \"CREATE EXTENSION maskview\" to load this file. \\quit"; \
+	   printf '%s\n' '\echo Use "CREATE EXTENSION maskview" to load this file. \quit'; \
 	   for f in $(SQL_PARTS); do echo; echo "-- ---- $$f"; cat $$f; done ) > $@

@@ -55,6 +55,6 @@ mv_cluster_stop() {
 mv_build_and_install() {
     exec 9>/tmp/maskview-install.lock
     flock 9
-    make -s -j2 PROFILE="${MV_WERROR:--Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers -Wno-sign-compare -Wno-cast-function-type -Werror}" >/dev/null
+    make -s -j2 all PROFILE="${MV_WERROR:--Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers -Wno-sign-compare -Wno-cast-function-type -Werror}" >/dev/null
     make -s install >/dev/null
 }
