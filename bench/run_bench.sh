@@ -19,10 +19,7 @@ runs=${BENCH_RUNS:-5}
 test/install_deps.sh
 # shellcheck source=../test/cluster.sh
 . test/cluster.sh
-# The Makefile's first rule is `test`, so the bare `make` inside
-# mv_build_and_install would run the whole test suite (which itself waits for
-# the install lock we hold). Name the default goal until the Makefile does.
-MAKEFLAGS=".DEFAULT_GOAL=all ${MAKEFLAGS:-}" mv_build_and_install
+mv_build_and_install
 
 # 1 GB of shared buffers keeps the whole data set cached between runs.
 export MV_SHARED_BUFFERS=${MV_SHARED_BUFFERS:-1GB}
