@@ -8,6 +8,10 @@
 #   demo/policies.sql and demo/notice.sql are present) sets up the policies and
 #   prints the notice as the notice printer and the auditor see it. The
 #   cluster is removed at the end, also on failure.
+#
+#   MV_DEMO_HOUSEHOLDS=N    data set size (default 460000)
+#   MV_DEMO_SKIP_BUILD=1    use the maskview already installed (no build/install)
+#   MV_PGBIN=DIR            PostgreSQL binaries to run the cluster with (test/cluster.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,8 +23,10 @@ esac
 test/install_deps.sh
 . test/cluster.sh
 
-echo "== build and install maskview"
-mv_build_and_install
+if [ -z "${MV_DEMO_SKIP_BUILD:-}" ]; then
+    echo "== build and install maskview"
+    mv_build_and_install
+fi
 
 echo "== start a throw-away cluster"
 mv_cluster_start
