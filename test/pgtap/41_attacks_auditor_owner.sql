@@ -37,11 +37,13 @@ INSERT INTO t41_billing.households VALUES
  (1, '赵六',   '13811110001', 'ACCT-41-0001', 10.00),
  (2, '钱七七', '13811110002', 'ACCT-41-0002',  0.00),
  (3, '孙八',   '13811110003', 'ACCT-41-0003', 42.00);
+GRANT USAGE ON SCHEMA t41_billing TO PUBLIC;
 RESET ROLE;
 -- A second policy whose table t41_owner does not own.
 SET ROLE t41_owner2;
 CREATE TABLE t41_other.meters (id integer PRIMARY KEY, account_no text NOT NULL);
 INSERT INTO t41_other.meters VALUES (1, 'METER-41-0001');
+GRANT USAGE ON SCHEMA t41_other TO PUBLIC;
 RESET ROLE;
 
 SELECT lives_ok($$
@@ -67,7 +69,7 @@ SELECT 'key of ' || p.name, pg_catalog.encode(k.key, 'hex')
   FROM mask.policy_key AS k JOIN mask.policy AS p ON p.id = k.policy_id
  WHERE p.name IN ('t41_notice', 't41_meters');
 CREATE TABLE t41_secret.loot (who text, src text, v text);
-GRANT INSERT ON t41_secret.loot TO t41_auditor, t41_owner;
+GRANT SELECT, INSERT ON t41_secret.loot TO t41_auditor, t41_owner;
 GRANT USAGE ON SCHEMA t41_secret TO t41_auditor, t41_owner;
 
 -- What was captured by who/src contains no raw value and no key (and is not empty).
@@ -93,6 +95,7 @@ BEGIN
               WHERE s.nspname = ANY (p_schemas)
                 AND c.relkind IN ('r', 'v', 'm', 'p', 'f')
                 AND pg_catalog.has_table_privilege(c.oid, 'SELECT')
+                AND pg_catalog.has_schema_privilege(c.relnamespace, 'USAGE')
     LOOP
         EXECUTE pg_catalog.format('SELECT string_agg(x::text, E''\n'') FROM %s AS x', r) INTO t;
         INSERT INTO t41_secret.loot VALUES (p_who, 'readable', r::text || ': ' || coalesce(t, '(empty)'));
