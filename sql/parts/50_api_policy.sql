@@ -310,7 +310,7 @@ BEGIN
             pg_catalog.format('%I.%I', v_rel.nspname, v_rel.relname),
             mask._columns_snapshot(protect.relation), v_view,
             protect.row_filter, v_filter_sql)
-    ON CONFLICT (policy_id, relation) DO UPDATE
+    ON CONFLICT ON CONSTRAINT protected_pkey DO UPDATE
         SET view_name = EXCLUDED.view_name,
             row_filter = EXCLUDED.row_filter,
             row_filter_sql = EXCLUDED.row_filter_sql,
@@ -420,7 +420,7 @@ BEGIN
                                 expression, expression_sql, reason)
     VALUES (v_policy.id, v_prot.relation, v_attnum, set_rule.column_name, v_action,
             set_rule.expression, v_sql, set_rule.reason)
-    ON CONFLICT (policy_id, relation, column_attnum) DO UPDATE
+    ON CONFLICT ON CONSTRAINT rule_pkey DO UPDATE
         SET column_name = EXCLUDED.column_name,
             action = EXCLUDED.action,
             expression = EXCLUDED.expression,
