@@ -72,6 +72,14 @@ if ls test/pgtap/*.sql >/dev/null 2>&1; then
     tally pgtap "$p" "$f"
 fi
 
+# --- shell-level checks against the same cluster (each prints "...: ok" or "...: FAILED")
+for check in test/attack_*.sh test/memory_bound.sh; do
+    [ -x "$check" ] || [ -f "$check" ] || continue
+    out=$(bash "$check" 2>&1); rc=$?
+    echo "$out" | tail -5 | sed 's/^/  /'
+    if [ $rc -eq 0 ]; then tally "$(basename "$check" .sh)" 1 0; else tally "$(basename "$check" .sh)" 0 1; fi
+done
+
 mv_cluster_stop
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
