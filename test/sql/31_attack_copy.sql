@@ -42,7 +42,7 @@ ROLLBACK TO SAVEPOINT s;
 \copy t31_billing.households to stdout
 ROLLBACK TO SAVEPOINT s;
 -- Writing into the raw table is refused as well.
-COPY t31_billing.households FROM STDIN;
+\copy t31_billing.households from /dev/null
 ROLLBACK TO SAVEPOINT s;
 -- A view cannot be copied directly ...
 COPY t31_notice.households TO STDOUT;
