@@ -1,0 +1,77 @@
+-- Every masking function gives byte-identical results in a UTF8 and an
+-- EUC_CN database for Chinese values that GB2312 can represent, and a
+-- SQL_ASCII database gets a clear error at call time.
+SET client_encoding = 'UTF8';
+\set regdb :DBNAME
+
+CREATE DATABASE maskview_euc_cn ENCODING 'EUC_CN' LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0;
+CREATE DATABASE maskview_sql_ascii ENCODING 'SQL_ASCII' LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0;
+
+-- dblink connects the way this psql did (same socket, port and user).
+CREATE EXTENSION dblink;
+SELECT dblink_connect('euc', format('dbname=maskview_euc_cn host=%s port=%s user=%s',
+                                    :'HOST', :'PORT', :'USER')) AS connected;
+SELECT dblink_exec('euc', 'CREATE EXTENSION maskview') AS installed;
+SELECT t AS remote_encoding FROM dblink('euc', 'SELECT pg_catalog.getdatabaseencoding()') AS r(t text);
+
+-- The calls, each evaluated here (UTF8) and in the EUC_CN database; the
+-- results are compared as UTF-8 bytes.
+CREATE TEMP TABLE cases (n int, expr text);
+INSERT INTO cases VALUES
+    (1, $$mask.partial('欧阳娜娜', 2, 0)$$),
+    (2, $$mask.partial('张三丰', 1, 0, '●', 4)$$),
+    (3, $$mask.redact('张三丰', '＊')$$),
+    (4, $$mask.digits('电话：０５５３－６５１２ ３４５６', 4, 2)$$),
+    (5, $$mask.email('张三丰@例子.中国')$$),
+    (6, $$mask.cn_name('欧阳娜娜')$$),
+    (7, $$mask.cn_name('司马光', '＊')$$),
+    (8, $$mask.cn_name('张三丰', keep => 'last')$$),
+    (9, $$mask.cn_phone('１３８１２３４５６７８')$$),
+    (10, $$mask.cn_phone('0553-1234567转808')$$),
+    (11, $$mask.cn_id_card('３４０２０２１９９００１０１１２３１', 6, 4)$$),
+    (12, $$mask.cn_address('安徽省芜湖市镜湖区世贸滨江花园小区3栋2单元1203室', 'unit')$$),
+    (13, $$mask.cn_address('北京市海淀区马连洼街道289号', 'district', '●')$$),
+    (14, $$mask.bank_card('６２２２ ０２１２ ３４５６ ７８９０ １２８')$$),
+    (15, $$mask.cn_id_card_valid('１１０１０５１９４９１２３１００２Ｘ')$$),
+    (16, $$mask.cn_mobile_valid('＋８６ １３８１２３４５６７８')$$),
+    (17, $$mask.luhn_valid('６２２２０２１２３４５６７８９０１２８')$$),
+    (18, $$mask.pseudonym('张三丰', '\x000102030405060708090a0b0c0d0e0f'::bytea)$$),
+    (19, $$mask.pseudonym('世贸滨江花园小区', '\x000102030405060708090a0b0c0d0e0f'::bytea, 52)$$);
+
+-- Returns the MD5 of the UTF-8 bytes of expr's result, evaluated locally or
+-- over the named dblink connection.
+CREATE FUNCTION pg_temp.utf8_md5(expr text, conn text DEFAULT NULL)
+RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+    q text := format('SELECT pg_catalog.md5(pg_catalog.convert_to((%s)::text, %L))', expr, 'UTF8');
+    h text;
+BEGIN
+    IF conn IS NULL THEN
+        EXECUTE q INTO h;
+    ELSE
+        SELECT r.h INTO h FROM public.dblink(conn, q) AS r(h text);
+    END IF;
+    RETURN h;
+END $$;
+
+SELECT c.n, split_part(c.expr, '(', 1) AS function,
+       pg_temp.utf8_md5(c.expr) = pg_temp.utf8_md5(c.expr, 'euc') AS identical
+FROM cases c ORDER BY c.n;
+
+-- The EUC_CN results themselves (converted back for display).
+SELECT r.* FROM dblink('euc', $$SELECT mask.cn_address('安徽省芜湖市镜湖区世贸滨江花园小区3栋2单元1203室', 'community'),
+                                      mask.cn_name('欧阳娜娜'), mask.cn_phone('１３８１２３４５６７８')$$)
+    AS r(address text, name text, phone text);
+SELECT dblink_disconnect('euc');
+
+-- SQL_ASCII: installing works, calling refuses clearly.
+\c maskview_sql_ascii
+CREATE EXTENSION maskview;
+SELECT mask.partial('abc', 1, 0);
+SELECT mask.cn_name('Zhang San');
+SELECT mask.pseudonym('abc', '\x000102030405060708090a0b0c0d0e0f'::bytea);
+
+\c :regdb
+DROP DATABASE maskview_euc_cn;
+DROP DATABASE maskview_sql_ascii;
+DROP EXTENSION dblink;
