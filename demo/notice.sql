@@ -14,6 +14,9 @@
 --   psql -f demo/notice.sql
 
 \set ON_ERROR_STOP on
+-- This file is UTF-8, whatever the database encoding (psql would otherwise
+-- assume the server's encoding when not on a terminal).
+\encoding UTF8
 \pset footer off
 
 -- The community whose notice is shown: the 镜湖区 community with the most

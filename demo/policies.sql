@@ -18,6 +18,9 @@
 --   psql -f demo/policies.sql      (after demo/generate_data.sql)
 
 \set ON_ERROR_STOP on
+-- This file is UTF-8, whatever the database encoding (psql would otherwise
+-- assume the server's encoding when not on a terminal).
+\encoding UTF8
 SET client_min_messages = warning;
 SET search_path = pg_catalog, pg_temp;
 

@@ -12,6 +12,9 @@
 -- key is the policy's own secret (demo/policies.sql), never written by hand.
 
 \set ON_ERROR_STOP on
+-- This file is UTF-8, whatever the database encoding (psql would otherwise
+-- assume the server's encoding when not on a terminal).
+\encoding UTF8
 SET client_min_messages = warning;
 SET search_path = pg_catalog, pg_temp;
 \pset footer off
@@ -29,13 +32,13 @@ WITH pick(ord, why, household_id) AS (
         WHERE h.landline IS NOT NULL AND pg_catalog.char_length(h.holder_name) = 3
           AND h.email IS NOT NULL ORDER BY h.household_id LIMIT 1)
     UNION ALL SELECT 2, 'two-character name', (SELECT h.household_id FROM billing.households AS h
-        WHERE pg_catalog.char_length(h.holder_name) = 2 AND h.holder_name !~ '[·A-Za-z]'
+        WHERE pg_catalog.char_length(h.holder_name) = 2 AND h.holder_name !~ '[·・A-Za-z]'
         ORDER BY h.household_id LIMIT 1)
     UNION ALL SELECT 3, 'compound surname', (SELECT h.household_id FROM billing.households AS h
         WHERE pg_catalog.left(h.holder_name, 2) IN ('欧阳', '司马', '诸葛', '上官', '东方', '慕容')
         ORDER BY h.household_id LIMIT 1)
     UNION ALL SELECT 4, 'name with middle dot', (SELECT h.household_id FROM billing.households AS h
-        WHERE h.holder_name LIKE '%·%' ORDER BY h.household_id LIMIT 1)
+        WHERE h.holder_name ~ '[·・]' ORDER BY h.household_id LIMIT 1)
     UNION ALL SELECT 5, 'Latin name', (SELECT h.household_id FROM billing.households AS h
         WHERE h.holder_name ~ '^[A-Z]' ORDER BY h.household_id LIMIT 1)
     UNION ALL SELECT 6, '+86 mobile, card in groups', (SELECT h.household_id FROM billing.households AS h
