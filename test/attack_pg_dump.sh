@@ -39,6 +39,8 @@ INSERT INTO tdump_billing.households VALUES
  (1, '张伟', '13812345678', '110101199003078515', 'ACCT-DUMP-0001', 120.50),
  (2, '李四', '13987654321', '11010119851212003X', 'ACCT-DUMP-0002',   0.00),
  (3, '欧阳娜娜', '18600001111', '440305197707074424', 'ACCT-DUMP-0003', 7.00);
+-- Schema USAGE for everyone, as is common: table privileges alone keep the member out.
+GRANT USAGE ON SCHEMA tdump_billing TO PUBLIC;
 ANALYZE tdump_billing.households;
 RESET ROLE;
 SELECT mask.create_policy('tdump_notice', 'tdump_notice');
