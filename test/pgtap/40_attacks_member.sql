@@ -15,7 +15,7 @@ BEGIN;
 CREATE EXTENSION IF NOT EXISTS pgtap;
 CREATE EXTENSION IF NOT EXISTS maskview;
 
-SELECT plan(71);
+SELECT plan(73);
 
 -- ---------------------------------------------------------------- setup ---
 CREATE ROLE t40_owner NOLOGIN;
@@ -52,6 +52,9 @@ INSERT INTO t40_billing.households VALUES
 GRANT USAGE ON SCHEMA t40_billing TO PUBLIC;
 ANALYZE t40_billing.households;
 CREATE STATISTICS t40_billing.households_mcv (mcv) ON holder_name, phone FROM t40_billing.households;
+-- An expression index has statistics of its own, listed in pg_stats under the
+-- index's name.
+CREATE INDEX households_phone_expr ON t40_billing.households ((phone || ''));
 ANALYZE t40_billing.households;
 RESET ROLE;
 
@@ -111,6 +114,9 @@ SELECT ok((SELECT count(*) FROM pg_catalog.pg_stats
 SELECT is((SELECT count(*) FROM pg_catalog.pg_stats_ext
             WHERE schemaname = 't40_billing' AND tablename = 'households'), 1::bigint,
           'precondition: pg_stats_ext has the extended statistics of the raw table');
+SELECT ok((SELECT count(*) FROM pg_catalog.pg_stats
+            WHERE schemaname = 't40_billing' AND tablename = 'households_phone_expr') = 1,
+          'precondition: pg_stats has the expression index of the raw table');
 SELECT has_view('t40_notice', 'households', 'precondition: the masked view exists');
 
 -- ------------------------------------------------------ the member acts ---
@@ -203,6 +209,9 @@ SELECT is((SELECT count(*) FROM pg_catalog.pg_stats
 SELECT is((SELECT count(*) FROM pg_catalog.pg_stats_ext
             WHERE schemaname = 't40_billing' AND tablename = 'households'), 0::bigint,
           'pg_stats_ext shows no extended statistics of the raw table');
+SELECT is((SELECT count(*) FROM pg_catalog.pg_stats
+            WHERE schemaname = 't40_billing' AND tablename = 'households_phone_expr'), 0::bigint,
+          'pg_stats shows no statistics of an expression index on the raw table');
 SELECT throws_ok($$SELECT * FROM pg_catalog.pg_statistic$$, '42501', NULL,
                  'pg_statistic is refused');
 SELECT throws_ok($$SELECT * FROM pg_catalog.pg_statistic_ext_data$$, '42501', NULL,
