@@ -46,22 +46,26 @@ COMMENT ON SCHEMA demo_gen IS 'pick-lists and check-character helpers of demo/ge
 -- Helpers. Single-expression SQL functions without SET, so the planner
 -- inlines them into the INSERTs (no per-row function-call overhead).
 
--- 512 pseudo-random bits for (salt, n) as 128 hex digits. SHA-512, like
--- md5, gives the same bits on every architecture, which hashint8() and
--- friends do not promise (they depend on byte order).
-CREATE FUNCTION demo_gen.bits(salt text, n bigint) RETURNS text
+-- 512 pseudo-random bits for (salt, n). SHA-512, like md5, gives the same
+-- bits on every architecture, which hashint8() and friends do not promise
+-- (they depend on byte order).
+CREATE FUNCTION demo_gen.bits(salt text, n bigint) RETURNS bytea
 LANGUAGE sql IMMUTABLE PARALLEL SAFE
-RETURN pg_catalog.encode(pg_catalog.sha512(pg_catalog.convert_to(
-    salt OPERATOR(pg_catalog.||) '-' OPERATOR(pg_catalog.||) n::text, 'UTF8')), 'hex');
+RETURN pg_catalog.sha512(pg_catalog.convert_to(
+    salt OPERATOR(pg_catalog.||) '-' OPERATOR(pg_catalog.||) n::text, 'UTF8'));
 COMMENT ON FUNCTION demo_gen.bits(text, bigint) IS
-    '512 architecture-independent pseudo-random bits for (salt, n), as hex';
+    '512 architecture-independent pseudo-random bits for (salt, n)';
 
--- The k-th (0..15) unsigned 32-bit word of such a hex string.
-CREATE FUNCTION demo_gen.word(h text, k integer) RETURNS bigint
+-- The k-th (0..15) unsigned 32-bit big-endian word of such bits. get_byte
+-- is about three times faster than going through hex text and bit(32).
+CREATE FUNCTION demo_gen.word(b bytea, k integer) RETURNS bigint
 LANGUAGE sql IMMUTABLE PARALLEL SAFE
-RETURN ('x' OPERATOR(pg_catalog.||) pg_catalog.substr(h, 8 * k + 1, 8))::bit(32)::bigint;
-COMMENT ON FUNCTION demo_gen.word(text, integer) IS
-    'k-th unsigned 32-bit word (k = 0..15) of a hex string from demo_gen.bits';
+RETURN (pg_catalog.get_byte(b, 4 * k)::bigint << 24)
+     | (pg_catalog.get_byte(b, 4 * k + 1)::bigint << 16)
+     | (pg_catalog.get_byte(b, 4 * k + 2)::bigint << 8)
+     | pg_catalog.get_byte(b, 4 * k + 3)::bigint;
+COMMENT ON FUNCTION demo_gen.word(bytea, integer) IS
+    'k-th unsigned 32-bit word (k = 0..15) of the bits from demo_gen.bits';
 
 -- GB 11643 check character of the first 17 digits: ISO 7064 MOD 11-2, the
 -- weight of position k (1-based, left to right) is 2^(18-k) mod 11.
