@@ -201,7 +201,14 @@ FROM (VALUES
     (43, 'landline without 0', '553-1234567'),
     (44, 'separators only', '---'),
     (45, 'eleven zeros', '00000000000'),
-    (46, 'mobile + RLM', U&'\200F' || '13812345678')
+    (46, 'mobile + RLM', U&'\200F' || '13812345678'),
+    (47, '86- prefix', '86-13812345678'),
+    (48, 'mobile in brackets', '(13812345678)'),
+    (49, 'landline, no separator', '01012345678'),
+    (50, 'empty extension', '0553-1234567转'),
+    (51, 'extension on 400', '400-123-4567转8'),
+    (52, '+86 on 400', '+86 400-123-4567'),
+    (53, 'one digit per group', '1 3 8 1 2 3 4 5 6 7 8')
     ) AS t(n, label, v)
 ORDER BY n;
 
