@@ -1,0 +1,482 @@
+-- ---------------------------------------------------------------------------
+-- mask.detect(): find personal data that no policy masks yet.
+--
+-- For every text-like column of every table it combines two kinds of
+-- evidence:
+--   * the column's name, against Chinese and English dictionaries
+--     (xingming/name, dianhua/phone, shenfenzheng/id_card, dizhi/address,
+--     youxiang/email, yinhangka/card, ...; the Chinese words are written
+--     below as UTF-8 hex, see why further down);
+--   * a sample of the column's values, checked with the validators: ID check
+--     character and date, mobile and landline shapes (the cn_phone parser),
+--     Luhn, e-mail shape, address levels in order (the cn_address parser),
+--     Han-name shape (common surname + given name, or a middle-dot name).
+-- Neither alone is trusted: a column called c7 full of valid ID numbers is
+-- found from its contents, a column called phone full of free text is
+-- reported with low confidence.  The report carries only names, counts and
+-- shares, never a value, which is why auditors may run it (see mask.detect).
+--
+-- This file is ASCII only, like the rest of the install script: the script is
+-- read in the database's encoding (EUC_CN databases too), so every Chinese
+-- word is written as the hex of its UTF-8 bytes and every value and column
+-- name is compared after pg_catalog.convert_to(..., 'UTF8').  Hex strings of
+-- whole characters stay aligned on byte (two-digit) boundaries, which the
+-- patterns below keep with '^(..)*' prefixes.  test/sql/40_detect.sql prints
+-- the dictionaries decoded, so a reviewer reads them as words.
+-- ---------------------------------------------------------------------------
+
+-- The column-name dictionaries: for each pii_type a regular expression over
+-- the lower-cased ASCII name, and one over the hex of the name's UTF-8 bytes
+-- (its alternatives are whole words, decoded by the test).  English words
+-- are matched after camelCase and separators became single spaces, and
+-- anchored at word starts and ends (\m, \M) where a bare substring would hit
+-- unrelated names (tel in hotel, name in username); what still matches
+-- wrongly (product name, card type) is settled by the content evidence.
+CREATE FUNCTION mask._detect_dictionary()
+RETURNS TABLE (pii_type text, ascii_pattern text, utf8_hex_alternatives text)
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    VALUES
+    ('id_card',
+     '(\mid ?card|\mid ?no\M|\mid ?num|identity|citizen ?id|national ?id|\msfz|\mzjhm|cert ?no|passport)',
+     -- shenfenzheng zhengjianhao zhengjian shenfenhao gongmin shenfen
+     'e8baabe4bbbde8af81|e8af81e4bbb6e58fb7|e8af81e4bbb6|e8baabe4bbbde58fb7|e585ace6b091e8baabe4bbbd'),
+    ('phone',
+     '(phone|mobile|\mtel\M|\mtel ?no|telno|landline|\mcell|\mfax\M|msisdn|\msjh\M|\mdh\M|\mcontact)',
+     -- dianhua shouji lianxi fangshi zuoji chuanzhen shoujihao
+     'e794b5e8af9d|e6898be69cba|e88194e7b3bbe696b9e5bc8f|e5baa7e69cba|e4bca0e79c9f|e6898be69cbae58fb7'),
+    ('bank_card',
+     '(card|\mbank|account|\macct|\miban\M|\myhk\M)',
+     -- yinhangka kahao zhanghao (two spellings) yinhang kaihu
+     'e993b6e8a18ce58da1|e58da1e58fb7|e8b4a6e58fb7|e5b890e58fb7|e993b6e8a18c|e5bc80e688b7'),
+    ('email',
+     '(e ?mail|\mmail|\myx\M)',
+     -- youxiang youjian dianziyou
+     'e982aee7aeb1|e982aee4bbb6|e794b5e5ad90e982ae'),
+    ('address',
+     '(addr|adress|residence|domicile|\mdz\M|\mzz\M)',
+     -- dizhi zhuzhi juzhudi zhusuo huji menpai
+     'e59cb0e59d80|e4bd8fe59d80|e5b185e4bd8fe59cb0|e4bd8fe68980|e688b7e7b18d|e997a8e7898c'),
+    ('name',
+     '(\mnames?\M|fullname|holder|surname|\mcontact|\mxm\M)',
+     -- xingming huzhu lianxiren mingzi huming yezhu chikaren kehuming zhuhu zuhu
+     'e5a793e5908d|e688b7e4b8bb|e88194e7b3bbe4baba|e5908de5ad97|e688b7e5908d|e4b89ae4b8bb|e68c81e58da1e4baba|e5aea2e688b7e5908d|e4bd8fe688b7|e7a79fe688b7')
+$$;
+
+COMMENT ON FUNCTION mask._detect_dictionary() IS
+'Internal: the column-name dictionaries of mask.detect() (ASCII patterns and UTF-8 hex words per pii_type).';
+
+-- Single-character surnames, hex of their UTF-8 bytes: the most frequent
+-- 300-odd of the 2020 census order of magnitude (they cover well over 90% of
+-- the population).  Surnames that are also everyday words and rare as
+-- surnames (guo, ping, hai, he, shi ...) are left out on purpose: a two-character
+-- word starting with one would look like a name.
+CREATE FUNCTION mask._detect_surnames()
+RETURNS text[]
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$ SELECT
+ARRAY[
+        'e78e8b', 'e69d8e', 'e5bca0', 'e58898', 'e99988', 'e69da8', 'e9bb84', 'e8b5b5', 'e590b4', 'e591a8',
+        'e5be90', 'e5ad99', 'e9a9ac', 'e69cb1', 'e883a1', 'e983ad', 'e4bd95', 'e69e97', 'e9ab98', 'e7bd97',
+        'e98391', 'e6a281', 'e8b0a2', 'e5ae8b', 'e59490', 'e8aeb8', 'e99fa9', 'e586af', 'e98293', 'e69bb9',
+        'e5bdad', 'e69bbe', 'e88296', 'e794b0', 'e891a3', 'e8a281', 'e6bd98', 'e4ba8e', 'e8928b', 'e894a1',
+        'e4bd99', 'e69d9c', 'e58fb6', 'e7a88b', 'e88b8f', 'e9ad8f', 'e59095', 'e4b881', 'e4bbbb', 'e6b288',
+        'e5a79a', 'e58da2', 'e5a79c', 'e5b494', 'e9929f', 'e8b0ad', 'e99986', 'e6b1aa', 'e88c83', 'e98791',
+        'e79fb3', 'e5bb96', 'e8b4be', 'e5a48f', 'e99fa6', 'e4bb98', 'e58285', 'e696b9', 'e799bd', 'e982b9',
+        'e5ad9f', 'e7868a', 'e7a7a6', 'e982b1', 'e6b19f', 'e5b0b9', 'e8969b', 'e997ab', 'e9988e', 'e6aeb5',
+        'e99bb7', 'e4beaf', 'e9be99', 'e58fb2', 'e999b6', 'e9bb8e', 'e8b4ba', 'e9a1be', 'e6af9b', 'e9839d',
+        'e9be9a', 'e982b5', 'e4b887', 'e992b1', 'e4b8a5', 'e8a683', 'e6ada6', 'e688b4', 'e88eab', 'e5ad94',
+        'e59091', 'e6b1a4', 'e5b8b8', 'e6b8a9', 'e5bab7', 'e696bd', 'e69687', 'e7899b', 'e6a88a', 'e8919b',
+        'e982a2', 'e5ae89', 'e9bd90', 'e69893', 'e4b994', 'e4bc8d', 'e5ba9e', 'e9a29c', 'e580aa', 'e5ba84',
+        'e88182', 'e7aba0', 'e9b281', 'e5b2b3', 'e7bf9f', 'e6aeb7', 'e8a9b9', 'e794b3', 'e6aca7', 'e880bf',
+        'e585b3', 'e585b0', 'e784a6', 'e4bf9e', 'e5b7a6', 'e69fb3', 'e79498', 'e7a59d', 'e58c85', 'e5ae81',
+        'e5b09a', 'e7aca6', 'e88892', 'e998ae', 'e69faf', 'e7baaa', 'e6a285', 'e7aba5', 'e5878c', 'e6af95',
+        'e58d95', 'e5ada3', 'e8a3b4', 'e99c8d', 'e6b682', 'e68890', 'e88b97', 'e8b0b7', 'e79b9b', 'e69bb2',
+        'e7bf81', 'e58689', 'e9aa86', 'e8939d', 'e8b7af', 'e6b8b8', 'e8be9b', 'e99db3', 'e7aea1', 'e69fb4',
+        'e89299', 'e9b28d', 'e58d8e', 'e596bb', 'e7a581', 'e892b2', 'e688bf', 'e6bb95', 'e5b188', 'e9a5b6',
+        'e8a7a3', 'e7899f', 'e889be', 'e5b0a4', 'e998b3', 'e7a986', 'e5869c', 'e58fb8', 'e58d93', 'e58fa4',
+        'e59089', 'e7bcaa', 'e7ae80', 'e8bda6', 'e9a1b9', 'e8bf9e', 'e88aa6', 'e9baa6', 'e8a49a', 'e5a884',
+        'e7aaa6', 'e6889a', 'e5b291', 'e699af', 'e5859a', 'e5aeab', 'e8b4b9', 'e58d9c', 'e586b7', 'e6998f',
+        'e5b8ad', 'e58dab', 'e7b1b3', 'e69f8f', 'e5ae97', 'e79ebf', 'e6a182', 'e585a8', 'e4bd9f', 'e5ba94',
+        'e887a7', 'e997b5', 'e88b9f', 'e982ac', 'e8beb9', 'e58d9e', 'e5a7ac', 'e5b888', 'e4bb87', 'e6a0be',
+        'e99a8b', 'e59586', 'e58881', 'e6b299', 'e88da3', 'e5b7ab', 'e5af87', 'e6a191', 'e9838e', 'e79484',
+        'e4b89b', 'e4bbb2', 'e8999e', 'e69596', 'e5b7a9', 'e6988e', 'e4bd98', 'e6b1a0', 'e69fa5', 'e9babb',
+        'e88b91', 'e8bf9f', 'e9829d', 'e5ae98', 'e5b081', 'e8b088', 'e58ca1', 'e99ea0', 'e683a0', 'e88d86',
+        'e4b990', 'e58680', 'e98381', 'e883a5', 'e78fad', 'e582a8', 'e6a097', 'e78795', 'e6a59a', 'e984a2',
+        'e58ab3', 'e8b08c', 'e5a59a', 'e79aae', 'e7b29f', 'e586bc', 'e894ba', 'e6a5bc', 'e79b98', 'e6bba1',
+        'e997bb', 'e58e89', 'e4bc8a', 'e4bb9d', 'e9839c', 'e9989a', 'e5b885', 'e5b1a0', 'e8b186', 'e69cb4',
+        'e5bb89', 'e7a6b9', 'e7a596', 'e6bc86', 'e4b8b0', 'e58dbf', 'e78b84', 'e5aea3', 'e6998b', 'e88aae',
+        'e68988', 'e69981', 'e99899', 'e6b5a6', 'e68888', 'e9b9bf', 'e982b8', 'e99b8d', 'e8be9c', 'e7be8a',
+        'e8a398', 'e4ba93', 'e982b0', 'e8b5ab', 'e69dad', 'e980af', 'e88cb9', 'e8afb8', 'e5b587', 'e6aa80',
+        'e6989d', 'e6a48d', 'e8a1a1', 'e5b0a7']::text[]
+$$;
+
+COMMENT ON FUNCTION mask._detect_surnames() IS
+'Internal: common single-character Han surnames as hex of their UTF-8 bytes (decoded by test 40_detect).';
+
+-- Compound surnames (fuxing: ouyang, sima, zhuge ...), hex of their UTF-8 bytes.
+CREATE FUNCTION mask._detect_compound_surnames()
+RETURNS text[]
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$ SELECT
+ARRAY[
+        'e6aca7e998b3', 'e58fb8e9a9ac', 'e8afb8e8919b', 'e4b88ae5ae98', 'e4b89ce696b9', 'e79a87e794ab', 'e5b089e8bf9f', 'e585ace5ad99',
+        'e68595e5aeb9', 'e995bfe5ad99', 'e5ae87e69687', 'e58fb8e5be92', 'e4bba4e78b90', 'e5a48fe4beaf', 'e8bda9e8be95', 'e7abafe69ca8',
+        'e78bace5ada4', 'e58d97e5aeab', 'e8a5bfe997a8', 'e799bee9878c', 'e591bce5bbb6', 'e4b887e4bf9f', 'e6beb9e58fb0', 'e585ace586b6',
+        'e5ae97e694bf', 'e6bfaee998b3', 'e5a4aae58fb2', 'e794b3e5b1a0', 'e997bbe4baba', 'e9929fe7a6bb', 'e4b89ce983ad', 'e8b5abe8bf9e',
+        'e68b93e8b78b', 'e7acace4ba94', 'e5b7a6e4b898', 'e6b7b3e4ba8e', 'e58d95e4ba8e', 'e58fb8e7a9ba', 'e585ace7be8a', 'e997bee4b898']::text[]
+$$;
+
+COMMENT ON FUNCTION mask._detect_compound_surnames() IS
+'Internal: compound Han surnames as hex of their UTF-8 bytes (decoded by test 40_detect).';
+
+-- The pii_types whose dictionary the column name matches.
+CREATE FUNCTION mask._detect_name_hints(column_name name)
+RETURNS text[]
+LANGUAGE sql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    -- camelCase and every run of non-alphanumerics become one space, so
+    -- that \m and \M (word start and end) see holder_name and holderName as
+    -- the words "holder name" (the underscore is a word character to them).
+    SELECT COALESCE(pg_catalog.array_agg(d.pii_type), '{}')
+      FROM mask._detect_dictionary() d
+     WHERE pg_catalog.lower(pg_catalog.regexp_replace(
+               pg_catalog.regexp_replace(column_name::text, '([a-z0-9])([A-Z])', '\1 \2', 'g'),
+               '[^A-Za-z0-9]+', ' ', 'g')) ~ d.ascii_pattern
+        OR pg_catalog.encode(pg_catalog.convert_to(column_name::text, 'UTF8'), 'hex')
+               ~ ('^(..)*(' || d.utf8_hex_alternatives || ')')
+$$;
+
+COMMENT ON FUNCTION mask._detect_name_hints(name) IS
+'Internal: the pii_types whose column-name dictionary (Chinese or English) the name matches.';
+
+-- Han-name shape: after trimming, two to four Han characters of which the
+-- first is a common surname or the first two a compound surname; or Han
+-- parts joined by a middle dot (U+00B7, U+2022, U+30FB, U+2027), the form of
+-- Uyghur and other transliterated names.  Checked on the hex of the UTF-8
+-- bytes so that it reads the same in every database encoding: a Han
+-- character is a three-byte sequence E4-E9 (U+4000-U+9FFF, the unified
+-- ideographs and extension A's upper part) or a four-byte F0 A0-AF one
+-- (planes 2, extension B onwards).
+CREATE FUNCTION mask._detect_is_name(value text)
+RETURNS boolean
+LANGUAGE sql STABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT CASE
+        -- a name has at least one multi-byte character; skip the rest cheaply
+        WHEN pg_catalog.octet_length(value) = pg_catalog.length(value) THEN false
+        WHEN h.x ~ '^(e[4-9][89ab][0-9a-f][89ab][0-9a-f]|f0a[0-9a-f][89ab][0-9a-f][89ab][0-9a-f]){2,4}$'
+            THEN pg_catalog.substr(h.x, 1, 6) = ANY (mask._detect_surnames())
+              OR pg_catalog.substr(h.x, 1, 12) = ANY (mask._detect_compound_surnames())
+        ELSE h.x ~ ('^(e[4-9][89ab][0-9a-f][89ab][0-9a-f]){1,8}'
+                    '((c2b7|e280a2|e383bb|e280a7)(e[4-9][89ab][0-9a-f][89ab][0-9a-f]){1,8}){1,3}$')
+    END
+      FROM (SELECT pg_catalog.encode(pg_catalog.convert_to(pg_catalog.btrim(value), 'UTF8'), 'hex') AS x) h
+$$;
+
+COMMENT ON FUNCTION mask._detect_is_name(text) IS
+'Internal (mask.detect): true when the value has the shape of a Han personal name (common or compound surname + 1-3 characters) or of a middle-dot name.';
+
+-- Address: the cn_address parser (the one that masks addresses) recognises
+-- at least two levels in order (district then road, community then building,
+-- ...) and they make up at least half of the value.  Counting levels: each
+-- keep_level gives the recognised prefix up to that level followed by one
+-- mask char, so the number of distinct non-empty results is the number of
+-- levels found.  One level alone (a district followed by free text, a
+-- street name in a sentence) is
+-- not enough.
+CREATE FUNCTION mask._detect_is_address(value text)
+RETURNS boolean
+LANGUAGE sql STABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT pg_catalog.octet_length(value) > pg_catalog.length(value)
+       AND (SELECT pg_catalog.count(DISTINCT o.kept) FILTER (WHERE o.kept <> '*') >= 2
+               AND 2 * (pg_catalog.max(pg_catalog.length(o.kept)) - 1) >= pg_catalog.length(pg_catalog.btrim(value))
+              FROM pg_catalog.unnest(ARRAY['province', 'city', 'district', 'town', 'road',
+                                           'community', 'building', 'unit', 'floor', 'room']) l(level)
+             CROSS JOIN LATERAL (SELECT mask.cn_address(pg_catalog.btrim(value), l.level, '*', 1) AS kept) o)
+$$;
+
+COMMENT ON FUNCTION mask._detect_is_address(text) IS
+'Internal (mask.detect): true when cn_address recognises at least two address levels in order and they cover at least half of the value.';
+
+-- Phone: the cn_phone parser recognises a mobile, landline or 400/800
+-- number; anything else it redacts whole, so a kept digit means recognised.
+CREATE FUNCTION mask._detect_is_phone(value text)
+RETURNS boolean
+LANGUAGE sql STABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT mask.cn_phone(value, '*') ~ '[0-9]'
+$$;
+
+COMMENT ON FUNCTION mask._detect_is_phone(text) IS
+'Internal (mask.detect): true when cn_phone recognises a mobile, landline or 400/800 number (it keeps some digits).';
+
+CREATE FUNCTION mask._detect_is_email(value text)
+RETURNS boolean
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT pg_catalog.btrim(value) ~ '^[^@[:space:]]+@[^@[:space:].]+(\.[^@[:space:].]+)+$'
+$$;
+
+COMMENT ON FUNCTION mask._detect_is_email(text) IS
+'Internal (mask.detect): true for local@domain.tld (no spaces, one @, a dotted domain).';
+
+-- Rough row count of a table, a partitioned table (sum of its leaves) or a
+-- materialized view, used only to size the sample.  Never-analysed relations
+-- (reltuples = -1) are guessed from their size at 30 rows per 8 kB page: a
+-- low guess only makes the sampling percentage larger, and LIMIT still stops
+-- the scan at sample_rows.
+CREATE FUNCTION mask._detect_estimated_rows(relation regclass)
+RETURNS double precision
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT COALESCE(pg_catalog.sum(CASE WHEN c.reltuples >= 0 THEN c.reltuples::double precision
+                                        ELSE pg_catalog.pg_relation_size(c.oid) / 8192.0 * 30 END), 0)
+      FROM pg_catalog.pg_class c
+     WHERE c.oid = relation AND c.relkind IN ('r', 'm')
+        OR c.oid IN (SELECT t.relid FROM pg_catalog.pg_partition_tree(relation) t
+                      WHERE t.isleaf AND t.relid <> relation)
+$$;
+
+COMMENT ON FUNCTION mask._detect_estimated_rows(regclass) IS
+'Internal (mask.detect): estimated rows of a table, materialized view or partitioned table, to size its sample.';
+
+-- One relation: samples it once for all its text-like columns and returns
+-- one row per column judged to hold personal data (or whose name says so).
+-- Not SECURITY DEFINER itself: mask.detect() and mask.verify() call it with
+-- the extension owner's rights; anyone else calling it directly (EXECUTE is
+-- revoked from PUBLIC) would read with their own.
+CREATE FUNCTION mask._detect_relation(target regclass, sample_rows integer)
+RETURNS TABLE (relation regclass, "column" name, pii_type text, confidence real,
+               evidence text, suggested_rule text, covered_by name[])
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    v_rel       regclass := _detect_relation.target;
+    v_kind      "char";
+    v_from      text;
+    v_cols      text;
+    v_vals      text;
+    v_est       double precision;
+    v_sql       text;
+    v_stat      record;
+    v_name      name;
+    v_hints     text[];
+    v_best      text;
+    v_best_conf double precision;
+    v_best_hits bigint;
+    v_type      text;
+    v_hits      bigint;
+    v_share     double precision;
+    v_conf      double precision;
+    -- Reading order decides ties: the stricter validators first.
+    c_types     CONSTANT text[] := ARRAY['id_card', 'bank_card', 'phone', 'email', 'address', 'name'];
+BEGIN
+    SELECT c.relkind INTO v_kind FROM pg_catalog.pg_class c WHERE c.oid = v_rel;
+    IF v_kind IS NULL OR v_kind NOT IN ('r', 'p', 'm') THEN
+        RAISE EXCEPTION 'relation % is not a table, partitioned table or materialized view', v_rel
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF sample_rows IS NULL OR sample_rows < 1 OR sample_rows > 1000000 THEN
+        RAISE EXCEPTION 'sample_rows must be between 1 and 1000000'
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF v_kind = 'm' AND NOT (SELECT c.relispopulated FROM pg_catalog.pg_class c WHERE c.oid = v_rel) THEN
+        RETURN;     -- nothing to read until REFRESH MATERIALIZED VIEW
+    END IF;
+
+    -- The text-like columns (string category, domains over them included).
+    SELECT pg_catalog.string_agg(pg_catalog.format('s.%I', a.attname), ', ' ORDER BY a.attnum),
+           pg_catalog.string_agg(pg_catalog.format('(%s::smallint, s.%I::text)', a.attnum, a.attname),
+                                 ', ' ORDER BY a.attnum)
+      INTO v_cols, v_vals
+      FROM pg_catalog.pg_attribute a
+      JOIN pg_catalog.pg_type t ON t.oid = a.atttypid
+      LEFT JOIN pg_catalog.pg_type b ON b.oid = t.typbasetype AND t.typtype = 'd'
+     WHERE a.attrelid = v_rel AND a.attnum > 0 AND NOT a.attisdropped
+       AND COALESCE(b.typcategory, t.typcategory) = 'S';
+    IF v_cols IS NULL THEN
+        RETURN;
+    END IF;
+
+    -- Sample: small relations are read whole (up to sample_rows rows);
+    -- larger ones through TABLESAMPLE sized from the row estimate, with some
+    -- headroom so the sample is rarely short.  BERNOULLI picks rows
+    -- uniformly but visits every page; above 100,000 rows SYSTEM picks whole
+    -- pages and reads only those, which keeps large tables fast.  REPEATABLE
+    -- makes two runs on the same data agree.  ONLY: inheritance children are
+    -- reported on their own (a partitioned table is read through its leaves).
+    v_from := pg_catalog.format('%s %I.%I AS s', CASE WHEN v_kind = 'p' THEN '' ELSE 'ONLY' END,
+                                n.nspname, c.relname)
+      FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+     WHERE c.oid = v_rel;
+    v_est := mask._detect_estimated_rows(v_rel);
+    IF v_est > 2.0 * sample_rows THEN
+        v_from := v_from || CASE WHEN v_est > 100000
+            THEN pg_catalog.format(' TABLESAMPLE SYSTEM (%s) REPEATABLE (0)',
+                                   LEAST(100, 150.0 * sample_rows / v_est))
+            ELSE pg_catalog.format(' TABLESAMPLE BERNOULLI (%s) REPEATABLE (0)',
+                                   LEAST(100, 120.0 * sample_rows / v_est)) END;
+    END IF;
+
+    -- One pass over the sample for every column: unpivot to (attnum, value),
+    -- count non-null values and the matches of each validator.  Values
+    -- longer than 512 bytes count as non-matching (no personal datum of
+    -- these kinds is that long, and it bounds the validators' work).
+    v_sql := pg_catalog.format(
+        'SELECT x.attnum, pg_catalog.count(x.v) AS nonnull,'
+        ' pg_catalog.count(*) FILTER (WHERE mask.cn_id_card_valid(x.sv)) AS id_card,'
+        ' pg_catalog.count(*) FILTER (WHERE mask.luhn_valid(x.sv)) AS bank_card,'
+        ' pg_catalog.count(*) FILTER (WHERE mask._detect_is_phone(x.sv)) AS phone,'
+        ' pg_catalog.count(*) FILTER (WHERE mask._detect_is_email(x.sv)) AS email,'
+        ' pg_catalog.count(*) FILTER (WHERE mask._detect_is_address(x.sv)) AS address,'
+        ' pg_catalog.count(*) FILTER (WHERE mask._detect_is_name(x.sv)) AS name'
+        ' FROM (SELECT %s FROM %s LIMIT %s) s'
+        ' CROSS JOIN LATERAL (VALUES %s) u(attnum, v)'
+        ' CROSS JOIN LATERAL (SELECT u.attnum, u.v, CASE WHEN pg_catalog.octet_length(u.v) <= 512'
+        ' THEN u.v END AS sv) x'
+        ' GROUP BY x.attnum ORDER BY x.attnum',
+        v_cols, v_from, sample_rows, v_vals);
+
+    FOR v_stat IN EXECUTE v_sql LOOP
+        SELECT a.attname INTO v_name FROM pg_catalog.pg_attribute a
+         WHERE a.attrelid = v_rel AND a.attnum = v_stat.attnum;
+        v_hints := mask._detect_name_hints(v_name);
+        v_best := NULL;
+        v_best_conf := 0;
+        v_best_hits := 0;
+        FOREACH v_type IN ARRAY c_types LOOP
+            v_hits := CASE v_type WHEN 'id_card' THEN v_stat.id_card WHEN 'bank_card' THEN v_stat.bank_card
+                                  WHEN 'phone' THEN v_stat.phone WHEN 'email' THEN v_stat.email
+                                  WHEN 'address' THEN v_stat.address ELSE v_stat.name END;
+            v_share := CASE WHEN v_stat.nonnull > 0 THEN v_hits::double precision / v_stat.nonnull ELSE 0 END;
+            -- Any 12-19 digit number passes Luhn one time in ten (ID numbers,
+            -- order numbers): only the share above that chance level counts.
+            IF v_type = 'bank_card' THEN
+                v_share := GREATEST(0, (v_share - 0.1) / 0.9);
+            END IF;
+            -- The share counts for less when few values were seen:
+            -- n / (n + 2) is 0.91 for 20 values, 0.998 for 1000.
+            v_share := v_share * v_stat.nonnull / (v_stat.nonnull + 2.0);
+            IF v_type = ANY (v_hints) THEN
+                -- Name and content: the name alone is worth 0.4 when there is
+                -- nothing to check, 0.25 when the contents contradict it.
+                v_conf := CASE WHEN v_stat.nonnull = 0 THEN 0.4 ELSE 0.25 + 0.75 * v_share END;
+            ELSIF v_share >= 0.2 THEN
+                v_conf := v_share;          -- contents alone
+            ELSE
+                v_conf := 0;                -- a few stray matches are noise
+            END IF;
+            IF v_conf > v_best_conf THEN
+                v_best := v_type;
+                v_best_conf := v_conf;
+                v_best_hits := v_hits;
+            END IF;
+        END LOOP;
+        CONTINUE WHEN v_best IS NULL;
+
+        relation := v_rel;
+        "column" := v_name;
+        pii_type := v_best;
+        confidence := pg_catalog.round(v_best_conf::numeric, 2)::real;
+        evidence := pg_catalog.format('name: %s (%s); content: %s',
+            v_name,
+            CASE WHEN v_best = ANY (v_hints) THEN v_best || ' dictionary'
+                 WHEN pg_catalog.cardinality(v_hints) > 0
+                 THEN pg_catalog.array_to_string(v_hints, ', ') || ' dictionary'
+                 ELSE 'no dictionary match' END,
+            CASE WHEN v_stat.nonnull = 0 THEN 'no non-null value in the sample'
+                 ELSE pg_catalog.format('%s/%s sampled values %s', v_best_hits, v_stat.nonnull,
+                     CASE v_best
+                         WHEN 'id_card' THEN 'are valid resident ID numbers (check character and date)'
+                         WHEN 'bank_card' THEN 'are 12-19 digit numbers passing the Luhn check (1 in 10 by chance)'
+                         WHEN 'phone' THEN 'are mobile, landline or 400/800 numbers'
+                         WHEN 'email' THEN 'have the shape of an e-mail address'
+                         WHEN 'address' THEN 'are addresses with at least two levels in order'
+                         ELSE 'have the shape of a personal name (common surname, or middle dot)' END)
+            END);
+        suggested_rule := pg_catalog.format('mask.%s(%I)',
+            CASE v_best WHEN 'id_card' THEN 'cn_id_card' WHEN 'bank_card' THEN 'bank_card'
+                        WHEN 'phone' THEN 'cn_phone' WHEN 'email' THEN 'email'
+                        WHEN 'address' THEN 'cn_address' ELSE 'cn_name' END,
+            v_name);
+        -- Policies that show this column masked or as NULL (a PASS rule shows
+        -- it raw; no rule hides it, which mask.verify() reports separately).
+        SELECT COALESCE(pg_catalog.array_agg(DISTINCT p.name ORDER BY p.name), '{}')
+          INTO covered_by
+          FROM mask.rule r JOIN mask.policy p ON p.id = r.policy_id
+         WHERE r.relation = v_rel AND r.column_attnum = v_stat.attnum
+           AND r.action IN ('mask', 'null') AND NOT r.orphaned;
+        RETURN NEXT;
+    END LOOP;
+END;
+$$;
+
+COMMENT ON FUNCTION mask._detect_relation(regclass, integer) IS
+'Internal: mask.detect() for one table, partitioned table or materialized view.';
+
+CREATE FUNCTION mask.detect(schema name DEFAULT NULL, sample_rows integer DEFAULT 1000)
+RETURNS TABLE (relation regclass, "column" name, pii_type text, confidence real,
+               evidence text, suggested_rule text, covered_by name[])
+LANGUAGE plpgsql STABLE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+-- SECURITY DEFINER: an auditor must find personal data in tables it may not
+-- read.  That is safe because only names, counts and shares leave this
+-- function, never a value: the sampled values go into the validators and
+-- nothing else.  EXECUTE is revoked from PUBLIC; mask.grant_auditor() and
+-- mask.grant_admin() grant it.
+DECLARE
+    v_rel regclass;
+BEGIN
+    IF sample_rows IS NULL OR sample_rows < 1 OR sample_rows > 1000000 THEN
+        RAISE EXCEPTION 'sample_rows must be between 1 and 1000000'
+            USING ERRCODE = 'invalid_parameter_value',
+                  DETAIL = pg_catalog.format('sample_rows was %s.', COALESCE(sample_rows::text, 'NULL'));
+    END IF;
+    IF detect.schema IS NOT NULL
+       AND NOT EXISTS (SELECT FROM pg_catalog.pg_namespace n WHERE n.nspname = detect.schema) THEN
+        RAISE EXCEPTION 'schema "%" does not exist', detect.schema
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+
+    -- Tables, partitioned tables (not their partitions: the parent reads
+    -- them) and materialized views; no views (they show what is in tables),
+    -- no foreign tables (reading them would reach out to other servers), no
+    -- temporary tables (other sessions' cannot be read).  Without a schema:
+    -- every schema except the system ones and mask.
+    FOR v_rel IN
+        SELECT c.oid::regclass
+          FROM pg_catalog.pg_class c
+          JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+         WHERE c.relkind IN ('r', 'p', 'm') AND NOT c.relispartition
+           AND c.relpersistence <> 't'
+           AND CASE WHEN detect.schema IS NOT NULL THEN n.nspname = detect.schema
+                    ELSE n.nspname NOT IN ('pg_catalog', 'information_schema', 'mask')
+                         AND n.nspname !~ '^pg_(toast|temp_|toast_temp_)' END
+         ORDER BY n.nspname, c.relname
+    LOOP
+        RETURN QUERY SELECT * FROM mask._detect_relation(v_rel, sample_rows);
+    END LOOP;
+END;
+$$;
+
+COMMENT ON FUNCTION mask.detect(name, integer) IS
+'Finds columns holding personal data (name, phone, id_card, address, email, bank_card) from column-name dictionaries and validator checks on a sample of the values; returns confidence, evidence (counts only, never values), a ready masking rule and the policies already masking the column. Auditor report.';
+
+REVOKE ALL ON FUNCTION mask._detect_dictionary(), mask._detect_surnames(),
+    mask._detect_compound_surnames(), mask._detect_name_hints(name),
+    mask._detect_is_name(text), mask._detect_is_address(text), mask._detect_is_phone(text),
+    mask._detect_is_email(text), mask._detect_estimated_rows(regclass),
+    mask._detect_relation(regclass, integer), mask.detect(name, integer) FROM PUBLIC;
