@@ -610,7 +610,7 @@ BEGIN
                 'maskview rule: '
                 || CASE v_col.action WHEN 'pass' THEN 'PASS' WHEN 'null' THEN 'NULL'
                                      ELSE v_col.expression END
-                || COALESCE(' — reason: ' || v_col.reason, ''));
+                || COALESCE('; reason: ' || v_col.reason, ''));
         END LOOP;
     END LOOP;
 
