@@ -33,7 +33,11 @@ SELECT pg_catalog.pg_get_viewdef('notice.households'::regclass, true) AS definit
 SELECT pg_catalog.format('COPY (SELECT %s FROM billing.households%s) TO %L',
            (SELECT pg_catalog.string_agg(pg_catalog.quote_ident(a.attname), ', ' ORDER BY a.attnum)
               FROM pg_catalog.pg_attribute AS a
-             WHERE a.attrelid = 'notice.households'::regclass AND a.attnum > 0 AND NOT a.attisdropped),
+             WHERE a.attrelid = 'notice.households'::regclass AND a.attnum > 0 AND NOT a.attisdropped
+               -- generated views keep the raw column names
+               AND EXISTS (SELECT FROM pg_catalog.pg_attribute AS ra
+                            WHERE ra.attrelid = 'billing.households'::regclass
+                              AND ra.attname = a.attname AND NOT ra.attisdropped)),
            (SELECT ' WHERE ' || t.row_filter
               FROM mask.protected_tables AS t
              WHERE t.relation = 'billing.households'::regclass AND t.view = 'notice.households'),
@@ -46,7 +50,8 @@ CREATE TABLE bench.view_run (
     setting text NOT NULL,
     kind    text NOT NULL,   -- raw | same rows | masked
     round   int NOT NULL,
-    ms      double precision NOT NULL
+    wall_ms double precision NOT NULL,
+    cpu_ms  double precision NOT NULL   -- this backend only (not parallel workers)
 );
 
 SET bench.runs = :runs;
@@ -63,41 +68,23 @@ BEGIN
                                           pg_catalog.current_setting('bench.default_workers'), true);
         END IF;
         FOR r IN 0 .. pg_catalog.current_setting('bench.runs')::int LOOP
-            INSERT INTO bench.view_run VALUES (s, 'raw', r, bench.time_ms(
-                $q$COPY (SELECT * FROM billing.households) TO '/dev/null'$q$));
-            INSERT INTO bench.view_run VALUES (s, 'masked', r, bench.time_ms(
-                $q$COPY (SELECT * FROM notice.households) TO '/dev/null'$q$));
-            INSERT INTO bench.view_run VALUES (s, 'same rows', r, bench.time_ms(
-                pg_catalog.current_setting('bench.same_rows_query')));
+            INSERT INTO bench.view_run SELECT s, 'raw', r, t.* FROM bench.time_query(
+                $q$COPY (SELECT * FROM billing.households) TO '/dev/null'$q$) AS t;
+            INSERT INTO bench.view_run SELECT s, 'masked', r, t.* FROM bench.time_query(
+                $q$COPY (SELECT * FROM notice.households) TO '/dev/null'$q$) AS t;
+            INSERT INTO bench.view_run SELECT s, 'same rows', r, t.* FROM bench.time_query(
+                pg_catalog.current_setting('bench.same_rows_query')) AS t;
         END LOOP;
     END LOOP;
 END
 $$;
 
-\echo
-\echo 'COPY ... TO /dev/null, median of' :runs 'runs; target masked <= 1.5 x raw'
-\echo '(same rows = the raw table with the view''s row filter and columns, unmasked)'
-WITH med AS (
-    SELECT setting, kind, percentile_cont(0.5) WITHIN GROUP (ORDER BY ms) AS ms,
-           min(ms) AS mn, max(ms) AS mx
-    FROM bench.view_run WHERE round > 0
-    GROUP BY setting, kind
-)
-SELECT r.setting,
-       round(r.ms::numeric, 1) AS "ms raw",
-       round(m.ms::numeric, 1) AS "ms masked",
-       round((m.ms / r.ms)::numeric, 2) AS "masked / raw",
-       CASE WHEN m.ms <= 1.5 * r.ms THEN 'met' ELSE 'MISSED' END AS "target <= 1.5",
-       round(sr.ms::numeric, 1) AS "ms same rows",
-       round((m.ms / sr.ms)::numeric, 2) AS "masked / same rows",
-       format('%s..%s / %s..%s / %s..%s', round(r.mn::numeric), round(r.mx::numeric),
-              round(m.mn::numeric), round(m.mx::numeric),
-              round(sr.mn::numeric), round(sr.mx::numeric)) AS "min..max raw / masked / same"
-FROM med AS r
-JOIN med AS m ON m.setting = r.setting AND m.kind = 'masked'
-JOIN med AS sr ON sr.setting = r.setting AND sr.kind = 'same rows'
-WHERE r.kind = 'raw'
-ORDER BY r.setting DESC;
+\set metric wall_ms
+\set metric_title 'wall-clock time'
+\ir views_report.sql
+\set metric cpu_ms
+\set metric_title 'on-CPU time of the backend (parallel workers, if any, not counted)'
+\ir views_report.sql
 
 \echo 'plan of the masked-view scan with the server defaults:'
 SET max_parallel_workers_per_gather = :default_workers;
