@@ -4,20 +4,22 @@
  *	  mask.cn_address: Chinese postal addresses, kept down to a level.
  *
  * An address is read as a sequence of segments, each a name followed by a
- * level suffix (芜湖 + 市, 世贸滨江花园 + 小区, 3 + 栋), in non-decreasing level
- * order.  The output keeps the longest prefix of segments whose level is at
- * most keep_level and replaces the whole rest with exactly pad mask chars,
- * so the rest's length and structure stay hidden.  Nothing recognised: only
- * the pad.  Without a pad (has_pad false; the SQL default is 4) each masked
- * grapheme becomes one mask char, which does reveal the rest's length.
+ * level suffix (芜湖 + 市, 世贸滨江花园 + 小区, 3 + 栋), in non-decreasing
+ * level order.  The output keeps the longest prefix of segments whose level
+ * is at most keep_level and replaces the whole rest with exactly pad mask
+ * chars, so the rest's length and structure stay hidden (even an empty rest
+ * gets the pad).  Nothing recognised: only the pad.  Without a pad (has_pad
+ * false; the SQL default is 4) each masked grapheme becomes one mask char,
+ * which does reveal the rest's length.
  *
  * Suffixes are ambiguous (镇江市 begins with 镇, 江村区 holds 村, 市中区 is a
  * district), so the segmentation is not greedy.  Segments may only end where
  * a suffix token ends, and the token ending a segment is the longest one
  * ending there (so 小区 is never read as 小 + 区, "小区 is not a district").
  * Among all segmentations a small dynamic programme picks the one that
- *   1. has the most segments (芜湖市 + 镜湖区 rather than one district named
- *      芜湖市镜湖; 镜湖区 + 中山路 rather than one province 镜湖区中山路安徽省),
+ *   1. has the most segments (芜湖市 + 镜湖区 rather than one district
+ *      named 芜湖市镜湖; 镜湖区 + 中山路 rather than one province named
+ *      镜湖区中山路安徽),
  *   2. then explains the longest prefix of the address,
  *   3. then keeps the least (ambiguity resolves toward masking more).
  * Each token also bounds the length of its name (a sentence ending in 省 is
@@ -49,7 +51,8 @@ typedef enum addr_kind
 	K_MUNICIPALITY,				/* 北京市 ...: province and city, a whole
 								 * segment */
 	K_CITY,
-	K_SHI,						/* 市: a city, or a county-level city after one */
+	K_SHI,						/* 市: a city, or after one a county-level
+								 * city */
 	K_DISTRICT,
 	K_SHIZHONG,					/* 市中区: a whole district */
 	K_TOWN,
@@ -75,14 +78,16 @@ typedef struct addr_token
  * The level suffixes of MASKING_RULES.md, sorted by their LAST code point
  * (token_ending_at() binary-searches on it; test_cn_address.c checks that
  * every token is found), with the
- * longest name each takes: 黑龙江 for 省, 新疆维吾尔 for 自治区, 呼和浩特 for 市,
- * 克孜勒苏柯尔克孜 for 自治州, 经济技术开发 for 区, 积石山保安族东乡族撒拉族 for
- * 自治县, 达尔罕茂明安联合 for 旗; the lower levels get generous limits.
+ * longest name each takes: 黑龙江 for 省, 新疆维吾尔 for 自治区, 呼和浩特
+ * for 市, 克孜勒苏柯尔克孜 for 自治州, 经济技术开发 for 区, 积石山保安族东乡族
+ * 撒拉族 for 自治县, 达尔罕茂明安联合 for 旗; the lower levels get generous
+ * limits.
  */
 static const addr_token tokens[] = {
 	{{0x4E61}, 1, K_TOWN, 6},	/* 乡 */
 	{{0x5355, 0x5143}, 2, K_UNIT, 8},	/* 单元 */
-	{{0x7279, 0x522B, 0x884C, 0x653F, 0x533A}, 5, K_PROVINCE, 3},	/* 特别行政区 */
+	/* 特别行政区 */
+	{{0x7279, 0x522B, 0x884C, 0x653F, 0x533A}, 5, K_PROVINCE, 3},
 	{{0x81EA, 0x6CBB, 0x533A}, 3, K_PROVINCE, 5},	/* 自治区 */
 	{{0x5E02, 0x4E2D, 0x533A}, 3, K_SHIZHONG, 0},	/* 市中区 */
 	{{0x5730, 0x533A}, 2, K_CITY, 4},	/* 地区 */
@@ -216,7 +221,8 @@ static uint8_t
 classify(uint32_t cp, bool single)
 {
 	uint8_t		c = 0;
-	bool		digit = (cp >= '0' && cp <= '9') || (cp >= 0xFF10 && cp <= 0xFF19);
+	bool		digit = (cp >= '0' && cp <= '9') ||
+		(cp >= 0xFF10 && cp <= 0xFF19);	/* full-width ０-９ */
 
 	if (single && (white_space(cp) || cp == ',' || cp == 0xFF0C ||
 				   cp == 0x3001))
@@ -341,8 +347,9 @@ kind_level(addr_kind kind, int cur)
 
 /*
  * Reads graphemes [from, b), ending with token t (the longest ending at b),
- * as one segment that follows a segment of level cur (-1: none).  False if it is not one; else its level and the
- * lowest level it stands for (a municipality is province and city).
+ * as one segment that follows a segment of level cur (-1: none).  False if
+ * it is not one; else sets its level and the lowest level it stands for (a
+ * municipality is province and city).
  */
 static bool
 read_segment(const addr_text *a, size_t from, size_t b, int t, int cur,
@@ -458,7 +465,8 @@ kept_graphemes(const addr_text *a, mv_addr_level keep_level)
 				best_l = l;
 			}
 			/* No segment is longer than a name, a token and a few blanks. */
-			for (int q = p + 1; q < npos && pos[q] - pos[p] <= ADDR_MAX_SEGMENT; q++)
+			for (int q = p + 1;
+				 q < npos && pos[q] - pos[p] <= ADDR_MAX_SEGMENT; q++)
 			{
 				int			level;
 				int			lowest;

@@ -122,6 +122,7 @@ mv_cn_id_card(mv_str value, int keep_head, int keep_tail, const mv_mask *mask,
 	return st;
 }
 
+/* Gregorian leap year. */
 static bool
 is_leap(int y)
 {
@@ -132,7 +133,9 @@ is_leap(int y)
 static bool
 real_date(int y, int m, int d)
 {
-	static const int mdays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	static const int mdays[12] = {
+		31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31
+	};
 
 	if (y < 1800 || y > 2099 || m < 1 || m > 12 || d < 1)
 		return false;
@@ -154,8 +157,12 @@ digits_value(const char *s, int n)
 static char
 id_check_char(const char *c)
 {
-	static const int weights[17] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
-	static const char check[11] = {'1', '0', 'X', '9', '8', '7', '6', '5', '4', '3', '2'};
+	static const int weights[17] = {
+		7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2
+	};
+	static const char check[11] = {
+		'1', '0', 'X', '9', '8', '7', '6', '5', '4', '3', '2'
+	};
 	int			sum = 0;
 
 	for (int i = 0; i < 17; i++)

@@ -18,8 +18,9 @@
  * - anything else: mv_partial(trimmed, 1, 0), which masks more.
  *
  * With a pad, each masked span (per name for Han names, per word or part
- * otherwise) becomes exactly pad mask chars.  The contract is
- * MASKING_RULES.md, "cn_name".
+ * otherwise) becomes exactly pad mask chars.  keep => 'last' concerns Han
+ * names only; the other shapes have one rule each and ignore it.  The
+ * contract is MASKING_RULES.md, "cn_name".
  *
  *-------------------------------------------------------------------------
  */
@@ -72,6 +73,7 @@ white_space(uint32_t cp)
 	return cp <= 0x3000 && mv_is_white_space(cp);
 }
 
+/* The separators of transliterated names: · • ・ ‧ (MASKING_RULES). */
 static bool
 is_middle_dot(uint32_t cp)
 {

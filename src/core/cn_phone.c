@@ -152,6 +152,7 @@ scan_phone(mv_str t, phone_scan *ps)
 	return ps->ngroups > 0 && !in_bracket && ends_well;
 }
 
+/* Number of digits in group g. */
 static int
 group_len(const phone_scan *ps, int g)
 {
@@ -251,7 +252,8 @@ static bool
 classify_service(const phone_scan *ps, phone_plan *plan)
 {
 	if (ps->plus || ps->ext_group >= 0 || ps->ndigits != 10 ||
-		(memcmp(ps->digits, "400", 3) != 0 && memcmp(ps->digits, "800", 3) != 0))
+		(memcmp(ps->digits, "400", 3) != 0 &&
+		 memcmp(ps->digits, "800", 3) != 0))
 		return false;
 	plan->mobile = false;
 	plan->lo = 3;
@@ -338,7 +340,8 @@ mv_cn_phone(mv_str value, const mv_mask *mask, mv_buf *out)
 
 	st = parse_phone(value, &t, &storage, &plan, &parsed);
 	if (st == MV_OK)
-		st = parsed ? write_masked(t, &plan, &m, out) : mv_redact(value, &m, out);
+		st = parsed ? write_masked(t, &plan, &m, out) :
+			mv_redact(value, &m, out);
 	mv_buf_free(&storage);
 	return st;
 }

@@ -85,6 +85,8 @@ test_levels(void)
 	ADDR("阳光小区A座3号楼****", "阳光小区A座3号楼十二层", MV_ADDR_BUILDING);
 	ADDR("阳光小区A座3号楼十二层****", "阳光小区A座3号楼十二层", MV_ADDR_ROOM);
 	ADDR("阳光小区３栋****", "阳光小区３栋５０１室", MV_ADDR_UNIT);
+	/* Arabic-Indic digits number nothing: the building is not recognised */
+	ADDR("阳光小区****", "阳光小区\xd9\xa3栋", MV_ADDR_ROOM);
 }
 
 static void
