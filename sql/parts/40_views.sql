@@ -19,6 +19,10 @@
 -- uncorrelated subquery, i.e. an InitPlan run once per query, and a view
 -- definition that names the key's location but never contains it.
 --
+-- Generated views call mask functions and read the key view, so a plain
+-- DROP EXTENSION maskview fails while any policy has views: drop the policies
+-- first (mask.drop_policy), or use CASCADE knowingly, which drops the views.
+--
 -- Our own DDL fires the event triggers of 60_event_triggers.sql; while we run
 -- it the transaction-local setting maskview.internal is 'on' and they skip.
 -- ---------------------------------------------------------------------------
@@ -541,6 +545,7 @@ DECLARE
     v_changes  jsonb;
     v_result   jsonb := '{}';
     v_owner    name;
+    v_old_owner name;
     v_super    boolean;
     v_target   text;
     v_query    text;
@@ -585,6 +590,16 @@ BEGIN
 
         v_target := pg_catalog.format('%I.%I', v_policy.view_schema, v_prot.view_name);
         v_query := mask._view_query(v_policy.id, v_prot.relation);
+        -- The view follows the table to a new owner (ALTER TABLE ... OWNER TO).
+        SELECT pg_catalog.pg_get_userbyid(c.relowner) INTO v_old_owner
+          FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+         WHERE n.nspname = v_policy.view_schema AND c.relname = v_prot.view_name AND c.relkind = 'v';
+        IF v_old_owner IS NOT NULL AND v_old_owner <> v_owner THEN
+            v_result := v_result || pg_catalog.jsonb_build_object(v_prot.relation_name,
+                COALESCE(v_result -> v_prot.relation_name, '{}'::jsonb)
+                || pg_catalog.jsonb_build_object('view_owner_changed',
+                       pg_catalog.jsonb_build_object('from', v_old_owner, 'to', v_owner)));
+        END IF;
         -- CREATE OR REPLACE keeps objects that depend on the view; it cannot
         -- drop, rename or retype columns (42P16), and then the view is
         -- dropped and created afresh.

@@ -77,8 +77,17 @@ DROP VIEW mv23_view.households;
 SELECT mask.set_rule('mv23_notice', 'mv23_billing.accounts', 'id_card', 'NULL');
 SELECT to_regclass('mv23_view.households') IS NOT NULL AS view_back;
 
+-- A new (non-superuser) owner of the table becomes the owner of its view and
+-- the reader of the key view, in place of the old one.
+CREATE ROLE mv23_new_owner;
+GRANT USAGE ON SCHEMA mv23_billing TO mv23_new_owner;
+ALTER TABLE mv23_billing.accounts OWNER TO mv23_new_owner;
+SELECT pg_get_userbyid(relowner) AS view_owner FROM pg_class WHERE oid = 'mv23_view.households'::regclass;
+SELECT r AS role, has_table_privilege(r, 'mask._key_' || (SELECT id FROM mask.policy WHERE name = 'mv23_notice'), 'SELECT') AS reads_key_view
+  FROM unnest(ARRAY['mv23_owner', 'mv23_new_owner']) r ORDER BY 1;
+
 -- DROP TABLE takes the table out of its policy with its rules.
-SET ROLE mv23_owner;
+SET ROLE mv23_new_owner;
 DROP TABLE mv23_billing.accounts CASCADE;
 RESET ROLE;
 SELECT count(*) AS protected FROM mask.protected_tables WHERE policy = 'mv23_notice';
