@@ -34,6 +34,22 @@ reject_sql_ascii(void)
 }
 
 /*
+ * True if every byte is ASCII.  Every server encoding is a superset of ASCII
+ * (PostgreSQL requires it), so ASCII text needs no conversion either way:
+ * phone, ID and card numbers and the default mask char skip the conversion.
+ */
+static bool
+all_ascii(const char *s, size_t len)
+{
+	size_t		i;
+
+	for (i = 0; i < len; i++)
+		if ((unsigned char) s[i] >= 0x80)
+			return false;
+	return true;
+}
+
+/*
  * Converts a text from the server encoding to UTF-8 (a palloc'd copy, or the
  * text's own bytes when the conversion changes nothing).
  */
@@ -48,6 +64,12 @@ mv_text_to_utf8_convert(const text *t)
 	if (GetDatabaseEncoding() == PG_SQL_ASCII)
 		reject_sql_ascii();
 
+	if (all_ascii(src, len))
+	{
+		s.ptr = src;
+		s.len = len;
+		return s;
+	}
 	utf8 = pg_server_to_any(src, len, PG_UTF8);
 	s.ptr = utf8;
 	/* A converted string is NUL-terminated; an unconverted one is not. */
@@ -96,6 +118,11 @@ mv_result_convert(mv_buf *out)
 	char	   *server;
 	text	   *result;
 
+	if (all_ascii(utf8, len))
+	{
+		SET_VARSIZE(out->data, out->len);
+		return PointerGetDatum(out->data);
+	}
 	server = result_to_server(utf8, len);
 	if (server == utf8)
 	{

@@ -36,7 +36,11 @@ INSERT INTO cases VALUES
     (16, $$mask.cn_mobile_valid('＋８６ １３８１２３４５６７８')$$),
     (17, $$mask.luhn_valid('６２２２０２１２３４５６７８９０１２８')$$),
     (18, $$mask.pseudonym('张三丰', '\x000102030405060708090a0b0c0d0e0f'::bytea)$$),
-    (19, $$mask.pseudonym('世贸滨江花园小区', '\x000102030405060708090a0b0c0d0e0f'::bytea, 52)$$);
+    (19, $$mask.pseudonym('世贸滨江花园小区', '\x000102030405060708090a0b0c0d0e0f'::bytea, 52)$$),
+    -- ASCII values and results, which need no conversion
+    (20, $$mask.cn_phone('+86 138-1234-5678')$$),
+    (21, $$mask.email('zhangsan@example.com', '#')$$),
+    (22, $$mask.pseudonym('13812345678', '\x000102030405060708090a0b0c0d0e0f'::bytea)$$);
 
 -- Returns the MD5 of the UTF-8 bytes of expr's result, evaluated locally or
 -- over the named dblink connection.
