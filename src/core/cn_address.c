@@ -346,6 +346,26 @@ kind_level(addr_kind kind, int cur)
 }
 
 /*
+ * An administrative name holds no 省, 区 or 县 and no 市 but as its first
+ * character (市北区, 市南区 are real): otherwise "镜湖区老菜市场" would read
+ * as a city named 镜湖区老菜 and keep the market's name.
+ */
+static bool
+admin_name_plausible(const addr_text *a, size_t start, size_t end)
+{
+	for (size_t i = start; i < end; i++)
+	{
+		uint32_t	cp = a->cp[i];
+
+		if (cp == 0x7701 || cp == 0x533A || cp == 0x53BF)	/* 省 区 县 */
+			return false;
+		if (cp == 0x5E02 && i != start) /* 市 */
+			return false;
+	}
+	return true;
+}
+
+/*
  * Reads graphemes [from, b), ending with token t (the longest ending at b),
  * as one segment that follows a segment of level cur (-1: none).  False if
  * it is not one; else sets its level and the lowest level it stands for (a
@@ -382,10 +402,22 @@ read_segment(const addr_text *a, size_t from, size_t b, int t, int cur,
 	if (*level < cur)
 		return false;
 
+	/*
+	 * Roads (路 then 巷, 路 then 号), communities (社区 then 小区) and
+	 * buildings (A座 then 3号楼) may follow one of their own level; an
+	 * administrative level never does, so "镜湖区老菜市场" reads no county-level 市 after the
+	 * district and masks the market's name with the rest.
+	 */
+	if (*level == cur && *level != MV_ADDR_ROAD &&
+		*level != MV_ADDR_COMMUNITY && *level != MV_ADDR_BUILDING)
+		return false;
+
 	allowed = name_classes(*level, kind);
 	for (size_t i = start; i < token_start; i++)
 		if ((a->cls[i] & allowed) == 0)
 			return false;
+	if (*level <= MV_ADDR_TOWN && !admin_name_plausible(a, start, token_start))
+		return false;
 	return true;
 }
 

@@ -56,6 +56,9 @@ mv_is_white_space(uint32_t cp)
 {
 	if (cp < 0x80)
 		return cp == ' ' || (cp >= 0x09 && cp <= 0x0D);
+	/* U+3000 IDEOGRAPHIC SPACE is the highest White_Space code point. */
+	if (cp > 0x3000)
+		return false;
 	return u_hasBinaryProperty((UChar32) cp, UCHAR_WHITE_SPACE);
 }
 

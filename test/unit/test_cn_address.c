@@ -59,6 +59,20 @@ test_rules_examples(void)
 	ADDR("****", "某地张家大院", MV_ADDR_DISTRICT);
 }
 
+/* Administrative and building levels never repeat: the rest is masked. */
+static void
+test_no_repeated_levels(void)
+{
+	ADDR("镜湖区****", "镜湖区老菜市场东边第三家", MV_ADDR_ROOM);
+	ADDR("****", "区区", MV_ADDR_ROOM);
+	ADDR("芜湖市镜湖区****", "芜湖市镜湖区弋江区", MV_ADDR_ROOM);
+	/* a district named with a leading 市 is real */
+	ADDR("山东省青岛市市北区****", "山东省青岛市市北区延安路1号", MV_ADDR_DISTRICT);
+	/* roads and communities may: 社区 then 小区 */
+	ADDR("芜湖市镜湖区范罗山社区世贸滨江花园小区****",
+		 "芜湖市镜湖区范罗山社区世贸滨江花园小区3栋", MV_ADDR_COMMUNITY);
+}
+
 static void
 test_levels(void)
 {
@@ -256,6 +270,7 @@ int
 main(void)
 {
 	test_rules_examples();
+	test_no_repeated_levels();
 	test_levels();
 	test_ambiguity();
 	test_unparsed();
