@@ -73,8 +73,10 @@ if ls test/pgtap/*.sql >/dev/null 2>&1; then
 fi
 
 # --- shell-level checks against the same cluster (each prints "...: ok" or "...: FAILED")
-for check in test/attack_*.sh test/memory_bound.sh; do
-    [ -x "$check" ] || [ -f "$check" ] || continue
+# (the fault scripts restart the server, so they come last)
+export MV_CLUSTER_DIR MV_LOAD_SECONDS=${MV_LOAD_SECONDS:-20}
+for check in test/attack_*.sh test/memory_bound.sh test/load_test.sh test/fault_*.sh; do
+    [ -f "$check" ] || continue
     out=$(bash "$check" 2>&1); rc=$?
     echo "$out" | tail -5 | sed 's/^/  /'
     if [ $rc -eq 0 ]; then tally "$(basename "$check" .sh)" 1 0; else tally "$(basename "$check" .sh)" 0 1; fi
