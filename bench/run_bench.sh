@@ -34,9 +34,11 @@ section() { printf '\n==== %s\n' "$*"; }
 section "machine"
 echo "date:       $(date -u '+%Y-%m-%d %H:%M UTC')"
 echo "cpu:        $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1), $(nproc) cores"
+echo "cpu flags:  $(grep -o -w -m1 'sha_ni\|avx2\|avx512f' /proc/cpuinfo | sort -u | tr '\n' ' ')"
 echo "memory:     $(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)"
 echo "postgresql: $(q -tAc 'SELECT pg_catalog.version()')"
 echo "icu:        $(dpkg-query -W -f '${Package} ${Version}\n' 'libicu[0-9]*' 2>/dev/null | head -1)"
+echo "commit:     $(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD -- src sql 2>/dev/null || echo ' + uncommitted changes in src/ or sql/')"
 echo "settings:   shared_buffers=$(q -tAc 'SHOW shared_buffers'), households=$households, runs=$runs"
 
 q -c 'CREATE EXTENSION maskview'
