@@ -24,37 +24,74 @@
 -- first (mask.drop_policy), or use CASCADE knowingly, which drops the views.
 --
 -- Our own DDL fires the event triggers of 60_event_triggers.sql; while we run
--- it the transaction-local setting maskview.internal is 'on' and they skip.
+-- it the transaction carries a mark in mask._internal_ddl and they skip.
 -- ---------------------------------------------------------------------------
 
--- Marks the start of extension-internal DDL; returns the previous value for
--- mask._internal_end so that nested calls restore correctly.
+-- Marks the start of extension-internal DDL, so that the event triggers skip
+-- it.  The mark is a row keyed by this backend and this transaction in a
+-- table only the extension owner can write: a configuration setting would
+-- do the same job, but any role can set one, and a table owner could then
+-- hide its own DDL from the audit log.  Returns whether the mark was already
+-- there, for mask._internal_end, so that nested calls keep it until the
+-- outermost one ends.
+CREATE UNLOGGED TABLE mask._internal_ddl (
+    backend_pid integer NOT NULL,
+    xact        xid8 NOT NULL,
+    PRIMARY KEY (backend_pid, xact)
+);
+
+COMMENT ON TABLE mask._internal_ddl IS
+'Internal: marks transactions in which maskview itself runs DDL (the event triggers skip those). Not dumped: a mark lives only as long as its transaction.';
+
+REVOKE ALL ON mask._internal_ddl FROM PUBLIC;
+
 CREATE FUNCTION mask._internal_begin()
 RETURNS text
 LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, pg_temp
 AS $$
-DECLARE
-    v_prev text := pg_catalog.current_setting('maskview.internal', true);
 BEGIN
-    PERFORM pg_catalog.set_config('maskview.internal', 'on', true);
-    RETURN COALESCE(v_prev, '');
+    IF mask._internal_active() THEN
+        RETURN 'on';
+    END IF;
+    INSERT INTO mask._internal_ddl (backend_pid, xact)
+    VALUES (pg_catalog.pg_backend_pid(), pg_catalog.pg_current_xact_id());
+    RETURN '';
 END;
 $$;
 
 COMMENT ON FUNCTION mask._internal_begin() IS
-'Internal: flags extension-internal DDL (maskview.internal = on, transaction-local) so the event triggers skip it; returns the previous value.';
+'Internal: marks the current transaction as running extension-internal DDL so the event triggers skip it; returns ''on'' if it already was.';
 
 CREATE FUNCTION mask._internal_end(previous text)
 RETURNS void
-LANGUAGE sql VOLATILE
+LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, pg_temp
 AS $$
-    SELECT pg_catalog.set_config('maskview.internal', previous, true)
+BEGIN
+    IF previous IS DISTINCT FROM 'on' THEN
+        DELETE FROM mask._internal_ddl
+         WHERE backend_pid = pg_catalog.pg_backend_pid()
+           AND xact = pg_catalog.pg_current_xact_id();
+    END IF;
+END;
 $$;
 
 COMMENT ON FUNCTION mask._internal_end(text) IS
-'Internal: restores maskview.internal to the value mask._internal_begin() returned.';
+'Internal: ends the mark of mask._internal_begin() unless an outer call still holds it.';
+
+CREATE FUNCTION mask._internal_active()
+RETURNS boolean
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT EXISTS (SELECT FROM mask._internal_ddl d
+                    WHERE d.backend_pid = pg_catalog.pg_backend_pid()
+                      AND d.xact = pg_catalog.pg_current_xact_id_if_assigned())
+$$;
+
+COMMENT ON FUNCTION mask._internal_active() IS
+'Internal: true while maskview itself runs DDL in this transaction (see mask._internal_begin).';
 
 
 -- Name of a policy's key view.  The id, not the policy name, so that the

@@ -12,8 +12,8 @@
 -- Each is written to the audit log.  Both functions are SECURITY DEFINER
 -- because the DDL is usually run by the table owner, who may not touch the
 -- catalog.  DDL run by maskview itself (view regeneration) is skipped through
--- maskview.internal; a user who sets that flag only suppresses audit rows:
--- the next regeneration still notices the change (mask._reconcile).
+-- a mark in mask._internal_ddl, which only the extension owner can write, so
+-- no other role can hide its DDL from the audit log.
 -- ---------------------------------------------------------------------------
 
 CREATE FUNCTION mask._on_ddl_command_end()
@@ -26,7 +26,7 @@ DECLARE
     v_policy   record;
     v_changes  jsonb;
 BEGIN
-    IF pg_catalog.current_setting('maskview.internal', true) = 'on' THEN
+    IF mask._internal_active() THEN
         RETURN;
     END IF;
     FOR v_cmd IN SELECT DISTINCT c.objid, c.command_tag
@@ -64,7 +64,7 @@ DECLARE
     v_altered  oid[];
     v_prev     text;
 BEGIN
-    IF pg_catalog.current_setting('maskview.internal', true) = 'on'
+    IF mask._internal_active()
        -- DROP EXTENSION maskview: the catalog is going away with it.
        OR EXISTS (SELECT FROM pg_catalog.pg_event_trigger_dropped_objects() d
                    WHERE d.object_type = 'extension' AND d.object_name = 'maskview') THEN

@@ -13,7 +13,7 @@ BEGIN;
 CREATE EXTENSION IF NOT EXISTS pgtap;
 CREATE EXTENSION IF NOT EXISTS maskview;
 
-SELECT plan(54);
+SELECT plan(56);
 
 -- ---------------------------------------------------------------- setup ---
 CREATE ROLE t41_owner NOLOGIN;
@@ -295,6 +295,19 @@ SELECT is_empty($$SELECT 1 FROM t41_notice.households WHERE holder_name IN ('赵
 SELECT results_eq($$SELECT id FROM t41_notice.households ORDER BY id$$, ARRAY[1, 3],
                   'after regeneration the row filter applies again');
 RESET SESSION AUTHORIZATION;
+
+-- The owner cannot hide its own DDL on a protected table from the audit log:
+-- maskview marks its internal DDL in a table the owner cannot write, and a
+-- setting of the owner's own (the obvious forgery) means nothing.
+SET SESSION AUTHORIZATION t41_owner;
+SELECT lives_ok($$SELECT pg_catalog.set_config('maskview.internal', 'on', false);
+                  ALTER TABLE t41_billing.households ADD COLUMN t41_note text$$,
+                'owner adds a column with a forged "internal" flag set');
+RESET SESSION AUTHORIZATION;
+SELECT is((SELECT count(*)::int FROM mask.audit_log
+            WHERE action = 'follow_ddl' AND object = 't41_billing.households'
+              AND details::text LIKE '%t41_note%'),
+          1, 'the owner''s ALTER TABLE is in the audit log all the same');
 
 SELECT * FROM finish();
 ROLLBACK;
