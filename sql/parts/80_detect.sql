@@ -298,7 +298,9 @@ BEGIN
 
     -- The text-like columns (string category, domains over them included).
     SELECT pg_catalog.string_agg(pg_catalog.format('s.%I', a.attname), ', ' ORDER BY a.attnum),
-           pg_catalog.string_agg(pg_catalog.format('(%s::smallint, s.%I::text)', a.attnum, a.attname),
+           -- COLLATE "C": a column with a nondeterministic collation would
+           -- make the validators' regular expressions fail.
+           pg_catalog.string_agg(pg_catalog.format('(%s::smallint, s.%I::text COLLATE "C")', a.attnum, a.attname),
                                  ', ' ORDER BY a.attnum)
       INTO v_cols, v_vals
       FROM pg_catalog.pg_attribute a

@@ -124,6 +124,11 @@ INSERT INTO t40.child SELECT 'x', 'c' || i || '@example.cn' FROM pg_catalog.gene
 CREATE MATERIALIZED VIEW t40.names_mv AS SELECT holder_name AS who FROM t40.households;
 CREATE MATERIALIZED VIEW t40.unpopulated AS SELECT c7 FROM t40.households WITH NO DATA;
 CREATE VIEW t40.households_v AS SELECT * FROM t40.households;
+-- A column with a nondeterministic collation (regular expressions refuse
+-- those): still checked, under "C".
+CREATE COLLATION t40.ci (provider = icu, locale = 'und-u-ks-level2', deterministic = false);
+CREATE TABLE t40.logins (mailbox text COLLATE t40.ci);
+INSERT INTO t40.logins SELECT 'User' || i || '@Example.CN' FROM pg_catalog.generate_series(1, 40) i;
 
 -- Large enough to be sampled (20000 rows > 2 x sample_rows): BERNOULLI with
 -- REPEATABLE; ANALYZE reads every page of a table this small, so the row
