@@ -5,6 +5,8 @@
  *
  *-------------------------------------------------------------------------
  */
+#include <string.h>
+
 #include "mv_core.h"
 
 /*
@@ -12,6 +14,15 @@
  * and its pad, if any, is not negative.  One printable ASCII byte (the
  * usual "*") is decided without segmenting.
  */
+/*
+ * The last multi-byte mask character found valid.  A view calls a mask with
+ * the same mask_char on every row; remembering it keeps ICU out of the
+ * per-row path for '●' or '＊' too.
+ */
+#define MEMO_MAX 16
+static char memo_bytes[MEMO_MAX];
+static size_t memo_len;
+
 mv_status
 mv_mask_check(const mv_mask *mask)
 {
@@ -22,12 +33,22 @@ mv_mask_check(const mv_mask *mask)
 		return MV_ERR_NEGATIVE;
 	if (mask->ch.len == 1)
 		return ((unsigned char) mask->ch.ptr[0] < 0x80) ? MV_OK : MV_ERR_MASK_CHAR;
+	if (mask->ch.len == memo_len &&
+		memcmp(mask->ch.ptr, memo_bytes, memo_len) == 0)
+		return MV_OK;
 	if (mask->ch.len == 0 || !mv_utf8_valid(mask->ch.ptr, mask->ch.len))
 		return MV_ERR_MASK_CHAR;
 	st = mv_grapheme_count(mask->ch, &count);
 	if (st != MV_OK)
 		return st;
-	return count == 1 ? MV_OK : MV_ERR_MASK_CHAR;
+	if (count != 1)
+		return MV_ERR_MASK_CHAR;
+	if (mask->ch.len <= MEMO_MAX)
+	{
+		memcpy(memo_bytes, mask->ch.ptr, mask->ch.len);
+		memo_len = mask->ch.len;
+	}
+	return MV_OK;
 }
 
 mv_status
