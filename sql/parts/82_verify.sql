@@ -37,10 +37,10 @@
 -- The definition, as pg_get_viewdef() prints it, of the view the catalog
 -- generates now for one protected table; NULL when the table is gone.  The
 -- view is created as a temporary view inside a subtransaction that is then
--- rolled back, so nothing of it survives the call.  maskview.internal is
--- set so that event triggers ignore the DDL (the subtransaction's rollback
--- restores the setting).  Errors of the generated SQL (a trusted function
--- dropped since, say) propagate: the caller reports them.
+-- rolled back, so nothing of it survives the call.  The event triggers need
+-- no mark: they follow ALTER TABLE and dropped objects of view schemas and
+-- protected tables, never a temporary view.  Errors of the generated SQL (a
+-- trusted function dropped since, say) propagate: the caller reports them.
 CREATE FUNCTION mask._verify_expected_viewdef(policy_id integer, relation regclass)
 RETURNS text
 LANGUAGE plpgsql VOLATILE
@@ -56,10 +56,11 @@ BEGIN
         RETURN NULL;
     END IF;
     BEGIN
-        PERFORM mask._internal_begin();
         -- A name no generated view uses; an object of that name left in the
         -- session's own temporary schema is dropped with the subtransaction.
-        EXECUTE pg_catalog.format('DROP VIEW IF EXISTS pg_temp.%I', '_maskview_verify_expected');
+        IF pg_catalog.to_regclass(pg_catalog.format('pg_temp.%I', '_maskview_verify_expected')) IS NOT NULL THEN
+            EXECUTE pg_catalog.format('DROP VIEW pg_temp.%I', '_maskview_verify_expected');
+        END IF;
         EXECUTE pg_catalog.format('CREATE TEMPORARY VIEW %I AS %s', '_maskview_verify_expected', v_query);
         v_view := pg_catalog.to_regclass(pg_catalog.format('pg_temp.%I', '_maskview_verify_expected'));
         v_def := pg_catalog.pg_get_viewdef(v_view, false);
@@ -130,6 +131,7 @@ DECLARE
     v_key_view regclass;
     v_expected text;
     v_err      text;
+    v_state    text;
     v_protect  text;
     v_rule     text;
     v_readers  oid[];
@@ -312,12 +314,19 @@ BEGIN
                     RETURN NEXT;
                 END IF;
                 v_err := NULL;
+                v_state := NULL;
                 BEGIN
                     v_expected := mask._verify_expected_viewdef(v_pol.id, v_t.relid::regclass);
                 EXCEPTION WHEN OTHERS THEN
-                    GET STACKED DIAGNOSTICS v_err = MESSAGE_TEXT;
+                    GET STACKED DIAGNOSTICS v_err = MESSAGE_TEXT, v_state = RETURNED_SQLSTATE;
                 END;
-                IF v_err IS NOT NULL THEN
+                IF v_state = '25006' THEN
+                    -- The expected definition needs a (temporary) view.
+                    severity := 'warning';
+                    finding := 'The view''s definition was not compared with the catalog: the transaction is read-only (READ ONLY or a hot standby).';
+                    hint := 'Run mask.verify() in a read-write transaction on the primary.';
+                    RETURN NEXT;
+                ELSIF v_err IS NOT NULL THEN
                     severity := 'error';
                     finding := 'The catalog no longer generates a valid view for this table: ' || v_err;
                     hint := 'Fix the rule or row filter concerned with mask.set_rule() / mask.drop_rule() / mask.protect().';
