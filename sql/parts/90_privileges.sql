@@ -38,7 +38,8 @@ BEGIN
                                  '_view_query', '_apply_grants', '_regenerate_policy', '_policy',
                                  '_protected', '_revoke_schema_usage', '_read_path',
                                  '_reset_search_path', '_member_search_path', '_admin_functions',
-                                 '_set_catalog_read', '_on_ddl_command_end', '_on_sql_drop'))
+                                 '_set_catalog_read', '_on_ddl_command_end', '_on_sql_drop',
+                                 '_internal_active'))
     LOOP
         EXECUTE pg_catalog.format('REVOKE ALL ON FUNCTION %s FROM PUBLIC', v_func);
     END LOOP;
