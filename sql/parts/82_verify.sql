@@ -228,7 +228,8 @@ BEGIN
         FOR v_t IN SELECT pr.relation::oid AS relid, pr.relation_name, pr.view_name, pr.row_filter,
                           c.oid IS NOT NULL AS live, c.relacl, c.relowner, ro.rolname AS owner,
                           ro.rolsuper AS owner_super,
-                          pg_catalog.format('%I.%I', n.nspname, c.relname) AS name
+                          CASE WHEN c.oid IS NOT NULL
+                               THEN pg_catalog.format('%I.%I', n.nspname, c.relname) END AS name
                      FROM mask.protected pr
                      LEFT JOIN pg_catalog.pg_class c ON c.oid = pr.relation
                      LEFT JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
