@@ -306,6 +306,61 @@ grapheme_is_white_space(mv_str s, const mv_graphemes *g, size_t i)
 }
 
 /*
+ * The common case, in one pass and without ICU: a name made only of CJK
+ * Unified Ideographs U+4E00..U+9FFF (张三, 欧阳娜娜), i.e. of three-byte UTF-8
+ * sequences led by E4 (second byte >= B8) to E9.  Each is one grapheme of
+ * Han script and none is white space, so the general path would come to the
+ * same result; this one validates, counts and reads the first two code points
+ * while it scans.  Returns false for anything else.
+ */
+static bool
+plain_han_name(mv_str v, size_t *count, uint32_t first_two[2])
+{
+	const unsigned char *p = (const unsigned char *) v.ptr;
+	size_t		n = 0;
+
+	if (v.len == 0 || v.len % 3 != 0)
+		return false;
+	for (size_t i = 0; i < v.len; i += 3)
+	{
+		unsigned char c0 = p[i];
+		unsigned char c1 = p[i + 1];
+		unsigned char c2 = p[i + 2];
+
+		if (c0 < 0xE4 || c0 > 0xE9 || (c0 == 0xE4 && c1 < 0xB8) ||
+			(c1 & 0xC0) != 0x80 || (c2 & 0xC0) != 0x80)
+			return false;
+		if (n < 2)
+			first_two[n] = ((uint32_t) (c0 & 0x0F) << 12) |
+				((uint32_t) (c1 & 0x3F) << 6) | (c2 & 0x3F);
+		n++;
+	}
+	*count = n;
+	return true;
+}
+
+/* mask_han() for a plain Han name, where grapheme i is bytes [3i, 3i+3). */
+static mv_status
+mask_plain_han(mv_str v, size_t n, const uint32_t first_two[2],
+			   const mv_mask *mask, mv_name_keep keep, mv_buf *out)
+{
+	size_t		surname = 1;
+	mv_status	st;
+
+	if (n == 1)
+		return mv_mask_append_span(out, mask, 1);
+	if (keep == MV_NAME_KEEP_LAST)
+	{
+		st = mv_mask_append_span(out, mask, n - 1);
+		return st == MV_OK ? mv_buf_append(out, v.ptr + v.len - 3, 3) : st;
+	}
+	if (n >= 3 && mv_is_compound_surname(first_two[0], first_two[1]))
+		surname = 2;
+	st = mv_buf_append(out, v.ptr, 3 * surname);
+	return st == MV_OK ? mv_mask_append_span(out, mask, n - surname) : st;
+}
+
+/*
  * Masks a personal name per MASKING_RULES ("cn_name"), appending to out.
  * Errors only for a bad mask or invalid UTF-8; a value of no known shape is
  * masked by mv_partial(trimmed, 1, 0).
@@ -319,6 +374,8 @@ mv_cn_name(mv_str value, const mv_mask *mask, mv_name_keep keep, mv_buf *out)
 	size_t		lo = 0;
 	size_t		hi;
 	size_t		letters;
+	size_t		n_han;
+	uint32_t	first_two[2];
 	mv_status	st;
 
 	st = mv_mask_check(mask);
@@ -326,6 +383,8 @@ mv_cn_name(mv_str value, const mv_mask *mask, mv_name_keep keep, mv_buf *out)
 		return st;
 	if (keep != MV_NAME_KEEP_SURNAME && keep != MV_NAME_KEEP_LAST)
 		return MV_ERR_NAME_KEEP;
+	if (plain_han_name(value, &n_han, first_two))
+		return mask_plain_han(value, n_han, first_two, mask, keep, out);
 	if (!mv_utf8_valid(value.ptr, value.len))
 		return MV_ERR_BAD_UTF8;
 
