@@ -113,14 +113,15 @@ SELECT details ->> 'document_sha256' = encode(sha256(convert_to((SELECT doc FROM
   FROM mask.audit_log WHERE id = (SELECT max(id) FROM mask.audit_log);
 
 -- ----------------------------------------------------------- replace ---
-CREATE TEMP TABLE tokens AS SELECT id, account_no FROM t43_view.households h
-  JOIN t43_billing.households USING (arrears);
+CREATE TEMP TABLE tokens AS SELECT b.id, h.account_no FROM t43_view.households h
+  JOIN t43_billing.households b USING (arrears);
 SELECT pg_temp.err($$SELECT mask.import_policy((SELECT doc FROM doc))$$) AS without_replace;
--- The reviewed document changes: a rule, a row filter, a member less.
+-- The reviewed document changes: a rule (written without "action", which
+-- is optional), a row filter, a member less.
 SELECT pg_temp.err($$SELECT mask.import_policy(
     jsonb_set(jsonb_set(jsonb_set((SELECT doc FROM doc),
         '{tables,0,row_filter}', '"arrears >= 100"'),
-        '{tables,0,rules,5,expression}', '"mask.cn_phone(phone)"'),
+        '{tables,0,rules,5}', '{"column": "phone", "expression": "mask.cn_phone(phone)"}'),
         '{members}', '[{"role": "t43_printer", "set_search_path": true}]'),
     replace => true)$$) AS replaced;
 SELECT jsonb_pretty(mask.export_policy('t43') -> 'tables' -> 0 -> 'row_filter') AS row_filter,
@@ -129,14 +130,16 @@ SELECT jsonb_pretty(mask.export_policy('t43') -> 'tables' -> 0 -> 'row_filter') 
        mask.export_policy('t43') -> 'members' AS members;
 SELECT holder_name, phone, arrears FROM t43_view.households;
 -- The key was kept: the same tokens as before the replace.
-SELECT t.account_no = h.account_no AS same_token
-  FROM tokens t JOIN t43_billing.households b USING (id) JOIN t43_view.households h USING (arrears);
+SELECT t.id, t.account_no = h.account_no AS same_token
+  FROM tokens t JOIN t43_billing.households b USING (id)
+  JOIN t43_view.households h ON h.arrears = b.arrears ORDER BY t.id;
 SELECT action, details - 'document_sha256' AS details
   FROM mask.audit_log WHERE id = (SELECT max(id) FROM mask.audit_log);
 
 -- ------------------------------------------------- refused documents ---
 -- Each is refused with 22023 naming the part; nothing changes (the
 -- catalog's document and the audit log stay as they were).
+SELECT mask.grant_admin('t43_admin') AS admin;
 CREATE TEMP TABLE state AS SELECT mask.export_policy('t43') AS doc, (SELECT max(id) FROM mask.audit_log) AS last_audit;
 CREATE FUNCTION pg_temp.try(d jsonb) RETURNS text LANGUAGE sql AS $$
     SELECT pg_temp.err(format('SELECT mask.import_policy(%L::jsonb, true)', d))
@@ -158,19 +161,20 @@ SELECT w, d FROM (SELECT (SELECT doc FROM state) AS s) x, LATERAL (VALUES
     ('bad row filter', jsonb_set(s, '{tables,0,row_filter}', '"arrears > (SELECT 0)"')),
     ('missing column', jsonb_set(s, '{tables,0,rules,0,column}', '"nonesuch"')),
     ('column twice', jsonb_set(s, '{tables,0,rules,1}', s -> 'tables' -> 0 -> 'rules' -> 0)),
-    ('unsafe expression', jsonb_set(s, '{tables,0,rules,0,expression}', '"pg_read_file(''/etc/passwd'')"')),
-    ('syntax error', jsonb_set(s, '{tables,0,rules,0,expression}', '"mask.cn_name(("')),
-    ('action edited', jsonb_set(s, '{tables,0,rules,0,action}', '"pass"')),
+    ('unsafe expression', jsonb_set(s, '{tables,0,rules,4,expression}', '"pg_read_file(''/etc/passwd'')"')),
+    ('syntax error', jsonb_set(s, '{tables,0,rules,4,expression}', '"mask.cn_name(("')),
+    ('action edited', jsonb_set(s, '{tables,0,rules,4,action}', '"pass"')),
+    ('reason not text', jsonb_set(s, '{tables,0,rules,4,reason}', '7')),
     ('unknown rule key', jsonb_set(s, '{tables,0,rules,0,comment}', '"x"')),
     ('unknown role', jsonb_set(s, '{members,0,role}', '"t43_nonesuch"')),
     ('role twice', jsonb_set(s, '{members}', (s -> 'members') || (s -> 'members'))),
     ('role with a raw path', jsonb_set(s, '{members,0,role}', '"t43_reader"')),
     ('a policy admin', jsonb_set(s, '{members,0,role}', '"t43_admin"')),
     ('view name taken', jsonb_set(s, '{tables,1,view_name}', '"households"'))) v(w, d);
-SELECT mask.grant_admin('t43_admin') AS admin;
+SELECT max(id) AS refusals_start FROM mask.audit_log \gset
 SELECT b.what, pg_temp.try(b.d) AS refusal FROM bad b ORDER BY b.n;
-SELECT mask.export_policy('t43') = (SELECT doc FROM state) AS policy_unchanged,
-       (SELECT count(*) FROM mask.audit_log WHERE id > (SELECT last_audit FROM state)) AS audit_rows_since;
+SELECT count(*) AS audit_rows_since FROM mask.audit_log WHERE id > :refusals_start;
+SELECT mask.export_policy('t43') = (SELECT doc FROM state) AS policy_unchanged;
 -- A new policy with a refused member leaves no policy behind either.
 SELECT pg_temp.err(format('SELECT mask.import_policy(%L::jsonb)',
     jsonb_set(jsonb_set(jsonb_set((SELECT doc FROM state), '{policy}', '"t43_copy"'),
@@ -190,11 +194,13 @@ RESET ROLE;
 SET ROLE t43_printer;
 SELECT pg_temp.err($$SELECT mask.import_policy('{}')$$) AS member_imports;
 RESET ROLE;
+-- (grant_admin() does not grant import_policy(jsonb, boolean) yet: see the
+-- report; the grant is made here by hand.)
 GRANT EXECUTE ON FUNCTION mask.import_policy(jsonb, boolean) TO t43_admin;
+SELECT jsonb_set(jsonb_set(jsonb_set((SELECT doc FROM state), '{policy}', '"t43_copy"'),
+                 '{view_schema}', '"t43_copy_view"'), '{tables}', '[]') AS copy_doc \gset
 SET ROLE t43_admin;
-SELECT pg_temp.err($$SELECT mask.import_policy(
-    jsonb_set(jsonb_set((SELECT doc FROM state), '{policy}', '"t43_copy"'), '{view_schema}', '"t43_copy_view"'))$$)
-    AS admin_imports;
+SELECT pg_temp.err(format('SELECT mask.import_policy(%L)', :'copy_doc')) AS admin_imports;
 SELECT pg_temp.err($$SELECT mask.export_policy('t43_copy') IS NOT NULL$$) AS admin_exports;
 RESET ROLE;
 SELECT "session_user", "current_user", action, policy FROM mask.audit_log
