@@ -7,12 +7,14 @@
  * spaces or hyphens (copied to the output).  After NFKC only ASCII 0-9
  * count as digits: Arabic-Indic and other digits make the value unparseable,
  * and an unparseable value is fully masked from the original (NFKC may
- * change the grapheme count; the original's length reveals no more).  The
- * contract is MASKING_RULES.md, "bank_card".
+ * change the grapheme count; the original's length reveals no more).  An
+ * ASCII value (nearly all of them) is read from its own bytes, without
+ * validation or NFKC passes (number_text.h).  The contract is
+ * MASKING_RULES.md, "bank_card".
  *
  *-------------------------------------------------------------------------
  */
-#include "mv_core.h"
+#include "number_text.h"
 
 /*
  * Counts the digits of t (already NFKC) into *ndigits; false if t holds
@@ -34,32 +36,6 @@ scan_card(mv_str t, size_t *ndigits)
 	return true;
 }
 
-/* Writes t with digits [lo, hi) (counted in digits) masked. */
-static mv_status
-write_masked(mv_str t, size_t lo, size_t hi, const mv_mask *mask, mv_buf *out)
-{
-	size_t		k = 0;
-	size_t		run = 0;		/* start of the bytes not yet copied */
-	mv_status	st = MV_OK;
-
-	for (size_t i = 0; i < t.len && st == MV_OK; i++)
-	{
-		if (t.ptr[i] < '0' || t.ptr[i] > '9')
-			continue;
-		if (k >= lo && k < hi)
-		{
-			st = mv_buf_append(out, t.ptr + run, i - run);
-			if (st == MV_OK)
-				st = mv_buf_append(out, mask->ch.ptr, mask->ch.len);
-			run = i + 1;
-		}
-		k++;
-	}
-	if (st == MV_OK)
-		st = mv_buf_append(out, t.ptr + run, t.len - run);
-	return st;
-}
-
 /*
  * Masks a card number per MASKING_RULES ("bank_card"), appending to out:
  * 12-19 digits keep the first 6 and last 4, 8-11 digits the last 4, anything
@@ -77,22 +53,17 @@ mv_bank_card(mv_str value, const mv_mask *mask, mv_buf *out)
 	st = mv_mask_check(mask);
 	if (st != MV_OK)
 		return st;
-	if (!mv_utf8_valid(value.ptr, value.len))
-		return MV_ERR_BAD_UTF8;
-	if (value.len == 0)
-		return MV_OK;
+	st = mv_number_text(value, &t, &storage);
+	if (st != MV_OK || value.len == 0)
+		return st;				/* (storage is unused for "") */
 	m = *mask;
 	m.has_pad = false;
 
-	st = mv_nfkc(value, &t, &storage);
-	if (st != MV_OK)
-		return st;
 	if (!scan_card(t, &n) || n < 8 || n > 19)
 		st = mv_redact(value, &m, out);
-	else if (n >= 12)
-		st = write_masked(t, 6, n - 4, &m, out);
 	else
-		st = write_masked(t, 0, n - 4, &m, out);
+		st = mv_write_digits_masked(t, n >= 12 ? 6 : 0, n - 4, SIZE_MAX,
+									m.ch, out);
 	mv_buf_free(&storage);
 	return st;
 }
@@ -110,8 +81,7 @@ mv_luhn_valid(mv_str value)
 	int			sum = 0;
 	bool		ok = false;
 
-	if (!mv_utf8_valid(value.ptr, value.len) ||
-		mv_nfkc(value, &t, &storage) != MV_OK)
+	if (mv_number_text(value, &t, &storage) != MV_OK)
 		return false;
 	if (scan_card(t, &n) && n >= 12 && n <= 19)
 	{

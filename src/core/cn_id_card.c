@@ -14,11 +14,15 @@
  * keep_head is at most 6 (the region code) and keep_tail at most 4 (the
  * sequence and check characters), so the birth date is never revealed; for
  * the 15-digit form, whose date runs to its 12th digit, keep_tail is capped
- * at 3 for the same reason.  The contract is MASKING_RULES.md, "cn_id_card".
+ * at 3 for the same reason.  An ASCII value (nearly all of them) is read
+ * from its own bytes, without validation or NFKC passes (number_text.h).
+ * The contract is MASKING_RULES.md, "cn_id_card".
  *
  *-------------------------------------------------------------------------
  */
-#include "mv_core.h"
+#include <string.h>
+
+#include "number_text.h"
 
 #define ID_LEN 18
 #define ID_LEN_LEGACY 15
@@ -32,7 +36,8 @@ typedef struct id_chars
 
 /*
  * Canonicalises t (already NFKC): drops white space, upper-cases x, and
- * checks the shape [0-9]{17}[0-9X] or [0-9]{15}.
+ * checks the shape [0-9]{17}[0-9X] or [0-9]{15}.  One pass: X is taken only
+ * as the 18th character, and nothing may follow it.
  */
 static bool
 canonical_id(mv_str t, id_chars *id)
@@ -42,26 +47,26 @@ canonical_id(mv_str t, id_chars *id)
 	id->n = 0;
 	while (pos < t.len)
 	{
-		uint32_t	cp = mv_utf8_next(t.ptr, t.len, &pos);
+		uint32_t	cp = mv_next_cp(t.ptr, t.len, &pos);
 
-		if (mv_is_white_space(cp))
-			continue;
 		if (cp == 'x')
 			cp = 'X';
-		if (!((cp >= '0' && cp <= '9') || cp == 'X') || id->n == ID_LEN)
+		if ((cp >= '0' && cp <= '9') || (cp == 'X' && id->n == ID_LEN - 1))
+		{
+			if (id->n == ID_LEN)
+				return false;
+			id->c[id->n++] = (char) cp;
+		}
+		else if (!mv_is_white_space(cp))
 			return false;
-		id->c[id->n++] = (char) cp;
 	}
-	if (id->n != ID_LEN && id->n != ID_LEN_LEGACY)
-		return false;
-	/* X may only be the check character of the 18-character form. */
-	for (int i = 0; i < id->n; i++)
-		if (id->c[i] == 'X' && i != ID_LEN - 1)
-			return false;
-	return true;
+	return id->n == ID_LEN || id->n == ID_LEN_LEGACY;
 }
 
-/* NFKC-normalises value and canonicalises it; false if not ID-shaped. */
+/*
+ * Checks and NFKC-normalises value (MV_ERR_BAD_UTF8 if it is not UTF-8) and
+ * canonicalises it; *parsed is false if it is not ID-shaped.
+ */
 static mv_status
 parse_id(mv_str value, id_chars *id, bool *parsed)
 {
@@ -70,7 +75,7 @@ parse_id(mv_str value, id_chars *id, bool *parsed)
 	mv_status	st;
 
 	*parsed = false;
-	st = mv_nfkc(value, &t, &storage);
+	st = mv_number_text(value, &t, &storage);
 	if (st == MV_OK)
 		*parsed = canonical_id(t, id);
 	mv_buf_free(&storage);
@@ -97,16 +102,11 @@ mv_cn_id_card(mv_str value, int keep_head, int keep_tail, const mv_mask *mask,
 		return st;
 	if (keep_head < 0 || keep_head > 6 || keep_tail < 0 || keep_tail > 4)
 		return MV_ERR_ID_KEEP;
-	if (!mv_utf8_valid(value.ptr, value.len))
-		return MV_ERR_BAD_UTF8;
-	if (value.len == 0)
-		return MV_OK;
+	st = parse_id(value, &id, &parsed);
+	if (st != MV_OK || value.len == 0)
+		return st;
 	m = *mask;
 	m.has_pad = false;
-
-	st = parse_id(value, &id, &parsed);
-	if (st != MV_OK)
-		return st;
 	if (!parsed)
 		return mv_redact(value, &m, out);
 
@@ -114,6 +114,18 @@ mv_cn_id_card(mv_str value, int keep_head, int keep_tail, const mv_mask *mask,
 	tail = keep_tail;
 	if (id.n == ID_LEN_LEGACY && tail > 3)
 		tail = 3;
+	if (m.ch.len == 1)
+	{
+		/*
+		 * The usual mask char: one character per character, so copy the ID
+		 * and overwrite its middle.
+		 */
+		st = mv_buf_append(out, id.c, (size_t) id.n);
+		if (st == MV_OK)
+			memset(out->data + out->len - id.n + keep_head, m.ch.ptr[0],
+				   (size_t) (id.n - keep_head - tail));
+		return st;
+	}
 	st = mv_buf_append(out, id.c, (size_t) keep_head);
 	if (st == MV_OK)
 		st = mv_mask_append_span(out, &m, (size_t) (id.n - keep_head - tail));
@@ -181,8 +193,7 @@ mv_cn_id_card_valid(mv_str value)
 	id_chars	id;
 	bool		parsed;
 
-	if (!mv_utf8_valid(value.ptr, value.len) ||
-		parse_id(value, &id, &parsed) != MV_OK || !parsed)
+	if (parse_id(value, &id, &parsed) != MV_OK || !parsed)
 		return false;
 	if (id.n == ID_LEN)
 		return id_check_char(id.c) == id.c[17] &&

@@ -14,14 +14,15 @@
  * Parsing is in two steps: scan_phone() checks the characters and cuts the
  * digits into groups (separated by spaces, hyphens, brackets or an extension
  * marker), then classify() recognises a mobile, landline or 400/800 number
- * and returns the digit ranges to mask.  The contract is MASKING_RULES.md,
- * "cn_phone".
+ * and returns the digit ranges to mask.  An ASCII value (nearly all of
+ * them) is parsed from its own bytes, without validation or NFKC passes
+ * (number_text.h).  The contract is MASKING_RULES.md, "cn_phone".
  *
  *-------------------------------------------------------------------------
  */
 #include <string.h>
 
-#include "mv_core.h"
+#include "number_text.h"
 
 /* Longer inputs are not telephone numbers: fail closed. */
 #define PHONE_MAX_DIGITS 24
@@ -89,7 +90,7 @@ scan_phone(mv_str t, phone_scan *ps)
 	while (pos < t.len)
 	{
 		size_t		at = pos;
-		uint32_t	cp = mv_utf8_next(t.ptr, t.len, &pos);
+		uint32_t	cp = mv_next_cp(t.ptr, t.len, &pos);
 		size_t		mlen = 0;
 
 		if (cp >= '0' && cp <= '9')
@@ -262,55 +263,16 @@ classify_service(const phone_scan *ps, phone_plan *plan)
 	return true;
 }
 
-/*
- * NFKC-normalises value and parses it.  On success *t is the normalised text
- * (free *storage with mv_buf_free either way) and *plan what to mask.
- */
-static mv_status
-parse_phone(mv_str value, mv_str *t, mv_buf *storage, phone_plan *plan,
-			bool *parsed)
+/* Parses t (already NFKC); false when it is no phone number of ours. */
+static bool
+parse_phone(mv_str t, phone_plan *plan)
 {
 	phone_scan	ps;
-	mv_status	st;
 
-	*parsed = false;
-	st = mv_nfkc(value, t, storage);
-	if (st != MV_OK)
-		return st;
-	if (scan_phone(*t, &ps))
-		*parsed = classify_mobile(&ps, plan) ||
-			classify_landline(&ps, plan) ||
-			classify_service(&ps, plan);
-	return MV_OK;
-}
-
-/* Writes t with the digits the plan masks replaced by the mask char. */
-static mv_status
-write_masked(mv_str t, const phone_plan *plan, const mv_mask *mask,
-			 mv_buf *out)
-{
-	int			k = 0;
-	size_t		run = 0;		/* start of the bytes not yet copied */
-	mv_status	st = MV_OK;
-
-	for (size_t pos = 0; pos < t.len && st == MV_OK; pos++)
-	{
-		unsigned char c = (unsigned char) t.ptr[pos];
-
-		if (c < '0' || c > '9')
-			continue;
-		if ((k >= plan->lo && k < plan->hi) || k >= plan->ext)
-		{
-			st = mv_buf_append(out, t.ptr + run, pos - run);
-			if (st == MV_OK)
-				st = mv_buf_append(out, mask->ch.ptr, mask->ch.len);
-			run = pos + 1;
-		}
-		k++;
-	}
-	if (st == MV_OK)
-		st = mv_buf_append(out, t.ptr + run, t.len - run);
-	return st;
+	return scan_phone(t, &ps) &&
+		(classify_mobile(&ps, plan) ||
+		 classify_landline(&ps, plan) ||
+		 classify_service(&ps, plan));
 }
 
 /*
@@ -325,23 +287,22 @@ mv_cn_phone(mv_str value, const mv_mask *mask, mv_buf *out)
 	mv_str		t;
 	mv_buf		storage;
 	phone_plan	plan;
-	bool		parsed;
 	mv_status	st;
 
 	st = mv_mask_check(mask);
 	if (st != MV_OK)
 		return st;
-	if (!mv_utf8_valid(value.ptr, value.len))
-		return MV_ERR_BAD_UTF8;
-	if (value.len == 0)
-		return MV_OK;
+	st = mv_number_text(value, &t, &storage);
+	if (st != MV_OK || value.len == 0)
+		return st;				/* (storage is unused for "") */
 	m = *mask;
 	m.has_pad = false;
 
-	st = parse_phone(value, &t, &storage, &plan, &parsed);
-	if (st == MV_OK)
-		st = parsed ? write_masked(t, &plan, &m, out) :
-			mv_redact(value, &m, out);
+	if (parse_phone(t, &plan))
+		st = mv_write_digits_masked(t, (size_t) plan.lo, (size_t) plan.hi,
+									(size_t) plan.ext, m.ch, out);
+	else
+		st = mv_redact(value, &m, out);
 	mv_buf_free(&storage);
 	return st;
 }
@@ -356,9 +317,7 @@ mv_cn_mobile_valid(mv_str value)
 	phone_plan	plan;
 	bool		ok = false;
 
-	if (value.len == 0 || !mv_utf8_valid(value.ptr, value.len))
-		return false;
-	if (mv_nfkc(value, &t, &storage) != MV_OK)
+	if (value.len == 0 || mv_number_text(value, &t, &storage) != MV_OK)
 		return false;
 	ok = scan_phone(t, &ps) && classify_mobile(&ps, &plan);
 	mv_buf_free(&storage);

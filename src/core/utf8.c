@@ -9,7 +9,35 @@
  *
  *-------------------------------------------------------------------------
  */
-#include "mv_core.h"
+#include <string.h>
+
+#include "number_text.h"
+
+/* Every byte's high bit, eight bytes at a time. */
+#define HIGH_BITS UINT64_C(0x8080808080808080)
+
+/*
+ * Length of the ASCII prefix of s.  Phone, ID and card numbers are nearly
+ * always ASCII, so this is tested eight bytes at a time (memcpy keeps the
+ * loads legal at any alignment; compilers turn it into one load).
+ */
+size_t
+mv_ascii_prefix(const char *s, size_t len)
+{
+	size_t		i = 0;
+
+	for (; i + 8 <= len; i += 8)
+	{
+		uint64_t	w;
+
+		memcpy(&w, s + i, 8);
+		if (w & HIGH_BITS)
+			break;
+	}
+	while (i < len && (unsigned char) s[i] < 0x80)
+		i++;
+	return i;
+}
 
 /* Strict RFC 3629 validation: no overlongs, no surrogates, <= U+10FFFF. */
 bool
@@ -24,9 +52,10 @@ mv_utf8_valid(const char *s, size_t len)
 		size_t		n;
 		uint32_t	cp;
 
+		/* A run of ASCII (also between CJK characters) is skipped whole. */
 		if (c < 0x80)
 		{
-			i++;
+			i += mv_ascii_prefix(s + i, len - i);
 			continue;
 		}
 		if (c >= 0xC2 && c <= 0xDF)

@@ -1,0 +1,53 @@
+/*-------------------------------------------------------------------------
+ *
+ * number_text.h
+ *	  Internal to the core: reading and writing the text of the number masks
+ *	  (cn_phone, cn_id_card, bank_card and their validators).
+ *
+ * These values are nearly always ASCII, and ASCII is valid UTF-8 and already
+ * NFKC, so one word-at-a-time test replaces validation and normalisation and
+ * the parsers read bytes instead of decoding.  Not part of mv_core.h: the
+ * SQL glue has no use for these.
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef NUMBER_TEXT_H
+#define NUMBER_TEXT_H
+
+#include "mv_core.h"
+
+/* Length of the ASCII prefix of s (utf8.c). */
+extern size_t mv_ascii_prefix(const char *s, size_t len);
+
+/*
+ * The text a number mask parses: value checked to be UTF-8
+ * (MV_ERR_BAD_UTF8 if not) and NFKC-normalised.  As mv_nfkc, *t points at
+ * value itself (always so for ASCII) or at *storage; free storage with
+ * mv_buf_free either way.
+ */
+extern mv_status mv_number_text(mv_str value, mv_str *t, mv_buf *storage);
+
+/*
+ * Appends t with some of its ASCII digits replaced by mask_char: counting
+ * digits from 0, those in [lo, hi) and those from `from` on.  Every other
+ * byte is copied.
+ */
+extern mv_status mv_write_digits_masked(mv_str t, size_t lo, size_t hi,
+										size_t from, mv_str mask_char,
+										mv_buf *out);
+
+/* mv_utf8_next with ASCII decoded inline, for the parsers' per-byte loops. */
+static inline uint32_t
+mv_next_cp(const char *s, size_t len, size_t *pos)
+{
+	unsigned char c = (unsigned char) s[*pos];
+
+	if (c < 0x80)
+	{
+		(*pos)++;
+		return c;
+	}
+	return mv_utf8_next(s, len, pos);
+}
+
+#endif							/* NUMBER_TEXT_H */
