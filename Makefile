@@ -63,6 +63,9 @@ fuzz:
 ifneq ($(wildcard $(PGXS)),)
 include $(PGXS)
 override CPPFLAGS := $(ICU_CFLAGS) $(CPPFLAGS)
+# Debian's PGXS has no automatic header dependencies: every object (and its
+# bitcode) is rebuilt when any of our headers changes.
+$(OBJS) $(OBJS:.o=.bc): $(wildcard src/*.h src/core/*.h)
 else
 all install installcheck:
 	@echo "PostgreSQL's PGXS was not found: run 'make deps' (make test does it for you)" >&2

@@ -125,6 +125,37 @@ static const surname_pair compound_surnames[] = {
  * True if the code points first, second spell a compound surname.  A binary
  * search over 93 pairs: at most 7 comparisons, no allocation, no ICU.
  */
+/*
+ * One bit per CJK Unified Ideograph U+4E00..U+9FFF that begins a compound
+ * surname, built on first use.  Nearly every name starts with a character
+ * that begins none (张, 王, 李 ...), and this answers for them with one load
+ * instead of a binary search, once per row.
+ */
+#define FIRST_CP_MIN 0x4E00
+#define FIRST_CP_MAX 0x9FFF
+static uint64_t first_cp_bits[(FIRST_CP_MAX - FIRST_CP_MIN + 64) / 64];
+static bool first_cp_bits_ready;
+
+static inline bool
+may_begin_compound(uint32_t cp)
+{
+	uint32_t	i = cp - FIRST_CP_MIN;
+
+	if (!first_cp_bits_ready)
+	{
+		for (size_t k = 0; k < N_COMPOUND_SURNAMES; k++)
+		{
+			uint32_t	j = compound_surnames[k].first - FIRST_CP_MIN;
+
+			/* (every entry is in range; test_cn_name.c checks them all) */
+			if (j <= FIRST_CP_MAX - FIRST_CP_MIN)
+				first_cp_bits[j / 64] |= UINT64_C(1) << (j % 64);
+		}
+		first_cp_bits_ready = true;
+	}
+	return (first_cp_bits[i / 64] >> (i % 64)) & 1;
+}
+
 bool
 mv_is_compound_surname(uint32_t first, uint32_t second)
 {
@@ -132,7 +163,7 @@ mv_is_compound_surname(uint32_t first, uint32_t second)
 	size_t		hi = N_COMPOUND_SURNAMES;
 
 	/* Every entry is a CJK Unified Ideograph: reject anything else cheaply. */
-	if (first < 0x4E00 || first > 0x9FFF)
+	if (first < FIRST_CP_MIN || first > FIRST_CP_MAX || !may_begin_compound(first))
 		return false;
 
 	while (lo < hi)

@@ -64,9 +64,12 @@ mv_buf_init(mv_buf *buf, size_t reserved, size_t expected)
 	return MV_OK;
 }
 
-/* Makes room for n more bytes, doubling so appends stay amortised O(1). */
-static mv_status
-buf_reserve(mv_buf *buf, size_t n)
+/*
+ * Makes room for n more bytes, doubling so appends stay amortised O(1).
+ * (mv_buf_append, inline in mv_core.h, calls it only when full.)
+ */
+mv_status
+mv_buf_grow(mv_buf *buf, size_t n)
 {
 	size_t		need = buf->len + n;
 	size_t		cap;
@@ -87,21 +90,6 @@ buf_reserve(mv_buf *buf, size_t n)
 	return MV_OK;
 }
 
-mv_status
-mv_buf_append(mv_buf *buf, const char *bytes, size_t n)
-{
-	mv_status	st;
-
-	if (n == 0)
-		return MV_OK;
-	st = buf_reserve(buf, n);
-	if (st != MV_OK)
-		return st;
-	memcpy(buf->data + buf->len, bytes, n);
-	buf->len += n;
-	return MV_OK;
-}
-
 /* Appends `times` copies of s (the usual way a mask character is written). */
 mv_status
 mv_buf_append_repeat(mv_buf *buf, mv_str s, size_t times)
@@ -113,7 +101,7 @@ mv_buf_append_repeat(mv_buf *buf, mv_str s, size_t times)
 		return MV_OK;
 	if (times > SIZE_MAX / s.len)
 		return MV_ERR_NOMEM;
-	st = buf_reserve(buf, s.len * times);
+	st = mv_buf_grow(buf, s.len * times);
 	if (st != MV_OK)
 		return st;
 	dst = buf->data + buf->len;

@@ -22,6 +22,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 /* ---------------------------------------------------------------------
  * Status codes
@@ -83,9 +84,26 @@ typedef struct mv_buf
 } mv_buf;
 
 extern mv_status mv_buf_init(mv_buf *buf, size_t reserved, size_t expected);
-extern mv_status mv_buf_append(mv_buf *buf, const char *bytes, size_t n);
+extern mv_status mv_buf_grow(mv_buf *buf, size_t n);
 extern mv_status mv_buf_append_repeat(mv_buf *buf, mv_str s, size_t times);
 extern void mv_buf_free(mv_buf *buf);
+
+/* Appends n bytes; inline because masks call it per kept span, per row. */
+static inline mv_status
+mv_buf_append(mv_buf *buf, const char *bytes, size_t n)
+{
+	if (buf->cap - buf->len < n)
+	{
+		mv_status	st = mv_buf_grow(buf, n);
+
+		if (st != MV_OK)
+			return st;
+	}
+	if (n > 0)
+		memcpy(buf->data + buf->len, bytes, n);
+	buf->len += n;
+	return MV_OK;
+}
 
 /* ---------------------------------------------------------------------
  * UTF-8, graphemes, normalisation
