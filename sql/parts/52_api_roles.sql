@@ -29,7 +29,7 @@ AS $$
         'mask.revoke_admin(regrole)',
         'mask.grant_auditor(regrole)',
         'mask.revoke_auditor(regrole)',
-        'mask.import_policy(jsonb)']) s) x
+        'mask.import_policy(jsonb, boolean)']) s) x
      WHERE f IS NOT NULL
 $$;
 

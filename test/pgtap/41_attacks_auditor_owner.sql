@@ -133,7 +133,8 @@ SELECT (SELECT md5(string_agg(x::text, ',' ORDER BY x::text)) FROM mask.policy A
        (SELECT md5(string_agg(x::text, ',' ORDER BY x::text)) FROM mask.policy_key AS x) AS keys,
        (SELECT md5(string_agg(x::text, ',' ORDER BY x::text)) FROM mask.admin AS x) AS admins,
        (SELECT md5(string_agg(x::text, ',' ORDER BY x::text)) FROM mask.auditor AS x) AS auditors,
-       (SELECT count(*) FROM mask.audit_log) AS audit_rows;
+       -- an auditor's export is a read, recorded as such; it changes nothing
+       (SELECT count(*) FROM mask.audit_log WHERE action <> 'export_policy') AS audit_rows;
 CREATE TABLE t41_secret.before AS SELECT * FROM t41_secret.catalog_state;
 
 SELECT ok((SELECT count(*) FROM t41_secret.raw_values WHERE what LIKE 'key of %') = 2,
