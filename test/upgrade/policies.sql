@@ -2,8 +2,9 @@
 --
 --   psql -v pfx=tdr -f test/upgrade/policies.sql   (after demo/generate_data.sql)
 --
--- Run as a superuser.  The roles <pfx>_owner, <pfx>_printer, <pfx>_analyst and
--- <pfx>_auditor must exist (roles are cluster-wide, the scripts make them).
+-- Run as a superuser.  The roles <pfx>_owner, <pfx>_printer, <pfx>_analyst,
+-- <pfx>_auditor and <pfx>_admin must exist (roles are cluster-wide: the
+-- scripts make them).
 -- Only API calls that release 0.1.0 already has, so that the same file sets up
 -- a 0.1.0 database before ALTER EXTENSION ... UPDATE and a fresh 0.2.0 one.
 --
@@ -14,7 +15,8 @@
 --                     a rotated key, a member
 --   policy analytics  no row filter, generalisation, a custom view name, a
 --                     member
---   an auditor; every call above in the audit log's hash chain.
+--   an auditor and a (non-superuser) admin; every call above in the audit
+--   log's hash chain.
 
 \set ON_ERROR_STOP on
 \encoding UTF8
@@ -25,6 +27,7 @@ SET search_path = pg_catalog, pg_temp;
 \set printer :pfx '_printer'
 \set analyst :pfx '_analyst'
 \set auditor :pfx '_auditor'
+\set admin :pfx '_admin'
 
 -- The outstanding balance per household, as demo/policies.sql derives it, so
 -- that the notice policy can keep only households in arrears.
@@ -92,6 +95,7 @@ SELECT mask.set_rule('analytics', 'billing.arrears', 'amount', 'mask.generalize(
 SELECT mask.add_member('analytics', :'analyst');
 
 SELECT mask.grant_auditor(:'auditor');
+SELECT mask.grant_admin(:'admin');
 \o
 
 -- DDL the event triggers follow: the view keeps the rule under the new name.
