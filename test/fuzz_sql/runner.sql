@@ -67,9 +67,10 @@ $$;
 
 CREATE FUNCTION fuzz.canary_state() RETURNS text
 LANGUAGE sql VOLATILE AS $$
-    SELECT (SELECT last_value::text || ':' || is_called::text FROM public.canary_hits)
-        || '/' || (SELECT pg_catalog.count(*)::text || ':' || COALESCE(pg_catalog.max(secret), '') FROM public.canary)
-        || '/' || (SELECT pg_catalog.count(*)::text FROM public.canary_log)
+    -- The sequence every canary trigger and function advances first: it is
+    -- not transactional, so it also shows payloads whose call was rolled
+    -- back.  The row and the log are checked once at the end.
+    SELECT last_value::text || ':' || is_called::text FROM public.canary_hits
 $$;
 
 CREATE PROCEDURE fuzz.run(first_id integer, last_id integer)
