@@ -272,18 +272,26 @@ diff -q "$work/before" "$work/after6" >/dev/null && problem "control: the snapsh
 # The second session's snapshot predates the first session's committed call;
 # its own call (on another policy) must fail as a serialization failure.
 snapshot "$work/base7" || fail "snapshot"
-psql -X -q -A -t -U "$su" -d "$db" >"$work/c7.out" 2>&1 <<'SQL' &
+psql -X -q -A -t -U "$su" -d "$db" >"$work/c7.out" 2>&1 <<SQL &
+SET application_name = 'mvpart_racer';
 BEGIN ISOLATION LEVEL REPEATABLE READ;
 SELECT 'audit rows seen=' || count(*) FROM mask.audit_log;
-SELECT pg_sleep(1.5);
+\\! while [ ! -f "$work/go7" ]; do sleep 0.05; done
 SELECT mask.rotate_key('empty');
-\echo sqlstate=:LAST_ERROR_SQLSTATE
+\\echo sqlstate=:LAST_ERROR_SQLSTATE
 COMMIT;
 SQL
 bg_pid=$!
-sleep 0.5
+# Once the racer holds its snapshot (idle in its transaction), the other admin
+# commits a call; then the racer makes its own.
+for _ in $(seq 1 600); do
+    [ "$(psql -X -q -A -t -U "$su" -d postgres -c "SELECT count(*) FROM pg_stat_activity
+            WHERE application_name = 'mvpart_racer' AND state = 'idle in transaction'")" = 1 ] && break
+    sleep 0.05
+done
 q -c "SELECT mask.set_rule('part', 'fp.p14', 'mobile', 'mask.redact(mobile)', 'race winner')" >/dev/null \
     || problem "case 7: the first admin's call failed"
+touch "$work/go7"
 wait "$bg_pid"; bg_pid=
 st7=$(sed -n 's/^sqlstate=//p' "$work/c7.out")
 case "$st7" in
