@@ -33,10 +33,12 @@ mv_mask_check(const mv_mask *mask)
 		return MV_ERR_NEGATIVE;
 	if (mask->ch.len == 1)
 		return ((unsigned char) mask->ch.ptr[0] < 0x80) ? MV_OK : MV_ERR_MASK_CHAR;
+	if (mask->ch.len == 0)
+		return MV_ERR_MASK_CHAR;
 	if (mask->ch.len == memo_len &&
 		memcmp(mask->ch.ptr, memo_bytes, memo_len) == 0)
 		return MV_OK;
-	if (mask->ch.len == 0 || !mv_utf8_valid(mask->ch.ptr, mask->ch.len))
+	if (!mv_utf8_valid(mask->ch.ptr, mask->ch.len))
 		return MV_ERR_MASK_CHAR;
 	st = mv_grapheme_count(mask->ch, &count);
 	if (st != MV_OK)
