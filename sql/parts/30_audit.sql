@@ -164,13 +164,24 @@ BEGIN
     END IF;
     v_id := v_id + 1;
 
-    INSERT INTO mask.audit_log (id, at, "session_user", "current_user", action,
-                                policy, object, details, prev_hash, hash)
-    OVERRIDING SYSTEM VALUE
-    VALUES (v_id, v_at, v_session, v_current, action, policy, object, details,
-            v_prev,
-            mask._audit_row_hash(v_prev, v_id, v_at, v_session, v_current,
-                                 action, policy, object, details));
+    -- Under REPEATABLE READ or SERIALIZABLE the query above reads the
+    -- transaction's snapshot, which misses a row another admin committed
+    -- after it was taken: the id and predecessor are then stale and the
+    -- insert collides.  That is a serialization failure, and reporting it as
+    -- one tells clients to retry.
+    BEGIN
+        INSERT INTO mask.audit_log (id, at, "session_user", "current_user", action,
+                                    policy, object, details, prev_hash, hash)
+        OVERRIDING SYSTEM VALUE
+        VALUES (v_id, v_at, v_session, v_current, action, policy, object, details,
+                v_prev,
+                mask._audit_row_hash(v_prev, v_id, v_at, v_session, v_current,
+                                     action, policy, object, details));
+    EXCEPTION WHEN unique_violation THEN
+        RAISE EXCEPTION 'could not serialize access to the audit log due to a concurrent policy change'
+            USING ERRCODE = 'serialization_failure',
+                  HINT = 'Retry the transaction.';
+    END;
 END;
 $$;
 
