@@ -12,9 +12,11 @@
 #             input, no secret in the error, or
 #   accepted  the generated view depends only on the table, the policy's
 #             key view, maskview's masking functions and built-in objects,
-#             and a member can select it without seeing a secret (a data
-#             error at query time, such as CAST('x' AS integer), or a
-#             privilege error of the member, is counted apart).
+#             and a member can select it without seeing a secret (errors at
+#             query time that depend on values and run with the member's
+#             rights -- data errors such as CAST('x' AS integer), 42501,
+#             42704 from current_setting('nope'), 42P01 from a regclass
+#             lookup -- are counted apart, not as failures).
 # Canaries must stay untouched: a row payloads try to change, functions that
 # must never run, a sequence those advance (which survives rollbacks), a
 # file payloads try to read.  The server must stay up (no crash in its log).

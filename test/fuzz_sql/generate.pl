@@ -427,7 +427,7 @@ emit_col('control_ok', '户主 姓名', 'mask.cn_name("户主 姓名")');
 emit_col('control_ok', 'we"ird', 'mask.partial("we""ird", 1, 0)');
 emit_col('control_ok', 'account_no', 'mask.pseudonym(account_no, 8)');
 emit_col('control_ok', 'address', "mask.cn_address(address, 'city')");
-emit('control_ok', 'filter', $_) for ('amount > 0', "holder_name <> ''); DROP TABLE public.canary; --'",
+emit('control_ok', 'filter', $_) for ('amount > 0', "holder_name <> '''); DROP TABLE public.canary; --'",
                                       'lower("Mixed Case") = \'mixed\' AND active');
 emit_col('control_bad', 'phone', 'public.canary_fn(phone)');
 emit_col('control_bad', 'phone', "mask.cn_phone(phone); DELETE FROM public.canary");

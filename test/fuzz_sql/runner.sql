@@ -115,13 +115,16 @@ BEGIN
                     SELECT pg_catalog.string_agg(t::text, '|') INTO v_rows FROM fz_view.accounts t;
                     RESET ROLE;
                     v_problem := 'view output contains ' || fuzz.leaks(v_rows);
-                EXCEPTION WHEN data_exception OR insufficient_privilege THEN
+                EXCEPTION WHEN data_exception OR insufficient_privilege OR undefined_object
+                               OR undefined_table THEN
                     -- Casts and arithmetic of constants that fail only when
                     -- the view runs (CAST('x' AS integer)): the validator
                     -- checks what a rule calls, not the values it computes.
                     -- A row filter calling current_setting('data_directory')
                     -- fails with 42501 for members: it runs with their
                     -- privileges, which is the point of the design.
+                    -- Built-in lookups by value (current_setting('nope'),
+                    -- pg_get_viewdef(column)) fail the same way: 42704, 42P01.
                     GET STACKED DIAGNOSTICS v_state = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT;
                     v_outcome := 'accepted_runtime_error';
                 WHEN OTHERS THEN
