@@ -965,6 +965,9 @@ mv_rule_call(const MvValidator *v, FuncCall *fc, int depth, StringInfo out)
 	mv_split_funcname(v, fc->funcname, "mask", &schema, &name);
 	qualified = list_make2(makeString(schema), makeString(name));
 	shown = quote_qualified_identifier(schema, name);
+	/* The lookup below would raise 3F000 for a schema that does not exist. */
+	if (!OidIsValid(get_namespace_oid(schema, true)))
+		mv_refuse(v, MV_INVALID, NULL, "Function %s does not exist.", shown);
 	args = mv_call_args(v, fc, depth, true);
 
 	is_pseudonym = strcmp(schema, "mask") == 0 &&
@@ -1384,17 +1387,19 @@ mv_filter_call(const MvValidator *v, FuncCall *fc, int depth, StringInfo out)
 }
 
 /*
- * Runs parse analysis over the canonical row filter as the view will use
- * it, and refuses it unless it is boolean.  The raw tree does not know the
- * types, so "amount + 1" passes the allowlist; without this check it would
- * fail only later, in CREATE VIEW, with an error that is not a refusal.
- * Nothing is executed: parse analysis only resolves names and types.
+ * Runs parse analysis over a canonical rule or row filter as the view will
+ * use it, and refuses it if that fails, or if a row filter is not boolean.
+ * The raw tree does not know types, so "amount + 1" in a filter or
+ * mask.partial(name, 'x', 1) in a rule passes the allowlist; without this
+ * check they would fail only later, in CREATE VIEW, with an error that is
+ * not a refusal.  Nothing is executed: parse analysis resolves names and
+ * types (and reads the literals that casts convert).
  */
 static void
-mv_check_filter_type(const MvValidator *v, const char *filter)
+mv_check_types(const MvValidator *v, const char *expr)
 {
 	MemoryContext oldcxt = CurrentMemoryContext;
-	char	   *sql = psprintf("SELECT %s FROM ONLY %s", filter, v->relname);
+	char	   *sql = psprintf("SELECT %s FROM ONLY %s", expr, v->relname);
 	Oid			type = InvalidOid;
 
 	PG_TRY();
@@ -1414,8 +1419,9 @@ mv_check_filter_type(const MvValidator *v, const char *filter)
 		int			category;
 
 		/*
-		 * Type errors ("operator does not exist: text > integer").  We raise
-		 * at once, and the abort releases what the analysis held.
+		 * Type errors ("operator does not exist: text > integer", "invalid
+		 * input syntax for type integer").  We raise at once, and the abort
+		 * releases what the analysis held.
 		 */
 		MemoryContextSwitchTo(oldcxt);
 		edata = CopyErrorData();
@@ -1424,12 +1430,13 @@ mv_check_filter_type(const MvValidator *v, const char *filter)
 			category != ERRCODE_DATA_EXCEPTION)
 			PG_RE_THROW();
 		FlushErrorState();
-		mv_refuse(v, MV_INVALID, NULL, "The row filter does not fit the table: %s.",
+		mv_refuse(v, MV_INVALID, NULL, "The %s does not fit the table: %s.",
+				  v->is_row_filter ? "row filter" : "masking rule",
 				  mv_clip_message(edata->message));
 	}
 	PG_END_TRY();
 
-	if (type != BOOLOID && type != UNKNOWNOID)
+	if (v->is_row_filter && type != BOOLOID && type != UNKNOWNOID)
 		mv_refuse(v, MV_INVALID, NULL,
 				  "A row filter must be a boolean expression; this one is of type %s.",
 				  format_type_be(type));
@@ -1714,7 +1721,7 @@ _validate_expression(PG_FUNCTION_ARGS)
 					  "A row filter must be a boolean expression.");
 		resetStringInfo(&out);
 		mv_filter_expr(&v, node, 0, &out);
-		mv_check_filter_type(&v, out.data);
+		mv_check_types(&v, out.data);
 	}
 	else
 	{
@@ -1729,6 +1736,24 @@ _validate_expression(PG_FUNCTION_ARGS)
 					  IsA(node, ColumnRef) ? "a column" :
 					  IsA(node, A_Const) ? "a constant" : "a cast");
 		(void) mv_rule_expr(&v, node, 0, &out);
+
+		/*
+		 * Type-check the rule as the view will run it.  The key view may not
+		 * exist yet (the policy engine creates it with the views), so the
+		 * check reads the key as a typed NULL instead.
+		 */
+		if (v.key_sql != NULL)
+		{
+			MvValidator typed = v;
+			StringInfoData check;
+
+			typed.key_sql = "CAST(NULL AS pg_catalog.bytea)";
+			initStringInfo(&check);
+			(void) mv_rule_expr(&typed, node, 0, &check);
+			mv_check_types(&v, check.data);
+		}
+		else
+			mv_check_types(&v, out.data);
 	}
 
 	PG_RETURN_TEXT_P(cstring_to_text(out.data));
