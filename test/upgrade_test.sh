@@ -126,7 +126,7 @@ checks() {   # checks DB TAG: the audit chain verifies, verify() is clean
     out=$(q "$db" -c "SELECT id || ': ' || problem FROM mask.verify_audit_log()" 2>&1)
     [ -z "$out" ] || fail "$tag: mask.verify_audit_log() reports: $out"
     if [ "$(q "$db" -c "SELECT pg_catalog.to_regprocedure('mask.verify(name)') IS NOT NULL")" != t ]; then
-        note "SKIP ($tag): mask.verify(name) does not exist in this build, so the clean-verify check is skipped"
+        note "SKIP ($tag): mask.verify(name) does not exist in this database (release before 0.2.0 or a broken build), so the clean-verify check is skipped"
     else
         out=$(q "$db" -F ' | ' -c "SELECT severity, policy, object, finding FROM mask.verify()
                                    WHERE severity IN ('error', 'warning')" 2>&1)
