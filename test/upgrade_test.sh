@@ -145,7 +145,10 @@ compare() {   # compare WHAT FILE_A FILE_B
 setup "$dba" "$from"
 masked "$dba" a_before
 checks "$dba" "A ($from)"
-q "$dba" -c "SET client_min_messages = warning" -c "ALTER EXTENSION maskview UPDATE" >"$work/update.out" 2>&1 \
+# The documented upgrade: ALTER EXTENSION, then refresh_privileges() so that
+# existing admins and auditors get the new functions as dumpable grants.
+q "$dba" -c "SET client_min_messages = warning" -c "ALTER EXTENSION maskview UPDATE" \
+    -c "SELECT mask.refresh_privileges()" >"$work/update.out" 2>&1 \
     || abort "(ALTER EXTENSION maskview UPDATE from $from: $(head -5 "$work/update.out"))"
 got=$(q "$dba" -c "SELECT extversion FROM pg_catalog.pg_extension WHERE extname = 'maskview'")
 [ "$got" = "$to" ] || fail "A: ALTER EXTENSION maskview UPDATE left version $got, not $to"
@@ -155,6 +158,8 @@ checks "$dba" "A (updated to $to)"
 
 # --- B: a fresh install of the current version ----------------------------------
 setup "$dbb"
+# (the same call as after A's update, so that both audit logs tell one story)
+q "$dbb" -c "SELECT mask.refresh_privileges()" >/dev/null
 masked "$dbb" b_ownkeys
 # Control: with its own random keys B's pseudonyms differ from A's, so equal
 # output below means equal keys reached the views, not blind pseudonyms.
@@ -187,11 +192,15 @@ done
 # privileges that differ from the initial ones the extension script recorded,
 # so a grant the update made but a fresh install does not record shows here,
 # and would be lost by a dump and restore of the updated database).
-# \restrict lines carry a random key per run.
+# \restrict lines carry a random key per run.  The order of the GRANTs on one
+# object follows the order the grants were made in, which means nothing: each
+# run of GRANT lines is sorted.
 for d in a b; do
     db=$dba; [ "$d" = b ] && db=$dbb
     pg_dump -U "$su" -d "$db" --schema-only 2>"$work/$d.dump.err" \
-        | grep -v '^\\\(un\)\?restrict ' >"$work/$d.schema.sql" \
+        | grep -v '^\\\(un\)\?restrict ' \
+        | perl -ne 'if (/^GRANT /) { push @g, $_; next } print sort @g; @g = (); print; END { print sort @g }' \
+        >"$work/$d.schema.sql" \
         || fail "(d) pg_dump --schema-only of $db: $(head -3 "$work/$d.dump.err")"
 done
 compare "(d) pg_dump --schema-only of A and B" "$work/a.schema.sql" "$work/b.schema.sql"

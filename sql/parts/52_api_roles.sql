@@ -29,7 +29,8 @@ AS $$
         'mask.revoke_admin(regrole)',
         'mask.grant_auditor(regrole)',
         'mask.revoke_auditor(regrole)',
-        'mask.import_policy(jsonb, boolean)']) s) x
+        'mask.import_policy(jsonb, boolean)',
+        'mask.refresh_privileges()']) s) x
      WHERE f IS NOT NULL
 $$;
 

@@ -467,16 +467,7 @@ REVOKE ALL ON FUNCTION mask._verify_expected_viewdef(integer, regclass),
     mask._verify_path_hint(text, name, text), mask._verify_findings(name),
     mask.verify(name) FROM PUBLIC;
 
--- Auditors and admins that exist already (an upgrade from 0.1.0) get the new
--- report as grant_auditor()/grant_admin() give it to new ones.
-DO $$
-DECLARE
-    v_role name;
-BEGIN
-    FOR v_role IN SELECT ro.rolname FROM pg_catalog.pg_roles ro
-                   WHERE ro.oid IN (SELECT a.role FROM mask.auditor a UNION SELECT a.role FROM mask.admin a)
-                   ORDER BY 1 LOOP
-        EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION mask.verify(name) TO %I', v_role);
-    END LOOP;
-END;
-$$;
+-- Auditors and admins that existed before an upgrade from 0.1.0 get this
+-- through mask.refresh_privileges() (84_refresh_privileges.sql), run after
+-- ALTER EXTENSION UPDATE: a GRANT inside an extension script would be
+-- recorded as an initial privilege, and pg_dump would then leave it out.

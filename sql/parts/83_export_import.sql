@@ -448,22 +448,7 @@ REVOKE ALL ON FUNCTION mask._policy_document(integer), mask._document_sha256(jso
     mask._import_check_object(text, jsonb, text[], text[], text[]),
     mask.import_policy(jsonb, boolean) FROM PUBLIC;
 
--- Auditors and admins that exist already (an upgrade from 0.1.0) get the new
--- functions as grant_auditor()/grant_admin() give them to new ones: export
--- is a report (nothing in it an auditor cannot read already), import is API.
-DO $$
-DECLARE
-    v_role name;
-BEGIN
-    FOR v_role IN SELECT ro.rolname FROM pg_catalog.pg_roles ro
-                   WHERE ro.oid IN (SELECT a.role FROM mask.auditor a UNION SELECT a.role FROM mask.admin a)
-                   ORDER BY 1 LOOP
-        EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION mask.export_policy(name) TO %I', v_role);
-    END LOOP;
-    FOR v_role IN SELECT ro.rolname FROM pg_catalog.pg_roles ro
-                   WHERE ro.oid IN (SELECT a.role FROM mask.admin a)
-                   ORDER BY 1 LOOP
-        EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION mask.import_policy(jsonb, boolean) TO %I', v_role);
-    END LOOP;
-END;
-$$;
+-- Auditors and admins that existed before an upgrade from 0.1.0 get this
+-- through mask.refresh_privileges() (84_refresh_privileges.sql), run after
+-- ALTER EXTENSION UPDATE: a GRANT inside an extension script would be
+-- recorded as an initial privilege, and pg_dump would then leave it out.

@@ -3,7 +3,7 @@
 -- change to a part of 0.1.0 that is not repeated here fails the suite.
 
 -- 0.2.0: admins may run mask.import_policy(jsonb, boolean) (0.1.0 named a
--- one-argument signature that was never created).
+-- one-argument signature that was never created) and mask.refresh_privileges().
 CREATE OR REPLACE FUNCTION mask._admin_functions()
 RETURNS SETOF regprocedure
 LANGUAGE sql STABLE
@@ -23,7 +23,8 @@ AS $$
         'mask.revoke_admin(regrole)',
         'mask.grant_auditor(regrole)',
         'mask.revoke_auditor(regrole)',
-        'mask.import_policy(jsonb, boolean)']) s) x
+        'mask.import_policy(jsonb, boolean)',
+        'mask.refresh_privileges()']) s) x
      WHERE f IS NOT NULL
 $$;
 

@@ -1,0 +1,48 @@
+-- ---------------------------------------------------------------------------
+-- mask.refresh_privileges(): makes every privilege maskview manages exactly
+-- what the catalog says, for every admin, auditor and policy.
+--
+-- Run it after ALTER EXTENSION maskview UPDATE.  An upgrade adds functions
+-- (0.2.0: verify, export_policy, import_policy) that existing admins and
+-- auditors should get; granting them inside the upgrade script itself would
+-- make PostgreSQL record the grants as the functions' initial privileges
+-- (pg_init_privs), and pg_dump leaves initial privileges out, so a dump of the
+-- upgraded database would silently lose them.  Granted here, outside any
+-- extension script, they are ordinary grants that pg_dump keeps.
+-- ---------------------------------------------------------------------------
+
+CREATE FUNCTION mask.refresh_privileges()
+RETURNS void
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    v_role   record;
+    v_func   regprocedure;
+    v_policy integer;
+BEGIN
+    -- (names from the OIDs: a role may have been renamed since)
+    FOR v_role IN SELECT r.rolname AS role_name
+                    FROM mask.admin a JOIN pg_catalog.pg_roles r ON r.oid = a.role
+                   ORDER BY 1 LOOP
+        FOR v_func IN SELECT f FROM mask._admin_functions() f LOOP
+            EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION %s TO %I', v_func, v_role.role_name);
+        END LOOP;
+        PERFORM mask._set_catalog_read(v_role.role_name, true);
+    END LOOP;
+    FOR v_role IN SELECT r.rolname AS role_name
+                    FROM mask.auditor a JOIN pg_catalog.pg_roles r ON r.oid = a.role
+                   ORDER BY 1 LOOP
+        PERFORM mask._set_catalog_read(v_role.role_name, true);
+    END LOOP;
+    FOR v_policy IN SELECT p.id FROM mask.policy p ORDER BY p.name LOOP
+        PERFORM mask._apply_grants(v_policy);
+    END LOOP;
+    PERFORM mask._audit('refresh_privileges', NULL, NULL, '{}'::jsonb);
+END;
+$$;
+
+COMMENT ON FUNCTION mask.refresh_privileges() IS
+'Re-applies every privilege maskview manages (admins, auditors, members, view owners) from the catalog. Run it after ALTER EXTENSION maskview UPDATE so existing admins and auditors get the new version''s functions as ordinary, dumpable grants. Admins only; audited.';
+
+REVOKE ALL ON FUNCTION mask.refresh_privileges() FROM PUBLIC;
