@@ -160,6 +160,23 @@ group_len(const phone_scan *ps, int g)
 	return ps->group_start[g + 1] - ps->group_start[g];
 }
 
+/* True if d[0..1] starts a mobile number: 1[3-9]. */
+static bool
+mobile_start(const char *d)
+{
+	return d[0] == '1' && d[1] >= '3' && d[1] <= '9';
+}
+
+/* The plan of a mobile number whose eleven digits start at digit p. */
+static void
+mobile_plan(int p, int ndigits, phone_plan *plan)
+{
+	plan->mobile = true;
+	plan->lo = p + 3;
+	plan->hi = p + 7;
+	plan->ext = ndigits;
+}
+
 /*
  * A mobile number: optional +86, 0086 or 86, then 1[3-9] and nine more
  * digits.  Masks the 4th to 7th digits of the eleven.
@@ -180,12 +197,26 @@ classify_mobile(const phone_scan *ps, phone_plan *plan)
 		p = 4;
 	else
 		return false;
-	if (d[p] != '1' || d[p + 1] < '3' || d[p + 1] > '9')
+	if (!mobile_start(d + p))
 		return false;
-	plan->mobile = true;
-	plan->lo = p + 3;
-	plan->hi = p + 7;
-	plan->ext = ps->ndigits;
+	mobile_plan(p, ps->ndigits, plan);
+	return true;
+}
+
+/*
+ * Most values are a bare mobile number, eleven digits and nothing else.
+ * scan_phone() would make them one group, which classify_mobile() accepts
+ * first, so they are recognised here without the scan.
+ */
+static bool
+bare_mobile(mv_str t, phone_plan *plan)
+{
+	if (t.len != 11 || !mobile_start(t.ptr))
+		return false;
+	for (size_t i = 2; i < 11; i++)
+		if (t.ptr[i] < '0' || t.ptr[i] > '9')
+			return false;
+	mobile_plan(0, 11, plan);
 	return true;
 }
 
@@ -269,6 +300,8 @@ parse_phone(mv_str t, phone_plan *plan)
 {
 	phone_scan	ps;
 
+	if (bare_mobile(t, plan))
+		return true;
 	return scan_phone(t, &ps) &&
 		(classify_mobile(&ps, plan) ||
 		 classify_landline(&ps, plan) ||
@@ -319,7 +352,8 @@ mv_cn_mobile_valid(mv_str value)
 
 	if (value.len == 0 || mv_number_text(value, &t, &storage) != MV_OK)
 		return false;
-	ok = scan_phone(t, &ps) && classify_mobile(&ps, &plan);
+	ok = bare_mobile(t, &plan) ||
+		(scan_phone(t, &ps) && classify_mobile(&ps, &plan));
 	mv_buf_free(&storage);
 	return ok;
 }
