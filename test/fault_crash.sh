@@ -233,7 +233,9 @@ r3=$(q -c "SELECT (SELECT count(*) FROM mask.audit_log WHERE id > $audit2)
             || ' ' || (SELECT details->>'reason' FROM mask.audit_log ORDER BY id DESC LIMIT 1)")
 read -r calls rule_reason_a rule_reason_b log_reason_a log_reason_b <<<"$r3"
 echo "round 3: $calls calls committed before the kill; rule says '$rule_reason_a $rule_reason_b', last audit row says '$log_reason_a $log_reason_b'"
-[ "${calls:-0}" -ge 10 ] || problems+=("round 3: only ${calls:-0} committed calls survived, at least 10 had returned")
+# The kill came once call 10 (or a later one) was seen running, so calls 1-9
+# at least had returned: every one of them must have survived.
+[ "${calls:-0}" -ge 9 ] || problems+=("round 3: only ${calls:-0} committed calls survived, at least 9 had returned")
 [ "$rule_reason_b" = "$calls" ] || problems+=("round 3: $calls committed calls in the log but the rule is from call $rule_reason_b")
 [ "$rule_reason_b" = "$log_reason_b" ] || problems+=("round 3: the rule (call $rule_reason_b) and the last audit row (call $log_reason_b) disagree")
 bad=$(consistent 2>&1); [ -z "$bad" ] || problems+=("round 3: $(echo "$bad" | head -3 | tr '\n' ';')")
