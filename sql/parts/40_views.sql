@@ -569,9 +569,13 @@ COMMENT ON FUNCTION mask._apply_grants(integer) IS
 'Internal: makes the privileges on a policy''s views, view schema and key view exactly what the catalog says.';
 
 
--- Regenerates every view of a policy from the catalog; returns, per table,
--- what mask._reconcile found changed (for the event triggers' audit rows).
-CREATE FUNCTION mask._regenerate_policy(policy_id integer)
+-- Regenerates the views of a policy from the catalog -- all of them, or only
+-- that of only_relation when a call changed nothing else (set_rule,
+-- drop_rule): replacing a view takes an exclusive lock until commit, and
+-- readers of the policy's other views need not wait for it, nor deadlock
+-- with it.  Returns, per table, what mask._reconcile found changed (for the
+-- event triggers' audit rows).  Grants are applied to the whole policy.
+CREATE FUNCTION mask._regenerate_policy(policy_id integer, only_relation regclass DEFAULT NULL)
 RETURNS jsonb
 LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, pg_temp
@@ -603,7 +607,10 @@ BEGIN
     PERFORM mask._ensure_key_view(v_policy.id);
 
     FOR v_prot IN SELECT p.* FROM mask.protected p
-                   WHERE p.policy_id = v_policy.id ORDER BY p.relation_name LOOP
+                   WHERE p.policy_id = v_policy.id
+                     AND (_regenerate_policy.only_relation IS NULL
+                          OR p.relation = _regenerate_policy.only_relation)
+                   ORDER BY p.relation_name LOOP
         v_changes := mask._reconcile(v_policy.id, v_prot.relation);
         IF v_changes <> '{}' THEN
             v_result := v_result || pg_catalog.jsonb_build_object(v_prot.relation_name, v_changes);
@@ -672,5 +679,5 @@ BEGIN
 END;
 $$;
 
-COMMENT ON FUNCTION mask._regenerate_policy(integer) IS
-'Internal: regenerates every masked view of a policy from the catalog (after following DDL on its tables) and applies its grants; returns what was followed.';
+COMMENT ON FUNCTION mask._regenerate_policy(integer, regclass) IS
+'Internal: regenerates the masked views of a policy (or only that of one table) from the catalog, after following DDL on the tables, and applies the policy''s grants; returns what was followed.';

@@ -429,7 +429,7 @@ BEGIN
             orphaned = false,
             set_by = session_user,
             set_at = pg_catalog.now();
-    PERFORM mask._regenerate_policy(v_policy.id);
+    PERFORM mask._regenerate_policy(v_policy.id, v_prot.relation);
     PERFORM mask._internal_end(v_prev);
 
     PERFORM mask._audit('set_rule', v_policy.name,
@@ -488,7 +488,7 @@ BEGIN
     DELETE FROM mask.rule r
      WHERE r.policy_id = v_rule.policy_id AND r.relation = v_rule.relation
        AND r.column_attnum = v_rule.column_attnum;
-    PERFORM mask._regenerate_policy(v_policy.id);
+    PERFORM mask._regenerate_policy(v_policy.id, v_prot.relation);
     PERFORM mask._internal_end(v_prev);
 
     PERFORM mask._audit('drop_rule', v_policy.name,
