@@ -51,6 +51,11 @@ static int	mv_test_failed;
 	 printf("unit: %d passed, %d failed\n", mv_test_passed, mv_test_failed), \
 	 mv_test_failed == 0 ? 0 : 1)
 
+/* The masks most tests use: '*', '*' padded to 4, and the three-byte '●'. */
+static const mv_mask star = {{"*", 1}, false, 0};
+static const mv_mask pad4 = {{"*", 1}, true, 4};
+static const mv_mask dot = {{"\xe2\x97\x8f", 3}, false, 0};	/* U+25CF */
+
 static inline mv_str
 S(const char *s)
 {

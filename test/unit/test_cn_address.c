@@ -8,10 +8,8 @@
 
 #include "mv_test.h"
 
-static const mv_mask star = {{"*", 1}, false, 0};
 static const mv_mask pad0 = {{"*", 1}, true, 0};
 static const mv_mask pad2 = {{"*", 1}, true, 2};
-static const mv_mask pad4 = {{"*", 1}, true, 4};
 static const mv_mask dot4 = {{"\xe2\x97\x8f", 3}, true, 4};	/* ● U+25CF */
 
 /* The call under test, set by ADDR() before CHECK_MASK runs it. */

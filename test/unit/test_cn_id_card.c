@@ -6,9 +6,6 @@
  */
 #include "mv_test.h"
 
-static const mv_mask star = {{"*", 1}, false, 0};
-static const mv_mask pad4 = {{"*", 1}, true, 4};
-static const mv_mask dot = {{"\xe2\x97\x8f", 3}, false, 0};	/* ● U+25CF */
 
 /* The call under test, set by ID() before CHECK_MASK runs it. */
 static mv_str t_value;

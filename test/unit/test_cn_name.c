@@ -6,11 +6,9 @@
  */
 #include "mv_test.h"
 
-static const mv_mask star = {{"*", 1}, false, 0};
 static const mv_mask pad1 = {{"*", 1}, true, 1};
 static const mv_mask pad2 = {{"*", 1}, true, 2};
 static const mv_mask pad3 = {{"*", 1}, true, 3};
-static const mv_mask dot = {{"\xe2\x97\x8f", 3}, false, 0};	/* ● U+25CF */
 
 /* The call under test, set by NAME() before CHECK_MASK runs it. */
 static mv_str t_value;

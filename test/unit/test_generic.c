@@ -6,12 +6,9 @@
  */
 #include "mv_test.h"
 
-static const mv_mask star = {{"*", 1}, false, 0};
 
 /* Masks with pad = 2 and pad = 4, and with a multi-byte mask char. */
 static const mv_mask pad2 = {{"*", 1}, true, 2};
-static const mv_mask pad4 = {{"*", 1}, true, 4};
-static const mv_mask dot = {{"\xe2\x97\x8f", 3}, false, 0};	/* U+25CF */
 static const mv_mask twochars = {{"**", 2}, false, 0};
 static const mv_mask negpad = {{"*", 1}, true, -1};
 
