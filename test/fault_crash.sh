@@ -3,13 +3,13 @@
 # policy change; after restart the change happened fully or not at all.
 #
 #   round 1  one transaction protects 50 tables and sets 3 rules on each (200
-#            API calls); the server is killed when the transaction has reached
-#            table 25 -> nothing of it may survive
+#            API calls); the server is killed while the transaction pauses
+#            after table 25 -> nothing of it may survive
 #   round 2  the same transaction commits and the server is killed at once,
 #            before any checkpoint -> all of it must survive (WAL replay)
-#   round 3  autocommitted set_rule calls on the 50-table policy (each one
-#            regenerates 50 views); the server is killed while one is running
-#            -> the catalog rule is the one of the last audit row, every view
+#   round 3  autocommitted set_rule calls on the 50-table policy; the server
+#            is killed in a pause after call 20 -> exactly those 20 survive,
+#            the catalog rule is the one of the last audit row, every view
 #            matches the catalog
 # After each restart: the policy's protected tables, rules, views, grants and
 # audit rows are all there or all absent, every view's definition is what the
