@@ -54,16 +54,7 @@ PG_FUNCTION_INFO_V1(cn_phone);
 Datum
 cn_phone(PG_FUNCTION_ARGS)
 {
-	mv_mask		mask;
-	mv_str		value;
-	mv_buf		out;
-
-	mv_mask_from_args(&mask, PG_GETARG_TEXT_PP(1), true, 0);
-	value = mv_text_utf8(PG_GETARG_TEXT_PP(0));
-
-	mv_result_init(&out, value.len);
-	mv_check_status(mv_cn_phone(value, &mask, &out), "mask_char");
-	return mv_result_text(&out);
+	return mv_call_value_mask(fcinfo, mv_cn_phone);
 }
 
 /*
@@ -125,16 +116,7 @@ PG_FUNCTION_INFO_V1(bank_card);
 Datum
 bank_card(PG_FUNCTION_ARGS)
 {
-	mv_mask		mask;
-	mv_str		value;
-	mv_buf		out;
-
-	mv_mask_from_args(&mask, PG_GETARG_TEXT_PP(1), true, 0);
-	value = mv_text_utf8(PG_GETARG_TEXT_PP(0));
-
-	mv_result_init(&out, value.len);
-	mv_check_status(mv_bank_card(value, &mask, &out), "mask_char");
-	return mv_result_text(&out);
+	return mv_call_value_mask(fcinfo, mv_bank_card);
 }
 
 /*

@@ -108,14 +108,5 @@ PG_FUNCTION_INFO_V1(email);
 Datum
 email(PG_FUNCTION_ARGS)
 {
-	mv_mask		mask;
-	mv_str		value;
-	mv_buf		out;
-
-	mv_mask_from_args(&mask, PG_GETARG_TEXT_PP(1), true, 0);
-	value = mv_text_utf8(PG_GETARG_TEXT_PP(0));
-
-	mv_result_init(&out, value.len + 2);
-	mv_check_status(mv_email(value, &mask, &out), "mask_char");
-	return mv_result_text(&out);
+	return mv_call_value_mask(fcinfo, mv_email);
 }

@@ -104,4 +104,29 @@ mv_mask_from_args(mv_mask *mask, const text *mask_char, bool pad_is_null,
 		mv_raise_negative("pad");
 }
 
+/* A core mask taking only a value and a mask (email, cn_phone, bank_card). */
+typedef mv_status (*mv_value_mask_fn) (mv_str value, const mv_mask *mask,
+									   mv_buf *out);
+
+/*
+ * The whole body of a STRICT SQL function f(value text, mask_char text):
+ * reads the arguments, runs fn, returns its result.  Inline, so that each
+ * caller compiles to a direct call of its own fn.
+ */
+static inline Datum
+mv_call_value_mask(FunctionCallInfo fcinfo, mv_value_mask_fn fn)
+{
+	mv_mask		mask;
+	mv_str		value;
+	mv_buf		out;
+
+	mv_mask_from_args(&mask, PG_GETARG_TEXT_PP(1), true, 0);
+	value = mv_text_utf8(PG_GETARG_TEXT_PP(0));
+
+	/* (+2: a short e-mail local part grows to three mask chars) */
+	mv_result_init(&out, value.len + 2);
+	mv_check_status(fn(value, &mask, &out), "mask_char");
+	return mv_result_text(&out);
+}
+
 #endif							/* MV_GLUE_H */
