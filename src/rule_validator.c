@@ -1478,6 +1478,21 @@ mv_svf_keyword(SQLValueFunctionOp op)
 	return NULL;
 }
 
+/* Appends the filter expressions of items, separated by sep. */
+static void
+mv_filter_join(const MvValidator *v, List *items, const char *sep, int depth,
+			   StringInfo out)
+{
+	ListCell   *lc;
+
+	foreach(lc, items)
+	{
+		if (foreach_current_index(lc) > 0)
+			appendStringInfoString(out, sep);
+		mv_filter_expr(v, lfirst(lc), depth, out);
+	}
+}
+
 /*
  * Validates one node of a row filter and appends its canonical text, fully
  * parenthesised so that no precedence rule is left to the reader.
@@ -1529,13 +1544,9 @@ mv_filter_expr(const MvValidator *v, Node *node, int depth, StringInfo out)
 					break;
 				}
 				appendStringInfoChar(out, '(');
-				foreach(lc, b->args)
-				{
-					if (foreach_current_index(lc) > 0)
-						appendStringInfoString(out, b->boolop == AND_EXPR ?
-											   " AND " : " OR ");
-					mv_filter_expr(v, lfirst(lc), depth + 1, out);
-				}
+				mv_filter_join(v, b->args,
+							   b->boolop == AND_EXPR ? " AND " : " OR ",
+							   depth + 1, out);
 				appendStringInfoChar(out, ')');
 				break;
 			}
@@ -1620,12 +1631,7 @@ mv_filter_expr(const MvValidator *v, Node *node, int depth, StringInfo out)
 				CoalesceExpr *c = (CoalesceExpr *) node;
 
 				appendStringInfoString(out, "COALESCE(");
-				foreach(lc, c->args)
-				{
-					if (foreach_current_index(lc) > 0)
-						appendStringInfoString(out, ", ");
-					mv_filter_expr(v, lfirst(lc), depth + 1, out);
-				}
+				mv_filter_join(v, c->args, ", ", depth + 1, out);
 				appendStringInfoChar(out, ')');
 				break;
 			}
@@ -1634,12 +1640,7 @@ mv_filter_expr(const MvValidator *v, Node *node, int depth, StringInfo out)
 				A_ArrayExpr *arr = (A_ArrayExpr *) node;
 
 				appendStringInfoString(out, "ARRAY[");
-				foreach(lc, arr->elements)
-				{
-					if (foreach_current_index(lc) > 0)
-						appendStringInfoString(out, ", ");
-					mv_filter_expr(v, lfirst(lc), depth + 1, out);
-				}
+				mv_filter_join(v, arr->elements, ", ", depth + 1, out);
 				appendStringInfoChar(out, ']');
 				break;
 			}
