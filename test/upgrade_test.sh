@@ -39,9 +39,25 @@ cd "$(dirname "$0")/.."
 
 su=${PGUSER:-postgres}
 households=${MV_UPGRADE_HOUSEHOLDS:-2000}
-# The release upgraded from: the oldest install script installed beside the
-# current version's (override with MV_UPGRADE_FROM).
-from=${MV_UPGRADE_FROM:-0.1.0}
+# The release upgraded from (MV_UPGRADE_FROM); unset, every released version
+# installed beside the current one is tested in turn (0.1.0, 0.2.0, ...).
+if [ -z "${MV_UPGRADE_FROM:-}" ]; then
+    versions=$(psql -X -q -A -t -U "$su" -d postgres -c "
+        SELECT v.version FROM pg_catalog.pg_available_extension_versions v
+         WHERE v.name = 'maskview'
+           AND v.version <> (SELECT e.default_version FROM pg_catalog.pg_available_extensions e
+                              WHERE e.name = 'maskview')
+         ORDER BY pg_catalog.string_to_array(v.version, '.')::int[]")
+    [ -n "$versions" ] || { echo "upgrade: FAILED (no released version of maskview is installed)"; exit 1; }
+    rc=0
+    for v in $versions; do
+        echo "== upgrade from $v"
+        MV_UPGRADE_FROM=$v bash "$0" || rc=1
+    done
+    [ $rc -eq 0 ] && echo "upgrade: ok (from $(echo $versions | tr ' ' ','))" || echo "upgrade: FAILED"
+    exit $rc
+fi
+from=$MV_UPGRADE_FROM
 dba=maskview_tup_a
 dbb=maskview_tup_b
 members="tup_printer tup_analyst"

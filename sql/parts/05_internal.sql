@@ -9,4 +9,3 @@ AS 'MODULE_PATHNAME', '_random_bytes';
 COMMENT ON FUNCTION mask._random_bytes(integer) IS
     'Internal: n bytes (16 to 1024) from pg_strong_random, for policy keys.';
 
-REVOKE EXECUTE ON FUNCTION mask._random_bytes(integer) FROM PUBLIC;

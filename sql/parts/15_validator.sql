@@ -16,4 +16,3 @@ COMMENT ON FUNCTION mask._validate_expression(text, regclass, boolean, text) IS
     'against the allowlist and returns the SQL to put in the view, rebuilt from the parse tree; '
     'key_sql is the policy''s key subquery for mask.pseudonym.  Refusals raise 22023.';
 
-REVOKE EXECUTE ON FUNCTION mask._validate_expression(text, regclass, boolean, text) FROM PUBLIC;

@@ -1,66 +1,8 @@
 -- ---------------------------------------------------------------------------
--- Audit log: append-only, hash-chained record of every policy API call.
---
--- Each row's hash is sha256(prev_hash || canonical row text), and prev_hash is
--- the hash of the row before it (32 zero bytes for the first row).  Changing,
--- removing or reordering a row therefore breaks the chain at that row, which
--- mask.verify_audit_log() reports.  Triggers refuse UPDATE, DELETE and
--- TRUNCATE; a superuser can still disable them, and the chain is what catches
--- that.  What the chain cannot catch: a superuser who rewrites the chain from
--- the tampered row onwards, or removes rows at the end of the log (anchor the
--- last hash somewhere else, e.g. in an external log, to detect that).
+-- Audit log functions: append (mask._audit), the canonical row text and its
+-- hash, the append-only trigger function and the chain check.  The table and
+-- its chain design: 25_audit_log.sql; its triggers: 95_triggers.sql.
 -- ---------------------------------------------------------------------------
-
-CREATE TABLE mask.audit_log (
-    id              bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-    at              timestamptz NOT NULL,
-    "session_user"  name NOT NULL,
-    "current_user"  name NOT NULL,
-    action          text NOT NULL,
-    policy          name,
-    object          text,
-    details         jsonb,
-    prev_hash       bytea NOT NULL,
-    hash            bytea NOT NULL,
-    -- Two rows with the same predecessor would be a fork of the chain; the
-    -- append lock prevents it, this constraint makes it impossible.
-    CONSTRAINT audit_log_prev_hash_key UNIQUE (prev_hash),
-    CONSTRAINT audit_log_hash_length CHECK (pg_catalog.octet_length(hash) = 32
-                                            AND pg_catalog.octet_length(prev_hash) = 32)
-);
-
--- Nobody reads the log by default; grant_auditor() grants SELECT to auditors.
-REVOKE ALL ON TABLE mask.audit_log FROM PUBLIC;
-
--- The log survives pg_dump / restore with the rest of the catalog.  Ids are
--- assigned by mask._audit() (see there), the identity sequence is dumped too so
--- that a restored database has the same state as the original.
-SELECT pg_catalog.pg_extension_config_dump('mask.audit_log', '');
-SELECT pg_catalog.pg_extension_config_dump('mask.audit_log_id_seq', '');
-
-COMMENT ON TABLE mask.audit_log IS
-'Append-only, hash-chained log of every maskview API call; readable by auditors. UPDATE, DELETE and TRUNCATE are refused by trigger; mask.verify_audit_log() checks the chain.';
-COMMENT ON COLUMN mask.audit_log.id IS
-'Position in the chain: 1, 2, 3, ... without gaps (assigned under the append lock, so a rolled-back call leaves no gap and a missing id means a removed row).';
-COMMENT ON COLUMN mask.audit_log.at IS
-'Wall-clock time of the call (clock_timestamp()).';
-COMMENT ON COLUMN mask.audit_log."session_user" IS
-'session_user of the caller: the role that logged in, or the one set by SET SESSION AUTHORIZATION.';
-COMMENT ON COLUMN mask.audit_log."current_user" IS
-'The role in effect for the caller''s session: the role set by SET ROLE, or session_user when no SET ROLE is in effect. API functions are SECURITY DEFINER, so the SQL current_user inside them is the extension owner; this column records the session''s role instead. A call made from inside another SECURITY DEFINER function records the session''s role, not that function''s owner.';
-COMMENT ON COLUMN mask.audit_log.action IS
-'The API call, e.g. create_policy, set_rule, add_member, or an event-trigger action.';
-COMMENT ON COLUMN mask.audit_log.policy IS
-'The policy the call changed, if any.';
-COMMENT ON COLUMN mask.audit_log.object IS
-'The object the call changed (table, column, role), as text, if any.';
-COMMENT ON COLUMN mask.audit_log.details IS
-'Arguments and outcome of the call; never contains key material.';
-COMMENT ON COLUMN mask.audit_log.prev_hash IS
-'hash of the previous row; 32 zero bytes for the first row.';
-COMMENT ON COLUMN mask.audit_log.hash IS
-'sha256(prev_hash || mask._audit_canonical(row)), see mask._audit_row_hash().';
-
 
 -- The canonical text of a row, the input of its hash.  Every field is written
 -- as <byte length>:<bytes> (NULL as a lone "~"), fields separated by "|", so no
@@ -185,7 +127,6 @@ BEGIN
 END;
 $$;
 
-REVOKE ALL ON FUNCTION mask._audit(text, name, text, jsonb) FROM PUBLIC;
 
 COMMENT ON FUNCTION mask._audit(text, name, text, jsonb) IS
 'Internal: appends one hash-chained row to mask.audit_log; called once per API call by the policy engine. Records session_user and the session''s role (SET ROLE, else session_user), not the SECURITY DEFINER owner.';
@@ -209,15 +150,6 @@ $$;
 
 COMMENT ON FUNCTION mask._audit_log_refuse() IS
 'Internal trigger function: refuses UPDATE, DELETE and TRUNCATE on mask.audit_log.';
-
-CREATE TRIGGER audit_log_no_update_delete
-    BEFORE UPDATE OR DELETE ON mask.audit_log
-    FOR EACH ROW EXECUTE FUNCTION mask._audit_log_refuse();
-
-CREATE TRIGGER audit_log_no_truncate
-    BEFORE TRUNCATE ON mask.audit_log
-    FOR EACH STATEMENT EXECUTE FUNCTION mask._audit_log_refuse();
-
 
 -- Recomputes the chain in id order and reports the first row where it breaks.
 -- SECURITY INVOKER on purpose: it reads nothing the caller could not read.
@@ -261,7 +193,6 @@ BEGIN
 END;
 $$;
 
-REVOKE ALL ON FUNCTION mask.verify_audit_log() FROM PUBLIC;
 
 COMMENT ON FUNCTION mask.verify_audit_log() IS
 'Recomputes the hash chain of mask.audit_log: no rows when intact, otherwise one row (id, problem) for the first broken row (changed row, wrong predecessor, or missing id). Rows removed from the end of the log cannot be detected by the chain alone.';

@@ -34,17 +34,6 @@
 -- hide its own DDL from the audit log.  Returns whether the mark was already
 -- there, for mask._internal_end, so that nested calls keep it until the
 -- outermost one ends.
-CREATE UNLOGGED TABLE mask._internal_ddl (
-    backend_pid integer NOT NULL,
-    xact        xid8 NOT NULL,
-    PRIMARY KEY (backend_pid, xact)
-);
-
-COMMENT ON TABLE mask._internal_ddl IS
-'Internal: marks transactions in which maskview itself runs DDL (the event triggers skip those). Not dumped: a mark lives only as long as its transaction.';
-
-REVOKE ALL ON mask._internal_ddl FROM PUBLIC;
-
 CREATE FUNCTION mask._internal_begin()
 RETURNS text
 LANGUAGE plpgsql VOLATILE

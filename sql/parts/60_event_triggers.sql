@@ -110,11 +110,3 @@ $$;
 
 COMMENT ON FUNCTION mask._on_sql_drop() IS
 'Internal event trigger function: removes dropped protected tables from their policies and audits generated views dropped by hand.';
-
-
-CREATE EVENT TRIGGER maskview_ddl_command_end ON ddl_command_end
-    WHEN TAG IN ('ALTER TABLE')
-    EXECUTE FUNCTION mask._on_ddl_command_end();
-
-CREATE EVENT TRIGGER maskview_sql_drop ON sql_drop
-    EXECUTE FUNCTION mask._on_sql_drop();

@@ -477,8 +477,3 @@ $$;
 COMMENT ON FUNCTION mask.detect(name, integer) IS
 'Finds columns holding personal data (name, phone, id_card, address, email, bank_card) from column-name dictionaries and validator checks on a sample of the values; returns confidence, evidence (counts only, never values), a ready masking rule and the policies already masking the column. Auditor report.';
 
-REVOKE ALL ON FUNCTION mask._detect_dictionary(), mask._detect_surnames(),
-    mask._detect_compound_surnames(), mask._detect_name_hints(name),
-    mask._detect_is_name(text), mask._detect_is_address(text), mask._detect_is_phone(text),
-    mask._detect_is_email(text), mask._detect_estimated_rows(regclass),
-    mask._detect_relation(regclass, integer), mask.detect(name, integer) FROM PUBLIC;

@@ -463,9 +463,6 @@ $$;
 COMMENT ON FUNCTION mask.verify(name) IS
 'Auditor report: every way the database has drifted from what the policy catalog says (members with a path to raw data, views altered, re-owned or dropped, PUBLIC grants, PASS rules on personal data, orphaned rules, broken audit chain ...), one row (severity error|warning|info, policy, object, finding, hint) each. No error or warning row means clean. Names and findings only, never values or keys.';
 
-REVOKE ALL ON FUNCTION mask._verify_expected_viewdef(integer, regclass),
-    mask._verify_path_hint(text, name, text), mask._verify_findings(name),
-    mask.verify(name) FROM PUBLIC;
 
 -- Auditors and admins that existed before an upgrade from 0.1.0 get this
 -- through mask.refresh_privileges() (84_refresh_privileges.sql), run after

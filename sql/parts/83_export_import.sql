@@ -443,10 +443,6 @@ $$;
 COMMENT ON FUNCTION mask.import_policy(jsonb, boolean) IS
 'Creates a policy from a document of mask.export_policy(): checks everything first (shape, tables, columns, rules and row filters, members) and then calls create_policy, protect, set_rule and add_member; any error is 22023 naming the part and changes nothing. A new policy gets a new key (pseudonyms differ from the source database); replace => true rebuilds an existing policy and keeps its key. Audited: the API calls plus one import_policy row.';
 
-REVOKE ALL ON FUNCTION mask._policy_document(integer), mask._document_sha256(jsonb),
-    mask.export_policy(name), mask._import_refuse(text, text, text),
-    mask._import_check_object(text, jsonb, text[], text[], text[]),
-    mask.import_policy(jsonb, boolean) FROM PUBLIC;
 
 -- Auditors and admins that existed before an upgrade from 0.1.0 get this
 -- through mask.refresh_privileges() (84_refresh_privileges.sql), run after

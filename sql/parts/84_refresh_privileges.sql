@@ -45,4 +45,3 @@ $$;
 COMMENT ON FUNCTION mask.refresh_privileges() IS
 'Re-applies every privilege maskview manages (admins, auditors, members, view owners) from the catalog. Run it after ALTER EXTENSION maskview UPDATE so existing admins and auditors get the new version''s functions as ordinary, dumpable grants. Admins only; audited.';
 
-REVOKE ALL ON FUNCTION mask.refresh_privileges() FROM PUBLIC;

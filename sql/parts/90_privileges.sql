@@ -17,31 +17,39 @@
 
 GRANT USAGE ON SCHEMA mask TO PUBLIC;
 
-REVOKE ALL ON TABLE mask.policies, mask.protected_tables, mask.rules, mask.members FROM PUBLIC;
-
+-- One convention for everything else: every function and view in schema mask
+-- is refused to PUBLIC unless it is on the PUBLIC list below.  The revoke
+-- runs only for objects this script has just created (a function PUBLIC can
+-- still execute, a view with no privileges recorded yet): an upgrade script re-runs this part, and a REVOKE on an
+-- older function would make PostgreSQL record that function's current grants
+-- (to admins and auditors) as its initial privileges, which pg_dump leaves out.
 DO $$
 DECLARE
     v_func regprocedure;
+    v_view regclass;
 BEGIN
     FOR v_func IN
         SELECT p.oid::regprocedure FROM pg_catalog.pg_proc p
          WHERE p.pronamespace = 'mask'::regnamespace
-           AND (p.proname IN ('create_policy', 'drop_policy', 'protect', 'unprotect', 'set_rule',
-                              'drop_rule', 'add_member', 'remove_member', 'rotate_key',
-                              'grant_admin', 'revoke_admin', 'grant_auditor', 'revoke_auditor',
-                              'trust_function')
-                -- the policy engine's internal helpers (other parts revoke
-                -- their own: some, like the audit hash, are meant for PUBLIC)
-                OR p.proname IN ('_internal_begin', '_internal_end', '_key_view_name', '_key_sql',
-                                 '_new_key', '_ensure_key_view', '_drop_generated_view',
-                                 '_columns_snapshot', '_rename_identifiers', '_reconcile',
-                                 '_view_query', '_apply_grants', '_regenerate_policy', '_policy',
-                                 '_protected', '_revoke_schema_usage', '_read_path',
-                                 '_reset_search_path', '_member_search_path', '_admin_functions',
-                                 '_set_catalog_read', '_on_ddl_command_end', '_on_sql_drop',
-                                 '_internal_active'))
+           AND pg_catalog.has_function_privilege('public', p.oid, 'EXECUTE')
+           AND p.proname <> ALL (ARRAY[
+               -- the masking functions and validators: anyone may call them
+               'partial', 'redact', 'digits', 'email', 'cn_name', 'cn_phone', 'cn_id_card',
+               'cn_address', 'bank_card', 'cn_id_card_valid', 'cn_mobile_valid', 'luhn_valid',
+               'pseudonym', 'generalize',
+               -- reports that check privileges on what they read (the view named)
+               'linkability', 'linkability_summary', '_linkability_query',
+               -- the audit hash, recomputed by auditors (mask.verify_audit_log)
+               '_audit_canonical', '_audit_row_hash'])
     LOOP
         EXECUTE pg_catalog.format('REVOKE ALL ON FUNCTION %s FROM PUBLIC', v_func);
+    END LOOP;
+    FOR v_view IN
+        SELECT c.oid::regclass FROM pg_catalog.pg_class c
+         WHERE c.relnamespace = 'mask'::regnamespace AND c.relkind = 'v'
+           AND c.relacl IS NULL    -- just created (the revoke records the initial privileges)
+    LOOP
+        EXECUTE pg_catalog.format('REVOKE ALL ON TABLE %s FROM PUBLIC', v_view);
     END LOOP;
 END;
 $$;

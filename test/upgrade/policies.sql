@@ -6,7 +6,7 @@
 -- <pfx>_auditor and <pfx>_admin must exist (roles are cluster-wide: the
 -- scripts make them).
 -- Only API calls that release 0.1.0 already has, so that the same file sets up
--- a 0.1.0 database before ALTER EXTENSION ... UPDATE and a fresh 0.2.0 one.
+-- a 0.1.0 database before ALTER EXTENSION ... UPDATE and a fresh current one.
 --
 -- What it exercises, so that a dump or an upgrade has something to lose:
 --   policy notice     row filter, mask.pseudonym rules (the key), a rule with

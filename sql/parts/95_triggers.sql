@@ -1,0 +1,21 @@
+-- ---------------------------------------------------------------------------
+-- Triggers, created once: the audit log's append-only triggers and the event
+-- triggers that follow DDL on protected tables.  Like the tables (20-26) they
+-- are not re-run by upgrade scripts, which replace the functions they call
+-- (30_audit.sql, 60_event_triggers.sql) and change a trigger itself by hand.
+-- ---------------------------------------------------------------------------
+
+CREATE TRIGGER audit_log_no_update_delete
+    BEFORE UPDATE OR DELETE ON mask.audit_log
+    FOR EACH ROW EXECUTE FUNCTION mask._audit_log_refuse();
+
+CREATE TRIGGER audit_log_no_truncate
+    BEFORE TRUNCATE ON mask.audit_log
+    FOR EACH STATEMENT EXECUTE FUNCTION mask._audit_log_refuse();
+
+CREATE EVENT TRIGGER maskview_ddl_command_end ON ddl_command_end
+    WHEN TAG IN ('ALTER TABLE')
+    EXECUTE FUNCTION mask._on_ddl_command_end();
+
+CREATE EVENT TRIGGER maskview_sql_drop ON sql_drop
+    EXECUTE FUNCTION mask._on_sql_drop();
