@@ -1,0 +1,266 @@
+-- ---------------------------------------------------------------------------
+-- Reconciliation: the catalog follows renames, dropped and added columns of a
+-- protected table before its view is generated again.
+-- ---------------------------------------------------------------------------
+
+-- attnum -> name of the live columns of a relation.
+CREATE FUNCTION mask._columns_snapshot(relation regclass)
+RETURNS jsonb
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT COALESCE(
+               pg_catalog.jsonb_object_agg(a.attnum::text, a.attname::text),
+               '{}'::jsonb)
+      FROM pg_catalog.pg_attribute a
+     WHERE a.attrelid = relation AND a.attnum > 0 AND NOT a.attisdropped
+$$;
+
+COMMENT ON FUNCTION mask._columns_snapshot(regclass) IS
+'Internal: the attnum -> column name map of a relation, stored in mask.protected to notice renames and dropped or added columns.';
+
+
+-- Renames column references in an expression as the admin typed it (old
+-- name -> new name in renames), leaving string literals, quoted text, function
+-- names, qualified names and cast types alone.  The result is always passed
+-- through the validator again, so a mistake here can only turn into a refused
+-- (orphaned) rule, never into SQL the validator did not accept.
+CREATE FUNCTION mask._rename_identifiers(expression text, renames jsonb)
+RETURNS text
+LANGUAGE plpgsql IMMUTABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    v_out     text := '';
+    v_len     integer := pg_catalog.length(expression);
+    v_i       integer := 1;
+    v_j       integer;
+    v_c       text;
+    v_token   text;
+    v_ident   text;
+    v_tag     text;
+    v_escaped boolean;
+    v_before  text;
+    v_after   text;
+BEGIN
+    IF expression IS NULL OR renames IS NULL OR renames = '{}'::jsonb THEN
+        RETURN expression;
+    END IF;
+    WHILE v_i <= v_len LOOP
+        v_c := pg_catalog.substr(expression, v_i, 1);
+        v_ident := NULL;
+        IF v_c = '''' OR (v_c IN ('E', 'e') AND pg_catalog.substr(expression, v_i + 1, 1) = '''') THEN
+            -- string literal: '' doubles a quote; E'' also has backslash escapes
+            v_escaped := v_c <> '''';
+            v_j := v_i + CASE WHEN v_escaped THEN 2 ELSE 1 END;
+            WHILE v_j <= v_len LOOP
+                IF v_escaped AND pg_catalog.substr(expression, v_j, 1) = '\' THEN
+                    v_j := v_j + 2;
+                ELSIF pg_catalog.substr(expression, v_j, 1) = '''' THEN
+                    EXIT WHEN pg_catalog.substr(expression, v_j + 1, 1) <> '''';
+                    v_j := v_j + 2;
+                ELSE
+                    v_j := v_j + 1;
+                END IF;
+            END LOOP;
+            v_token := pg_catalog.substr(expression, v_i, v_j - v_i + 1);
+        ELSIF v_c = '$' AND pg_catalog.substring(pg_catalog.substr(expression, v_i),
+                                                 '^\$[A-Za-z_]*\$') IS NOT NULL THEN
+            -- dollar quoting: copy through the closing tag
+            v_tag := pg_catalog.substring(pg_catalog.substr(expression, v_i), '^\$[A-Za-z_]*\$');
+            v_j := pg_catalog.strpos(pg_catalog.substr(expression, v_i + pg_catalog.length(v_tag)), v_tag);
+            IF v_j = 0 THEN
+                v_token := pg_catalog.substr(expression, v_i);
+            ELSE
+                v_token := pg_catalog.substr(expression, v_i,
+                                             2 * pg_catalog.length(v_tag) + v_j - 1);
+            END IF;
+        ELSIF v_c = '"' THEN
+            v_j := v_i + 1;
+            WHILE v_j <= v_len LOOP
+                IF pg_catalog.substr(expression, v_j, 1) = '"' THEN
+                    EXIT WHEN pg_catalog.substr(expression, v_j + 1, 1) <> '"';
+                    v_j := v_j + 2;
+                ELSE
+                    v_j := v_j + 1;
+                END IF;
+            END LOOP;
+            v_token := pg_catalog.substr(expression, v_i, v_j - v_i + 1);
+            v_ident := pg_catalog.replace(pg_catalog.substr(v_token, 2, pg_catalog.length(v_token) - 2),
+                                          '""', '"');
+        ELSIF v_c ~ '^([A-Za-z_]|[^\x01-\x7f])$' THEN
+            v_token := pg_catalog.substring(pg_catalog.substr(expression, v_i),
+                                            '^(?:[A-Za-z_]|[^\x01-\x7f])(?:[A-Za-z0-9_$]|[^\x01-\x7f])*');
+            -- unquoted identifiers fold ASCII letters only, as the parser does
+            v_ident := pg_catalog.translate(v_token, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ',
+                                            'abcdefghijklmnopqrstuvwxyz');
+        ELSE
+            v_token := v_c;
+        END IF;
+
+        v_i := v_i + pg_catalog.length(v_token);
+        IF v_ident IS NOT NULL AND renames ? v_ident THEN
+            v_before := pg_catalog.rtrim(v_out);
+            v_after := pg_catalog.ltrim(pg_catalog.substr(expression, v_i));
+            -- a column reference: not a qualifier or qualified name, not a
+            -- function name, not a cast's type
+            IF pg_catalog.right(v_before, 1) <> '.' AND pg_catalog.right(v_before, 2) <> '::'
+               AND pg_catalog.left(v_after, 1) NOT IN ('.', '(') THEN
+                v_token := pg_catalog.quote_ident(renames ->> v_ident);
+            END IF;
+        END IF;
+        v_out := v_out || v_token;
+    END LOOP;
+    RETURN v_out;
+END;
+$$;
+
+COMMENT ON FUNCTION mask._rename_identifiers(text, jsonb) IS
+'Internal: rewrites column references of a rule or row filter after columns were renamed; the result is validated again before use.';
+
+
+-- Brings the catalog entry of one protected table up to date with the table
+-- itself and returns what changed (an empty object when nothing did):
+-- table_dropped, table_renamed, columns_renamed, columns_dropped,
+-- columns_added, rules_orphaned, row_filter_rewritten.  Renamed columns are
+-- renamed in the rules and the row filter, which are then validated again; a
+-- rule that no longer validates (its column or a column it reads is gone) is
+-- orphaned and its column hidden.  A row filter that no longer validates is
+-- an error: dropping it would show every row, so the DDL is refused instead.
+-- It runs on every regeneration, so a rename done while the event trigger
+-- was skipped is still followed.
+CREATE FUNCTION mask._reconcile(policy_id integer, relation regclass)
+RETURNS jsonb
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    v_prot      mask.protected;
+    v_rule      mask.rule;
+    v_name      text;
+    v_current   jsonb;
+    v_key       text;
+    v_renames   jsonb := '{}';
+    v_dropped   text[] := '{}';
+    v_added     text[] := '{}';
+    v_orphaned  text[] := '{}';
+    v_changes   jsonb := '{}';
+    v_expr      text;
+    v_sql       text;
+    v_filter    text;
+    v_filter_sql text;
+BEGIN
+    SELECT p.* INTO v_prot FROM mask.protected p
+     WHERE p.policy_id = _reconcile.policy_id AND p.relation = _reconcile.relation
+       FOR UPDATE;
+    IF NOT FOUND THEN
+        RETURN '{}';
+    END IF;
+
+    SELECT pg_catalog.format('%I.%I', n.nspname, c.relname) INTO v_name
+      FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+     WHERE c.oid = v_prot.relation;
+    IF NOT FOUND THEN
+        DELETE FROM mask.protected p
+         WHERE p.policy_id = _reconcile.policy_id AND p.relation = _reconcile.relation;
+        RETURN pg_catalog.jsonb_build_object('table_dropped', v_prot.relation_name);
+    END IF;
+    IF v_name <> v_prot.relation_name THEN
+        v_changes := v_changes || pg_catalog.jsonb_build_object(
+            'table_renamed', pg_catalog.jsonb_build_object('from', v_prot.relation_name, 'to', v_name));
+    END IF;
+
+    v_current := mask._columns_snapshot(v_prot.relation);
+    FOR v_key IN SELECT k FROM pg_catalog.jsonb_object_keys(v_prot.columns) k ORDER BY k::integer LOOP
+        IF NOT v_current ? v_key THEN
+            v_dropped := v_dropped || (v_prot.columns ->> v_key);
+        ELSIF v_current ->> v_key <> v_prot.columns ->> v_key THEN
+            v_renames := v_renames || pg_catalog.jsonb_build_object(
+                v_prot.columns ->> v_key, v_current ->> v_key);
+        END IF;
+    END LOOP;
+    FOR v_key IN SELECT k FROM pg_catalog.jsonb_object_keys(v_current) k ORDER BY k::integer LOOP
+        IF NOT v_prot.columns ? v_key THEN
+            v_added := v_added || (v_current ->> v_key);
+        END IF;
+    END LOOP;
+
+    IF v_renames <> '{}' OR v_dropped <> '{}' THEN
+        FOR v_rule IN SELECT r.* FROM mask.rule r
+                       WHERE r.policy_id = _reconcile.policy_id
+                         AND r.relation = _reconcile.relation AND NOT r.orphaned
+                       ORDER BY r.column_attnum LOOP
+            IF NOT v_current ? v_rule.column_attnum::text THEN
+                UPDATE mask.rule r SET orphaned = true
+                 WHERE r.policy_id = v_rule.policy_id AND r.relation = v_rule.relation
+                   AND r.column_attnum = v_rule.column_attnum;
+                v_orphaned := v_orphaned || v_rule.column_name::text;
+                CONTINUE;
+            END IF;
+            v_expr := v_rule.expression;
+            v_sql := NULL;
+            IF v_rule.action = 'mask' THEN
+                v_expr := mask._rename_identifiers(v_rule.expression, v_renames);
+                BEGIN
+                    v_sql := mask._validate_expression(v_expr, v_prot.relation, false,
+                                                       mask._key_sql(v_prot.policy_id));
+                EXCEPTION WHEN invalid_parameter_value THEN
+                    UPDATE mask.rule r SET orphaned = true
+                     WHERE r.policy_id = v_rule.policy_id AND r.relation = v_rule.relation
+                       AND r.column_attnum = v_rule.column_attnum;
+                    v_orphaned := v_orphaned || v_rule.column_name::text;
+                    CONTINUE;
+                END;
+            END IF;
+            UPDATE mask.rule r
+               SET column_name = (v_current ->> v_rule.column_attnum::text)::name,
+                   expression = v_expr,
+                   expression_sql = v_sql
+             WHERE r.policy_id = v_rule.policy_id AND r.relation = v_rule.relation
+               AND r.column_attnum = v_rule.column_attnum;
+        END LOOP;
+
+        IF v_prot.row_filter IS NOT NULL THEN
+            v_filter := mask._rename_identifiers(v_prot.row_filter, v_renames);
+            BEGIN
+                v_filter_sql := mask._validate_expression(v_filter, v_prot.relation, true);
+            EXCEPTION WHEN invalid_parameter_value THEN
+                RAISE EXCEPTION 'row filter of % in policy % no longer applies', v_name,
+                    (SELECT p.name FROM mask.policy p WHERE p.id = v_prot.policy_id)
+                    USING ERRCODE = 'invalid_parameter_value',
+                          DETAIL = pg_catalog.format('The row filter "%s" reads a column that this command drops.',
+                                                     v_prot.row_filter),
+                          HINT = 'Change the row filter with mask.protect() first.';
+            END;
+            IF v_filter IS DISTINCT FROM v_prot.row_filter THEN
+                v_changes := v_changes || pg_catalog.jsonb_build_object(
+                    'row_filter_rewritten', pg_catalog.jsonb_build_object('from', v_prot.row_filter, 'to', v_filter));
+            END IF;
+            v_prot.row_filter := v_filter;
+            v_prot.row_filter_sql := v_filter_sql;
+        END IF;
+    END IF;
+
+    UPDATE mask.protected p
+       SET relation_name = v_name, columns = v_current,
+           row_filter = v_prot.row_filter, row_filter_sql = v_prot.row_filter_sql
+     WHERE p.policy_id = _reconcile.policy_id AND p.relation = _reconcile.relation;
+
+    IF v_renames <> '{}' THEN
+        v_changes := v_changes || pg_catalog.jsonb_build_object('columns_renamed', v_renames);
+    END IF;
+    IF v_dropped <> '{}' THEN
+        v_changes := v_changes || pg_catalog.jsonb_build_object('columns_dropped', pg_catalog.to_jsonb(v_dropped));
+    END IF;
+    IF v_added <> '{}' THEN
+        v_changes := v_changes || pg_catalog.jsonb_build_object('columns_added', pg_catalog.to_jsonb(v_added));
+    END IF;
+    IF v_orphaned <> '{}' THEN
+        v_changes := v_changes || pg_catalog.jsonb_build_object('rules_orphaned', pg_catalog.to_jsonb(v_orphaned));
+    END IF;
+    RETURN v_changes;
+END;
+$$;
+
+COMMENT ON FUNCTION mask._reconcile(integer, regclass) IS
+'Internal: follows renames, dropped and added columns of a protected table in the catalog (orphaning rules that no longer apply) and returns what changed.';

@@ -1,0 +1,174 @@
+-- ---------------------------------------------------------------------------
+-- Generation: the query of a masked view from the catalog, and the
+-- regeneration of a policy's views.
+-- ---------------------------------------------------------------------------
+
+-- The SELECT a generated view is made of, from the catalog alone.  Also what
+-- mask.verify() compares a view's definition with.
+CREATE FUNCTION mask._view_query(policy_id integer, relation regclass)
+RETURNS text
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT 'SELECT '
+           || COALESCE((
+                SELECT pg_catalog.string_agg(
+                           CASE r.action
+                               WHEN 'pass' THEN pg_catalog.quote_ident(a.attname)
+                               WHEN 'null' THEN 'NULL::' || pg_catalog.format_type(a.atttypid, a.atttypmod)
+                               ELSE r.expression_sql
+                           END || ' AS ' || pg_catalog.quote_ident(a.attname),
+                           ', ' ORDER BY a.attnum)
+                  FROM mask.rule r
+                  JOIN pg_catalog.pg_attribute a
+                    ON a.attrelid = r.relation AND a.attnum = r.column_attnum
+                 WHERE r.policy_id = p.policy_id AND r.relation = p.relation
+                   AND NOT r.orphaned AND NOT a.attisdropped), '')
+           || pg_catalog.format(' FROM %I.%I', n.nspname, c.relname)
+           || COALESCE(' WHERE (' || p.row_filter_sql || ')', '')
+      FROM mask.protected p
+      JOIN pg_catalog.pg_class c ON c.oid = p.relation
+      JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+     WHERE p.policy_id = _view_query.policy_id AND p.relation = _view_query.relation
+$$;
+
+COMMENT ON FUNCTION mask._view_query(integer, regclass) IS
+'Internal: the query of the masked view of one protected table, as generated from the catalog (hidden columns omitted).';
+
+
+-- Drops a generated view if it exists and is a view (never anything else).
+CREATE FUNCTION mask._drop_generated_view(view_schema name, view_name name)
+RETURNS void
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    v_prev text;
+BEGIN
+    IF EXISTS (SELECT FROM pg_catalog.pg_class c
+                 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+                WHERE n.nspname = view_schema AND c.relname = view_name
+                  AND c.relkind = 'v') THEN
+        v_prev := mask._internal_begin();
+        EXECUTE pg_catalog.format('DROP VIEW %I.%I', view_schema, view_name);
+        PERFORM mask._internal_end(v_prev);
+    END IF;
+END;
+$$;
+
+COMMENT ON FUNCTION mask._drop_generated_view(name, name) IS
+'Internal: drops one generated view if present (fails if a user object depends on it).';
+
+
+-- Regenerates the views of a policy from the catalog -- all of them, or only
+-- that of only_relation when a call changed nothing else (set_rule,
+-- drop_rule): replacing a view takes an exclusive lock until commit, and
+-- readers of the policy's other views need not wait for it, nor deadlock
+-- with it.  Returns, per table, what mask._reconcile found changed (for the
+-- event triggers' audit rows).  Grants are applied to the whole policy.
+CREATE FUNCTION mask._regenerate_policy(policy_id integer, only_relation regclass DEFAULT NULL)
+RETURNS jsonb
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    v_policy   mask.policy;
+    v_prot     mask.protected;
+    v_changes  jsonb;
+    v_result   jsonb := '{}';
+    v_owner    name;
+    v_old_owner name;
+    v_super    boolean;
+    v_target   text;
+    v_query    text;
+    v_col      record;
+    v_prev     text;
+BEGIN
+    SELECT p.* INTO v_policy FROM mask.policy p WHERE p.id = _regenerate_policy.policy_id;
+    IF NOT FOUND THEN
+        RETURN v_result;
+    END IF;
+    v_prev := mask._internal_begin();
+
+    -- The schema may have been dropped by hand; the catalog says it exists.
+    IF NOT EXISTS (SELECT FROM pg_catalog.pg_namespace n WHERE n.nspname = v_policy.view_schema) THEN
+        EXECUTE pg_catalog.format('CREATE SCHEMA %I', v_policy.view_schema);
+        UPDATE mask.policy p SET schema_created = true WHERE p.id = v_policy.id;
+    END IF;
+    PERFORM mask._ensure_key_view(v_policy.id);
+
+    FOR v_prot IN SELECT p.* FROM mask.protected p
+                   WHERE p.policy_id = v_policy.id
+                     AND (_regenerate_policy.only_relation IS NULL
+                          OR p.relation = _regenerate_policy.only_relation)
+                   ORDER BY p.relation_name LOOP
+        v_changes := mask._reconcile(v_policy.id, v_prot.relation);
+        IF v_changes <> '{}' THEN
+            v_result := v_result || pg_catalog.jsonb_build_object(v_prot.relation_name, v_changes);
+        END IF;
+        IF v_changes ? 'table_dropped' THEN
+            PERFORM mask._drop_generated_view(v_policy.view_schema, v_prot.view_name);
+            CONTINUE;
+        END IF;
+        SELECT p.* INTO v_prot FROM mask.protected p
+         WHERE p.policy_id = v_policy.id AND p.relation = v_prot.relation;
+
+        SELECT ro.rolname, ro.rolsuper INTO v_owner, v_super
+          FROM pg_catalog.pg_class c JOIN pg_catalog.pg_roles ro ON ro.oid = c.relowner
+         WHERE c.oid = v_prot.relation;
+        IF v_super THEN
+            RAISE EXCEPTION 'table % is owned by superuser %', v_prot.relation_name, v_owner
+                USING ERRCODE = 'invalid_parameter_value',
+                      DETAIL = 'A masked view is owned by its table''s owner, and a view owned by a superuser would bypass row security and every privilege check on the table.',
+                      HINT = 'Give the table a non-superuser owner, for example with ALTER TABLE ... OWNER TO a role that owns the data.';
+        END IF;
+
+        v_target := pg_catalog.format('%I.%I', v_policy.view_schema, v_prot.view_name);
+        v_query := mask._view_query(v_policy.id, v_prot.relation);
+        -- The view follows the table to a new owner (ALTER TABLE ... OWNER TO).
+        SELECT pg_catalog.pg_get_userbyid(c.relowner) INTO v_old_owner
+          FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+         WHERE n.nspname = v_policy.view_schema AND c.relname = v_prot.view_name AND c.relkind = 'v';
+        IF v_old_owner IS NOT NULL AND v_old_owner <> v_owner THEN
+            v_result := v_result || pg_catalog.jsonb_build_object(v_prot.relation_name,
+                COALESCE(v_result -> v_prot.relation_name, '{}'::jsonb)
+                || pg_catalog.jsonb_build_object('view_owner_changed',
+                       pg_catalog.jsonb_build_object('from', v_old_owner, 'to', v_owner)));
+        END IF;
+        -- CREATE OR REPLACE keeps objects that depend on the view; it cannot
+        -- drop, rename or retype columns (42P16), and then the view is
+        -- dropped and created afresh.
+        BEGIN
+            EXECUTE pg_catalog.format('CREATE OR REPLACE VIEW %s WITH (security_barrier) AS %s',
+                                      v_target, v_query);
+        EXCEPTION WHEN invalid_table_definition THEN
+            EXECUTE pg_catalog.format('DROP VIEW %s', v_target);
+            EXECUTE pg_catalog.format('CREATE VIEW %s WITH (security_barrier) AS %s', v_target, v_query);
+        END;
+        EXECUTE pg_catalog.format('ALTER VIEW %s OWNER TO %I', v_target, v_owner);
+        EXECUTE pg_catalog.format('COMMENT ON VIEW %s IS %L', v_target,
+            pg_catalog.format('maskview: masked view of %s for policy %s, generated from the policy catalog; changes made by hand are undone by the next regeneration.',
+                              v_prot.relation_name, v_policy.name));
+        FOR v_col IN SELECT a.attname, r.action, r.expression, r.reason
+                       FROM mask.rule r
+                       JOIN pg_catalog.pg_attribute a
+                         ON a.attrelid = r.relation AND a.attnum = r.column_attnum
+                      WHERE r.policy_id = v_policy.id AND r.relation = v_prot.relation
+                        AND NOT r.orphaned AND NOT a.attisdropped
+                      ORDER BY a.attnum LOOP
+            EXECUTE pg_catalog.format('COMMENT ON COLUMN %s.%I IS %L', v_target, v_col.attname,
+                'maskview rule: '
+                || CASE v_col.action WHEN 'pass' THEN 'PASS' WHEN 'null' THEN 'NULL'
+                                     ELSE v_col.expression END
+                || COALESCE('; reason: ' || v_col.reason, ''));
+        END LOOP;
+    END LOOP;
+
+    PERFORM mask._apply_grants(v_policy.id);
+    PERFORM mask._internal_end(v_prev);
+    RETURN v_result;
+END;
+$$;
+
+COMMENT ON FUNCTION mask._regenerate_policy(integer, regclass) IS
+'Internal: regenerates the masked views of a policy (or only that of one table) from the catalog, after following DDL on the tables, and applies the policy''s grants; returns what was followed.';

@@ -1,0 +1,86 @@
+-- ---------------------------------------------------------------------------
+-- Grants: the privileges on a policy's views, view schema and key relation
+-- are exactly what the catalog says.
+-- ---------------------------------------------------------------------------
+
+-- Grants that follow from the catalog: USAGE on the view schema and SELECT
+-- on every view to members and auditors, nothing to anyone else (grants made
+-- by hand on a generated view are revoked); SELECT on the key view to the
+-- owners of the policy's tables only.
+CREATE FUNCTION mask._apply_grants(policy_id integer)
+RETURNS void
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    v_schema   name;
+    v_readers  oid[];
+    v_owners   oid[];
+    v_reader   name;
+    v_view     oid;
+    v_grantee  oid;
+    v_prot     record;
+    v_prev     text;
+BEGIN
+    SELECT p.view_schema INTO v_schema FROM mask.policy p WHERE p.id = _apply_grants.policy_id;
+    SELECT pg_catalog.array_agg(DISTINCT x.oid) INTO v_readers
+      FROM (SELECT m.role::oid AS oid FROM mask.member m WHERE m.policy_id = _apply_grants.policy_id
+            UNION SELECT a.role::oid FROM mask.auditor a) x
+      JOIN pg_catalog.pg_roles ro ON ro.oid = x.oid;
+    v_readers := COALESCE(v_readers, '{}');
+
+    v_prev := mask._internal_begin();
+    FOR v_reader IN SELECT ro.rolname FROM pg_catalog.pg_roles ro
+                     WHERE ro.oid = ANY (v_readers) ORDER BY ro.rolname LOOP
+        EXECUTE pg_catalog.format('GRANT USAGE ON SCHEMA %I TO %I', v_schema, v_reader);
+    END LOOP;
+
+    FOR v_prot IN SELECT p.view_name FROM mask.protected p
+                   WHERE p.policy_id = _apply_grants.policy_id ORDER BY p.view_name LOOP
+        SELECT c.oid INTO v_view FROM pg_catalog.pg_class c
+          JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+         WHERE n.nspname = v_schema AND c.relname = v_prot.view_name AND c.relkind = 'v';
+        CONTINUE WHEN NOT FOUND;
+        FOR v_grantee IN SELECT DISTINCT g.grantee
+                           FROM pg_catalog.pg_class c, pg_catalog.aclexplode(c.relacl) g
+                          WHERE c.oid = v_view AND g.grantee <> c.relowner
+                            AND NOT (g.grantee = ANY (v_readers)) LOOP
+            EXECUTE pg_catalog.format('REVOKE ALL ON %I.%I FROM %s', v_schema, v_prot.view_name,
+                CASE WHEN v_grantee = 0 THEN 'PUBLIC'
+                     ELSE pg_catalog.quote_ident(pg_catalog.pg_get_userbyid(v_grantee)) END);
+        END LOOP;
+        FOR v_reader IN SELECT ro.rolname FROM pg_catalog.pg_roles ro
+                         WHERE ro.oid = ANY (v_readers) ORDER BY ro.rolname LOOP
+            EXECUTE pg_catalog.format('GRANT SELECT ON %I.%I TO %I', v_schema, v_prot.view_name, v_reader);
+        END LOOP;
+    END LOOP;
+
+    -- The key view: readable by the owners of the masked views, nobody else.
+    SELECT pg_catalog.array_agg(DISTINCT c.relowner) INTO v_owners
+      FROM mask.protected p JOIN pg_catalog.pg_class c ON c.oid = p.relation
+     WHERE p.policy_id = _apply_grants.policy_id;
+    v_owners := COALESCE(v_owners, '{}');
+    v_view := pg_catalog.to_regclass(pg_catalog.format('%I.%I', 'mask',
+                                     mask._key_view_name(_apply_grants.policy_id)));
+    IF v_view IS NOT NULL THEN
+        FOR v_grantee IN SELECT DISTINCT g.grantee
+                           FROM pg_catalog.pg_class c, pg_catalog.aclexplode(c.relacl) g
+                          WHERE c.oid = v_view AND g.grantee <> c.relowner
+                            AND NOT (g.grantee = ANY (v_owners)) LOOP
+            EXECUTE pg_catalog.format('REVOKE ALL ON %I.%I FROM %s', 'mask',
+                mask._key_view_name(_apply_grants.policy_id),
+                CASE WHEN v_grantee = 0 THEN 'PUBLIC'
+                     ELSE pg_catalog.quote_ident(pg_catalog.pg_get_userbyid(v_grantee)) END);
+        END LOOP;
+        FOR v_reader IN SELECT ro.rolname FROM pg_catalog.pg_roles ro
+                         WHERE ro.oid = ANY (v_owners) ORDER BY ro.rolname LOOP
+            EXECUTE pg_catalog.format('GRANT SELECT ON %I.%I TO %I', 'mask',
+                                      mask._key_view_name(_apply_grants.policy_id), v_reader);
+        END LOOP;
+    END IF;
+    PERFORM mask._internal_end(v_prev);
+END;
+$$;
+
+COMMENT ON FUNCTION mask._apply_grants(integer) IS
+'Internal: makes the privileges on a policy''s views, view schema and key view exactly what the catalog says.';
