@@ -451,9 +451,12 @@ BEGIN
     IF verify.only_policy IS NOT NULL THEN
         PERFORM mask._policy(verify.only_policy);   -- 22023 for an unknown policy
     END IF;
+    -- Each concern adds its findings from a function of its own
+    -- (mask._verify_<concern>(only_policy), same columns): one line here.
     RETURN QUERY
         SELECT f.severity, f.policy, f.object, f.finding, f.hint
-          FROM mask._verify_findings(verify.only_policy) f
+          FROM (SELECT * FROM mask._verify_findings(verify.only_policy)
+                ) f
          ORDER BY pg_catalog.array_position(ARRAY['error', 'warning', 'info'], f.severity),
                   f.policy COLLATE "C" NULLS FIRST, f.object COLLATE "C" NULLS FIRST,
                   f.finding COLLATE "C";
