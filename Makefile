@@ -5,6 +5,7 @@
 #   make test       install missing packages, build, and run every test (see test/run_tests.sh)
 #   make demo       the arrears-notice scenario on a throw-away cluster
 #   make bench      the benchmarks on a throw-away cluster (results: bench/RESULTS.md)
+#   make dist       the PGXN release archive maskview-X.Y.Z.zip (git archive of HEAD)
 
 # PGXS's `all` stays the default goal although our targets come first.
 .DEFAULT_GOAL := all
@@ -40,7 +41,14 @@ SHLIB_LINK += $(ICU_LIBS)
 # The install script is assembled from ordered pieces, one object kind each.
 SQL_PARTS = $(sort $(wildcard sql/parts/*.sql))
 
-.PHONY: test demo bench deps unit fuzz
+.PHONY: test demo bench deps unit fuzz dist
+
+# The PGXN release archive: the committed tree at HEAD (git archive), named
+# after the version in the control file.
+DIST = maskview-$(EXTVERSION).zip
+dist:
+	git archive --format zip --prefix=maskview-$(EXTVERSION)/ -o $(DIST) HEAD
+	@echo "$(DIST)"
 
 test:
 	test/run_tests.sh

@@ -14,6 +14,16 @@
 
 #include "fmgr.h"
 
+/*
+ * maskview is built and tested against PostgreSQL 15 only: the rule
+ * validator walks the raw parse tree and calls parse analysis, whose node
+ * shapes and signatures change between major versions.  Fail the build with
+ * a clear message rather than produce a module that misreads a parse tree.
+ */
+#if PG_VERSION_NUM < 150000 || PG_VERSION_NUM >= 160000
+#error "maskview supports PostgreSQL 15 only (PG_VERSION_NUM 150000-159999): pick that server's pg_config with PG_CONFIG=/usr/lib/postgresql/15/bin/pg_config"
+#endif
+
 #include "mv_core.h"
 
 PG_MODULE_MAGIC;

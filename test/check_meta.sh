@@ -16,6 +16,8 @@ meta_version() {
 check "META.json is valid JSON" perl -MJSON::PP -e 'local $/; open my $f, "<", "META.json" or die; decode_json(<$f>)'
 check "META.json version = control version ($version)" test "$(meta_version)" = "$version $version extension/maskview.control 1.0.0"
 check "META.json provides.file is tracked by git (so every release archive has it)" git ls-files --error-unmatch extension/maskview.control
+check "debian/changelog is at $version" test "$(sed -n '1s/^maskview (\([^)]*\)).*/\1/p' debian/changelog)" = "$version"
+check "debian/control is debian/control.in for the versions in debian/pgversions" test "$(sed "s/PGVERSION/$(cat debian/pgversions)/" debian/control.in)" = "$(cat debian/control)"
 check "CHANGELOG.md has a section for $version" grep -q "^## \[\?$version" CHANGELOG.md
 check "install script sql/maskview--$version.sql is built" test -s "sql/maskview--$version.sql"
 echo "meta: $passed passed, $failed failed"

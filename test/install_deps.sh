@@ -14,6 +14,7 @@ packages=(
     libclang-rt-dev                         # libFuzzer, AddressSanitizer, UBSan runtimes
     valgrind                                # memcheck over the core's unit tests
     postgresql-contrib                      # dblink (encoding comparison tests)
+    debhelper postgresql-server-dev-all dpkg-dev  # the Debian package (pg_buildext layout)
     make gcc
 )
 

@@ -84,5 +84,17 @@ for check in test/attack_*.sh test/memory_bound.sh test/dump_restore_test.sh tes
 done
 
 mv_cluster_stop
+
+# --- packaging: the Debian package and the release archive (after the
+# cluster, since the package is installed into the system PostgreSQL)
+for check in test/package/*.sh; do
+    out=$(bash "$check" 2>&1); rc=$?
+    echo "$out" | tail -5 | sed 's/^/  /'
+    name=$(basename "$check" .sh)
+    if echo "$out" | tail -1 | grep -q ': SKIPPED'; then
+        echo "== $name: skipped"
+    elif [ $rc -eq 0 ]; then tally "$name" 1 0; else tally "$name" 0 1; fi
+done
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

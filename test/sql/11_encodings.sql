@@ -7,10 +7,19 @@ SET client_encoding = 'UTF8';
 CREATE DATABASE maskview_euc_cn ENCODING 'EUC_CN' LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0;
 CREATE DATABASE maskview_sql_ascii ENCODING 'SQL_ASCII' LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0;
 
--- dblink connects the way this psql did (same socket, port and user).
+-- dblink connects the way this psql did (same socket, port and user, and
+-- PGPASSWORD when the server asks for one, as under pg_virtualenv).
+\getenv pgpassword PGPASSWORD
+\if :{?pgpassword}
+\else
+\set pgpassword ''
+\endif
 CREATE EXTENSION dblink;
 SELECT dblink_connect('euc', format('dbname=maskview_euc_cn host=%s port=%s user=%s',
-                                    :'HOST', :'PORT', :'USER')) AS connected;
+                                    :'HOST', :'PORT', :'USER')
+                             || CASE WHEN :'pgpassword' <> '' THEN
+                                    format(' password=''%s''', replace(replace(:'pgpassword', '\', '\\'), '''', '\'''))
+                                END) AS connected;
 SELECT dblink_exec('euc', 'CREATE EXTENSION maskview') AS installed;
 SELECT t AS remote_encoding FROM dblink('euc', 'SELECT pg_catalog.getdatabaseencoding()') AS r(t text);
 
