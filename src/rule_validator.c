@@ -829,8 +829,14 @@ mv_listed_as_trusted(const MvValidator *v, Oid funcid)
 		return false;
 
 	SPI_connect();
+	/*
+	 * Stored as schema-qualified signatures (text, since pg_upgrade refuses
+	 * regprocedure columns) and resolved here; func::text also reads the
+	 * regprocedure column of catalogs older than 0.3.0.
+	 */
 	rc = SPI_execute_with_args("SELECT 1 FROM mask.trusted_function "
-							   "WHERE func OPERATOR(pg_catalog.=) $1",
+							   "WHERE pg_catalog.to_regprocedure(func::pg_catalog.text) "
+							   "OPERATOR(pg_catalog.=) $1",
 							   1, argtypes, values, NULL, true, 1);
 	if (rc != SPI_OK_SELECT)
 		elog(ERROR, "could not read mask.trusted_function: %s",

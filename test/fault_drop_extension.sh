@@ -82,7 +82,7 @@ snapshot() {
     q >"$1" <<'SQL'
 SELECT 'policy ' || p::text FROM mask.policy p ORDER BY p.id;
 SELECT 'protected ' || p::text FROM mask.protected p ORDER BY p.policy_id, p.relation;
-SELECT 'rule ' || r::text FROM mask.rule r ORDER BY r.policy_id, r.relation, r.column_attnum;
+SELECT 'rule ' || r::text FROM mask.rule r ORDER BY r.policy_id, r.relation, r.column_name;
 SELECT 'member ' || m::text FROM mask.member m ORDER BY m.policy_id, m.role;
 SELECT 'key ' || k.policy_id || ' ' || md5(k.key) FROM mask.policy_key k ORDER BY 1;
 SELECT 'audit ' || l.id || ' ' || encode(l.hash, 'hex') FROM mask.audit_log l ORDER BY l.id;

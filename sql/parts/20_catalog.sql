@@ -1,10 +1,16 @@
 -- ---------------------------------------------------------------------------
 -- Policy catalog: what is protected, how each column is shown, who reads it.
 --
--- Relations and roles are stored by OID (regclass / regrole), so renames of
--- tables and roles follow without any bookkeeping; columns are stored by
--- attnum for the same reason (the name is kept next to it for people and for
--- rules whose column has been dropped).  Every table is registered with
+-- Relations and roles are stored by OID (regclass / regrole): pg_dump writes
+-- them as names and pg_upgrade keeps their OIDs, and renames of tables and
+-- roles follow without any bookkeeping.  Columns are stored by NAME, never by
+-- attnum: pg_dump renumbers the columns of a table that had one dropped, so
+-- an attnum in a restored catalog may point at another column.  Column
+-- renames are followed by the event trigger (60_event_triggers.sql), which is
+-- told which column was renamed; a restore renames nothing, so it never moves
+-- a rule.  Functions are stored as schema-qualified signatures (text), since
+-- pg_upgrade refuses reg* types other than regclass/regrole/regtype in user
+-- tables and does not keep function OIDs.  Every table is registered with
 -- pg_extension_config_dump so that pg_dump carries the catalog along; the
 -- generated views are ordinary views that pg_dump dumps on its own.
 --
@@ -31,10 +37,11 @@ COMMENT ON TABLE mask.policy IS
 CREATE TABLE mask.protected (
     policy_id       integer NOT NULL REFERENCES mask.policy (id) ON DELETE CASCADE,
     relation        regclass NOT NULL,
-    -- Qualified name and attnum -> column name map as of the last
-    -- regeneration: comparing them with pg_class / pg_attribute is how a
-    -- rename, ADD COLUMN or DROP COLUMN is noticed, even when the event
-    -- trigger did not run (see mask._reconcile).
+    -- Qualified name and column name -> attnum map as of the last
+    -- regeneration.  The names say which columns were added or dropped since
+    -- (see mask._reconcile); the attnums are only a hint that tells the event
+    -- trigger the old name of a renamed column, and are checked against the
+    -- names before use (after a restore they belong to another numbering).
     relation_name   text NOT NULL,
     columns         jsonb NOT NULL,
     view_name       name NOT NULL,
@@ -52,20 +59,19 @@ COMMENT ON TABLE mask.protected IS
 CREATE TABLE mask.rule (
     policy_id       integer NOT NULL,
     relation        regclass NOT NULL,
-    column_attnum   smallint NOT NULL,
     column_name     name NOT NULL,
     action          text NOT NULL CHECK (action IN ('mask', 'pass', 'null')),
     expression      text NOT NULL,  -- as typed: PASS, NULL or the masking expression
     expression_sql  text,           -- validator output, only for action mask
     reason          text,
     -- A rule whose column was dropped (or whose expression no longer
-    -- validates after DDL) stays for the auditor but generates nothing.
+    -- validates after DDL) stays for the auditor but generates nothing, also
+    -- when a column of the same name is added later: only set_rule revives it.
     orphaned        boolean NOT NULL DEFAULT false,
     set_by          name NOT NULL DEFAULT session_user,
     set_at          timestamptz NOT NULL DEFAULT pg_catalog.now(),
-    -- attnums are never reused by PostgreSQL, so an orphaned rule never
-    -- collides with a rule for a column added later.
-    PRIMARY KEY (policy_id, relation, column_attnum),
+    -- The name is what survives pg_dump; see the header of this file.
+    PRIMARY KEY (policy_id, relation, column_name),
     FOREIGN KEY (policy_id, relation) REFERENCES mask.protected (policy_id, relation)
         ON DELETE CASCADE,
     CHECK ((action = 'mask') = (expression_sql IS NOT NULL))
@@ -124,9 +130,13 @@ COMMENT ON TABLE mask.auditor IS
 'Roles given mask.grant_auditor(): they read the catalog views, the audit log and the masked views.';
 
 -- Functions a superuser declared safe for rules besides the mask schema's
--- own; read by the validator (mask._validate_expression).
+-- own; read by the validator (mask._validate_expression), which resolves each
+-- signature with to_regprocedure at use: a function dropped (or not restored)
+-- is simply not trusted.  Stored as text, since pg_upgrade --check refuses a
+-- regprocedure column in a user table.
 CREATE TABLE mask.trusted_function (
-    func            regprocedure PRIMARY KEY,
+    -- schema-qualified signature, written by mask._function_signature()
+    func            text PRIMARY KEY,
     trusted_by      name NOT NULL DEFAULT session_user,
     trusted_at      timestamptz NOT NULL DEFAULT pg_catalog.now()
 );

@@ -3,21 +3,65 @@
 -- protected table before its view is generated again.
 -- ---------------------------------------------------------------------------
 
--- attnum -> name of the live columns of a relation.
+-- column name -> attnum of the live columns of a relation.  The names are
+-- what the catalog goes by; the attnums are only a hint for the event trigger
+-- (see mask._renamed_column).
 CREATE FUNCTION mask._columns_snapshot(relation regclass)
 RETURNS jsonb
 LANGUAGE sql STABLE
 SET search_path = pg_catalog, pg_temp
 AS $$
     SELECT COALESCE(
-               pg_catalog.jsonb_object_agg(a.attnum::text, a.attname::text),
+               pg_catalog.jsonb_object_agg(a.attname::text, a.attnum),
                '{}'::jsonb)
       FROM pg_catalog.pg_attribute a
      WHERE a.attrelid = relation AND a.attnum > 0 AND NOT a.attisdropped
 $$;
 
 COMMENT ON FUNCTION mask._columns_snapshot(regclass) IS
-'Internal: the attnum -> column name map of a relation, stored in mask.protected to notice renames and dropped or added columns.';
+'Internal: the column name -> attnum map of a relation, stored in mask.protected to notice dropped or added columns and to tell the event trigger the old name of a renamed column.';
+
+
+-- The old name of the column of relation renamed to new_name by the command
+-- being followed, from the snapshot stored in mask.protected at the last
+-- regeneration -- or NULL when the snapshot cannot say for sure.  The stored
+-- attnum is only a hint: after a restore the snapshot is of another
+-- numbering, so a name is accepted only if it is gone from the table now and
+-- new_name was not there before.  Guessing wrong would put a rule on another
+-- column, so no answer (the rules of the old name are orphaned, and verify()
+-- reports them) is the fallback.
+CREATE FUNCTION mask._renamed_column(snapshot jsonb, relation regclass, new_name name)
+RETURNS name
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    v_current jsonb := mask._columns_snapshot(relation);
+    v_gone    text[];
+    v_hint    text;
+BEGIN
+    IF snapshot ? new_name::text OR NOT v_current ? new_name::text THEN
+        RETURN NULL;
+    END IF;
+    SELECT pg_catalog.array_agg(k ORDER BY k) INTO v_gone
+      FROM pg_catalog.jsonb_object_keys(snapshot) k
+     WHERE NOT v_current ? k;
+    IF v_gone IS NULL THEN
+        RETURN NULL;
+    END IF;
+    SELECT k INTO v_hint FROM pg_catalog.unnest(v_gone) k
+     WHERE snapshot ->> k = v_current ->> new_name::text;
+    IF v_hint IS NOT NULL THEN
+        RETURN v_hint;
+    ELSIF pg_catalog.cardinality(v_gone) = 1 THEN
+        RETURN v_gone[1];
+    END IF;
+    RETURN NULL;
+END;
+$$;
+
+COMMENT ON FUNCTION mask._renamed_column(jsonb, regclass, name) IS
+'Internal: the old name of a column renamed to new_name, from the stored column snapshot of a protected table, or NULL when it cannot be told without guessing.';
 
 
 -- Renames column references in an expression as the admin typed it (old
@@ -122,14 +166,17 @@ COMMENT ON FUNCTION mask._rename_identifiers(text, jsonb) IS
 -- Brings the catalog entry of one protected table up to date with the table
 -- itself and returns what changed (an empty object when nothing did):
 -- table_dropped, table_renamed, columns_renamed, columns_dropped,
--- columns_added, rules_orphaned, row_filter_rewritten.  Renamed columns are
--- renamed in the rules and the row filter, which are then validated again; a
--- rule that no longer validates (its column or a column it reads is gone) is
--- orphaned and its column hidden.  A row filter that no longer validates is
--- an error: dropping it would show every row, so the DDL is refused instead.
--- It runs on every regeneration, so a rename done while the event trigger
--- was skipped is still followed.
-CREATE FUNCTION mask._reconcile(policy_id integer, relation regclass)
+-- columns_added, rules_orphaned, row_filter_rewritten.  Columns are identified
+-- by name only: renames (old name -> new name) are passed in by the event
+-- trigger, which is told by PostgreSQL which column a RENAME renamed; nothing
+-- here infers a rename from column numbers, so a restore (which renumbers
+-- columns but renames none) never moves a rule.  A rule whose column no
+-- longer exists, or whose expression no longer validates (after DDL, when
+-- revalidate is true), is orphaned and its column hidden.  A row filter that
+-- no longer validates is an error: dropping it would show every row, so the
+-- DDL is refused instead.
+CREATE FUNCTION mask._reconcile(policy_id integer, relation regclass,
+                                renames jsonb DEFAULT '{}', revalidate boolean DEFAULT false)
 RETURNS jsonb
 LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, pg_temp
@@ -140,11 +187,12 @@ DECLARE
     v_name      text;
     v_current   jsonb;
     v_key       text;
-    v_renames   jsonb := '{}';
+    v_renames   jsonb := COALESCE(_reconcile.renames, '{}');
     v_dropped   text[] := '{}';
     v_added     text[] := '{}';
     v_orphaned  text[] := '{}';
     v_changes   jsonb := '{}';
+    v_colname   text;
     v_expr      text;
     v_sql       text;
     v_filter    text;
@@ -170,81 +218,98 @@ BEGIN
             'table_renamed', pg_catalog.jsonb_build_object('from', v_prot.relation_name, 'to', v_name));
     END IF;
 
+    -- Only renames of columns the snapshot knew, to names that exist now.
     v_current := mask._columns_snapshot(v_prot.relation);
-    FOR v_key IN SELECT k FROM pg_catalog.jsonb_object_keys(v_prot.columns) k ORDER BY k::integer LOOP
-        IF NOT v_current ? v_key THEN
-            v_dropped := v_dropped || (v_prot.columns ->> v_key);
-        ELSIF v_current ->> v_key <> v_prot.columns ->> v_key THEN
-            v_renames := v_renames || pg_catalog.jsonb_build_object(
-                v_prot.columns ->> v_key, v_current ->> v_key);
+    SELECT COALESCE(pg_catalog.jsonb_object_agg(e.key, e.value), '{}') INTO v_renames
+      FROM pg_catalog.jsonb_each_text(v_renames) e
+     WHERE v_prot.columns ? e.key AND NOT v_current ? e.key AND v_current ? e.value;
+    FOR v_key IN SELECT k FROM pg_catalog.jsonb_object_keys(v_prot.columns) k ORDER BY k LOOP
+        IF NOT v_current ? v_key AND NOT v_renames ? v_key THEN
+            v_dropped := v_dropped || v_key;
         END IF;
     END LOOP;
-    FOR v_key IN SELECT k FROM pg_catalog.jsonb_object_keys(v_current) k ORDER BY k::integer LOOP
-        IF NOT v_prot.columns ? v_key THEN
-            v_added := v_added || (v_current ->> v_key);
+    FOR v_key IN SELECT k FROM pg_catalog.jsonb_object_keys(v_current) k ORDER BY k LOOP
+        IF NOT v_prot.columns ? v_key
+           AND NOT EXISTS (SELECT FROM pg_catalog.jsonb_each_text(v_renames) e WHERE e.value = v_key) THEN
+            v_added := v_added || v_key;
         END IF;
     END LOOP;
 
-    IF v_renames <> '{}' OR v_dropped <> '{}' THEN
-        FOR v_rule IN SELECT r.* FROM mask.rule r
-                       WHERE r.policy_id = _reconcile.policy_id
-                         AND r.relation = _reconcile.relation AND NOT r.orphaned
-                       ORDER BY r.column_attnum LOOP
-            IF NOT v_current ? v_rule.column_attnum::text THEN
+    FOR v_rule IN SELECT r.* FROM mask.rule r
+                   WHERE r.policy_id = _reconcile.policy_id
+                     AND r.relation = _reconcile.relation AND NOT r.orphaned
+                   ORDER BY r.column_name LOOP
+        v_colname := COALESCE(v_renames ->> v_rule.column_name::text, v_rule.column_name::text);
+        IF NOT v_current ? v_colname THEN
+            -- Its column is gone (dropped, or renamed in a way that cannot be
+            -- followed without guessing): hidden until a new rule is set.
+            UPDATE mask.rule r SET orphaned = true
+             WHERE r.policy_id = v_rule.policy_id AND r.relation = v_rule.relation
+               AND r.column_name = v_rule.column_name;
+            v_orphaned := v_orphaned || v_rule.column_name::text;
+            CONTINUE;
+        END IF;
+        IF v_colname = v_rule.column_name AND v_renames = '{}' AND v_dropped = '{}'
+           AND NOT _reconcile.revalidate THEN
+            CONTINUE;
+        END IF;
+        v_expr := v_rule.expression;
+        v_sql := NULL;
+        IF v_rule.action = 'mask' THEN
+            v_expr := mask._rename_identifiers(v_rule.expression, v_renames);
+            BEGIN
+                v_sql := mask._validate_expression(v_expr, v_prot.relation, false,
+                                                   mask._key_sql(v_prot.policy_id));
+            EXCEPTION WHEN invalid_parameter_value THEN
                 UPDATE mask.rule r SET orphaned = true
                  WHERE r.policy_id = v_rule.policy_id AND r.relation = v_rule.relation
-                   AND r.column_attnum = v_rule.column_attnum;
+                   AND r.column_name = v_rule.column_name;
                 v_orphaned := v_orphaned || v_rule.column_name::text;
                 CONTINUE;
-            END IF;
-            v_expr := v_rule.expression;
-            v_sql := NULL;
-            IF v_rule.action = 'mask' THEN
-                v_expr := mask._rename_identifiers(v_rule.expression, v_renames);
-                BEGIN
-                    v_sql := mask._validate_expression(v_expr, v_prot.relation, false,
-                                                       mask._key_sql(v_prot.policy_id));
-                EXCEPTION WHEN invalid_parameter_value THEN
-                    UPDATE mask.rule r SET orphaned = true
-                     WHERE r.policy_id = v_rule.policy_id AND r.relation = v_rule.relation
-                       AND r.column_attnum = v_rule.column_attnum;
-                    v_orphaned := v_orphaned || v_rule.column_name::text;
-                    CONTINUE;
-                END;
-            END IF;
-            UPDATE mask.rule r
-               SET column_name = (v_current ->> v_rule.column_attnum::text)::name,
-                   expression = v_expr,
-                   expression_sql = v_sql
-             WHERE r.policy_id = v_rule.policy_id AND r.relation = v_rule.relation
-               AND r.column_attnum = v_rule.column_attnum;
-        END LOOP;
-
-        IF v_prot.row_filter IS NOT NULL THEN
-            v_filter := mask._rename_identifiers(v_prot.row_filter, v_renames);
-            BEGIN
-                v_filter_sql := mask._validate_expression(v_filter, v_prot.relation, true);
-            EXCEPTION WHEN invalid_parameter_value THEN
-                RAISE EXCEPTION 'row filter of % in policy % no longer applies', v_name,
-                    (SELECT p.name FROM mask.policy p WHERE p.id = v_prot.policy_id)
-                    USING ERRCODE = 'invalid_parameter_value',
-                          DETAIL = pg_catalog.format('The row filter "%s" reads a column that this command drops.',
-                                                     v_prot.row_filter),
-                          HINT = 'Change the row filter with mask.protect() first.';
             END;
-            IF v_filter IS DISTINCT FROM v_prot.row_filter THEN
-                v_changes := v_changes || pg_catalog.jsonb_build_object(
-                    'row_filter_rewritten', pg_catalog.jsonb_build_object('from', v_prot.row_filter, 'to', v_filter));
-            END IF;
-            v_prot.row_filter := v_filter;
-            v_prot.row_filter_sql := v_filter_sql;
         END IF;
+        -- An orphaned rule of the new name (its column dropped earlier)
+        -- gives way to the live rule that now carries that name.
+        IF v_colname <> v_rule.column_name THEN
+            DELETE FROM mask.rule r
+             WHERE r.policy_id = v_rule.policy_id AND r.relation = v_rule.relation
+               AND r.column_name = v_colname::name AND r.orphaned;
+        END IF;
+        UPDATE mask.rule r
+           SET column_name = v_colname::name,
+               expression = v_expr,
+               expression_sql = v_sql
+         WHERE r.policy_id = v_rule.policy_id AND r.relation = v_rule.relation
+           AND r.column_name = v_rule.column_name;
+    END LOOP;
+
+    IF v_prot.row_filter IS NOT NULL
+       AND (v_renames <> '{}' OR v_dropped <> '{}' OR _reconcile.revalidate) THEN
+        v_filter := mask._rename_identifiers(v_prot.row_filter, v_renames);
+        BEGIN
+            v_filter_sql := mask._validate_expression(v_filter, v_prot.relation, true);
+        EXCEPTION WHEN invalid_parameter_value THEN
+            RAISE EXCEPTION 'row filter of % in policy % no longer applies', v_name,
+                (SELECT p.name FROM mask.policy p WHERE p.id = v_prot.policy_id)
+                USING ERRCODE = 'invalid_parameter_value',
+                      DETAIL = pg_catalog.format('The row filter "%s" reads a column that this command drops, renames or changes.',
+                                                 v_prot.row_filter),
+                      HINT = 'Change the row filter with mask.protect() first.';
+        END;
+        IF v_filter IS DISTINCT FROM v_prot.row_filter THEN
+            v_changes := v_changes || pg_catalog.jsonb_build_object(
+                'row_filter_rewritten', pg_catalog.jsonb_build_object('from', v_prot.row_filter, 'to', v_filter));
+        END IF;
+        v_prot.row_filter := v_filter;
+        v_prot.row_filter_sql := v_filter_sql;
     END IF;
 
     UPDATE mask.protected p
        SET relation_name = v_name, columns = v_current,
            row_filter = v_prot.row_filter, row_filter_sql = v_prot.row_filter_sql
-     WHERE p.policy_id = _reconcile.policy_id AND p.relation = _reconcile.relation;
+     WHERE p.policy_id = _reconcile.policy_id AND p.relation = _reconcile.relation
+       AND (p.relation_name, p.columns, p.row_filter, p.row_filter_sql)
+           IS DISTINCT FROM (v_name, v_current, v_prot.row_filter, v_prot.row_filter_sql);
 
     IF v_renames <> '{}' THEN
         v_changes := v_changes || pg_catalog.jsonb_build_object('columns_renamed', v_renames);
@@ -262,5 +327,5 @@ BEGIN
 END;
 $$;
 
-COMMENT ON FUNCTION mask._reconcile(integer, regclass) IS
-'Internal: follows renames, dropped and added columns of a protected table in the catalog (orphaning rules that no longer apply) and returns what changed.';
+COMMENT ON FUNCTION mask._reconcile(integer, regclass, jsonb, boolean) IS
+'Internal: brings the catalog entry of a protected table up to date (columns by name; renames only as passed in by the event trigger), orphaning rules that no longer apply, and returns what changed.';

@@ -21,7 +21,7 @@ AS $$
                            ', ' ORDER BY a.attnum)
                   FROM mask.rule r
                   JOIN pg_catalog.pg_attribute a
-                    ON a.attrelid = r.relation AND a.attnum = r.column_attnum
+                    ON a.attrelid = r.relation AND a.attname = r.column_name AND a.attnum > 0
                  WHERE r.policy_id = p.policy_id AND r.relation = p.relation
                    AND NOT r.orphaned AND NOT a.attisdropped), '')
            || pg_catalog.format(' FROM %I.%I', n.nspname, c.relname)
@@ -152,7 +152,7 @@ BEGIN
         FOR v_col IN SELECT a.attname, r.action, r.expression, r.reason
                        FROM mask.rule r
                        JOIN pg_catalog.pg_attribute a
-                         ON a.attrelid = r.relation AND a.attnum = r.column_attnum
+                         ON a.attrelid = r.relation AND a.attname = r.column_name AND a.attnum > 0
                       WHERE r.policy_id = v_policy.id AND r.relation = v_prot.relation
                         AND NOT r.orphaned AND NOT a.attisdropped
                       ORDER BY a.attnum LOOP

@@ -377,7 +377,6 @@ AS $$
 DECLARE
     v_policy   mask.policy;
     v_prot     mask.protected;
-    v_attnum   smallint;
     v_action   text;
     v_sql      text;
     v_old      mask.rule;
@@ -390,10 +389,9 @@ BEGIN
     -- Column names and the validator must see the table as it is now.
     v_followed := mask._reconcile(v_policy.id, v_prot.relation);
 
-    SELECT a.attnum INTO v_attnum FROM pg_catalog.pg_attribute a
-     WHERE a.attrelid = v_prot.relation AND a.attname = set_rule.column_name
-       AND a.attnum > 0 AND NOT a.attisdropped;
-    IF NOT FOUND THEN
+    IF NOT EXISTS (SELECT FROM pg_catalog.pg_attribute a
+                    WHERE a.attrelid = v_prot.relation AND a.attname = set_rule.column_name
+                      AND a.attnum > 0 AND NOT a.attisdropped) THEN
         RAISE EXCEPTION 'column "%" of table % does not exist', set_rule.column_name, v_prot.relation
             USING ERRCODE = 'invalid_parameter_value',
                   DETAIL = pg_catalog.format('Table %s has no column named %s.', v_prot.relation,
@@ -415,14 +413,14 @@ BEGIN
     END CASE;
 
     SELECT r.* INTO v_old FROM mask.rule r
-     WHERE r.policy_id = v_policy.id AND r.relation = v_prot.relation AND r.column_attnum = v_attnum;
-    INSERT INTO mask.rule AS r (policy_id, relation, column_attnum, column_name, action,
+     WHERE r.policy_id = v_policy.id AND r.relation = v_prot.relation
+       AND r.column_name = set_rule.column_name;
+    INSERT INTO mask.rule AS r (policy_id, relation, column_name, action,
                                 expression, expression_sql, reason)
-    VALUES (v_policy.id, v_prot.relation, v_attnum, set_rule.column_name, v_action,
+    VALUES (v_policy.id, v_prot.relation, set_rule.column_name, v_action,
             set_rule.expression, v_sql, set_rule.reason)
     ON CONFLICT ON CONSTRAINT rule_pkey DO UPDATE
-        SET column_name = EXCLUDED.column_name,
-            action = EXCLUDED.action,
+        SET action = EXCLUDED.action,
             expression = EXCLUDED.expression,
             expression_sql = EXCLUDED.expression_sql,
             reason = EXCLUDED.reason,
@@ -438,7 +436,7 @@ BEGIN
                           set_rule.column_name),
         pg_catalog.jsonb_build_object('action', v_action, 'expression', set_rule.expression,
                                       'reason', set_rule.reason,
-                                      'previous', CASE WHEN v_old.column_attnum IS NOT NULL THEN
+                                      'previous', CASE WHEN v_old.column_name IS NOT NULL THEN
                                           pg_catalog.jsonb_build_object('action', v_old.action,
                                                                         'expression', v_old.expression) END)
         || CASE WHEN v_followed <> '{}' THEN pg_catalog.jsonb_build_object('followed', v_followed)
@@ -466,19 +464,12 @@ BEGIN
     v_prev := mask._internal_begin();
     PERFORM mask._reconcile(v_policy.id, v_prot.relation);
 
-    -- The rule of the live column of that name, else an orphaned rule that
-    -- still carries the name of its dropped column.
+    -- The rule of that column name, live or orphaned (columns are
+    -- identified by name, so there is at most one).
     SELECT r.* INTO v_rule FROM mask.rule r
-      JOIN pg_catalog.pg_attribute a ON a.attrelid = r.relation AND a.attnum = r.column_attnum
      WHERE r.policy_id = v_policy.id AND r.relation = v_prot.relation
-       AND a.attname = drop_rule.column_name AND NOT a.attisdropped;
-    IF NOT FOUND THEN
-        SELECT r.* INTO v_rule FROM mask.rule r
-         WHERE r.policy_id = v_policy.id AND r.relation = v_prot.relation
-           AND r.orphaned AND r.column_name = drop_rule.column_name
-         ORDER BY r.column_attnum LIMIT 1;
-    END IF;
-    IF v_rule.column_attnum IS NULL THEN
+       AND r.column_name = drop_rule.column_name;
+    IF v_rule.column_name IS NULL THEN
         RAISE EXCEPTION 'column "%" of table % has no rule in policy "%"', drop_rule.column_name,
                         v_prot.relation, v_policy.name
             USING ERRCODE = 'invalid_parameter_value',
@@ -487,7 +478,7 @@ BEGIN
 
     DELETE FROM mask.rule r
      WHERE r.policy_id = v_rule.policy_id AND r.relation = v_rule.relation
-       AND r.column_attnum = v_rule.column_attnum;
+       AND r.column_name = v_rule.column_name;
     PERFORM mask._regenerate_policy(v_policy.id, v_prot.relation);
     PERFORM mask._internal_end(v_prev);
 

@@ -213,6 +213,27 @@ COMMENT ON FUNCTION mask.revoke_auditor(regrole) IS
 'Takes auditor access away from a role (catalog views, audit log, masked views of policies it is not a member of).';
 
 
+-- The text mask.trusted_function stores for a function: its schema-qualified
+-- name and argument types, written the same way whatever the caller's
+-- search_path (types outside pg_catalog are qualified).  The validator
+-- compares the signature of each function a rule calls with the stored ones,
+-- so a function dropped and created again (a restore, pg_upgrade) stays
+-- trusted, and one that is gone is trusted by nobody.
+CREATE FUNCTION mask._function_signature(func regprocedure)
+RETURNS text
+LANGUAGE sql STABLE STRICT
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT pg_catalog.format('%I.%I(%s)', n.nspname, p.proname,
+                             pg_catalog.oidvectortypes(p.proargtypes))
+      FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
+     WHERE p.oid = func
+$$;
+
+COMMENT ON FUNCTION mask._function_signature(regprocedure) IS
+'Internal: the schema-qualified signature of a function as stored in mask.trusted_function (text: pg_upgrade refuses regprocedure columns).';
+
+
 CREATE FUNCTION mask.trust_function(func regprocedure)
 RETURNS void
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
@@ -232,10 +253,10 @@ BEGIN
     IF trust_function.func IS NULL THEN
         RAISE EXCEPTION 'function must not be NULL' USING ERRCODE = 'invalid_parameter_value';
     END IF;
-    INSERT INTO mask.trusted_function (func) VALUES (trust_function.func)
+    INSERT INTO mask.trusted_function (func) VALUES (mask._function_signature(trust_function.func))
     ON CONFLICT DO NOTHING;
     v_new := FOUND;
-    PERFORM mask._audit('trust_function', NULL, trust_function.func::text,
+    PERFORM mask._audit('trust_function', NULL, mask._function_signature(trust_function.func),
                         pg_catalog.jsonb_build_object('already_trusted', NOT v_new));
 END;
 $$;

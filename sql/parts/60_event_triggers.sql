@@ -2,10 +2,13 @@
 -- Event triggers: DDL on protected tables is followed by the catalog.
 --
 --   ALTER TABLE (rename of the table or a column, ADD/DROP COLUMN, OWNER TO,
---   SET SCHEMA ...)  -> the policies of the table are regenerated; renames
---   follow (relations are stored by OID, columns by attnum), new columns stay
---   hidden, a dropped ruled column leaves an orphaned rule.  An OWNER TO a
---   superuser is refused, since the views would then bypass privileges.
+--   SET SCHEMA ...), and the ALTER VIEW / ALTER INDEX ... forms that
+--   PostgreSQL also accepts on a table -> the policies of the table are
+--   regenerated; renames follow (relations are stored by OID; a renamed
+--   column is reported by PostgreSQL, and its rules take the new name), new
+--   columns stay hidden, a dropped ruled column leaves an orphaned rule.  An
+--   OWNER TO a superuser is refused, since the views would then bypass
+--   privileges.
 --   DROP TABLE       -> the table leaves its policies with its rules.
 --   DROP of a generated view by hand -> recorded only; mask.verify() reports
 --   the missing view until the next regeneration recreates it.
@@ -23,33 +26,89 @@ SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     v_cmd      record;
+    v_prot     record;
     v_policy   record;
+    v_renames  jsonb;
+    v_old      name;
+    v_new      name;
     v_changes  jsonb;
+    v_followed jsonb;
+    v_pending  jsonb := '{}';
 BEGIN
     IF mask._internal_active() THEN
         RETURN;
     END IF;
-    FOR v_cmd IN SELECT DISTINCT c.objid, c.command_tag
-                   FROM pg_catalog.pg_event_trigger_ddl_commands() c
-                  WHERE c.classid = 'pg_catalog.pg_class'::pg_catalog.regclass
-                    AND c.objid IN (SELECT p.relation::oid FROM mask.protected p) LOOP
-        FOR v_policy IN SELECT DISTINCT po.id, po.name
-                          FROM mask.protected p JOIN mask.policy po ON po.id = p.policy_id
-                         WHERE p.relation = v_cmd.objid ORDER BY po.name LOOP
-            v_changes := mask._regenerate_policy(v_policy.id);
-            IF v_changes <> '{}' THEN
-                PERFORM mask._audit('follow_ddl', v_policy.name,
-                                    pg_catalog.format('%s', v_cmd.objid::regclass),
-                                    pg_catalog.jsonb_build_object('command', v_cmd.command_tag,
-                                                                  'changes', v_changes));
+    -- Every relation a command touched, with the relations that inherit from
+    -- it (ALTER TABLE on a parent recurses into them without reporting them).
+    FOR v_cmd IN WITH RECURSIVE cmd AS (
+                     SELECT c.objid, c.objsubid, c.command_tag, c.object_type
+                       FROM pg_catalog.pg_event_trigger_ddl_commands() c
+                      WHERE c.classid = 'pg_catalog.pg_class'::pg_catalog.regclass),
+                 tree(objid, objsubid, command_tag, object_type, rel) AS (
+                     SELECT cmd.objid, cmd.objsubid, cmd.command_tag, cmd.object_type, cmd.objid FROM cmd
+                     UNION
+                     SELECT t.objid, t.objsubid, t.command_tag, t.object_type, i.inhrelid
+                       FROM tree t JOIN pg_catalog.pg_inherits i ON i.inhparent = t.rel)
+                 SELECT DISTINCT t.rel, t.objid, t.objsubid, t.command_tag,
+                        a.attname AS new_name
+                   FROM tree t
+                   LEFT JOIN pg_catalog.pg_attribute a
+                     ON t.objsubid > 0 AND a.attrelid = t.objid AND a.attnum = t.objsubid
+                  WHERE t.rel IN (SELECT p.relation::oid FROM mask.protected p)
+                  ORDER BY t.rel, t.objid, t.objsubid LOOP
+        FOR v_prot IN SELECT p.policy_id, po.name, p.columns, p.relation_name
+                        FROM mask.protected p JOIN mask.policy po ON po.id = p.policy_id
+                       WHERE p.relation = v_cmd.rel ORDER BY po.name LOOP
+            -- A command on a column of a table (the only one PostgreSQL
+            -- reports that way is RENAME COLUMN, whatever its tag: ALTER
+            -- TABLE, ALTER VIEW, ALTER FOREIGN TABLE ...) renamed it: the
+            -- new name is in pg_attribute, the old one in the snapshot.
+            v_renames := '{}';
+            IF v_cmd.new_name IS NOT NULL THEN
+                v_new := v_cmd.new_name;
+                v_old := mask._renamed_column(v_prot.columns, v_cmd.rel::regclass, v_new);
+                IF v_old IS NOT NULL THEN
+                    v_renames := pg_catalog.jsonb_build_object(v_old, v_new);
+                END IF;
             END IF;
+            v_changes := mask._reconcile(v_prot.policy_id, v_cmd.rel::regclass, v_renames, true);
+            v_pending := v_pending || pg_catalog.jsonb_build_object(v_prot.policy_id::text,
+                COALESCE(v_pending -> v_prot.policy_id::text, '[]'::jsonb)
+                || pg_catalog.jsonb_build_array(pg_catalog.jsonb_build_object(
+                       'relid', v_cmd.rel,
+                       'relation', pg_catalog.format('%s', v_cmd.rel::regclass),
+                       'name', v_prot.relation_name,
+                       'command', v_cmd.command_tag,
+                       'changes', v_changes)));
+        END LOOP;
+    END LOOP;
+
+    -- Each policy is regenerated once; each command on one of its tables
+    -- that changed something is audited.
+    FOR v_policy IN SELECT po.id, po.name FROM mask.policy po
+                     WHERE v_pending ? po.id::text ORDER BY po.name LOOP
+        v_followed := mask._regenerate_policy(v_policy.id);
+        FOR v_cmd IN SELECT e.value AS cmd FROM pg_catalog.jsonb_array_elements(v_pending -> v_policy.id::text) e LOOP
+            v_changes := (v_cmd.cmd -> 'changes')
+                         || COALESCE(v_followed -> (SELECT p.relation_name FROM mask.protected p
+                                                     WHERE p.policy_id = v_policy.id
+                                                       AND p.relation = (v_cmd.cmd ->> 'relid')::oid),
+                                     '{}'::jsonb);
+            -- Commands that changed nothing maskview follows (OWNER TO the
+            -- same owner, ADD CONSTRAINT ... as a restore runs them) leave no
+            -- row, so a restored audit log stays the one that was dumped.
+            CONTINUE WHEN v_changes = '{}';
+            -- changes as {table name before the command: what changed}
+            PERFORM mask._audit('follow_ddl', v_policy.name, v_cmd.cmd ->> 'relation',
+                                pg_catalog.jsonb_build_object('command', v_cmd.cmd ->> 'command',
+                                    'changes', pg_catalog.jsonb_build_object(v_cmd.cmd ->> 'name', v_changes)));
         END LOOP;
     END LOOP;
 END;
 $$;
 
 COMMENT ON FUNCTION mask._on_ddl_command_end() IS
-'Internal event trigger function: regenerates the policies of a protected table after ALTER TABLE, so renames follow and dropped columns orphan their rules, and audits what changed.';
+'Internal event trigger function: after DDL on a protected table (or a parent of one), follows column renames (told by PostgreSQL which column), orphans rules of dropped columns, regenerates the policies and audits every command.';
 
 
 CREATE FUNCTION mask._on_sql_drop()

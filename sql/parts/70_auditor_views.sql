@@ -53,7 +53,7 @@ SELECT po.name AS policy,
     ON a.attrelid = t.relation AND a.attnum > 0 AND NOT a.attisdropped
   LEFT JOIN mask.rule r
     ON r.policy_id = t.policy_id AND r.relation = t.relation
-   AND r.column_attnum = a.attnum AND NOT r.orphaned
+   AND r.column_name = a.attname AND NOT r.orphaned
 UNION ALL
 SELECT po.name, r.relation, r.column_name, r.action, r.expression, r.reason,
        r.set_by, r.set_at, true

@@ -418,7 +418,7 @@ BEGIN
         SELECT COALESCE(pg_catalog.array_agg(DISTINCT p.name ORDER BY p.name), '{}')
           INTO covered_by
           FROM mask.rule r JOIN mask.policy p ON p.id = r.policy_id
-         WHERE r.relation = v_rel AND r.column_attnum = v_stat.attnum
+         WHERE r.relation = v_rel AND r.column_name = v_name
            AND r.action IN ('mask', 'null') AND NOT r.orphaned;
         RETURN NEXT;
     END LOOP;

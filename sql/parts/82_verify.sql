@@ -363,8 +363,8 @@ BEGIN
                         WHERE r.policy_id = v_pol.id AND r.relation = v_t.relid
                           AND (r.orphaned OR NOT EXISTS (
                                    SELECT FROM pg_catalog.pg_attribute a
-                                    WHERE a.attrelid = r.relation AND a.attnum = r.column_attnum
-                                      AND NOT a.attisdropped))
+                                    WHERE a.attrelid = r.relation AND a.attname = r.column_name
+                                      AND a.attnum > 0 AND NOT a.attisdropped))
                         ORDER BY r.column_name LOOP
                 severity := 'warning';
                 object := pg_catalog.format('%s.%I', v_t.name, v_r.column_name);
@@ -384,7 +384,7 @@ BEGIN
                            ON a.attrelid = v_t.relid AND a.attname = d."column"
                          LEFT JOIN mask.rule r
                            ON r.policy_id = v_pol.id AND r.relation = v_t.relid
-                          AND r.column_attnum = a.attnum AND NOT r.orphaned
+                          AND r.column_name = a.attname AND NOT r.orphaned
                         WHERE r.action IS NULL OR r.action = 'pass'
                         ORDER BY d."column" LOOP
                 object := pg_catalog.format('%s.%I', v_t.name, v_d."column");

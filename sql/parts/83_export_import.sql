@@ -67,7 +67,8 @@ AS $$
                                           ORDER BY a.attname COLLATE "C")
                                      FROM mask.rule r
                                      JOIN pg_catalog.pg_attribute a
-                                       ON a.attrelid = r.relation AND a.attnum = r.column_attnum
+                                       ON a.attrelid = r.relation AND a.attname = r.column_name
+                                      AND a.attnum > 0
                                       AND NOT a.attisdropped
                                     WHERE r.policy_id = pr.policy_id AND r.relation = pr.relation
                                       AND NOT r.orphaned), '[]'::jsonb)) AS doc

@@ -14,7 +14,8 @@ CREATE TRIGGER audit_log_no_truncate
     FOR EACH STATEMENT EXECUTE FUNCTION mask._audit_log_refuse();
 
 CREATE EVENT TRIGGER maskview_ddl_command_end ON ddl_command_end
-    WHEN TAG IN ('ALTER TABLE')
+    WHEN TAG IN ('ALTER TABLE', 'ALTER VIEW', 'ALTER INDEX', 'ALTER SEQUENCE',
+                 'ALTER MATERIALIZED VIEW', 'ALTER FOREIGN TABLE')
     EXECUTE FUNCTION mask._on_ddl_command_end();
 
 CREATE EVENT TRIGGER maskview_sql_drop ON sql_drop

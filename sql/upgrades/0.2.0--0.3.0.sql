@@ -3,3 +3,82 @@
 -- functions whose signature or result changed, triggers).  Runs first.
 -- test/upgrade_test.sh compares the updated database with a fresh 0.3.0
 -- install object by object, so anything missing here fails the suite.
+
+-- ---------------------------------------------------------------------------
+-- Columns are identified by name, not attnum (issue 9): pg_dump renumbers
+-- the columns of a table that had one dropped, and a restored catalog then
+-- put rules on other columns.  mask.rule loses column_attnum and is keyed by
+-- the column name; should two rules of one table carry the same name (a
+-- column dropped, its rule orphaned, and a column of that name added and
+-- ruled later), the live one stays and the orphaned one is removed -- an
+-- orphaned rule generates nothing -- and the removal is audited.
+-- ---------------------------------------------------------------------------
+DO $mig$
+DECLARE
+    v_dup record;
+BEGIN
+    FOR v_dup IN SELECT r.policy_id, p.name AS policy, r.relation, r.column_attnum, r.column_name,
+                        r.action, r.expression
+                   FROM mask.rule r JOIN mask.policy p ON p.id = r.policy_id
+                  WHERE r.orphaned
+                    AND EXISTS (SELECT FROM mask.rule o
+                                 WHERE o.policy_id = r.policy_id AND o.relation = r.relation
+                                   AND o.column_name = r.column_name
+                                   AND o.column_attnum <> r.column_attnum
+                                   AND (NOT o.orphaned OR o.column_attnum > r.column_attnum))
+                  ORDER BY 1, 3, 4 LOOP
+        DELETE FROM mask.rule r
+         WHERE r.policy_id = v_dup.policy_id AND r.relation = v_dup.relation
+           AND r.column_attnum = v_dup.column_attnum;
+        PERFORM mask._audit('upgrade_drop_orphaned_rule', v_dup.policy,
+            pg_catalog.format('%s.%I', v_dup.relation, v_dup.column_name),
+            pg_catalog.jsonb_build_object('action', v_dup.action, 'expression', v_dup.expression,
+                'reason', 'rules are identified by column name in 0.3.0; another rule has this name'));
+    END LOOP;
+END
+$mig$;
+
+-- The auditors' view of the rules joins on column_attnum; 70_auditor_views.sql
+-- creates it again below (and mask.refresh_privileges() re-grants it).
+DROP VIEW mask.rules;
+ALTER TABLE mask.rule DROP CONSTRAINT rule_pkey;
+ALTER TABLE mask.rule DROP COLUMN column_attnum;
+ALTER TABLE mask.rule ADD PRIMARY KEY (policy_id, relation, column_name);
+
+-- The snapshot becomes name -> attnum (the attnums only a hint, see
+-- mask._renamed_column).
+UPDATE mask.protected p
+   SET columns = (SELECT COALESCE(pg_catalog.jsonb_object_agg(e.value, e.key::integer), '{}'::jsonb)
+                    FROM pg_catalog.jsonb_each_text(p.columns) e);
+
+-- The reconciliation takes the renames the event trigger was told about.
+DROP FUNCTION mask._reconcile(integer, regclass);
+
+-- ---------------------------------------------------------------------------
+-- mask.trusted_function.func: regprocedure -> text (the schema-qualified
+-- signature), since pg_upgrade --check refuses reg* columns in user tables.
+-- The function that writes the signature is created here for the conversion
+-- and replaced by its part (52_api_roles.sql) below.
+-- ---------------------------------------------------------------------------
+CREATE FUNCTION mask._function_signature(func regprocedure)
+RETURNS text
+LANGUAGE sql STABLE STRICT
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT pg_catalog.format('%I.%I(%s)', n.nspname, p.proname,
+                             pg_catalog.oidvectortypes(p.proargtypes))
+      FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
+     WHERE p.oid = func
+$$;
+ALTER TABLE mask.trusted_function
+    ALTER COLUMN func TYPE text USING mask._function_signature(func);
+
+-- ---------------------------------------------------------------------------
+-- The DDL event trigger also follows the ALTER VIEW / ALTER INDEX ... forms
+-- that PostgreSQL accepts on a table (they rename its columns or the table).
+-- ---------------------------------------------------------------------------
+DROP EVENT TRIGGER maskview_ddl_command_end;
+CREATE EVENT TRIGGER maskview_ddl_command_end ON ddl_command_end
+    WHEN TAG IN ('ALTER TABLE', 'ALTER VIEW', 'ALTER INDEX', 'ALTER SEQUENCE',
+                 'ALTER MATERIALIZED VIEW', 'ALTER FOREIGN TABLE')
+    EXECUTE FUNCTION mask._on_ddl_command_end();

@@ -178,7 +178,7 @@ SELECT pg_temp.try($$SELECT mask.trust_function('pg_catalog.upper(text)')$$);
 SELECT pg_temp.try($$SELECT mask.create_policy('mv21_by_admin', 'mv21_view')$$);
 RESET SESSION AUTHORIZATION;
 SELECT pg_temp.try($$SELECT mask.trust_function('pg_catalog.upper(text)')$$);
-SELECT func, trusted_by = session_user AS by_me FROM mask.trusted_function WHERE func = 'pg_catalog.upper(text)'::regprocedure;
+SELECT func, trusted_by = session_user AS by_me FROM mask.trusted_function WHERE func = 'pg_catalog.upper(text)';
 SELECT pg_temp.try($$SELECT mask.revoke_admin('mv21_admin')$$);
 SELECT has_function_privilege('mv21_admin', 'mask.set_rule(name, regclass, name, text, text)', 'EXECUTE') AS admin_sets_rules;
 

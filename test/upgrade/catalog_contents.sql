@@ -20,13 +20,13 @@ SELECT 'protected ' || p.name || ' ' || t.relation::text
   FROM mask.protected AS t JOIN mask.policy AS p ON p.id = t.policy_id
  ORDER BY p.name COLLATE "C", t.relation::text COLLATE "C";
 
-SELECT 'rule ' || p.name || ' ' || r.relation::text || ' ' || r.column_attnum || ' ' || r.column_name
+SELECT 'rule ' || p.name || ' ' || r.relation::text || ' ' || r.column_name
        || ' action=' || r.action || ' expression=' || r.expression
        || ' sql=' || COALESCE(r.expression_sql, '<null>')
        || ' reason=' || COALESCE(r.reason, '<null>')
        || ' orphaned=' || r.orphaned || ' by=' || r.set_by
   FROM mask.rule AS r JOIN mask.policy AS p ON p.id = r.policy_id
- ORDER BY p.name COLLATE "C", r.relation::text COLLATE "C", r.column_attnum;
+ ORDER BY p.name COLLATE "C", r.relation::text COLLATE "C", r.column_name COLLATE "C";
 
 SELECT 'member ' || p.name || ' ' || m.role::text || ' name=' || m.role_name
        || ' search_path_set=' || m.search_path_set || ' by=' || m.added_by
