@@ -111,7 +111,7 @@ FROM mask.rules AS r
 ORDER BY r.policy, r.relation::text COLLATE "C", r.action, r."column";
 
 \echo '== privacy_auditor: the audit log (mask.audit_log)'
-SELECT l.id, l."session_user" AS by, l.action, l.policy, l.object
+SELECT l.id, l.login_role, l.action, l.policy, l.object
 FROM mask.audit_log AS l
 ORDER BY l.id;
 

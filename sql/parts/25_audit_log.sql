@@ -15,8 +15,8 @@
 CREATE TABLE mask.audit_log (
     id              bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     at              timestamptz NOT NULL,
-    "session_user"  name NOT NULL,
-    "current_user"  name NOT NULL,
+    login_role      name NOT NULL,
+    acting_role     name NOT NULL,
     action          text NOT NULL,
     policy          name,
     object          text,
@@ -45,10 +45,10 @@ COMMENT ON COLUMN mask.audit_log.id IS
 'Position in the chain: 1, 2, 3, ... without gaps (assigned under the append lock, so a rolled-back call leaves no gap and a missing id means a removed row).';
 COMMENT ON COLUMN mask.audit_log.at IS
 'Wall-clock time of the call (clock_timestamp()).';
-COMMENT ON COLUMN mask.audit_log."session_user" IS
-'session_user of the caller: the role that logged in, or the one set by SET SESSION AUTHORIZATION.';
-COMMENT ON COLUMN mask.audit_log."current_user" IS
-'The role in effect for the caller''s session: the role set by SET ROLE, or session_user when no SET ROLE is in effect. API functions are SECURITY DEFINER, so the SQL current_user inside them is the extension owner; this column records the session''s role instead. A call made from inside another SECURITY DEFINER function records the session''s role, not that function''s owner.';
+COMMENT ON COLUMN mask.audit_log.login_role IS
+'Who called: session_user, the role that logged in (or the one set by SET SESSION AUTHORIZATION). Named so that it needs no quoting (0.2.0 called it "session_user", which unquoted is the reader''s own session_user).';
+COMMENT ON COLUMN mask.audit_log.acting_role IS
+'(0.2.0: "current_user".) The role in effect for the caller''s session: the role set by SET ROLE, or session_user when no SET ROLE is in effect. API functions are SECURITY DEFINER, so the SQL current_user inside them is the extension owner; this column records the session''s role instead. A call made from inside another SECURITY DEFINER function records the session''s role, not that function''s owner.';
 COMMENT ON COLUMN mask.audit_log.action IS
 'The API call, e.g. create_policy, set_rule, add_member, or an event-trigger action.';
 COMMENT ON COLUMN mask.audit_log.policy IS

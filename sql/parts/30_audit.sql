@@ -112,7 +112,7 @@ BEGIN
     -- insert collides.  That is a serialization failure, and reporting it as
     -- one tells clients to retry.
     BEGIN
-        INSERT INTO mask.audit_log (id, at, "session_user", "current_user", action,
+        INSERT INTO mask.audit_log (id, at, login_role, acting_role, action,
                                     policy, object, details, prev_hash, hash)
         OVERRIDING SYSTEM VALUE
         VALUES (v_id, v_at, v_session, v_current, action, policy, object, details,
@@ -179,7 +179,7 @@ BEGIN
             RETURN;
         END IF;
         IF r.hash IS DISTINCT FROM mask._audit_row_hash(
-                r.prev_hash, r.id, r.at, r."session_user", r."current_user",
+                r.prev_hash, r.id, r.at, r.login_role, r.acting_role,
                 r.action, r.policy, r.object, r.details) THEN
             id := r.id;
             problem := 'hash mismatch: the row was changed after it was written';

@@ -76,3 +76,33 @@ SELECT po.name AS policy,
 
 COMMENT ON VIEW mask.members IS
 'Members of each policy (auditor view).';
+
+-- Every column says what it holds (\d+ mask.<view> in psql).
+COMMENT ON COLUMN mask.policies.policy IS 'The policy''s name.';
+COMMENT ON COLUMN mask.policies.view_schema IS 'The schema of its masked views (created and owned by maskview).';
+COMMENT ON COLUMN mask.policies.description IS 'What the policy is for, as its admin wrote it.';
+COMMENT ON COLUMN mask.policies.tables IS 'How many tables it protects.';
+COMMENT ON COLUMN mask.policies.members IS 'How many roles are its members.';
+COMMENT ON COLUMN mask.policies.created_by IS 'The login role that created it.';
+COMMENT ON COLUMN mask.policies.created_at IS 'When.';
+COMMENT ON COLUMN mask.protected_tables.policy IS 'The policy.';
+COMMENT ON COLUMN mask.protected_tables.relation IS 'The protected (raw) table.';
+COMMENT ON COLUMN mask.protected_tables.view IS 'Its masked view, schema-qualified.';
+COMMENT ON COLUMN mask.protected_tables.row_filter IS 'The row filter as typed (NULL: every row); rows it excludes are not in the view.';
+COMMENT ON COLUMN mask.protected_tables.added_by IS 'The login role that protected the table.';
+COMMENT ON COLUMN mask.protected_tables.added_at IS 'When.';
+COMMENT ON COLUMN mask.rules.policy IS 'The policy.';
+COMMENT ON COLUMN mask.rules.relation IS 'The protected table.';
+COMMENT ON COLUMN mask.rules."column" IS 'The column (for an orphaned rule: the name it had).';
+COMMENT ON COLUMN mask.rules.action IS 'mask, pass, null, or hidden (no rule: the column is not in the view).';
+COMMENT ON COLUMN mask.rules.expression IS 'The rule as typed: PASS, NULL or the masking expression.';
+COMMENT ON COLUMN mask.rules.reason IS 'Why, as the admin wrote it.';
+COMMENT ON COLUMN mask.rules.set_by IS 'The login role that set the rule.';
+COMMENT ON COLUMN mask.rules.set_at IS 'When.';
+COMMENT ON COLUMN mask.rules.orphaned IS 'true for a rule whose column was dropped: it generates nothing.';
+COMMENT ON COLUMN mask.members.policy IS 'The policy.';
+COMMENT ON COLUMN mask.members.member IS 'The member role.';
+COMMENT ON COLUMN mask.members.role_name IS 'Its name when it was added (still there if the role is dropped).';
+COMMENT ON COLUMN mask.members.search_path_set IS 'Whether add_member set the role''s search_path to the view schema.';
+COMMENT ON COLUMN mask.members.added_by IS 'The login role that added it.';
+COMMENT ON COLUMN mask.members.added_at IS 'When.';

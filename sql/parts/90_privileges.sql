@@ -17,6 +17,9 @@
 
 GRANT USAGE ON SCHEMA mask TO PUBLIC;
 
+COMMENT ON SCHEMA mask IS
+'maskview: masking functions (anyone), the policy API (admins), catalog views, audit log and reports (auditors); internal objects start with _ and are refused to PUBLIC.';
+
 -- One convention for everything else: every function and view in schema mask
 -- is refused to PUBLIC unless it is on the PUBLIC list below.  The revoke
 -- runs only for objects this script has just created (a function PUBLIC can

@@ -82,3 +82,13 @@ CREATE EVENT TRIGGER maskview_ddl_command_end ON ddl_command_end
     WHEN TAG IN ('ALTER TABLE', 'ALTER VIEW', 'ALTER INDEX', 'ALTER SEQUENCE',
                  'ALTER MATERIALIZED VIEW', 'ALTER FOREIGN TABLE')
     EXECUTE FUNCTION mask._on_ddl_command_end();
+-- 0.3.0: the audit log's "session_user" and "current_user" columns are
+-- login_role and acting_role: unquoted, the old names were the reader's own
+-- session_user and current_user.  The hash chain does not include column
+-- names (mask._audit_canonical), so every stored hash still verifies.
+ALTER TABLE mask.audit_log RENAME COLUMN "session_user" TO login_role;
+ALTER TABLE mask.audit_log RENAME COLUMN "current_user" TO acting_role;
+COMMENT ON COLUMN mask.audit_log.login_role IS
+'Who called: session_user, the role that logged in (or the one set by SET SESSION AUTHORIZATION). Named so that it needs no quoting (0.2.0 called it "session_user", which unquoted is the reader''s own session_user).';
+COMMENT ON COLUMN mask.audit_log.acting_role IS
+'(0.2.0: "current_user".) The role in effect for the caller''s session: the role set by SET ROLE, or session_user when no SET ROLE is in effect. API functions are SECURITY DEFINER, so the SQL current_user inside them is the extension owner; this column records the session''s role instead. A call made from inside another SECURITY DEFINER function records the session''s role, not that function''s owner.';

@@ -68,7 +68,7 @@ SELECT throws_ok($$SELECT mask.set_rule('t20_p', 't20_billing.households', 'phon
                  'an untrusted function in a rule is 22023');
 SELECT is(ARRAY(SELECT count(*)::int FROM mask.rules WHERE policy = 't20_p' AND "column" = 'phone' AND action = 'hidden'), ARRAY[1], 'the refused rule changed nothing');
 RESET SESSION AUTHORIZATION;
-SELECT is(ARRAY(SELECT "session_user"::text FROM mask.audit_log WHERE id > :audit_start AND action = 'create_policy'),
+SELECT is(ARRAY(SELECT login_role::text FROM mask.audit_log WHERE id > :audit_start AND action = 'create_policy'),
           ARRAY['t20_admin'], 'the audit log names the admin who called');
 SELECT is((SELECT count(*)::int FROM mask.audit_log WHERE id > :audit_start),
           7, 'one audit row per successful call, none for refused ones');
@@ -102,7 +102,7 @@ SELECT throws_ok(pg_catalog.format('SELECT * FROM mask.%I', :'keyview'), '42501'
 SELECT throws_ok($$SELECT * FROM t20_billing.households$$, '42501', NULL, 'the auditor cannot read the raw table');
 SELECT throws_ok($$SELECT mask.set_rule('t20_p', 't20_billing.households', 'phone', 'PASS')$$, '42501', NULL,
                  'the auditor cannot change rules');
-SELECT throws_ok($$INSERT INTO mask.audit_log (at, "session_user", "current_user", action, prev_hash, hash) VALUES (now(), 'x', 'x', 'x', '\x00', '\x00')$$,
+SELECT throws_ok($$INSERT INTO mask.audit_log (at, login_role, acting_role, action, prev_hash, hash) VALUES (now(), 'x', 'x', 'x', '\x00', '\x00')$$,
                  '42501', NULL, 'the auditor cannot write the audit log');
 RESET SESSION AUTHORIZATION;
 

@@ -176,7 +176,7 @@ SELECT throws_ok($$UPDATE mask.audit_log SET details = NULL$$, '42501', NULL, 'a
 SELECT throws_ok($$DELETE FROM mask.audit_log$$, '42501', NULL, 'auditor cannot delete from the audit log');
 SELECT throws_ok($$TRUNCATE mask.audit_log$$, '42501', NULL, 'auditor cannot truncate the audit log');
 SELECT throws_ok($$SELECT mask._audit('forged', NULL, NULL, NULL)$$, '42501', NULL, 'auditor cannot append to the audit log');
-SELECT throws_ok($$INSERT INTO mask.audit_log (at, "session_user", "current_user", action, prev_hash, hash)
+SELECT throws_ok($$INSERT INTO mask.audit_log (at, login_role, acting_role, action, prev_hash, hash)
                    VALUES (now(), 'x', 'x', 'forged', '\x00', '\x00')$$, '42501', NULL,
                  'auditor cannot insert into the audit log');
 SELECT is((SELECT array_agg(c.oid::regclass::text ORDER BY 1) FROM pg_catalog.pg_class AS c

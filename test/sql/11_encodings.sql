@@ -19,7 +19,7 @@ SELECT dblink_connect('euc', format('dbname=maskview_euc_cn host=%s port=%s user
                                     :'HOST', :'PORT', :'USER')
                              || CASE WHEN :'pgpassword' <> '' THEN
                                     format(' password=''%s''', replace(replace(:'pgpassword', '\', '\\'), '''', '\'''))
-                                END) AS connected;
+                                    ELSE '' END) AS connected;
 SELECT dblink_exec('euc', 'CREATE EXTENSION maskview') AS installed;
 SELECT t AS remote_encoding FROM dblink('euc', 'SELECT pg_catalog.getdatabaseencoding()') AS r(t text);
 

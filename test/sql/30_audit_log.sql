@@ -59,11 +59,11 @@ SELECT mask._audit('add_member', 'p30', 'regress_t30_other', NULL);
 -- chains from its predecessor; current_user is the role of the session
 -- (SET ROLE), not the SECURITY DEFINER owner.
 SELECT id, action, policy, object, details,
-       "session_user" = session_user AS session_ok,
-       "current_user",
+       login_role = session_user AS session_ok,
+       acting_role,
        prev_hash = coalesce(lag(hash) OVER (ORDER BY id),
                             pg_catalog.decode(pg_catalog.repeat('00', 32), 'hex')) AS chained,
-       hash = mask._audit_row_hash(prev_hash, id, at, "session_user", "current_user",
+       hash = mask._audit_row_hash(prev_hash, id, at, login_role, acting_role,
                                    action, policy, object, details) AS hash_ok,
        at <= clock_timestamp() AS at_ok
   FROM mask.audit_log ORDER BY id;
@@ -88,7 +88,7 @@ ROLLBACK TO SAVEPOINT s;
 -- A second row with the same predecessor (a fork) is impossible.  (Terse:
 -- the error detail would print a time-dependent hash.)
 \set VERBOSITY terse
-INSERT INTO mask.audit_log (id, at, "session_user", "current_user", action, prev_hash, hash)
+INSERT INTO mask.audit_log (id, at, login_role, acting_role, action, prev_hash, hash)
 OVERRIDING SYSTEM VALUE
 SELECT 99, now(), 'x', 'x', 'fork', prev_hash, hash FROM mask.audit_log WHERE id = 3;
 ROLLBACK TO SAVEPOINT s;
@@ -123,14 +123,14 @@ UPDATE mask.audit_log SET details = '{"arg": "drop_rule"}' WHERE id = 2;
 SELECT * FROM mask.verify_audit_log();
 -- ... and the same with the row's hash recomputed: the next row shows it.
 UPDATE mask.audit_log
-   SET hash = mask._audit_row_hash(prev_hash, id, at, "session_user", "current_user",
+   SET hash = mask._audit_row_hash(prev_hash, id, at, login_role, acting_role,
                                    action, policy, object, details)
  WHERE id = 2;
 SELECT * FROM mask.verify_audit_log();
 ROLLBACK TO SAVEPOINT tamper;
 -- A changed time or role is caught as well.
 ALTER TABLE mask.audit_log DISABLE TRIGGER audit_log_no_update_delete;
-UPDATE mask.audit_log SET "current_user" = 'regress_t30_other' WHERE id = 2;
+UPDATE mask.audit_log SET acting_role = 'regress_t30_other' WHERE id = 2;
 SELECT * FROM mask.verify_audit_log();
 ROLLBACK TO SAVEPOINT tamper;
 ALTER TABLE mask.audit_log DISABLE TRIGGER audit_log_no_update_delete;

@@ -203,6 +203,6 @@ SET ROLE t43_admin;
 SELECT pg_temp.err(format('SELECT mask.import_policy(%L)', :'copy_doc')) AS admin_imports;
 SELECT pg_temp.err($$SELECT mask.export_policy('t43_copy') IS NOT NULL$$) AS admin_exports;
 RESET ROLE;
-SELECT "session_user", "current_user", action, policy FROM mask.audit_log
+SELECT login_role, acting_role, action, policy FROM mask.audit_log
  WHERE id > (SELECT last_audit FROM state) AND action IN ('import_policy', 'export_policy') ORDER BY id;
 ROLLBACK;

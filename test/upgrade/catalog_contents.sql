@@ -49,7 +49,7 @@ SELECT 'key ' || p.name || ' bytes=' || pg_catalog.octet_length(k.key)
  ORDER BY p.name COLLATE "C";
 
 SELECT 'audit ' || pg_catalog.row_number() OVER (ORDER BY l.id) || ' ' || l.action
-       || ' session_user=' || l."session_user" || ' current_user=' || l."current_user"
+       || ' session_user=' || l.login_role || ' current_user=' || l.acting_role
        || ' policy=' || COALESCE(l.policy::text, '<null>')
        || ' object=' || COALESCE(l.object, '<null>')
        || ' details=' || COALESCE(l.details::text, '<null>')
