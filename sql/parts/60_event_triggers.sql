@@ -34,6 +34,7 @@ DECLARE
     v_changes  jsonb;
     v_followed jsonb;
     v_pending  jsonb := '{}';
+    v_kinds    text[];
 BEGIN
     IF mask._internal_active() THEN
         RETURN;
@@ -41,15 +42,16 @@ BEGIN
     -- Every relation a command touched, with the relations that inherit from
     -- it (ALTER TABLE on a parent recurses into them without reporting them).
     FOR v_cmd IN WITH RECURSIVE cmd AS (
-                     SELECT c.objid, c.objsubid, c.command_tag, c.object_type
+                     SELECT c.objid, c.objsubid, c.command_tag,
+                            mask._ddl_subcommands(c.command) AS kinds
                        FROM pg_catalog.pg_event_trigger_ddl_commands() c
                       WHERE c.classid = 'pg_catalog.pg_class'::pg_catalog.regclass),
-                 tree(objid, objsubid, command_tag, object_type, rel) AS (
-                     SELECT cmd.objid, cmd.objsubid, cmd.command_tag, cmd.object_type, cmd.objid FROM cmd
+                 tree(objid, objsubid, command_tag, kinds, rel) AS (
+                     SELECT cmd.objid, cmd.objsubid, cmd.command_tag, cmd.kinds, cmd.objid FROM cmd
                      UNION
-                     SELECT t.objid, t.objsubid, t.command_tag, t.object_type, i.inhrelid
+                     SELECT t.objid, t.objsubid, t.command_tag, t.kinds, i.inhrelid
                        FROM tree t JOIN pg_catalog.pg_inherits i ON i.inhparent = t.rel)
-                 SELECT DISTINCT t.rel, t.objid, t.objsubid, t.command_tag,
+                 SELECT DISTINCT t.rel, t.objid, t.objsubid, t.command_tag, t.kinds,
                         a.attname AS new_name
                    FROM tree t
                    LEFT JOIN pg_catalog.pg_attribute a
@@ -71,13 +73,16 @@ BEGIN
                     v_renames := pg_catalog.jsonb_build_object(v_old, v_new);
                 END IF;
             END IF;
-            v_changes := mask._reconcile(v_prot.policy_id, v_cmd.rel::regclass, v_renames, true);
+            -- Rules are validated again when a column changed type or went.
+            v_changes := mask._reconcile(v_prot.policy_id, v_cmd.rel::regclass, v_renames,
+                                         v_cmd.kinds && ARRAY['DROP COLUMN', 'ALTER COLUMN TYPE']);
             v_pending := v_pending || pg_catalog.jsonb_build_object(v_prot.policy_id::text,
                 COALESCE(v_pending -> v_prot.policy_id::text, '[]'::jsonb)
                 || pg_catalog.jsonb_build_array(pg_catalog.jsonb_build_object(
                        'relid', v_cmd.rel,
                        'relation', pg_catalog.format('%s', v_cmd.rel::regclass),
                        'name', v_prot.relation_name,
+                       'kinds', pg_catalog.to_jsonb(v_cmd.kinds),
                        'command', v_cmd.command_tag,
                        'changes', v_changes)));
         END LOOP;
@@ -97,11 +102,19 @@ BEGIN
             -- Commands that changed nothing maskview follows (OWNER TO the
             -- same owner, ADD CONSTRAINT ... as a restore runs them) leave no
             -- row, so a restored audit log stays the one that was dumped.
-            CONTINUE WHEN v_changes = '{}';
+            -- Structural subcommands (a partition attached, a column
+            -- retyped, row security switched ...) are recorded even when the
+            -- catalog did not change: the view's rows or types did.
+            v_kinds := ARRAY(SELECT k FROM pg_catalog.jsonb_array_elements_text(v_cmd.cmd -> 'kinds') k
+                              WHERE k NOT IN ('RENAME', 'ADD COLUMN', 'OWNER TO'));
+            CONTINUE WHEN v_changes = '{}' AND v_kinds = '{}';
             -- changes as {table name before the command: what changed}
             PERFORM mask._audit('follow_ddl', v_policy.name, v_cmd.cmd ->> 'relation',
                                 pg_catalog.jsonb_build_object('command', v_cmd.cmd ->> 'command',
-                                    'changes', pg_catalog.jsonb_build_object(v_cmd.cmd ->> 'name', v_changes)));
+                                    'changes', CASE WHEN v_changes = '{}' THEN '{}'::jsonb
+                                                    ELSE pg_catalog.jsonb_build_object(v_cmd.cmd ->> 'name', v_changes) END)
+                                || CASE WHEN v_kinds = '{}' THEN '{}'::jsonb
+                                        ELSE pg_catalog.jsonb_build_object('subcommands', pg_catalog.to_jsonb(v_kinds)) END);
         END LOOP;
     END LOOP;
 END;
@@ -109,6 +122,93 @@ $$;
 
 COMMENT ON FUNCTION mask._on_ddl_command_end() IS
 'Internal event trigger function: after DDL on a protected table (or a parent of one), follows column renames (told by PostgreSQL which column), orphans rules of dropped columns, regenerates the policies and audits every command.';
+
+
+-- The kinds of subcommand a collected DDL command ran (C: plpgsql cannot
+-- read a pg_ddl_command).
+CREATE FUNCTION mask._ddl_subcommands(command pg_ddl_command)
+RETURNS text[]
+LANGUAGE C STABLE STRICT
+AS 'MODULE_PATHNAME', '_ddl_subcommands';
+
+COMMENT ON FUNCTION mask._ddl_subcommands(pg_ddl_command) IS
+'Internal: the kinds of subcommand (DROP COLUMN, ALTER COLUMN TYPE, ATTACH PARTITION, RENAME, SET SCHEMA ...) of a command reported by pg_event_trigger_ddl_commands().';
+
+
+-- ddl_command_start: reads the ALTER TABLE parse tree (C) and, when it drops
+-- or retypes columns, calls mask._before_column_change().  SECURITY DEFINER
+-- because the table owner running the DDL may not touch the catalog.
+CREATE FUNCTION mask._on_ddl_command_start()
+RETURNS event_trigger
+LANGUAGE C SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS 'MODULE_PATHNAME', '_ddl_command_start';
+
+COMMENT ON FUNCTION mask._on_ddl_command_start() IS
+'Internal event trigger function: before ALTER TABLE drops or retypes columns of a protected table, drops the generated views that read them (regenerated at ddl_command_end), so a plain DROP COLUMN or ALTER COLUMN TYPE works.';
+
+
+-- Before a command drops or retypes columns (by name) of relation -- and of
+-- the relations inheriting from it, when it recurses -- the generated views
+-- that read one of them are dropped: PostgreSQL refuses to drop or retype a
+-- column a view reads.  The ddl_command_end trigger regenerates them from
+-- the catalog, and the rules that no longer apply are orphaned there.  It
+-- all happens in the command's transaction: a failing command brings the
+-- views back.  A view some other object depends on is not dropped: the
+-- command is refused with a hint instead.
+CREATE FUNCTION mask._before_column_change(relation regclass, columns text[], recurse boolean)
+RETURNS void
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    v_view record;
+    v_prev text;
+BEGIN
+    IF mask._internal_active() THEN
+        RETURN;
+    END IF;
+    FOR v_view IN WITH RECURSIVE rels(rel) AS (
+                      SELECT _before_column_change.relation::oid
+                      UNION
+                      SELECT i.inhrelid FROM rels JOIN pg_catalog.pg_inherits i ON i.inhparent = rels.rel
+                       WHERE _before_column_change.recurse)
+                  SELECT DISTINCT po.view_schema, p.view_name, p.relation_name, v.oid AS view_oid
+                    FROM rels
+                    JOIN mask.protected p ON p.relation = rels.rel
+                    JOIN mask.policy po ON po.id = p.policy_id
+                    JOIN pg_catalog.pg_namespace n ON n.nspname = po.view_schema
+                    JOIN pg_catalog.pg_class v ON v.relnamespace = n.oid AND v.relname = p.view_name
+                                               AND v.relkind = 'v'
+                   WHERE EXISTS (SELECT FROM pg_catalog.pg_rewrite rw
+                                   JOIN pg_catalog.pg_depend d
+                                     ON d.classid = 'pg_catalog.pg_rewrite'::pg_catalog.regclass
+                                    AND d.objid = rw.oid
+                                    AND d.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass
+                                    AND d.refobjid = rels.rel
+                                   JOIN pg_catalog.pg_attribute a
+                                     ON a.attrelid = rels.rel AND a.attnum = d.refobjsubid
+                                  WHERE rw.ev_class = v.oid
+                                    AND a.attname::text = ANY (_before_column_change.columns))
+                   ORDER BY 1, 2 LOOP
+        v_prev := mask._internal_begin();
+        BEGIN
+            EXECUTE pg_catalog.format('DROP VIEW %I.%I', v_view.view_schema, v_view.view_name);
+        EXCEPTION WHEN dependent_objects_still_exist THEN
+            RAISE EXCEPTION 'masked view %.% of % reads a column this command drops or changes',
+                            pg_catalog.quote_ident(v_view.view_schema),
+                            pg_catalog.quote_ident(v_view.view_name), v_view.relation_name
+                USING ERRCODE = 'dependent_objects_still_exist',
+                      DETAIL = 'Other objects depend on the masked view, so maskview cannot regenerate it.',
+                      HINT = 'Drop the objects that depend on the masked view first, or use CASCADE on the ALTER TABLE.';
+        END;
+        PERFORM mask._internal_end(v_prev);
+    END LOOP;
+END;
+$$;
+
+COMMENT ON FUNCTION mask._before_column_change(regclass, text[], boolean) IS
+'Internal: drops the generated views that read columns an ALTER TABLE is about to drop or retype (the ddl_command_end trigger regenerates them).';
 
 
 CREATE FUNCTION mask._on_sql_drop()

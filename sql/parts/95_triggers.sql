@@ -18,5 +18,9 @@ CREATE EVENT TRIGGER maskview_ddl_command_end ON ddl_command_end
                  'ALTER MATERIALIZED VIEW', 'ALTER FOREIGN TABLE')
     EXECUTE FUNCTION mask._on_ddl_command_end();
 
+CREATE EVENT TRIGGER maskview_ddl_command_start ON ddl_command_start
+    WHEN TAG IN ('ALTER TABLE', 'ALTER FOREIGN TABLE')
+    EXECUTE FUNCTION mask._on_ddl_command_start();
+
 CREATE EVENT TRIGGER maskview_sql_drop ON sql_drop
     EXECUTE FUNCTION mask._on_sql_drop();
