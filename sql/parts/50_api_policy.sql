@@ -229,7 +229,8 @@ BEGIN
         RAISE EXCEPTION 'relation must not be NULL'
             USING ERRCODE = 'invalid_parameter_value';
     END IF;
-    SELECT c.relname, c.relkind, n.nspname, ro.rolname, ro.rolsuper INTO v_rel
+    SELECT c.relname, c.relkind, n.nspname, ro.rolname, ro.rolsuper,
+           c.relrowsecurity, c.relforcerowsecurity INTO v_rel
       FROM pg_catalog.pg_class c
       JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
       JOIN pg_catalog.pg_roles ro ON ro.oid = c.relowner
@@ -244,6 +245,14 @@ BEGIN
             USING ERRCODE = 'invalid_parameter_value',
                   DETAIL = 'A masked view is owned by its table''s owner, and a view owned by a superuser would bypass row security and every privilege check on the table.',
                   HINT = 'Give the table a non-superuser owner, for example with ALTER TABLE ... OWNER TO a role that owns the data.';
+    END IF;
+    -- The view reads the table as its owner, and row security does not
+    -- apply to a table's owner unless forced: members would see every row.
+    IF v_rel.relrowsecurity AND NOT v_rel.relforcerowsecurity THEN
+        RAISE EXCEPTION 'table % has row level security that its owner bypasses', protect.relation
+            USING ERRCODE = 'invalid_parameter_value',
+                  DETAIL = 'The masked view reads the table as the table''s owner, to whom row security policies do not apply unless forced: members would see every row.',
+                  HINT = 'Either ALTER TABLE ... FORCE ROW LEVEL SECURITY (the policies then apply, evaluated for the owner), or express the restriction as the row filter of mask.protect() and DISABLE ROW LEVEL SECURITY.';
     END IF;
     IF v_rel.nspname = 'mask' THEN
         RAISE EXCEPTION 'table % belongs to maskview', protect.relation

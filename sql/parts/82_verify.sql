@@ -456,6 +456,7 @@ BEGIN
     RETURN QUERY
         SELECT f.severity, f.policy, f.object, f.finding, f.hint
           FROM (SELECT * FROM mask._verify_findings(verify.only_policy)
+                UNION ALL SELECT * FROM mask._verify_lifecycle(verify.only_policy)
                 ) f
          ORDER BY pg_catalog.array_position(ARRAY['error', 'warning', 'info'], f.severity),
                   f.policy COLLATE "C" NULLS FIRST, f.object COLLATE "C" NULLS FIRST,
