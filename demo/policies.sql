@@ -86,12 +86,17 @@ SELECT mask.set_rule('arrears_notice', 'billing.households', 'account_no',
     'short token the household recognises on its own bill; joins the two views');
 SELECT mask.set_rule('arrears_notice', 'billing.households', 'balance', 'PASS',
     'the amount owed is the point of the notice');
+SELECT mask.set_rule('arrears_notice', 'billing.households', 'household_id',
+    'mask.pseudonym(household_id::text, 8)',
+    'household key for joins: the printer never needs a hidden column');
 -- household_id, mobile, landline, id_card, bank_card, email, opened_on:
 -- no rule, hence hidden.
 
 SELECT mask.protect('arrears_notice', 'billing.arrears');
 SELECT mask.set_rule('arrears_notice', 'billing.arrears', 'account_no',
     'mask.pseudonym(account_no, 8)', 'same token as in notice.households');
+SELECT mask.set_rule('arrears_notice', 'billing.arrears', 'household_id',
+    'mask.pseudonym(household_id::text, 8)', 'same household key as in notice.households');
 SELECT mask.set_rule('arrears_notice', 'billing.arrears', 'utility', 'PASS', 'which bill');
 SELECT mask.set_rule('arrears_notice', 'billing.arrears', 'period', 'PASS', 'which month');
 SELECT mask.set_rule('arrears_notice', 'billing.arrears', 'amount', 'PASS', 'amount owed');
