@@ -4,7 +4,8 @@
 # data are untouched.
 #
 #   1 DROP EXTENSION maskview (no CASCADE) with two policies, one protecting
-#     tables, one protecting none yet: fails with 2BP01 and changes nothing
+#     tables, one protecting none yet: fails with 2BP01 and maskview's message
+#     (the policies, how to export and drop them) and changes nothing
 #     (catalog, audit log, every view: definition, owner, privileges, comments)
 #   2 the same in a database whose only policy protects no table
 #   3 DROP EXTENSION maskview CASCADE: no relation is left in the view schemas
@@ -125,6 +126,12 @@ DROP EXTENSION maskview;
 SQL
 st=$(sed -n 's/^sqlstate=//p' "$work/d1.out")
 [ "$st" = 2BP01 ] || problem "DROP EXTENSION without CASCADE: $st, expected 2BP01 (dependent_objects_still_exist)"
+# maskview's own message, naming the policies and how to drop them, not
+# PostgreSQL's about an internal view.
+grep -q "ERROR:  maskview still has 2 policies: 'later', 'notice'" "$work/d1.out" \
+    || problem "DROP EXTENSION without CASCADE: not maskview's message: $(grep -m1 ERROR "$work/d1.out")"
+grep -q "^HINT: .*mask.export_policy.*mask.drop_policy" "$work/d1.out" \
+    || problem "DROP EXTENSION without CASCADE: the hint does not say how to keep and drop the policies"
 snapshot "$work/after1" || problem "snapshot after the refused DROP EXTENSION failed"
 diff -q "$work/before" "$work/after1" >/dev/null \
     || { diff "$work/before" "$work/after1" | head -6 | cut -c1-200; problem "the refused DROP EXTENSION changed the catalog or the views"; }
@@ -140,6 +147,8 @@ SELECT 'policies=' || count(*) FROM mask.policy;
 SQL
 st=$(sed -n 's/^sqlstate=//p' "$work/d2.out")
 [ "$st" = 2BP01 ] || problem "DROP EXTENSION with a policy that protects no table: $st, expected 2BP01"
+grep -q "ERROR:  maskview still has 1 policy: 'lonely'" "$work/d2.out" \
+    || problem "DROP EXTENSION with a policy that protects no table: not maskview's message: $(grep -m1 ERROR "$work/d2.out")"
 grep -q '^policies=1$' "$work/d2.out" || problem "DROP EXTENSION with a policy that protects no table: the policy is gone"
 
 # --- 3: CASCADE -------------------------------------------------------------------

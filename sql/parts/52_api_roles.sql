@@ -264,3 +264,56 @@ $$;
 
 COMMENT ON FUNCTION mask.trust_function(regprocedure) IS
 'Superusers only: allows a function in masking rule expressions besides the mask schema''s own.';
+
+
+-- Withdraws the trust.  Refused while a masked view calls the function: the
+-- rule would stay in force with a function nobody vouches for any more, and
+-- dropping it silently would change what members see.  The rules come first.
+CREATE FUNCTION mask.untrust_function(func regprocedure)
+RETURNS void
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    v_signature text;
+    v_users     text;
+BEGIN
+    IF NOT COALESCE((SELECT ro.rolsuper FROM pg_catalog.pg_roles ro
+                      WHERE ro.rolname = session_user), false) THEN
+        RAISE EXCEPTION 'only a superuser can withdraw the trust in a function'
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    IF untrust_function.func IS NULL THEN
+        RAISE EXCEPTION 'function must not be NULL' USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    v_signature := mask._function_signature(untrust_function.func);
+    IF NOT EXISTS (SELECT FROM mask.trusted_function t WHERE t.func = v_signature) THEN
+        RAISE EXCEPTION 'function % is not trusted', v_signature
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'SELECT func FROM mask.trusted_function lists the trusted functions.';
+    END IF;
+    -- The generated views that call it (their rewrite rules depend on it).
+    SELECT pg_catalog.string_agg(DISTINCT pg_catalog.format('%s (policy %s)', pr.relation, po.name), ', ')
+      INTO v_users
+      FROM pg_catalog.pg_depend d
+      JOIN pg_catalog.pg_rewrite rw ON d.classid = 'pg_catalog.pg_rewrite'::pg_catalog.regclass
+                                   AND rw.oid = d.objid
+      JOIN pg_catalog.pg_class v ON v.oid = rw.ev_class
+      JOIN pg_catalog.pg_namespace n ON n.oid = v.relnamespace
+      JOIN mask.policy po ON po.view_schema = n.nspname
+      JOIN mask.protected pr ON pr.policy_id = po.id AND pr.view_name = v.relname
+     WHERE d.refclassid = 'pg_catalog.pg_proc'::pg_catalog.regclass
+       AND d.refobjid = untrust_function.func;
+    IF v_users IS NOT NULL THEN
+        RAISE EXCEPTION 'function % is used by masking rules', v_signature
+            USING ERRCODE = 'invalid_parameter_value',
+                  DETAIL = pg_catalog.format('The masked views of %s call it.', v_users),
+                  HINT = 'Change those rules with mask.set_rule() or mask.drop_rule() first.';
+    END IF;
+    DELETE FROM mask.trusted_function t WHERE t.func = v_signature;
+    PERFORM mask._audit('untrust_function', NULL, v_signature, '{}'::jsonb);
+END;
+$$;
+
+COMMENT ON FUNCTION mask.untrust_function(regprocedure) IS
+'Superusers only: withdraws mask.trust_function(); refused while a masking rule still calls the function. Audited.';

@@ -416,7 +416,8 @@ BEGIN
         RETURN NEXT;
     END LOOP;
     FOR v_e IN SELECT x.name, e.evtenabled
-                 FROM (VALUES ('maskview_ddl_command_start'), ('maskview_ddl_command_end'), ('maskview_sql_drop')) x(name)
+                 FROM (VALUES ('maskview_ddl_command_start'), ('maskview_ddl_command_end'), ('maskview_sql_drop'),
+                              ('maskview_drop_extension_guard')) x(name)
                  LEFT JOIN pg_catalog.pg_event_trigger e ON e.evtname = x.name
                 WHERE e.evtenabled IS NULL OR e.evtenabled = 'D'
                 ORDER BY x.name LOOP

@@ -24,3 +24,7 @@ CREATE EVENT TRIGGER maskview_ddl_command_start ON ddl_command_start
 
 CREATE EVENT TRIGGER maskview_sql_drop ON sql_drop
     EXECUTE FUNCTION mask._on_sql_drop();
+
+CREATE EVENT TRIGGER maskview_drop_extension_guard ON ddl_command_start
+    WHEN TAG IN ('DROP EXTENSION')
+    EXECUTE FUNCTION mask._on_drop_extension();

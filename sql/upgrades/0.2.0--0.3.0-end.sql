@@ -9,3 +9,9 @@
 CREATE EVENT TRIGGER maskview_ddl_command_start ON ddl_command_start
     WHEN TAG IN ('ALTER TABLE', 'ALTER FOREIGN TABLE')
     EXECUTE FUNCTION mask._on_ddl_command_start();
+
+-- 0.3.0: DROP EXTENSION maskview with policies present is refused with
+-- maskview's own message (61_drop_extension_guard.sql, which ran above).
+CREATE EVENT TRIGGER maskview_drop_extension_guard ON ddl_command_start
+    WHEN TAG IN ('DROP EXTENSION')
+    EXECUTE FUNCTION mask._on_drop_extension();

@@ -1,0 +1,67 @@
+-- mask.untrust_function() withdraws mask.trust_function(), never under a
+-- rule that still calls the function; the DROP EXTENSION guard recognises a
+-- DROP EXTENSION maskview (without CASCADE) in a statement text.  The guard's
+-- refusal itself is exercised by test/fault_drop_extension.sh (it reads the
+-- client's statement, which inside pgTAP is the SELECT calling throws_ok).
+\unset ECHO
+\set QUIET 1
+SET client_min_messages = warning;
+
+BEGIN;
+CREATE EXTENSION IF NOT EXISTS pgtap;
+CREATE EXTENSION IF NOT EXISTS maskview;
+
+SELECT plan(13);
+
+CREATE ROLE t53_owner NOLOGIN;
+CREATE ROLE t53_admin NOLOGIN;
+CREATE SCHEMA t53_billing AUTHORIZATION t53_owner;
+SET ROLE t53_owner;
+CREATE TABLE t53_billing.households (id integer PRIMARY KEY, holder_name text);
+RESET ROLE;
+CREATE FUNCTION public.t53_initials(v text) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT left(v, 1) || '.' $$;
+SELECT mask.grant_admin('t53_admin');
+SELECT mask.create_policy('t53_p', 't53_v');
+SELECT mask.protect('t53_p', 't53_billing.households');
+SELECT mask.trust_function('public.t53_initials(text)');
+SELECT mask.set_rule('t53_p', 't53_billing.households', 'holder_name', 'public.t53_initials(holder_name)');
+
+SET SESSION AUTHORIZATION t53_admin;
+SELECT throws_ok($$SELECT mask.untrust_function('public.t53_initials(text)')$$, '42501', NULL,
+    'untrust_function: not for admins (superusers only, like trust_function)');
+RESET SESSION AUTHORIZATION;
+
+SELECT throws_ok($$SELECT mask.untrust_function('public.t53_initials(text)')$$, '22023',
+    'function public.t53_initials(text) is used by masking rules',
+    'untrust_function: refused while a masked view calls the function');
+SELECT ok(EXISTS (SELECT FROM mask.trusted_function WHERE func = 'public.t53_initials(text)'),
+    'untrust_function: the refused call changed nothing');
+
+SELECT mask.drop_rule('t53_p', 't53_billing.households', 'holder_name');
+SELECT lives_ok($$SELECT mask.untrust_function('public.t53_initials(text)')$$,
+    'untrust_function: works once no rule uses the function');
+SELECT ok(NOT EXISTS (SELECT FROM mask.trusted_function WHERE func = 'public.t53_initials(text)'),
+    'untrust_function: the function is no longer trusted');
+SELECT ok(EXISTS (SELECT FROM mask.audit_log WHERE action = 'untrust_function'
+                     AND object = 'public.t53_initials(text)'),
+    'untrust_function: audited');
+SELECT throws_ok($$SELECT mask.set_rule('t53_p', 't53_billing.households', 'holder_name',
+                                        'public.t53_initials(holder_name)')$$, '22023', NULL,
+    'untrust_function: a rule calling the function is refused again');
+SELECT throws_ok($$SELECT mask.untrust_function('public.t53_initials(text)')$$, '22023',
+    'function public.t53_initials(text) is not trusted',
+    'untrust_function: a function that is not trusted is a clear error');
+
+-- The guard's reading of statement texts.
+SELECT ok(mask._drops_extension('DROP EXTENSION maskview', 'maskview'), 'guard: DROP EXTENSION maskview');
+SELECT ok(mask._drops_extension('select 1; drop extension if exists pgtap, maskview restrict;', 'maskview'),
+    'guard: several statements, several extensions, IF EXISTS, RESTRICT');
+SELECT ok(NOT mask._drops_extension('DROP EXTENSION maskview CASCADE', 'maskview'),
+    'guard: CASCADE is let through (it drops the views knowingly)');
+SELECT ok(NOT mask._drops_extension('DROP EXTENSION pgtap', 'maskview'), 'guard: other extensions are let through');
+SELECT ok(NOT mask._drops_extension('DROP EXTENSION maskview garbage (', 'maskview'),
+    'guard: a text that does not parse names nothing');
+
+SELECT * FROM finish();
+ROLLBACK;
