@@ -43,33 +43,138 @@ COMMENT ON FUNCTION mask._new_key() IS
 'Internal: a fresh 32-byte policy key from pg_strong_random.';
 
 
--- Creates the key view of a policy if it is missing.  Nobody gets SELECT here;
--- mask._apply_grants gives it to the owners of the policy's tables.
+-- The query of a policy's key view.  The key is readable through the view
+-- (whose relation privileges are those of its owner, the extension owner)
+-- only while CURRENT_USER -- the role whose query is running, i.e. a
+-- member reading a masked view, never the masked view's owner -- is
+--   * a superuser, or
+--   * a member of the policy or an auditor (itself or through an inherited
+--     role) that can read none of the policy's raw tables: it neither holds
+--     SELECT on any column of one nor is (or can become) its owner.
+-- Otherwise the view has no row.  So the owners of the policy's tables, who
+-- must hold SELECT on the view for their masked views to read it, get
+-- nothing when they query it themselves, by any plan: the view is a
+-- security_barrier view, so a cheap function of theirs in WHERE is applied
+-- only to rows that passed both conditions, and the policy_id condition
+-- under the barrier keeps every other policy's row out of reach too.
+--
+-- The condition is written into the view rather than into a function: the
+-- view reads the catalog tables with its owner's privileges, while
+-- CURRENT_USER inside it is still the reader; a SECURITY DEFINER function
+-- would see its own owner as CURRENT_USER, and a PUBLIC-executable function
+-- taking the role as an argument would tell anyone who reads which policy.
+-- Runs once per query (an InitPlan of the masked view), not per row.
+-- The remaining way round it -- a view, rule or row-security policy of the
+-- table owner's own that reads the key view (checked as the owner, run as a
+-- member) -- is refused by the event trigger maskview_key_guard
+-- (62_event_trigger_keys.sql) and reported by mask.verify().
+CREATE FUNCTION mask._key_view_query(policy_id integer)
+RETURNS text
+LANGUAGE sql IMMUTABLE STRICT
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT pg_catalog.replace($q$SELECT pk.key FROM mask.policy_key pk
+ WHERE pk.policy_id = $N$
+   AND (EXISTS (SELECT FROM pg_catalog.pg_roles r WHERE r.rolname = CURRENT_USER AND r.rolsuper)
+        OR ((EXISTS (SELECT FROM mask.member m
+                      WHERE m.policy_id = $N$
+                        AND pg_catalog.pg_has_role(CURRENT_USER, m.role::oid, 'USAGE'))
+             OR EXISTS (SELECT FROM mask.auditor a
+                         WHERE pg_catalog.pg_has_role(CURRENT_USER, a.role::oid, 'USAGE')))
+            AND NOT EXISTS (SELECT FROM mask.protected p
+                              JOIN pg_catalog.pg_class c ON c.oid = p.relation
+                             WHERE p.policy_id = $N$
+                               AND (pg_catalog.pg_has_role(CURRENT_USER, c.relowner, 'MEMBER')
+                                    OR pg_catalog.has_any_column_privilege(CURRENT_USER, c.oid, 'SELECT')))))$q$,
+        '$N$', policy_id::text)
+$$;
+
+COMMENT ON FUNCTION mask._key_view_query(integer) IS
+'Internal: the query of mask."_key_<id>": the policy''s key for a superuser, or for a member or auditor that cannot read the policy''s raw tables; no row for anyone else.';
+
+
+-- (Re)creates the key view of a policy with the current query, as a
+-- security_barrier view owned by the extension owner, readable by nobody
+-- until mask._apply_grants grants SELECT to the owners of the policy's
+-- tables.  CREATE OR REPLACE keeps the masked views that read it.
+CREATE FUNCTION mask._replace_key_view(policy_id integer)
+RETURNS void
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    v_name  text := pg_catalog.format('%I.%I', 'mask', mask._key_view_name(policy_id));
+    v_owner oid := (SELECT e.extowner FROM pg_catalog.pg_extension e WHERE e.extname = 'maskview');
+    v_prev  text;
+BEGIN
+    v_prev := mask._internal_begin();
+    EXECUTE pg_catalog.format('CREATE OR REPLACE VIEW %s WITH (security_barrier) AS %s',
+                              v_name, mask._key_view_query(policy_id));
+    IF (SELECT c.relowner FROM pg_catalog.pg_class c WHERE c.oid = v_name::regclass) <> v_owner THEN
+        EXECUTE pg_catalog.format('ALTER VIEW %s OWNER TO %I', v_name, pg_catalog.pg_get_userbyid(v_owner));
+    END IF;
+    EXECUTE pg_catalog.format('REVOKE ALL ON %s FROM PUBLIC', v_name);
+    EXECUTE pg_catalog.format(
+        'COMMENT ON VIEW %s IS %L', v_name,
+        pg_catalog.format('maskview: pseudonym key of policy %s, read by its masked views; only their owners may select it, and it shows the key only to a superuser or to a member or auditor that cannot read the policy''s raw tables.',
+                          policy_id));
+    PERFORM mask._internal_end(v_prev);
+END;
+$$;
+
+COMMENT ON FUNCTION mask._replace_key_view(integer) IS
+'Internal: (re)creates mask."_key_<id>" from mask._key_view_query(), keeping the masked views that read it.';
+
+
+-- Creates the key view of a policy if it is missing, and replaces one of an
+-- earlier shape: 0.1.0 and 0.2.0 made it a plain view of mask.policy_key
+-- alone, readable by the table owners (no security barrier, no condition on
+-- the reader).  Called at every regeneration, so the test is cheap (the
+-- barrier option and a dependency on mask.member, which only the current
+-- query has); mask.verify() compares the whole definition, and
+-- mask.refresh_privileges() replaces every key view unconditionally.
 CREATE FUNCTION mask._ensure_key_view(policy_id integer)
 RETURNS void
 LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    v_prev text;
+    v_view regclass := pg_catalog.to_regclass(pg_catalog.format('%I.%I', 'mask',
+                                              mask._key_view_name(policy_id)));
 BEGIN
-    IF pg_catalog.to_regclass(pg_catalog.format('%I.%I', 'mask',
-                              mask._key_view_name(policy_id))) IS NOT NULL THEN
+    IF v_view IS NOT NULL
+       AND EXISTS (SELECT FROM pg_catalog.pg_class c
+                    WHERE c.oid = v_view AND c.relkind = 'v'
+                      AND 'security_barrier=true' = ANY (c.reloptions))
+       AND EXISTS (SELECT FROM pg_catalog.pg_rewrite r
+                     JOIN pg_catalog.pg_depend d
+                       ON d.classid = 'pg_catalog.pg_rewrite'::pg_catalog.regclass AND d.objid = r.oid
+                    WHERE r.ev_class = v_view
+                      AND d.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass
+                      AND d.refobjid = 'mask.member'::pg_catalog.regclass) THEN
         RETURN;
     END IF;
-    v_prev := mask._internal_begin();
-    EXECUTE pg_catalog.format(
-        'CREATE VIEW %I.%I AS SELECT pk.key FROM mask.policy_key pk WHERE pk.policy_id = %s',
-        'mask', mask._key_view_name(policy_id), policy_id);
-    EXECUTE pg_catalog.format('REVOKE ALL ON %I.%I FROM PUBLIC',
-                              'mask', mask._key_view_name(policy_id));
-    EXECUTE pg_catalog.format(
-        'COMMENT ON VIEW %I.%I IS %L', 'mask', mask._key_view_name(policy_id),
-        pg_catalog.format('maskview: pseudonym key of policy %s, read by its masked views; only their owners may select it.',
-                          policy_id));
-    PERFORM mask._internal_end(v_prev);
+    PERFORM mask._replace_key_view(policy_id);
 END;
 $$;
 
 COMMENT ON FUNCTION mask._ensure_key_view(integer) IS
-'Internal: creates mask."_key_<id>", the one-row view of a policy''s key that generated views read.';
+'Internal: creates mask."_key_<id>", the one-row view of a policy''s key that generated views read, or replaces one of an earlier, readable shape.';
+
+
+-- Every relation through which a key can be read: mask.policy_key and the
+-- key views.  For mask._apply_grants, verify() and the key guard.
+CREATE FUNCTION mask._key_relations()
+RETURNS TABLE (relation regclass, policy_id integer)
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT c.oid::regclass,
+           CASE WHEN c.relname <> 'policy_key' THEN pg_catalog.substr(c.relname, 6)::integer END
+      FROM pg_catalog.pg_class c
+     WHERE c.relnamespace = 'mask'::regnamespace
+       AND (c.relname = 'policy_key' OR c.relname ~ '^_key_[0-9]+$')
+$$;
+
+COMMENT ON FUNCTION mask._key_relations() IS
+'Internal: mask.policy_key and every key view mask."_key_<id>" (policy_id NULL for the key table).';

@@ -3,10 +3,48 @@
 -- are exactly what the catalog says.
 -- ---------------------------------------------------------------------------
 
+-- Removes every privilege on a key relation (mask.policy_key or a key view)
+-- except its owner's and table-level ones of the roles in allowed: grants
+-- made by hand, to PUBLIC or to anyone, and every column grant, which the
+-- table-level ACL does not show and has_table_privilege() does not report.
+-- CASCADE: a grantee given GRANT OPTION may have passed the privilege on.
+-- Runs as the extension owner; changes nothing (and locks nothing) when the
+-- ACLs are already clean, which is the usual case.
+CREATE FUNCTION mask._restrict_key_relation(relation regclass, allowed oid[])
+RETURNS void
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    v_g record;
+BEGIN
+    FOR v_g IN SELECT DISTINCT NULL::name AS attname, g.grantee
+                 FROM pg_catalog.pg_class c, pg_catalog.aclexplode(c.relacl) g
+                WHERE c.oid = _restrict_key_relation.relation AND g.grantee <> c.relowner
+                  AND NOT (g.grantee = ANY (_restrict_key_relation.allowed))
+               UNION
+               SELECT DISTINCT a.attname, g.grantee
+                 FROM pg_catalog.pg_attribute a, pg_catalog.aclexplode(a.attacl) g
+                WHERE a.attrelid = _restrict_key_relation.relation AND a.attnum > 0
+                  AND NOT a.attisdropped
+               ORDER BY 1 NULLS FIRST, 2 LOOP
+        EXECUTE pg_catalog.format('REVOKE ALL %s ON %s FROM %s CASCADE',
+            COALESCE('(' || pg_catalog.quote_ident(v_g.attname) || ')', ''),
+            _restrict_key_relation.relation,
+            CASE WHEN v_g.grantee = 0 THEN 'PUBLIC'
+                 ELSE pg_catalog.quote_ident(pg_catalog.pg_get_userbyid(v_g.grantee)) END);
+    END LOOP;
+END;
+$$;
+
+COMMENT ON FUNCTION mask._restrict_key_relation(regclass, oid[]) IS
+'Internal: revokes every grant on a key relation but its owner''s and the table-level ones of the allowed roles; column grants always.';
+
+
 -- Grants that follow from the catalog: USAGE on the view schema and SELECT
 -- on every view to members and auditors, nothing to anyone else (grants made
 -- by hand on a generated view are revoked); SELECT on the key view to the
--- owners of the policy's tables only.
+-- owners of the policy's tables only, and nothing on the key table.
 CREATE FUNCTION mask._apply_grants(policy_id integer)
 RETURNS void
 LANGUAGE plpgsql VOLATILE
@@ -55,23 +93,18 @@ BEGIN
         END LOOP;
     END LOOP;
 
-    -- The key view: readable by the owners of the masked views, nobody else.
+    -- The key view: SELECT for the owners of the masked views, nothing for
+    -- anyone else, and no column grants at all; the key table: nothing for
+    -- anyone but its owner.  (What the key view shows to whom: 41_keys.sql.)
     SELECT pg_catalog.array_agg(DISTINCT c.relowner) INTO v_owners
       FROM mask.protected p JOIN pg_catalog.pg_class c ON c.oid = p.relation
      WHERE p.policy_id = _apply_grants.policy_id;
     v_owners := COALESCE(v_owners, '{}');
+    PERFORM mask._restrict_key_relation('mask.policy_key', '{}');
     v_view := pg_catalog.to_regclass(pg_catalog.format('%I.%I', 'mask',
                                      mask._key_view_name(_apply_grants.policy_id)));
     IF v_view IS NOT NULL THEN
-        FOR v_grantee IN SELECT DISTINCT g.grantee
-                           FROM pg_catalog.pg_class c, pg_catalog.aclexplode(c.relacl) g
-                          WHERE c.oid = v_view AND g.grantee <> c.relowner
-                            AND NOT (g.grantee = ANY (v_owners)) LOOP
-            EXECUTE pg_catalog.format('REVOKE ALL ON %I.%I FROM %s', 'mask',
-                mask._key_view_name(_apply_grants.policy_id),
-                CASE WHEN v_grantee = 0 THEN 'PUBLIC'
-                     ELSE pg_catalog.quote_ident(pg_catalog.pg_get_userbyid(v_grantee)) END);
-        END LOOP;
+        PERFORM mask._restrict_key_relation(v_view, v_owners);
         FOR v_reader IN SELECT ro.rolname FROM pg_catalog.pg_roles ro
                          WHERE ro.oid = ANY (v_owners) ORDER BY ro.rolname LOOP
             EXECUTE pg_catalog.format('GRANT SELECT ON %I.%I TO %I', 'mask',

@@ -458,6 +458,7 @@ BEGIN
         SELECT f.severity, f.policy, f.object, f.finding, f.hint
           FROM (SELECT * FROM mask._verify_findings(verify.only_policy)
                 UNION ALL SELECT * FROM mask._verify_lifecycle(verify.only_policy)
+                UNION ALL SELECT * FROM mask._verify_keys(verify.only_policy)
                 ) f
          ORDER BY pg_catalog.array_position(ARRAY['error', 'warning', 'info'], f.severity),
                   f.policy COLLATE "C" NULLS FIRST, f.object COLLATE "C" NULLS FIRST,

@@ -8,7 +8,9 @@
 -- make PostgreSQL record the grants as the functions' initial privileges
 -- (pg_init_privs), and pg_dump leaves initial privileges out, so a dump of the
 -- upgraded database would silently lose them.  Granted here, outside any
--- extension script, they are ordinary grants that pg_dump keeps.
+-- extension script, they are ordinary grants that pg_dump keeps.  It also
+-- replaces every policy's key view with the current version's, which the
+-- upgrade script cannot do (41_keys.sql).
 -- ---------------------------------------------------------------------------
 
 CREATE FUNCTION mask.refresh_privileges()
@@ -36,6 +38,10 @@ BEGIN
         PERFORM mask._set_catalog_read(v_role.role_name, true);
     END LOOP;
     FOR v_policy IN SELECT p.id FROM mask.policy p ORDER BY p.name LOOP
+        -- Key views are made at run time, so an upgrade script cannot
+        -- replace them: this does (0.3.0: barrier and reader condition,
+        -- 41_keys.sql), keeping the masked views that read them.
+        PERFORM mask._replace_key_view(v_policy);
         PERFORM mask._apply_grants(v_policy);
     END LOOP;
     PERFORM mask._audit('refresh_privileges', NULL, NULL, '{}'::jsonb);
@@ -43,5 +49,5 @@ END;
 $$;
 
 COMMENT ON FUNCTION mask.refresh_privileges() IS
-'Re-applies every privilege maskview manages (admins, auditors, members, view owners) from the catalog. Run it after ALTER EXTENSION maskview UPDATE so existing admins and auditors get the new version''s functions as ordinary, dumpable grants. Admins only; audited.';
+'Re-applies every privilege maskview manages (admins, auditors, members, view owners) from the catalog and recreates the key views. Run it after ALTER EXTENSION maskview UPDATE so existing admins and auditors get the new version''s functions as ordinary, dumpable grants. Admins only; audited.';
 

@@ -15,3 +15,30 @@ CREATE EVENT TRIGGER maskview_ddl_command_start ON ddl_command_start
 CREATE EVENT TRIGGER maskview_drop_extension_guard ON ddl_command_start
     WHEN TAG IN ('DROP EXTENSION')
     EXECUTE FUNCTION mask._on_drop_extension();
+
+-- Keys (41_keys.sql).  The key views of 0.2.0 were plain views of
+-- mask.policy_key, made at run time (not members of the extension, so they
+-- cannot be replaced from this script): a table owner's cheap function in
+-- WHERE saw every policy's key.  The barrier closes that here, at once; the
+-- owner still reads its own policy's key through its view until
+-- mask.refresh_privileges(), run next as the README says, replaces each key
+-- view with one that shows the key only to members, auditors and superusers.
+DO $$
+DECLARE
+    v_view regclass;
+    v_prev text := mask._internal_begin();
+BEGIN
+    FOR v_view IN SELECT c.oid::regclass FROM pg_catalog.pg_class c
+                   WHERE c.relnamespace = 'mask'::regnamespace AND c.relkind = 'v'
+                     AND c.relname ~ '^_key_[0-9]+$'
+                   ORDER BY c.relname LOOP
+        EXECUTE pg_catalog.format('ALTER VIEW %s SET (security_barrier = true)', v_view);
+    END LOOP;
+    PERFORM mask._internal_end(v_prev);
+END;
+$$;
+
+CREATE EVENT TRIGGER maskview_key_guard ON ddl_command_end
+    WHEN TAG IN ('CREATE VIEW', 'ALTER VIEW', 'CREATE MATERIALIZED VIEW',
+                 'ALTER MATERIALIZED VIEW', 'CREATE RULE', 'CREATE POLICY', 'ALTER POLICY')
+    EXECUTE FUNCTION mask._on_ddl_key_guard();
