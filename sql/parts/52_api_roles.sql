@@ -30,6 +30,7 @@ AS $$
         'mask.grant_auditor(regrole)',
         'mask.revoke_auditor(regrole)',
         'mask.import_policy(jsonb, boolean)',
+        'mask.apply_advice(name, regclass, jsonb, integer, boolean, text)',
         'mask.refresh_privileges()']) s) x
      WHERE f IS NOT NULL
 $$;
@@ -59,7 +60,7 @@ BEGIN
     FOR v_func IN SELECT p.oid::regprocedure FROM pg_catalog.pg_proc p
                    WHERE p.pronamespace = 'mask'::regnamespace
                      AND p.proname IN ('verify', 'detect', 'linkability', 'export_policy',
-                                       'verify_audit_log')
+                                       'verify_audit_log', 'advise', 'advisor_hierarchies')
                    ORDER BY 1 LOOP
         EXECUTE pg_catalog.format(CASE WHEN allow THEN 'GRANT EXECUTE ON FUNCTION %s TO %I'
                                        ELSE 'REVOKE EXECUTE ON FUNCTION %s FROM %I' END, v_func, role);
