@@ -31,7 +31,8 @@ AS $$
         'mask.revoke_auditor(regrole)',
         'mask.import_policy(jsonb, boolean)',
         'mask.apply_advice(name, regclass, jsonb, integer, boolean, text)',
-        'mask.refresh_privileges()']) s) x
+        'mask.refresh_privileges()',
+        'mask.import_anon(name, name, boolean)']) s) x
      WHERE f IS NOT NULL
 $$;
 

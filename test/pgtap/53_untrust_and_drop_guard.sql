@@ -1,4 +1,4 @@
--- mask.untrust_function() withdraws mask.trust_function(), never under a
+-- mask.import_anon() is for admins; mask.untrust_function() withdraws mask.trust_function(), never under a
 -- rule that still calls the function; the DROP EXTENSION guard recognises a
 -- DROP EXTENSION maskview (without CASCADE) in a statement text.  The guard's
 -- refusal itself is exercised by test/fault_drop_extension.sh (it reads the
@@ -11,7 +11,7 @@ BEGIN;
 CREATE EXTENSION IF NOT EXISTS pgtap;
 CREATE EXTENSION IF NOT EXISTS maskview;
 
-SELECT plan(13);
+SELECT plan(15);
 
 CREATE ROLE t53_owner NOLOGIN;
 CREATE ROLE t53_admin NOLOGIN;
@@ -27,9 +27,17 @@ SELECT mask.protect('t53_p', 't53_billing.households');
 SELECT mask.trust_function('public.t53_initials(text)');
 SELECT mask.set_rule('t53_p', 't53_billing.households', 'holder_name', 'public.t53_initials(holder_name)');
 
+CREATE ROLE t53_outsider NOLOGIN;
 SET SESSION AUTHORIZATION t53_admin;
 SELECT throws_ok($$SELECT mask.untrust_function('public.t53_initials(text)')$$, '42501', NULL,
     'untrust_function: not for admins (superusers only, like trust_function)');
+SELECT throws_ok($$SELECT * FROM mask.import_anon('t53_anon')$$, '22023',
+    'there are no PostgreSQL Anonymizer labels to import',
+    'import_anon: an admin may run it; without anon labels it says so (the import itself: test/import_anon_test.sh)');
+RESET SESSION AUTHORIZATION;
+SET SESSION AUTHORIZATION t53_outsider;
+SELECT throws_ok($$SELECT * FROM mask.import_anon('t53_anon')$$, '42501', NULL,
+    'import_anon: not for roles that are not admins');
 RESET SESSION AUTHORIZATION;
 
 SELECT throws_ok($$SELECT mask.untrust_function('public.t53_initials(text)')$$, '22023',
