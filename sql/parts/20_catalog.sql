@@ -99,7 +99,8 @@ COMMENT ON TABLE mask.member IS
 
 -- The pseudonym key of each policy.  Readable by the extension owner only;
 -- generated views reach it through the per-policy key view mask."_key_<id>"
--- (see 40_views.sql), which only the owners of the policy's tables may read.
+-- (see 40_views.sql), which only the owners of the policy's tables may select
+-- and which shows the key only to the masked views' readers (41_keys.sql).
 CREATE TABLE mask.policy_key (
     policy_id       integer PRIMARY KEY REFERENCES mask.policy (id) ON DELETE CASCADE,
     key             bytea NOT NULL CHECK (pg_catalog.octet_length(key) = 32),

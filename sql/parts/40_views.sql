@@ -13,8 +13,9 @@
 -- there are and nothing else, and their queries keep compiling.
 --
 -- The policy key reaches views through the key view mask."_key_<policy id>",
--- owned by the extension owner and readable only by the owners of the
--- policy's tables (who own the masked views).  A rule's mask.pseudonym(col)
+-- owned by the extension owner and selectable only by the owners of the
+-- policy's tables (who own the masked views), yet showing the key only to a
+-- reader of the masked view (41_keys.sql).  A rule's mask.pseudonym(col)
 -- becomes mask.pseudonym(col, (SELECT k.key FROM mask."_key_N" k)): an
 -- uncorrelated subquery, i.e. an InitPlan run once per query, and a view
 -- definition that names the key's location but never contains it.
