@@ -43,54 +43,80 @@ COMMENT ON FUNCTION mask._new_key() IS
 'Internal: a fresh 32-byte policy key from pg_strong_random.';
 
 
--- The query of a policy's key view.  The key is readable through the view
--- (whose relation privileges are those of its owner, the extension owner)
--- only while CURRENT_USER -- the role whose query is running, i.e. a
--- member reading a masked view, never the masked view's owner -- is
---   * a superuser, or
---   * a member of the policy or an auditor (itself or through an inherited
---     role) that can read none of the policy's raw tables: it neither holds
---     SELECT on any column of one nor is (or can become) its owner.
--- Otherwise the view has no row.  So the owners of the policy's tables, who
--- must hold SELECT on the view for their masked views to read it, get
--- nothing when they query it themselves, by any plan: the view is a
--- security_barrier view, so a cheap function of theirs in WHERE is applied
--- only to rows that passed both conditions, and the policy_id condition
--- under the barrier keeps every other policy's row out of reach too.
+-- Whether reader -- passed as CURRENT_USER by the key view, i.e. the role
+-- whose query is running: a member reading a masked view, never the masked
+-- view's owner -- may receive the key of a policy: a superuser, or a member
+-- of the policy or an auditor (itself or through an inherited role) that can
+-- read none of the policy's raw tables (it neither holds SELECT on any column
+-- of one nor is, or can become, its owner).
 --
--- The condition is written into the view rather than into a function: the
--- view reads the catalog tables with its owner's privileges, while
--- CURRENT_USER inside it is still the reader; a SECURITY DEFINER function
--- would see its own owner as CURRENT_USER, and a PUBLIC-executable function
--- taking the role as an argument would tell anyone who reads which policy.
--- Runs once per query (an InitPlan of the masked view), not per row.
--- The remaining way round it -- a view, rule or row-security policy of the
--- table owner's own that reads the key view (checked as the owner, run as a
--- member) -- is refused by the event trigger maskview_key_guard
--- (62_event_trigger_keys.sql) and reported by mask.verify().
+-- SECURITY DEFINER, to read the catalog; so CURRENT_USER inside is the
+-- extension owner, and the reader comes as an argument, which the key view
+-- fills with CURRENT_USER (nobody can make the view pass another role).
+-- EXECUTE is PUBLIC (the view calls it as its reader), so that a role cannot
+-- use it to learn who reads which policy, it answers false for a reader the
+-- session's login role cannot SET ROLE to (unless the reader is a
+-- superuser).  plpgsql, so its queries are planned once per session, and
+-- the view's own plan stays small: it runs once per query, not per row.
+CREATE FUNCTION mask._key_reader(policy_id integer, reader name)
+RETURNS boolean
+LANGUAGE plpgsql STABLE SECURITY DEFINER PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    -- One query (one plan, cached for the session): this runs once per
+    -- query of every masked view that has a pseudonym.
+    RETURN COALESCE((
+        SELECT CASE
+                   WHEN r.rolsuper THEN true
+                   WHEN NOT pg_catalog.pg_has_role(SESSION_USER, r.oid, 'MEMBER') THEN false
+                   ELSE (EXISTS (SELECT FROM mask.member m
+                                  WHERE m.policy_id = _key_reader.policy_id
+                                    AND pg_catalog.pg_has_role(r.oid, m.role::oid, 'USAGE'))
+                         OR EXISTS (SELECT FROM mask.auditor a
+                                     WHERE pg_catalog.pg_has_role(r.oid, a.role::oid, 'USAGE')))
+                        AND NOT EXISTS (SELECT FROM mask.protected p
+                                          JOIN pg_catalog.pg_class c ON c.oid = p.relation
+                                         WHERE p.policy_id = _key_reader.policy_id
+                                           AND (pg_catalog.pg_has_role(r.oid, c.relowner, 'MEMBER')
+                                                OR pg_catalog.has_any_column_privilege(r.oid, c.oid, 'SELECT')))
+               END
+          FROM pg_catalog.pg_authid r
+         WHERE r.rolname = _key_reader.reader), false);
+END;
+$$;
+
+COMMENT ON FUNCTION mask._key_reader(integer, name) IS
+'Internal (PUBLIC, called by key views with CURRENT_USER): whether that role may receive the policy''s key: a superuser, or a member or auditor that cannot read the policy''s raw tables. False for a role the session cannot SET ROLE to.';
+
+
+-- The query of a policy's key view.  The owners of the policy's tables must
+-- hold SELECT on it, because their masked views read it (a view reads other
+-- relations with its owner's privileges); yet they must never see the key.
+-- A view evaluates CURRENT_USER, and runs functions, as the role whose query
+-- runs, so the condition mask._key_reader(N, CURRENT_USER) passes when a
+-- member reads the masked view and fails when the owner queries the key view
+-- itself: it gets no row, by any plan, since this is a security_barrier view
+-- (a cheap function of the owner's in WHERE is applied only to rows that
+-- passed the condition), and the policy_id condition under the barrier keeps
+-- every other policy's row out of reach too.  The condition has no column
+-- of the key table, so it is a one-time filter: the key table is not even
+-- scanned for a role that is no reader.  The remaining way round it -- a
+-- view, rule or row-security policy of the owner's own that reads the key
+-- view (checked as the owner, run as a member) -- is refused by the event
+-- trigger maskview_key_guard (62_event_trigger_keys.sql) and reported by
+-- mask.verify().
 CREATE FUNCTION mask._key_view_query(policy_id integer)
 RETURNS text
 LANGUAGE sql IMMUTABLE STRICT
 SET search_path = pg_catalog, pg_temp
 AS $$
-    SELECT pg_catalog.replace($q$SELECT pk.key FROM mask.policy_key pk
- WHERE pk.policy_id = $N$
-   AND (EXISTS (SELECT FROM pg_catalog.pg_roles r WHERE r.rolname = CURRENT_USER AND r.rolsuper)
-        OR ((EXISTS (SELECT FROM mask.member m
-                      WHERE m.policy_id = $N$
-                        AND pg_catalog.pg_has_role(CURRENT_USER, m.role::oid, 'USAGE'))
-             OR EXISTS (SELECT FROM mask.auditor a
-                         WHERE pg_catalog.pg_has_role(CURRENT_USER, a.role::oid, 'USAGE')))
-            AND NOT EXISTS (SELECT FROM mask.protected p
-                              JOIN pg_catalog.pg_class c ON c.oid = p.relation
-                             WHERE p.policy_id = $N$
-                               AND (pg_catalog.pg_has_role(CURRENT_USER, c.relowner, 'MEMBER')
-                                    OR pg_catalog.has_any_column_privilege(CURRENT_USER, c.oid, 'SELECT')))))$q$,
-        '$N$', policy_id::text)
+    SELECT pg_catalog.format('SELECT pk.key FROM mask.policy_key pk WHERE pk.policy_id = %s AND mask._key_reader(%s, CURRENT_USER)',
+                             policy_id, policy_id)
 $$;
 
 COMMENT ON FUNCTION mask._key_view_query(integer) IS
-'Internal: the query of mask."_key_<id>": the policy''s key for a superuser, or for a member or auditor that cannot read the policy''s raw tables; no row for anyone else.';
+'Internal: the query of mask."_key_<id>": the policy''s key when mask._key_reader() accepts CURRENT_USER, no row otherwise.';
 
 
 -- (Re)creates the key view of a policy with the current query, as a
@@ -130,8 +156,8 @@ COMMENT ON FUNCTION mask._replace_key_view(integer) IS
 -- earlier shape: 0.1.0 and 0.2.0 made it a plain view of mask.policy_key
 -- alone, readable by the table owners (no security barrier, no condition on
 -- the reader).  Called at every regeneration, so the test is cheap (the
--- barrier option and a dependency on mask.member, which only the current
--- query has); mask.verify() compares the whole definition, and
+-- barrier option and a dependency on mask._key_reader, which only the
+-- current query has); mask.verify() compares the whole definition, and
 -- mask.refresh_privileges() replaces every key view unconditionally.
 CREATE FUNCTION mask._ensure_key_view(policy_id integer)
 RETURNS void
@@ -150,8 +176,8 @@ BEGIN
                      JOIN pg_catalog.pg_depend d
                        ON d.classid = 'pg_catalog.pg_rewrite'::pg_catalog.regclass AND d.objid = r.oid
                     WHERE r.ev_class = v_view
-                      AND d.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass
-                      AND d.refobjid = 'mask.member'::pg_catalog.regclass) THEN
+                      AND d.refclassid = 'pg_catalog.pg_proc'::pg_catalog.regclass
+                      AND d.refobjid = 'mask._key_reader(integer, name)'::pg_catalog.regprocedure) THEN
         RETURN;
     END IF;
     PERFORM mask._replace_key_view(policy_id);

@@ -42,6 +42,8 @@ BEGIN
                'pseudonym', 'generalize',
                -- reports that check privileges on what they read (the view named)
                'linkability', 'linkability_summary', '_linkability_query',
+               -- called by the key views as their reader (41_keys.sql); a boolean
+               '_key_reader',
                -- the audit hash, recomputed by auditors (mask.verify_audit_log)
                '_audit_canonical', '_audit_row_hash'])
     LOOP

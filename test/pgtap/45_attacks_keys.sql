@@ -17,7 +17,7 @@ BEGIN;
 CREATE EXTENSION IF NOT EXISTS pgtap;
 CREATE EXTENSION IF NOT EXISTS maskview;
 
-SELECT plan(71);
+SELECT plan(73);
 
 -- ---------------------------------------------------------------- setup ---
 CREATE ROLE t45_owner NOLOGIN;
@@ -72,7 +72,7 @@ SELECT lives_ok($$
     SELECT mask.grant_auditor('t45_audowner');
 $$, 'setup: three policies, a member and two auditors through the API');
 
-SELECT 'mask.' || quote_ident('_key_' || id) AS key_a FROM mask.policy WHERE name = 't45_pa' \gset
+SELECT 'mask.' || quote_ident('_key_' || id) AS key_a, id AS id_a FROM mask.policy WHERE name = 't45_pa' \gset
 SELECT 'mask.' || quote_ident('_key_' || id) AS key_b FROM mask.policy WHERE name = 't45_pb' \gset
 SELECT 'mask.' || quote_ident('_key_' || id) AS key_c FROM mask.policy WHERE name = 't45_pc' \gset
 
@@ -239,6 +239,12 @@ SELECT isnt((SELECT account_no FROM t45_va.households WHERE id = 1),
             mask.pseudonym('ACCT-45-0001', '\x00000000000000000000000000000000'::bytea),
             'member: a key of its own choosing gives other tokens');
 SELECT is(t45_a.steal_fn(), NULL, 'member: the owner''s SECURITY DEFINER function gets no key');
+-- mask._key_reader, which the key views call, answers a boolean, and only
+-- about roles the session can become: no probing of who reads what.
+SELECT is(mask._key_reader(:id_a, current_user), true,
+          'member: mask._key_reader says the member itself is a reader');
+SELECT is(mask._key_reader(:id_a, 't45_auditor'), false,
+          'member: mask._key_reader says nothing about a role it cannot become (an auditor)');
 RESET SESSION AUTHORIZATION;
 SELECT is(t45_secret.keys_in('t45_member'), NULL,
           'member: no key in what its leaky function saw or in its EXPLAIN ANALYZE output');
