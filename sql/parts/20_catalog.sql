@@ -35,7 +35,7 @@ COMMENT ON TABLE mask.policy IS
 'maskview policies: a named set of protected tables whose masked views live in view_schema.';
 
 CREATE TABLE mask.protected (
-    policy_id       integer NOT NULL REFERENCES mask.policy (id) ON DELETE CASCADE,
+    policy_id       integer NOT NULL,   -- mask.policy (id); see 21_catalog_cascade.sql
     relation        regclass NOT NULL,
     -- Qualified name and column name -> attnum map as of the last
     -- regeneration.  The names say which columns were added or dropped since
@@ -71,9 +71,8 @@ CREATE TABLE mask.rule (
     set_by          name NOT NULL DEFAULT session_user,
     set_at          timestamptz NOT NULL DEFAULT pg_catalog.now(),
     -- The name is what survives pg_dump; see the header of this file.
+    -- (policy_id, relation): mask.protected; see 21_catalog_cascade.sql
     PRIMARY KEY (policy_id, relation, column_name),
-    FOREIGN KEY (policy_id, relation) REFERENCES mask.protected (policy_id, relation)
-        ON DELETE CASCADE,
     CHECK ((action = 'mask') = (expression_sql IS NOT NULL))
 );
 
@@ -81,7 +80,7 @@ COMMENT ON TABLE mask.rule IS
 'How one column of a protected table appears in the masked view; columns without a rule are hidden.';
 
 CREATE TABLE mask.member (
-    policy_id       integer NOT NULL REFERENCES mask.policy (id) ON DELETE CASCADE,
+    policy_id       integer NOT NULL,   -- mask.policy (id)
     role            regrole NOT NULL,
     -- The name at add time: if the role is dropped after DROP OWNED, regrole
     -- prints a bare OID and this still says who it was.
@@ -102,7 +101,7 @@ COMMENT ON TABLE mask.member IS
 -- (see 40_views.sql), which only the owners of the policy's tables may select
 -- and which shows the key only to the masked views' readers (41_keys.sql).
 CREATE TABLE mask.policy_key (
-    policy_id       integer PRIMARY KEY REFERENCES mask.policy (id) ON DELETE CASCADE,
+    policy_id       integer PRIMARY KEY,   -- mask.policy (id)
     key             bytea NOT NULL CHECK (pg_catalog.octet_length(key) = 32),
     created_at      timestamptz NOT NULL DEFAULT pg_catalog.now()
 );

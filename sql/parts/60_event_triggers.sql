@@ -27,13 +27,13 @@ AS $$
 DECLARE
     v_cmd      record;
     v_prot     record;
-    v_policy   record;
     v_renames  jsonb;
     v_old      name;
     v_new      name;
     v_changes  jsonb;
     v_followed jsonb;
-    v_pending  jsonb := '{}';
+    v_pending  jsonb := '[]';
+    v_done     jsonb := '{}';
     v_kinds    text[];
 BEGIN
     IF mask._internal_active() THEN
@@ -76,46 +76,53 @@ BEGIN
             -- Rules are validated again when a column changed type or went.
             v_changes := mask._reconcile(v_prot.policy_id, v_cmd.rel::regclass, v_renames,
                                          v_cmd.kinds && ARRAY['DROP COLUMN', 'ALTER COLUMN TYPE']);
-            v_pending := v_pending || pg_catalog.jsonb_build_object(v_prot.policy_id::text,
-                COALESCE(v_pending -> v_prot.policy_id::text, '[]'::jsonb)
-                || pg_catalog.jsonb_build_array(pg_catalog.jsonb_build_object(
+            v_pending := v_pending || pg_catalog.jsonb_build_array(pg_catalog.jsonb_build_object(
+                       'policy_id', v_prot.policy_id,
                        'relid', v_cmd.rel,
                        'relation', pg_catalog.format('%s', v_cmd.rel::regclass),
                        'name', v_prot.relation_name,
                        'kinds', pg_catalog.to_jsonb(v_cmd.kinds),
                        'command', v_cmd.command_tag,
-                       'changes', v_changes)));
+                       'changes', v_changes));
         END LOOP;
     END LOOP;
 
-    -- Each policy is regenerated once; each command on one of its tables
-    -- that changed something is audited.
-    FOR v_policy IN SELECT po.id, po.name FROM mask.policy po
-                     WHERE v_pending ? po.id::text ORDER BY po.name LOOP
-        v_followed := mask._regenerate_policy(v_policy.id);
-        FOR v_cmd IN SELECT e.value AS cmd FROM pg_catalog.jsonb_array_elements(v_pending -> v_policy.id::text) e LOOP
-            v_changes := (v_cmd.cmd -> 'changes')
-                         || COALESCE(v_followed -> (SELECT p.relation_name FROM mask.protected p
-                                                     WHERE p.policy_id = v_policy.id
-                                                       AND p.relation = (v_cmd.cmd ->> 'relid')::oid),
-                                     '{}'::jsonb);
-            -- Commands that changed nothing maskview follows (OWNER TO the
-            -- same owner, ADD CONSTRAINT ... as a restore runs them) leave no
-            -- row, so a restored audit log stays the one that was dumped.
-            -- Structural subcommands (a partition attached, a column
-            -- retyped, row security switched ...) are recorded even when the
-            -- catalog did not change: the view's rows or types did.
-            v_kinds := ARRAY(SELECT k FROM pg_catalog.jsonb_array_elements_text(v_cmd.cmd -> 'kinds') k
-                              WHERE k NOT IN ('RENAME', 'ADD COLUMN', 'OWNER TO'));
-            CONTINUE WHEN v_changes = '{}' AND v_kinds = '{}';
-            -- changes as {table name before the command: what changed}
-            PERFORM mask._audit('follow_ddl', v_policy.name, v_cmd.cmd ->> 'relation',
-                                pg_catalog.jsonb_build_object('command', v_cmd.cmd ->> 'command',
-                                    'changes', CASE WHEN v_changes = '{}' THEN '{}'::jsonb
-                                                    ELSE pg_catalog.jsonb_build_object(v_cmd.cmd ->> 'name', v_changes) END)
-                                || CASE WHEN v_kinds = '{}' THEN '{}'::jsonb
-                                        ELSE pg_catalog.jsonb_build_object('subcommands', pg_catalog.to_jsonb(v_kinds)) END);
-        END LOOP;
+    -- Only the views of the tables a command changed are regenerated, once
+    -- per policy and table: regenerating a whole policy would lock its other
+    -- tables, and two commands on two tables of one policy (a parallel
+    -- pg_restore adding keys) would deadlock.  A command that changed
+    -- nothing maskview follows (ADD CONSTRAINT, SET DEFAULT ... as a restore
+    -- runs them) regenerates nothing and leaves no audit row, so a restored
+    -- audit log stays the one that was dumped.  Structural subcommands (a
+    -- partition attached, a column retyped, row security switched ...) are
+    -- recorded even when the catalog did not change: the view's rows or
+    -- types did.
+    FOR v_cmd IN SELECT e.value AS cmd, (e.value ->> 'policy_id')::integer AS policy_id,
+                        po.name AS policy
+                   FROM pg_catalog.jsonb_array_elements(v_pending) e
+                   JOIN mask.policy po ON po.id = (e.value ->> 'policy_id')::integer
+                  ORDER BY po.name, e.value ->> 'relation' LOOP
+        v_kinds := ARRAY(SELECT k FROM pg_catalog.jsonb_array_elements_text(v_cmd.cmd -> 'kinds') k);
+        v_changes := v_cmd.cmd -> 'changes';
+        CONTINUE WHEN v_changes = '{}' AND v_kinds = '{}';
+        IF NOT v_done ? (v_cmd.policy_id || '/' || (v_cmd.cmd ->> 'relid')) THEN
+            v_followed := mask._regenerate_policy(v_cmd.policy_id, (v_cmd.cmd ->> 'relid')::oid::regclass);
+            v_done := v_done || pg_catalog.jsonb_build_object(v_cmd.policy_id || '/' || (v_cmd.cmd ->> 'relid'), true);
+            v_changes := v_changes || COALESCE(v_followed -> (SELECT p.relation_name FROM mask.protected p
+                                                               WHERE p.policy_id = v_cmd.policy_id
+                                                                 AND p.relation = (v_cmd.cmd ->> 'relid')::oid),
+                                               '{}'::jsonb);
+        END IF;
+        v_kinds := ARRAY(SELECT k FROM pg_catalog.unnest(v_kinds) k
+                          WHERE k NOT IN ('RENAME', 'ADD COLUMN', 'OWNER TO'));
+        CONTINUE WHEN v_changes = '{}' AND v_kinds = '{}';
+        -- changes as {table name before the command: what changed}
+        PERFORM mask._audit('follow_ddl', v_cmd.policy, v_cmd.cmd ->> 'relation',
+                            pg_catalog.jsonb_build_object('command', v_cmd.cmd ->> 'command',
+                                'changes', CASE WHEN v_changes = '{}' THEN '{}'::jsonb
+                                                ELSE pg_catalog.jsonb_build_object(v_cmd.cmd ->> 'name', v_changes) END)
+                            || CASE WHEN v_kinds = '{}' THEN '{}'::jsonb
+                                    ELSE pg_catalog.jsonb_build_object('subcommands', pg_catalog.to_jsonb(v_kinds)) END);
     END LOOP;
 END;
 $$;

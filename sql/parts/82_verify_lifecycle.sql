@@ -4,6 +4,8 @@
 --
 --   error    row level security on a protected table that its owner (as
 --            whom the masked view reads it) bypasses: members see every row;
+--            catalog rows whose policy or protected table is missing (the
+--            catalog has no foreign keys, so a partial restore can leave them);
 --   warning  a trusted function whose stored signature no longer resolves
 --            (dropped, or not restored): rules calling it are refused.
 -- Rules naming a column that does not exist (a restored catalog, a rename
@@ -35,6 +37,31 @@ BEGIN
         finding := 'Row level security is enabled but not forced: the masked view reads the table as its owner, whom the row security policies do not apply to, so members see every row.';
         hint := pg_catalog.format('ALTER TABLE %s FORCE ROW LEVEL SECURITY; or move the restriction into the row filter of mask.protect() and DISABLE ROW LEVEL SECURITY.',
                                   v_t.name);
+        RETURN NEXT;
+    END LOOP;
+
+    -- The catalog has no foreign keys (21_catalog_cascade.sql): rows whose
+    -- policy or protected table is missing come from a partial restore.
+    -- Global, like the audit chain: such rows have no policy to name.
+    FOR v_f IN SELECT x.what, pg_catalog.count(*) AS n FROM (
+                   SELECT 'mask.protected' AS what FROM mask.protected p
+                    WHERE NOT EXISTS (SELECT FROM mask.policy po WHERE po.id = p.policy_id)
+                   UNION ALL
+                   SELECT 'mask.member' FROM mask.member m
+                    WHERE NOT EXISTS (SELECT FROM mask.policy po WHERE po.id = m.policy_id)
+                   UNION ALL
+                   SELECT 'mask.policy_key' FROM mask.policy_key k
+                    WHERE NOT EXISTS (SELECT FROM mask.policy po WHERE po.id = k.policy_id)
+                   UNION ALL
+                   SELECT 'mask.rule' FROM mask.rule r
+                    WHERE NOT EXISTS (SELECT FROM mask.protected p
+                                       WHERE p.policy_id = r.policy_id AND p.relation = r.relation)
+               ) x GROUP BY x.what ORDER BY x.what LOOP
+        severity := 'error';
+        policy := NULL;
+        object := v_f.what;
+        finding := pg_catalog.format('%s catalog row(s) without their policy or protected table (a partial restore of the catalog?).', v_f.n);
+        hint := 'Restore the whole catalog (every mask table) from the same dump, or drop and re-create the policies concerned.';
         RETURN NEXT;
     END LOOP;
 

@@ -13,6 +13,15 @@ CREATE TRIGGER audit_log_no_truncate
     BEFORE TRUNCATE ON mask.audit_log
     FOR EACH STATEMENT EXECUTE FUNCTION mask._audit_log_refuse();
 
+-- The catalog's cascading deletes (21_catalog_cascade.sql).
+CREATE TRIGGER policy_cascade
+    AFTER DELETE ON mask.policy
+    FOR EACH ROW EXECUTE FUNCTION mask._catalog_cascade();
+
+CREATE TRIGGER protected_cascade
+    AFTER DELETE ON mask.protected
+    FOR EACH ROW EXECUTE FUNCTION mask._catalog_cascade();
+
 CREATE EVENT TRIGGER maskview_ddl_command_end ON ddl_command_end
     WHEN TAG IN ('ALTER TABLE', 'ALTER VIEW', 'ALTER INDEX', 'ALTER SEQUENCE',
                  'ALTER MATERIALIZED VIEW', 'ALTER FOREIGN TABLE')

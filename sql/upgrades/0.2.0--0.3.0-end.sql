@@ -42,3 +42,12 @@ CREATE EVENT TRIGGER maskview_key_guard ON ddl_command_end
     WHEN TAG IN ('CREATE VIEW', 'ALTER VIEW', 'CREATE MATERIALIZED VIEW',
                  'ALTER MATERIALIZED VIEW', 'CREATE RULE', 'CREATE POLICY', 'ALTER POLICY')
     EXECUTE FUNCTION mask._on_ddl_key_guard();
+
+-- The catalog's cascading deletes, instead of its foreign keys (dropped at
+-- the start; see 21_catalog_cascade.sql).
+CREATE TRIGGER policy_cascade
+    AFTER DELETE ON mask.policy
+    FOR EACH ROW EXECUTE FUNCTION mask._catalog_cascade();
+CREATE TRIGGER protected_cascade
+    AFTER DELETE ON mask.protected
+    FOR EACH ROW EXECUTE FUNCTION mask._catalog_cascade();

@@ -92,3 +92,13 @@ COMMENT ON COLUMN mask.audit_log.login_role IS
 'Who called: session_user, the role that logged in (or the one set by SET SESSION AUTHORIZATION). Named so that it needs no quoting (0.2.0 called it "session_user", which unquoted is the reader''s own session_user).';
 COMMENT ON COLUMN mask.audit_log.acting_role IS
 '(0.2.0: "current_user".) The role in effect for the caller''s session: the role set by SET ROLE, or session_user when no SET ROLE is in effect. API functions are SECURITY DEFINER, so the SQL current_user inside them is the extension owner; this column records the session''s role instead. A call made from inside another SECURITY DEFINER function records the session''s role, not that function''s owner.';
+
+-- ---------------------------------------------------------------------------
+-- No foreign keys in the catalog: a parallel pg_restore loads the catalog
+-- tables in any order.  Deletes cascade through triggers, created at the end
+-- (their function is 21_catalog_cascade.sql).
+-- ---------------------------------------------------------------------------
+ALTER TABLE mask.rule DROP CONSTRAINT rule_policy_id_relation_fkey;
+ALTER TABLE mask.protected DROP CONSTRAINT protected_policy_id_fkey;
+ALTER TABLE mask.member DROP CONSTRAINT member_policy_id_fkey;
+ALTER TABLE mask.policy_key DROP CONSTRAINT policy_key_policy_id_fkey;
