@@ -36,7 +36,9 @@ PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs 2>/dev/null)
 
 PG_CPPFLAGS = -I$(srcdir)/src/core
-SHLIB_LINK += $(ICU_LIBS)
+# libcrypto: mask.pseudonym hashes with OpenSSL (src/core/mv_hmac.h), the
+# library the server itself links.
+SHLIB_LINK += $(ICU_LIBS) -lcrypto
 
 # The install script is assembled from ordered pieces, one object kind each.
 SQL_PARTS = $(sort $(wildcard sql/parts/*.sql))

@@ -8,16 +8,22 @@
  * database and masked views stay joinable across them.  The key is secret:
  * no message here says anything about it beyond its required length.
  *
+ * A view calls this once per row with the same key (the policy's, from a
+ * one-row subquery), so the keyed HMAC states are prepared once per call
+ * site and kept in fn_extra with a copy of the key they belong to; a row
+ * with another key prepares them again.  The cache lives in the call site's
+ * memory context and is wiped by a reset callback when that context goes
+ * (end of query, or an error), so no key material outlives the query.
+ *
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
 
-#include "common/cryptohash.h"
-#include "common/hmac.h"
-#include "common/sha2.h"
 #include "fmgr.h"
+#include "utils/memutils.h"
 
 #include "mv_glue.h"
+#include "mv_hmac.h"
 
 /* Shortest accepted key: 128 bits, below which a key could be guessed. */
 #define MV_PSEUDONYM_MIN_KEY	16
@@ -25,35 +31,68 @@
 /* 256 bits of HMAC make 52 base32 characters (the last one half-filled). */
 #define MV_PSEUDONYM_MAX_LENGTH 52
 
-/*
- * Computes HMAC-SHA-256(key, data) into digest, freeing the context on every
- * path; a failure raises an error that names neither the key nor the data.
- */
-static void
-hmac_sha256(const uint8 *key, size_t keylen, const uint8 *data, size_t len,
-			uint8 *digest)
+/* The keyed states of one call site and the key they were made from. */
+typedef struct pseudonym_cache
 {
-	pg_hmac_ctx *ctx = pg_hmac_create(PG_SHA256);
-	const char *reason;
+	mv_hmac_key state;
+	uint8	   *key;			/* copy of the key, keylen bytes */
+	size_t		keylen;
+	size_t		keycap;			/* bytes allocated at key */
+	MemoryContextCallback wipe; /* runs when fn_mcxt is reset or deleted */
+} pseudonym_cache;
 
-	if (ctx == NULL)
-		ereport(ERROR,
-				(errcode(ERRCODE_OUT_OF_MEMORY),
-				 errmsg("out of memory")));
-	if (pg_hmac_init(ctx, key, keylen) < 0 ||
-		pg_hmac_update(ctx, data, len) < 0 ||
-		pg_hmac_final(ctx, digest, PG_SHA256_DIGEST_LENGTH) < 0)
+/* Forgets the key and its states: the call site's context is going away. */
+static void
+pseudonym_cache_wipe(void *arg)
+{
+	pseudonym_cache *cache = (pseudonym_cache *) arg;
+
+	mv_hmac_sha256_wipe(&cache->state);
+	if (cache->key != NULL)
+		mv_wipe(cache->key, cache->keycap);
+	cache->keylen = 0;
+}
+
+/*
+ * The keyed states for key at this call site: the cached ones when the key
+ * is the one they were made from, else made now (and cached).
+ */
+static const mv_hmac_key *
+pseudonym_state(FmgrInfo *flinfo, const uint8 *key, size_t keylen)
+{
+	pseudonym_cache *cache = (pseudonym_cache *) flinfo->fn_extra;
+
+	if (likely(cache != NULL && cache->keylen == keylen &&
+			   mv_bytes_equal(cache->key, key, keylen)))
+		return &cache->state;
+
+	if (cache == NULL)
 	{
-		/* Copy the reason out: it lives in the context we free first. */
-		reason = pg_hmac_error(ctx);
-		reason = pstrdup(reason ? reason : "unknown failure");
-		pg_hmac_free(ctx);
-		ereport(ERROR,
-				(errcode(ERRCODE_INTERNAL_ERROR),
-				 errmsg("could not compute HMAC-SHA-256"),
-				 errdetail("%s", reason)));
+		cache = MemoryContextAllocZero(flinfo->fn_mcxt, sizeof(*cache));
+		cache->wipe.func = pseudonym_cache_wipe;
+		cache->wipe.arg = cache;
+		MemoryContextRegisterResetCallback(flinfo->fn_mcxt, &cache->wipe);
+		flinfo->fn_extra = cache;
 	}
-	pg_hmac_free(ctx);
+	/* Mark the cache empty first, so an error below leaves no half-state. */
+	cache->keylen = 0;
+	if (cache->keycap < keylen)
+	{
+		uint8	   *bigger = MemoryContextAlloc(flinfo->fn_mcxt, keylen);
+
+		if (cache->key != NULL)
+		{
+			mv_wipe(cache->key, cache->keycap);
+			pfree(cache->key);
+		}
+		cache->key = bigger;
+		cache->keycap = keylen;
+	}
+	mv_wipe(cache->key, cache->keycap);
+	memcpy(cache->key, key, keylen);
+	mv_hmac_sha256_init(&cache->state, key, keylen);
+	cache->keylen = keylen;
+	return &cache->state;
 }
 
 /*
@@ -66,7 +105,7 @@ pseudonym(PG_FUNCTION_ARGS)
 {
 	bytea	   *key = PG_GETARG_BYTEA_PP(1);
 	int32		length = PG_GETARG_INT32(2);
-	uint8		digest[PG_SHA256_DIGEST_LENGTH];
+	uint8		digest[MV_SHA256_DIGEST_LENGTH];
 	mv_str		value;
 	text	   *result;
 
@@ -84,8 +123,10 @@ pseudonym(PG_FUNCTION_ARGS)
 				 errhint("A pseudonym has 5 bits per character; 12 characters (60 bits) is the default.")));
 
 	value = mv_text_utf8(PG_GETARG_TEXT_PP(0));
-	hmac_sha256((const uint8 *) VARDATA_ANY(key), VARSIZE_ANY_EXHDR(key),
-				(const uint8 *) value.ptr, value.len, digest);
+	mv_hmac_sha256(pseudonym_state(fcinfo->flinfo,
+								   (const uint8 *) VARDATA_ANY(key),
+								   VARSIZE_ANY_EXHDR(key)),
+				   (const uint8 *) value.ptr, value.len, digest);
 
 	/* The alphabet is ASCII, valid in every server encoding. */
 	result = (text *) palloc(VARHDRSZ + length);

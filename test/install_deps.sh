@@ -7,6 +7,7 @@ packages=(
     postgresql-15                           # the server the tests start
     postgresql-server-dev-15                # PGXS, server headers
     libicu-dev                              # ICU headers (the server links the same ICU)
+    libssl-dev                              # OpenSSL headers: pseudonym hashes with the libcrypto the server links
     clang                                   # Debian's server is built with LLVM: PGXS emits bitcode
     llvm                                    # llvm-lto for the bitcode index
     postgresql-15-pgtap                     # pgTAP
