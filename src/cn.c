@@ -14,6 +14,7 @@
 #include "postgres.h"
 
 #include "fmgr.h"
+#include "utils/memutils.h"
 
 #include "mv_glue.h"
 
@@ -85,6 +86,42 @@ cn_id_card(PG_FUNCTION_ARGS)
 }
 
 /*
+ * The keep_level of one call site, parsed once: a view passes the same
+ * constant on every row, so a row only compares its bytes with the last
+ * level name parsed here (names are at most 9 bytes).
+ */
+typedef struct cn_address_level_cache
+{
+	mv_addr_level level;
+	size_t		len;
+	char		name[16];
+} cn_address_level_cache;
+
+static mv_addr_level
+cn_address_level(FmgrInfo *flinfo, mv_str name)
+{
+	cn_address_level_cache *cache = (cn_address_level_cache *) flinfo->fn_extra;
+	mv_addr_level level;
+
+	if (likely(cache != NULL && cache->len == name.len &&
+			   memcmp(cache->name, name.ptr, name.len) == 0))
+		return cache->level;
+	mv_check_status(mv_addr_level_parse(name, &level), "keep_level");
+	if (name.len <= sizeof(cache->name))
+	{
+		if (cache == NULL)
+		{
+			cache = MemoryContextAlloc(flinfo->fn_mcxt, sizeof(*cache));
+			flinfo->fn_extra = cache;
+		}
+		cache->level = level;
+		cache->len = name.len;
+		memcpy(cache->name, name.ptr, name.len);
+	}
+	return level;
+}
+
+/*
  * mask.cn_address(value text, keep_level text = 'district', mask_char text =
  * '*', pad int = 4): keeps the recognised levels up to keep_level and
  * replaces the rest with exactly pad mask chars.
@@ -98,8 +135,8 @@ cn_address(PG_FUNCTION_ARGS)
 	mv_str		value;
 	mv_buf		out;
 
-	mv_check_status(mv_addr_level_parse(mv_text_utf8(PG_GETARG_TEXT_PP(1)),
-										&level), "keep_level");
+	level = cn_address_level(fcinfo->flinfo,
+							 mv_text_utf8(PG_GETARG_TEXT_PP(1)));
 	mv_mask_from_args(&mask, PG_GETARG_TEXT_PP(2), false, PG_GETARG_INT32(3));
 	value = mv_text_utf8(PG_GETARG_TEXT_PP(0));
 

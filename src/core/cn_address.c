@@ -24,8 +24,21 @@
  *   3. then keeps the least (ambiguity resolves toward masking more).
  * Each token also bounds the length of its name (a sentence ending in 省 is
  * no province name).
- * The candidates are the few positions where a token ends, so the work per
- * value is small and nothing is allocated beyond the grapheme split.
+ *
+ * Speed (this runs once per row of a masked view): the value is read in ONE
+ * pass that validates the UTF-8, decodes each code point once, decides the
+ * grapheme boundaries (every code point of a real address is "simple", one
+ * code point per grapheme: mv_is_simple_code_point), classifies it, and
+ * notes where a suffix token ends.  Code points of the CJK Unified
+ * Ideographs block are looked up in a per-process table (built on first
+ * use) that says whether the character is a numeral and which token, if
+ * any, ends with it, so there is no search per character.  Only a value
+ * holding a non-simple code point (combining marks, emoji ...) takes the
+ * general path through ICU's grapheme segmentation.  The dynamic programme
+ * then runs over the few token ends only.
+ *
+ * cn_address_ref.c keeps the previous implementation; the unit tests and the
+ * fuzzer check that both give the same output on every value.
  *
  * The contract is MASKING_RULES.md, "cn_address".
  *
@@ -76,8 +89,9 @@ typedef struct addr_token
 
 /*
  * The level suffixes of MASKING_RULES.md, sorted by their LAST code point
- * (token_ending_at() binary-searches on it; test_cn_address.c checks that
- * every token is found), with the
+ * (tokens sharing one are adjacent, so the per-code-point table below can
+ * point at the first of them; test_cn_address.c checks that every token is
+ * found), with the
  * longest name each takes: 黑龙江 for 省, 新疆维吾尔 for 自治区, 呼和浩特
  * for 市, 克孜勒苏柯尔克孜 for 自治州, 经济技术开发 for 区, 积石山保安族东乡族
  * 撒拉族 for 自治县, 达尔罕茂明安联合 for 旗; the lower levels get generous
@@ -147,13 +161,18 @@ static const addr_token tokens[] = {
 #define GC_ALNUM	0x04		/* any letter or digit */
 #define GC_SEP		0x08		/* white space or a comma between segments */
 
-/* The parsed graphemes of an address. */
+/* The parsed graphemes of an address and the positions where tokens end. */
 typedef struct addr_text
 {
 	size_t		n;				/* graphemes parsed (at most
 								 * ADDR_MAX_GRAPHEMES) */
+	size_t		count;			/* graphemes in the whole value */
+	size_t		offs[ADDR_MAX_GRAPHEMES + 1];	/* byte offset of grapheme i */
 	uint32_t	cp[ADDR_MAX_GRAPHEMES]; /* code point, 0 if several */
 	uint8_t		cls[ADDR_MAX_GRAPHEMES];
+	int			npos;			/* candidate segment ends, pos[0] = 0 */
+	size_t		pos[ADDR_MAX_CANDIDATES + 1];
+	int			tok[ADDR_MAX_CANDIDATES + 1];	/* token ending at pos[i] */
 } addr_text;
 
 /* Parses the keep_level argument: one of the ten level names, exactly. */
@@ -241,46 +260,67 @@ classify(uint32_t cp, bool single)
 	return c;
 }
 
-/* Fills a from the first graphemes of value. */
-static void
-read_text(mv_str value, const mv_graphemes *g, addr_text *a)
-{
-	a->n = g->count < ADDR_MAX_GRAPHEMES ? g->count : ADDR_MAX_GRAPHEMES;
-	for (size_t i = 0; i < a->n; i++)
-	{
-		size_t		pos = g->offs[i];
-		uint32_t	cp = mv_utf8_next(value.ptr, value.len, &pos);
-		bool		single = (pos == g->offs[i + 1]);
+/*
+ * Per code point of the CJK Unified Ideographs block (U+4E00..U+9FFF, where
+ * every suffix token's characters are): the low bits hold 1 + the index of
+ * the first token ending with it (0: none), CJK_NUMERAL says the character
+ * numbers buildings and rooms (一, 十, 甲 ...).  ascii_cls holds the class
+ * of each ASCII character.  Both are filled once per process from the same
+ * classify() the general path uses, so the two paths cannot disagree.
+ */
+#define CJK_FIRST	0x4E00
+#define CJK_LAST	0x9FFF
+#define CJK_NUMERAL 0x80
+#define CJK_TOKEN	0x7F
 
-		a->cp[i] = single ? cp : 0;
-		a->cls[i] = classify(cp, single);
+static uint8_t cjk_info[CJK_LAST - CJK_FIRST + 1];
+static uint8_t ascii_cls[0x80];
+static bool tables_ready;
+
+static void level_tables_build(void);
+
+static void
+tables_build(void)
+{
+	/* Token indexes must fit the low bits (the list has about 50). */
+	_Static_assert(sizeof(tokens) / sizeof(tokens[0]) < CJK_TOKEN,
+				   "too many address tokens for cjk_info");
+
+	for (uint32_t cp = 0; cp < 0x80; cp++)
+		ascii_cls[cp] = classify(cp, true);
+	for (uint32_t cp = CJK_FIRST; cp <= CJK_LAST; cp++)
+		cjk_info[cp - CJK_FIRST] =
+			(classify(cp, true) & GC_NUMERIC) ? CJK_NUMERAL : 0;
+	/* Walk backwards, so the first token of each last code point wins. */
+	for (size_t t = N_TOKENS; t-- > 0;)
+	{
+		uint32_t	last = tokens[t].cp[tokens[t].len - 1];
+
+		cjk_info[last - CJK_FIRST] =
+			(uint8_t) ((cjk_info[last - CJK_FIRST] & CJK_NUMERAL) | (t + 1));
 	}
+	level_tables_build();
+	tables_ready = true;
 }
 
 /*
- * The longest token ending just before grapheme b, or -1.  A binary search
- * on the last code point, then the few tokens sharing it: this runs for
- * every grapheme of every row.
+ * The longest token ending just before grapheme b, or -1.  Only characters
+ * that end some token get past the table lookup; their few tokens (the
+ * same last code point) are compared backwards.
  */
 static int
 token_ending_at(const addr_text *a, size_t b)
 {
 	uint32_t	last = a->cp[b - 1];
-	size_t		lo = 0;
-	size_t		hi = N_TOKENS;
 	int			best = -1;
+	size_t		first;
 
-	while (lo < hi)
-	{
-		size_t		mid = lo + (hi - lo) / 2;
-		const addr_token *t = &tokens[mid];
-
-		if (t->cp[t->len - 1] < last)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	for (size_t t = lo; t < N_TOKENS; t++)
+	if (last < CJK_FIRST || last > CJK_LAST)
+		return -1;
+	first = cjk_info[last - CJK_FIRST] & CJK_TOKEN;
+	if (first == 0)
+		return -1;
+	for (size_t t = first - 1; t < N_TOKENS; t++)
 	{
 		int			len = tokens[t].len;
 		bool		match = (size_t) len <= b;
@@ -293,6 +333,166 @@ token_ending_at(const addr_text *a, size_t b)
 			best = (int) t;
 	}
 	return best;
+}
+
+/* Notes a token ending after grapheme n (0-based) as a candidate end. */
+static inline void
+note_token(addr_text *a, size_t n)
+{
+	if (a->npos <= ADDR_MAX_CANDIDATES)
+	{
+		int			t = token_ending_at(a, n + 1);
+
+		if (t >= 0)
+		{
+			a->pos[a->npos] = n + 1;
+			a->tok[a->npos++] = t;
+		}
+	}
+}
+
+/* Result of the one-pass reader. */
+typedef enum read_result
+{
+	READ_OK,
+	READ_NOT_SIMPLE,			/* some code point may join its neighbours */
+	READ_BAD_UTF8
+} read_result;
+
+/*
+ * The one pass: validates value as mv_utf8_valid does (RFC 3629: no
+ * overlongs, surrogates or code points beyond U+10FFFF), splits it into
+ * graphemes as mv_graphemes_split_fast does (one per code point, CR LF as
+ * one), and fills a.  Stops early at an invalid byte or at a code point that
+ * is not simple; the caller then takes the general path.
+ */
+static read_result
+read_fast(mv_str value, addr_text *a)
+{
+	const unsigned char *p = (const unsigned char *) value.ptr;
+	size_t		len = value.len;
+	size_t		i = 0;
+	size_t		n = 0;
+
+	a->offs[0] = 0;
+	while (i < len)
+	{
+		unsigned char c = p[i];
+		uint32_t	cp;
+		uint8_t		cls;
+
+		if (c < 0x80)
+		{
+			if (c == '\r' && i + 1 < len && p[i + 1] == '\n')
+			{
+				/* GB3: one grapheme of two code points, class none. */
+				i += 2;
+				cp = 0;
+				cls = 0;
+			}
+			else
+			{
+				i++;
+				cp = c;
+				cls = ascii_cls[c];
+			}
+		}
+		else
+		{
+			if (c >= 0xE0 && c <= 0xEF)
+			{
+				/* Three bytes: every CJK ideograph, so tested first. */
+				if (len - i < 3 || (p[i + 1] & 0xC0) != 0x80 ||
+					(p[i + 2] & 0xC0) != 0x80)
+					return READ_BAD_UTF8;
+				cp = ((uint32_t) (c & 0x0F) << 12) |
+					((uint32_t) (p[i + 1] & 0x3F) << 6) | (p[i + 2] & 0x3F);
+				if (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))
+					return READ_BAD_UTF8;
+				i += 3;
+			}
+			else if (c >= 0xC2 && c <= 0xDF)
+			{
+				if (len - i < 2 || (p[i + 1] & 0xC0) != 0x80)
+					return READ_BAD_UTF8;
+				cp = ((uint32_t) (c & 0x1F) << 6) | (p[i + 1] & 0x3F);
+				i += 2;
+			}
+			else if (c >= 0xF0 && c <= 0xF4)
+			{
+				if (len - i < 4 || (p[i + 1] & 0xC0) != 0x80 ||
+					(p[i + 2] & 0xC0) != 0x80 || (p[i + 3] & 0xC0) != 0x80)
+					return READ_BAD_UTF8;
+				cp = ((uint32_t) (c & 0x07) << 18) |
+					((uint32_t) (p[i + 1] & 0x3F) << 12) |
+					((uint32_t) (p[i + 2] & 0x3F) << 6) | (p[i + 3] & 0x3F);
+				if (cp < 0x10000 || cp > 0x10FFFF)
+					return READ_BAD_UTF8;
+				i += 4;
+			}
+			else
+				return READ_BAD_UTF8;
+
+			if (cp >= CJK_FIRST && cp <= CJK_LAST)
+				cls = (cjk_info[cp - CJK_FIRST] & CJK_NUMERAL) ?
+					(GC_HAN | GC_NUMERIC) : GC_HAN;
+			else if (!mv_is_simple_code_point(cp))
+				return READ_NOT_SIMPLE;
+			else if (n < ADDR_MAX_GRAPHEMES)
+				cls = classify(cp, true);
+			else
+				cls = 0;		/* not parsed: only counted */
+		}
+
+		if (n < ADDR_MAX_GRAPHEMES)
+		{
+			a->cp[n] = cp;
+			a->cls[n] = cls;
+			a->offs[n + 1] = i;
+			/* Only characters that end a token can end a segment. */
+			if (cp >= CJK_FIRST && cp <= CJK_LAST &&
+				(cjk_info[cp - CJK_FIRST] & CJK_TOKEN) != 0)
+				note_token(a, n);
+		}
+		n++;
+	}
+	a->count = n;
+	a->n = n < ADDR_MAX_GRAPHEMES ? n : ADDR_MAX_GRAPHEMES;
+	return READ_OK;
+}
+
+/*
+ * The general path, for values holding code points that may join their
+ * neighbours: ICU's grapheme segmentation, then each grapheme classified by
+ * its first code point (single: no marks joined to it).
+ */
+static mv_status
+read_general(mv_str value, addr_text *a)
+{
+	mv_graphemes g;
+	mv_status	st = mv_graphemes_split_icu(value, &g);
+
+	if (st != MV_OK)
+	{
+		mv_graphemes_free(&g);
+		return st;
+	}
+	a->count = g.count;
+	a->n = g.count < ADDR_MAX_GRAPHEMES ? g.count : ADDR_MAX_GRAPHEMES;
+	a->offs[0] = 0;
+	for (size_t i = 0; i < a->n; i++)
+	{
+		size_t		pos = g.offs[i];
+		uint32_t	cp = mv_utf8_next(value.ptr, value.len, &pos);
+		bool		single = (pos == g.offs[i + 1]);
+
+		a->cp[i] = single ? cp : 0;
+		a->cls[i] = classify(cp, single);
+		a->offs[i + 1] = g.offs[i + 1];
+		note_token(a, i);
+	}
+	mv_graphemes_free(&g);
+	return MV_OK;
 }
 
 /* The classes of grapheme a name of this level and token kind is made of. */
@@ -366,160 +566,197 @@ admin_name_plausible(const addr_text *a, size_t start, size_t end)
 }
 
 /*
- * Reads graphemes [from, b), ending with token t (the longest ending at b),
- * as one segment that follows a segment of level cur (-1: none).  False if
- * it is not one; else sets its level and the lowest level it stands for (a
- * municipality is province and city).
+ * Per token: the classes its name may be made of, plus NAME_ADMIN if the
+ * name must be a plausible administrative name.  Only 市 has a level that
+ * depends on the segment before it (a city, or a county-level city after
+ * one), and both are administrative Han names, so this is per token.
  */
-static bool
-read_segment(const addr_text *a, size_t from, size_t b, int t, int cur,
-			 int *level, int *lowest)
+#define NAME_ADMIN 0x80
+static uint8_t token_name[N_TOKENS];
+
+/*
+ * next_level() of every kind after every level (shifted by one: 0 is "no
+ * segment yet"), -1 where it cannot follow, and the lowest level each
+ * stands for.
+ */
+#define N_KINDS (K_ROOM + 1)
+static int8_t next_level_of[N_KINDS][ADDR_NLEVELS + 1];
+static int8_t lowest_of[N_KINDS][ADDR_NLEVELS + 1];
+
+/*
+ * True if graphemes [start, end) can be the name of a segment ending in
+ * token t: made of the classes its level takes, and, for administrative
+ * levels, plausible (token_name, filled with the other tables).
+ */
+static inline bool
+name_fits(const addr_text *a, size_t start, size_t end, int t)
 {
-	size_t		start = from;
-	size_t		token_start;
-	addr_kind	kind;
-	uint8_t		allowed;
+	uint8_t		allowed = token_name[t] & ~NAME_ADMIN;
 
-	if (t < 0)
-		return false;
-	token_start = b - (size_t) tokens[t].len;
-	/* A token belongs wholly to one segment. */
-	if (token_start < from)
-		return false;
-	while (start < token_start && a->cls[start] == GC_SEP)
-		start++;
-	kind = tokens[t].kind;
+	for (size_t i = start; i < end; i++)
+		if ((a->cls[i] & allowed) == 0)
+			return false;
+	return (token_name[t] & NAME_ADMIN) == 0 ||
+		admin_name_plausible(a, start, end);
+}
 
-	/* Whole tokens (北京市, 市中区) take no name; all others need one. */
-	if ((start == token_start) != (tokens[t].max_name == 0) ||
-		token_start - start > tokens[t].max_name)
-		return false;
+/*
+ * The level of a segment ending in a token of this kind after a segment of
+ * level cur (-1: none), or -1 if it cannot follow it; *lowest gets the
+ * lowest level it stands for (a municipality is province and city).
+ * tables_build() stores every answer in next_level_of[][].
+ */
+static int
+next_level(addr_kind kind, int cur, int *lowest)
+{
+	int			level;
+
 	/* A municipality is a province too, so it can only come first. */
 	if (kind == K_MUNICIPALITY && cur >= 0)
-		return false;
-	*level = kind_level(kind, cur);
-	*lowest = kind == K_MUNICIPALITY ? MV_ADDR_PROVINCE : *level;
-	if (*level < cur)
-		return false;
+		return -1;
+	level = kind_level(kind, cur);
+	*lowest = kind == K_MUNICIPALITY ? MV_ADDR_PROVINCE : level;
+	if (level < cur)
+		return -1;
 
 	/*
 	 * Roads (路 then 巷, 路 then 号), communities (社区 then 小区) and
 	 * buildings (A座 then 3号楼) may follow one of their own level; an
-	 * administrative level never does, so "镜湖区老菜市场" reads no county-level 市 after the
-	 * district and masks the market's name with the rest.
+	 * administrative level never does, so "镜湖区老菜市场" reads no
+	 * county-level 市 after the district and masks the market's name with
+	 * the rest.
 	 */
-	if (*level == cur && *level != MV_ADDR_ROAD &&
-		*level != MV_ADDR_COMMUNITY && *level != MV_ADDR_BUILDING)
-		return false;
-
-	allowed = name_classes(*level, kind);
-	for (size_t i = start; i < token_start; i++)
-		if ((a->cls[i] & allowed) == 0)
-			return false;
-	if (*level <= MV_ADDR_TOWN && !admin_name_plausible(a, start, token_start))
-		return false;
-	return true;
+	if (level == cur && level != MV_ADDR_ROAD &&
+		level != MV_ADDR_COMMUNITY && level != MV_ADDR_BUILDING)
+		return -1;
+	return level;
 }
 
-/* Best way found to reach a position with a given current level. */
-typedef struct addr_state
+/* Fills the per-token and per-kind tables above (with tables_build()). */
+static void
+level_tables_build(void)
 {
-	bool		reached;
-	int			nsegs;
-	size_t		kept;			/* graphemes of the kept prefix */
-} addr_state;
+	for (size_t t = 0; t < N_TOKENS; t++)
+	{
+		addr_kind	kind = tokens[t].kind;
+		int			level = kind_level(kind, -1);
 
-/* True if (nsegs, kept) is better than state s: more segments, less kept. */
-static bool
-better(const addr_state *s, int nsegs, size_t kept)
-{
-	return !s->reached || nsegs > s->nsegs ||
-		(nsegs == s->nsegs && kept < s->kept);
+		token_name[t] = name_classes(level, kind) |
+			(level <= MV_ADDR_TOWN ? NAME_ADMIN : 0);
+	}
+	for (int k = 0; k < N_KINDS; k++)
+		for (int l = 0; l <= ADDR_NLEVELS; l++)
+		{
+			int			lowest = 0;
+
+			next_level_of[k][l] = (int8_t) next_level((addr_kind) k, l - 1,
+													  &lowest);
+			lowest_of[k][l] = (int8_t) lowest;
+		}
 }
 
 /*
- * True if a parse ending in state s at position p is preferred to one ending
- * in state o at position op: more segments, then wider coverage, then less
- * kept.
+ * Best ways found to reach one candidate position: for each current level
+ * (shifted by one, 0 being "no segment yet") whether it is reached, with
+ * the most segments and, among those, the shortest kept prefix.
  */
-static bool
-preferred(const addr_state *s, int p, const addr_state *o, int op)
+typedef struct addr_states
 {
-	if (s->nsegs != o->nsegs)
-		return s->nsegs > o->nsegs;
-	if (p != op)
-		return p > op;
-	return s->kept < o->kept;
-}
+	uint16_t	reached;		/* bit l: level l - 1 reached */
+	int			nsegs[ADDR_NLEVELS + 1];
+	size_t		kept[ADDR_NLEVELS + 1];
+} addr_states;
 
 /*
  * Finds the segmentation of a described in the file header and returns how
  * many leading graphemes it keeps for keep_level.
+ *
+ * Positions are taken in order; each one collects the segments ending there
+ * from every earlier position within reach (a segment is no longer than a
+ * name, a token and a few blanks).  Whether graphemes [pos[p], pos[q]) can
+ * be a segment at all is decided once per pair; only the level rules are
+ * applied per level reached at p.  The preferred end state has the most
+ * segments, then the widest coverage, then the shortest kept prefix.
  */
 static size_t
 kept_graphemes(const addr_text *a, mv_addr_level keep_level)
 {
-	size_t		pos[ADDR_MAX_CANDIDATES + 1];
-	int			tok[ADDR_MAX_CANDIDATES + 1];
-	addr_state	dp[ADDR_MAX_CANDIDATES + 1][ADDR_NLEVELS + 1];
-	int			npos = 1;
+	addr_states st[ADDR_MAX_CANDIDATES + 1];
 	int			best_p = 0;
 	int			best_l = 0;
 
-	/* Positions: the start, then every end of a token. */
-	pos[0] = 0;
-	tok[0] = -1;
-	for (size_t b = 1; b <= a->n && npos <= ADDR_MAX_CANDIDATES; b++)
+	st[0].reached = 1;
+	st[0].nsegs[0] = 0;
+	st[0].kept[0] = 0;
+
+	for (int q = 1; q < a->npos; q++)
 	{
-		int			t = token_ending_at(a, b);
+		int			t = a->tok[q];
+		size_t		b = a->pos[q];
+		size_t		token_start = b - (size_t) tokens[t].len;
+		size_t		max_name = tokens[t].max_name;
+		addr_kind	kind = tokens[t].kind;
+		addr_states *d = &st[q];
 
-		if (t >= 0)
+		d->reached = 0;
+		for (int p = q - 1; p >= 0 && b - a->pos[p] <= ADDR_MAX_SEGMENT; p--)
 		{
-			pos[npos] = b;
-			tok[npos++] = t;
-		}
-	}
+			const addr_states *s = &st[p];
+			size_t		start = a->pos[p];
 
-	memset(dp, 0, sizeof(addr_state) * (size_t) npos * (ADDR_NLEVELS + 1));
-	dp[0][0].reached = true;
-
-	for (int p = 0; p < npos; p++)
-	{
-		for (int l = 0; l <= ADDR_NLEVELS; l++)
-		{
-			const addr_state *s = &dp[p][l];
-
-			if (!s->reached)
+			/* A token belongs wholly to one segment. */
+			if (start > token_start)
 				continue;
-			if (preferred(s, p, &dp[best_p][best_l], best_p))
-			{
-				best_p = p;
-				best_l = l;
-			}
-			/* No segment is longer than a name, a token and a few blanks. */
-			for (int q = p + 1;
-				 q < npos && pos[q] - pos[p] <= ADDR_MAX_SEGMENT; q++)
-			{
-				int			level;
-				int			lowest;
-				size_t		kept;
-				addr_state *d;
+			while (start < token_start && a->cls[start] == GC_SEP)
+				start++;
+			/* Starting earlier only makes the name longer: stop. */
+			if (token_start - start > max_name)
+				break;
+			/* Whole tokens (北京市, 市中区) take no name; all others need one. */
+			if (s->reached == 0 || (start == token_start) != (max_name == 0) ||
+				!name_fits(a, start, token_start, t))
+				continue;
 
-				if (!read_segment(a, pos[p], pos[q], tok[q], l - 1, &level,
-								  &lowest))
+			for (unsigned int m = s->reached; m != 0; m &= m - 1)
+			{
+				int			l = __builtin_ctz(m);
+				int			level = next_level_of[kind][l];
+				int			nsegs;
+				size_t		kept;
+				int			to;
+
+				if (level < 0)
 					continue;
-				kept = lowest <= (int) keep_level ? pos[q] : s->kept;
-				d = &dp[q][level + 1];
-				if (better(d, s->nsegs + 1, kept))
+				nsegs = s->nsegs[l] + 1;
+				kept = lowest_of[kind][l] <= (int) keep_level ? b : s->kept[l];
+				to = level + 1;
+				if ((d->reached & (1u << to)) == 0 || nsegs > d->nsegs[to] ||
+					(nsegs == d->nsegs[to] && kept < d->kept[to]))
 				{
-					d->reached = true;
-					d->nsegs = s->nsegs + 1;
-					d->kept = kept;
+					d->reached |= (uint16_t) (1u << to);
+					d->nsegs[to] = nsegs;
+					d->kept[to] = kept;
 				}
 			}
 		}
+
+		/* More segments, then (q being further) wider, then less kept. */
+		for (unsigned int m = d->reached; m != 0; m &= m - 1)
+		{
+			int			l = __builtin_ctz(m);
+			const addr_states *o = &st[best_p];
+
+			if (d->nsegs[l] > o->nsegs[best_l] ||
+				(d->nsegs[l] == o->nsegs[best_l] && q > best_p) ||
+				(d->nsegs[l] == o->nsegs[best_l] && q == best_p &&
+				 d->kept[l] < o->kept[best_l]))
+			{
+				best_p = q;
+				best_l = l;
+			}
+		}
 	}
-	return dp[best_p][best_l].kept;
+	return st[best_p].kept[best_l];
 }
 
 /*
@@ -531,7 +768,6 @@ mv_status
 mv_cn_address(mv_str value, mv_addr_level keep_level, const mv_mask *mask,
 			  mv_buf *out)
 {
-	mv_graphemes g;
 	addr_text	a;
 	size_t		kept;
 	mv_status	st;
@@ -541,20 +777,33 @@ mv_cn_address(mv_str value, mv_addr_level keep_level, const mv_mask *mask,
 		return st;
 	if ((int) keep_level < MV_ADDR_PROVINCE || keep_level > MV_ADDR_ROOM)
 		return MV_ERR_ADDRESS_LEVEL;
-	if (!mv_utf8_valid(value.ptr, value.len))
-		return MV_ERR_BAD_UTF8;
 	if (value.len == 0)
 		return MV_OK;
+	if (!tables_ready)
+		tables_build();
 
-	st = mv_graphemes_split(value, &g);
-	if (st == MV_OK)
+	a.npos = 1;
+	a.pos[0] = 0;
+	a.tok[0] = -1;
+	switch (read_fast(value, &a))
 	{
-		read_text(value, &g, &a);
-		kept = kept_graphemes(&a, keep_level);
-		st = mv_buf_append(out, value.ptr, g.offs[kept]);
-		if (st == MV_OK)
-			st = mv_mask_append_span(out, mask, g.count - kept);
+		case READ_OK:
+			break;
+		case READ_BAD_UTF8:
+			return MV_ERR_BAD_UTF8;
+		case READ_NOT_SIMPLE:
+			if (!mv_utf8_valid(value.ptr, value.len))
+				return MV_ERR_BAD_UTF8;
+			a.npos = 1;
+			st = read_general(value, &a);
+			if (st != MV_OK)
+				return st;
+			break;
 	}
-	mv_graphemes_free(&g);
+
+	kept = kept_graphemes(&a, keep_level);
+	st = mv_buf_append(out, value.ptr, a.offs[kept]);
+	if (st == MV_OK)
+		st = mv_mask_append_span(out, mask, a.count - kept);
 	return st;
 }

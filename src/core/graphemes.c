@@ -93,38 +93,6 @@ mv_graphemes_free(mv_graphemes *g)
 	g->count = g->cap = 0;
 }
 
-/*
- * True if cp is one grapheme whatever surrounds it (apart from CR LF), i.e.
- * its Grapheme_Cluster_Break is Other or Control and no rule of UAX #29 joins
- * it to a neighbour that is itself simple.
- */
-static inline bool
-is_simple_code_point(uint32_t cp)
-{
-	if (cp < 0x300)				/* ASCII, Latin-1, Latin Extended-A/B */
-		return true;
-	if (cp >= 0x4E00 && cp <= 0x9FFF)	/* CJK Unified Ideographs */
-		return true;
-	if (cp >= 0x3400 && cp <= 0x4DBF)	/* Extension A */
-		return true;
-	if (cp >= 0x3000 && cp <= 0x3029)	/* CJK symbols before the tone
-										 * marks U+302A..302F */
-		return true;
-	if (cp >= 0x3041 && cp <= 0x3096)	/* Hiragana (not U+3099/309A) */
-		return true;
-	if (cp >= 0x30A0 && cp <= 0x30FF)	/* Katakana incl. ・ U+30FB */
-		return true;
-	if (cp >= 0x2010 && cp <= 0x2027)	/* dashes, quotes, • ‧ */
-		return true;
-	if (cp >= 0xFF01 && cp <= 0xFF5E)	/* full-width ASCII forms */
-		return true;
-	if (cp >= 0xF900 && cp <= 0xFAFF)	/* CJK Compatibility Ideographs */
-		return true;
-	if (cp >= 0x20000 && cp <= 0x3134F) /* Extensions B..G */
-		return true;
-	return false;
-}
-
 bool
 mv_graphemes_split_fast(mv_str s, mv_graphemes *g)
 {
@@ -146,7 +114,7 @@ mv_graphemes_split_fast(mv_str s, mv_graphemes *g)
 		{
 			uint32_t	cp = mv_utf8_next(s.ptr, s.len, &pos);
 
-			if (!is_simple_code_point(cp))
+			if (!mv_is_simple_code_point(cp))
 			{
 				mv_graphemes_free(g);
 				return false;

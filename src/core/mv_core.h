@@ -133,6 +133,39 @@ typedef struct mv_graphemes
 	size_t		inline_offs[MV_GRAPHEMES_INLINE + 1];
 } mv_graphemes;
 
+/*
+ * True if cp is one grapheme whatever surrounds it (apart from CR LF), i.e.
+ * its Grapheme_Cluster_Break is Other or Control and no rule of UAX #29 joins
+ * it to a neighbour that is itself simple.  Inline: the grapheme fast path
+ * and cn_address's one-pass reader ask it for every code point.
+ */
+static inline bool
+mv_is_simple_code_point(uint32_t cp)
+{
+	if (cp < 0x300)				/* ASCII, Latin-1, Latin Extended-A/B */
+		return true;
+	if (cp >= 0x4E00 && cp <= 0x9FFF)	/* CJK Unified Ideographs */
+		return true;
+	if (cp >= 0x3400 && cp <= 0x4DBF)	/* Extension A */
+		return true;
+	if (cp >= 0x3000 && cp <= 0x3029)	/* CJK symbols before the tone
+										 * marks U+302A..302F */
+		return true;
+	if (cp >= 0x3041 && cp <= 0x3096)	/* Hiragana (not U+3099/309A) */
+		return true;
+	if (cp >= 0x30A0 && cp <= 0x30FF)	/* Katakana incl. ・ U+30FB */
+		return true;
+	if (cp >= 0x2010 && cp <= 0x2027)	/* dashes, quotes, • ‧ */
+		return true;
+	if (cp >= 0xFF01 && cp <= 0xFF5E)	/* full-width ASCII forms */
+		return true;
+	if (cp >= 0xF900 && cp <= 0xFAFF)	/* CJK Compatibility Ideographs */
+		return true;
+	if (cp >= 0x20000 && cp <= 0x3134F) /* Extensions B..G */
+		return true;
+	return false;
+}
+
 /* Splits into extended grapheme clusters; fast path when possible. */
 extern mv_status mv_graphemes_split(mv_str s, mv_graphemes *g);
 
@@ -237,6 +270,13 @@ typedef enum mv_addr_level
 extern mv_status mv_addr_level_parse(mv_str s, mv_addr_level *level);
 extern mv_status mv_cn_address(mv_str value, mv_addr_level keep_level,
 							   const mv_mask *mask, mv_buf *out);
+
+/*
+ * The implementation mv_cn_address replaced (cn_address_ref.c), kept only
+ * for the differential tests: same contract, same output.
+ */
+extern mv_status mv_cn_address_ref(mv_str value, mv_addr_level keep_level,
+								   const mv_mask *mask, mv_buf *out);
 
 /* Bank cards (bank_card.c) */
 extern mv_status mv_bank_card(mv_str value, const mv_mask *mask, mv_buf *out);

@@ -13,6 +13,8 @@
  * - called with every level from province to room, the kept prefix never
  *   shrinks as the level deepens (the longest prefix of levels up to
  *   keep_level can only grow when more levels are allowed).
+ * - differential: mv_cn_address_ref, the implementation mv_cn_address
+ *   replaced, gives the same status and the same bytes for every call.
  */
 #include "fuzz_common.h"
 
@@ -66,6 +68,24 @@ kept_graphemes(mv_str v, const mv_graphemes *g, mv_str o, const mv_mask *mask)
 	return 0;
 }
 
+/* The reference implementation gives status st and the bytes in out too. */
+static void
+check_same_as_reference(mv_str v, int level, const mv_mask *mask,
+						mv_status st, const mv_buf *out)
+{
+	mv_buf		ref;
+	mv_status	ref_st;
+
+	fz_out_init(&ref);
+	ref_st = mv_cn_address_ref(v, (mv_addr_level) level, mask, &ref);
+	FZ_CHECK(ref_st == st &&
+			 (st != MV_OK ||
+			  (ref.len == out->len && memcmp(ref.data, out->data, ref.len) == 0)),
+			 "level %d: status %d and %zu bytes, the reference gives status %d and %zu bytes",
+			 level, (int) st, out->len, (int) ref_st, ref.len);
+	mv_buf_free(&ref);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -98,6 +118,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 						 bad | (level < 0 || level > 9 ?
 								FZ_BAD(MV_ERR_ADDRESS_LEVEL) : 0),
 						 mv_utf8_valid(v.ptr, v.len));
+	check_same_as_reference(v, level, &mask, st, &out);
 	mv_buf_free(&out);
 	if (bad || !mv_utf8_valid(v.ptr, v.len))
 	{
@@ -114,6 +135,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fz_out_init(&out);
 		st = mv_cn_address(v, (mv_addr_level) l, &mask, &out);
 		fz_check_status("cn_address", st, 0);
+		check_same_as_reference(v, l, &mask, st, &out);
 		o = fz_check_output(v, &out);
 		kept = kept_graphemes(v, &g, o, &mask);
 		FZ_CHECK(kept >= prev_kept,

@@ -1,13 +1,17 @@
 /*-------------------------------------------------------------------------
  *
- * pseudonym_reference.c
- *	  The 0.2.0 pseudonym through PostgreSQL's pg_hmac, kept for testing.
+ * reference.c
+ *	  The implementations that 0.3.0's fast paths replaced, kept for the
+ *	  differential tests and the benchmark.
  *
  * mask.pseudonym computes HMAC-SHA-256 itself from cached keyed states
- * (pseudonym.c).  This is the implementation it replaced, one pg_hmac
- * context per call, which test/sql/14_pseudonym_hmac.sql compares it with
- * on a million values.  No SQL function of the extension points at it: the
- * test creates its own, as superuser, for the length of one transaction.
+ * (pseudonym.c); pseudonym_pg_hmac is 0.2.0's way, one pg_hmac context per
+ * call.  mask.cn_address reads an address in one pass (core/cn_address.c);
+ * cn_address_reference runs the previous parser (core/cn_address_ref.c).
+ * test/sql/14_fast_paths.sql compares each pair on a million values, and
+ * make bench on the demo's addresses.  No SQL function of the extension
+ * points at these: the tests declare their own, as superuser, for the
+ * length of one transaction.
  *
  *-------------------------------------------------------------------------
  */
@@ -55,4 +59,27 @@ pseudonym_pg_hmac(PG_FUNCTION_ARGS)
 	SET_VARSIZE(result, VARHDRSZ + length);
 	mv_base32_crockford(digest, sizeof(digest), VARDATA(result), length);
 	PG_RETURN_TEXT_P(result);
+}
+
+/*
+ * cn_address_reference(value text, keep_level text, mask_char text, pad
+ * int): mask.cn_address through the parser mv_cn_address replaced.
+ */
+PG_FUNCTION_INFO_V1(cn_address_reference);
+Datum
+cn_address_reference(PG_FUNCTION_ARGS)
+{
+	mv_mask		mask;
+	mv_addr_level level;
+	mv_str		value;
+	mv_buf		out;
+
+	mv_check_status(mv_addr_level_parse(mv_text_utf8(PG_GETARG_TEXT_PP(1)),
+										&level), "keep_level");
+	mv_mask_from_args(&mask, PG_GETARG_TEXT_PP(2), false, PG_GETARG_INT32(3));
+	value = mv_text_utf8(PG_GETARG_TEXT_PP(0));
+
+	mv_result_init(&out, value.len);
+	mv_check_status(mv_cn_address_ref(value, level, &mask, &out), "pad");
+	return mv_result_text(&out);
 }
