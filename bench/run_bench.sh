@@ -6,6 +6,11 @@
 #   2. a query calling the functions gets a parallel plan (bench/parallel.sql)
 #   3. COPY of the masked view vs the raw table (bench/views.sql, issue 3),
 #      skipped with a message while the policy engine is not there yet
+#   4. six masked columns: raw, the floor (bench/floor, a trivial C function
+#      built and loaded here only), the maskview view, a hand-written SQL
+#      view, each column alone (bench/six_columns.sql, issue 12)
+#   5. the fast paths against the implementations they replaced, on the
+#      demo's data (bench/differential.sql)
 #
 # Environment: BENCH_HOUSEHOLDS (default 1000000), BENCH_RUNS (default 5).
 # Results are printed; bench/RESULTS.md records a run with its machine.
@@ -21,6 +26,9 @@ test/install_deps.sh
 # shellcheck source=../test/cluster.sh
 . test/cluster.sh
 mv_build_and_install
+# The floor functions: built here, loaded from the cluster's directory below,
+# never installed with the extension.
+make -s -C bench/floor >/dev/null
 
 # 1 GB of shared buffers keeps the whole data set cached between runs.
 export MV_SHARED_BUFFERS=${MV_SHARED_BUFFERS:-1GB}
@@ -79,8 +87,15 @@ else
     else
         q -c 'VACUUM (ANALYZE)' >/dev/null
         q -v runs="$runs" -f bench/views.sql
+
+        section "six masked columns: raw, floor, maskview, SQL (issue 12)"
+        install -m 0644 bench/floor/floor.so "$MV_CLUSTER_DIR/floor.so"
+        q -v runs="$runs" -v floor_lib="$MV_CLUSTER_DIR/floor.so" -f bench/six_columns.sql
     fi
 fi
+
+section "fast paths vs the implementations they replaced (differences must be 0)"
+q -f bench/differential.sql
 
 mv_cluster_stop
 echo
