@@ -62,7 +62,9 @@ ALTER TABLE billing.households OWNER TO mvdrop_owner;
 ALTER TABLE billing.arrears OWNER TO mvdrop_owner;
 -- Privileges and row security on the raw data that must survive as they are.
 GRANT USAGE ON SCHEMA billing TO PUBLIC;
-ALTER TABLE billing.arrears ENABLE ROW LEVEL SECURITY;
+-- (forced, so that it also applies through the masked view: protect() refuses
+-- row security its owner bypasses)
+ALTER TABLE billing.arrears ENABLE ROW LEVEL SECURITY, FORCE ROW LEVEL SECURITY;
 CREATE POLICY arrears_owner_only ON billing.arrears USING (current_user = 'mvdrop_owner');
 \o /dev/null
 SELECT mask.create_policy('notice', 'drop_notice', 'fault_drop_extension.sh');
