@@ -61,3 +61,33 @@ COMMENT ON COLUMN mask.audit_log.prev_hash IS
 'hash of the previous row; 32 zero bytes for the first row.';
 COMMENT ON COLUMN mask.audit_log.hash IS
 'sha256(prev_hash || mask._audit_canonical(row)), see mask._audit_row_hash().';
+
+
+-- ---------------------------------------------------------------------------
+-- Reads waiting to be chained.  An audited read (mask.export_policy) must not
+-- take the append lock of the chain: the lock, and the unchained row itself,
+-- are held until the reader's transaction ends, and an auditor who keeps the
+-- document open would block every policy change and every audited DDL.  So a
+-- read is written here, without a lock, and the next append to the chain
+-- (any API call) moves every committed pending row into mask.audit_log first,
+-- in the order the reads were written, keeping their time and roles.  A read
+-- whose transaction rolls back leaves no row, as before.
+-- ---------------------------------------------------------------------------
+
+CREATE TABLE mask.audit_pending (
+    id              bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    at              timestamptz NOT NULL,
+    login_role      name NOT NULL,
+    acting_role     name NOT NULL,
+    action          text NOT NULL,
+    policy          name,
+    object          text,
+    details         jsonb
+);
+
+REVOKE ALL ON TABLE mask.audit_pending FROM PUBLIC;
+SELECT pg_catalog.pg_extension_config_dump('mask.audit_pending', '');
+SELECT pg_catalog.pg_extension_config_dump('mask.audit_pending_id_seq', '');
+
+COMMENT ON TABLE mask.audit_pending IS
+'Audited reads (export_policy) not yet in the hash chain: the next API call moves them into mask.audit_log. Written without the append lock, so readers never block writers; readable by auditors. UPDATE and TRUNCATE are refused, DELETE is maskview''s own.';

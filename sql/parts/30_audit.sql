@@ -59,40 +59,35 @@ COMMENT ON FUNCTION mask._audit_row_hash(bytea, bigint, timestamptz, name, name,
 'Internal: sha256(prev_hash || canonical row text), the hash stored in mask.audit_log.hash.';
 
 
--- Appends one row.  Called exactly once by every API function (which are
--- SECURITY DEFINER themselves), never by users: EXECUTE is revoked from PUBLIC.
-CREATE FUNCTION mask._audit(action text, policy name, object text, details jsonb)
+-- The role in effect for the caller's session.  Inside SECURITY DEFINER
+-- functions current_user is the definer.  The "role" setting is untouched by
+-- SECURITY DEFINER and holds what SET ROLE made current in the session
+-- ('none' when nothing was set).
+CREATE FUNCTION mask._audit_session_role()
+RETURNS name
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT CASE WHEN COALESCE(pg_catalog.current_setting('role'), 'none') = 'none'
+                THEN pg_catalog."session_user"()
+                ELSE pg_catalog.current_setting('role')::name END
+$$;
+
+COMMENT ON FUNCTION mask._audit_session_role() IS
+'Internal: the role set by SET ROLE in the session, else session_user (what mask.audit_log.acting_role records).';
+
+
+-- Appends one row at the end of the chain.  The caller holds the append lock.
+CREATE FUNCTION mask._audit_append(at timestamptz, session_role name, current_role_ name,
+                                   action text, policy name, object text, details jsonb)
 RETURNS void
-LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     v_id        bigint;
     v_prev      bytea;
-    v_at        timestamptz := pg_catalog.clock_timestamp();
-    v_session   name := pg_catalog."session_user"();
-    v_current   name;
 BEGIN
-    IF action IS NULL OR action = '' THEN
-        RAISE EXCEPTION 'audit action must not be empty'
-            USING ERRCODE = 'invalid_parameter_value';
-    END IF;
-
-    -- Inside SECURITY DEFINER functions current_user is the definer.  The
-    -- "role" setting is untouched by SECURITY DEFINER and holds what SET ROLE
-    -- made current in the session ('none' when nothing was set).
-    v_current := pg_catalog.current_setting('role');
-    IF v_current IS NULL OR v_current = 'none' THEN
-        v_current := v_session;
-    END IF;
-
-    -- Serialise appends: SHARE ROW EXCLUSIVE conflicts with itself and with
-    -- inserts but not with readers, so auditors keep reading while the next
-    -- id and predecessor are chosen.  Unlike an advisory lock, no other role
-    -- can take it to block the API (LOCK in this mode needs UPDATE/DELETE/
-    -- TRUNCATE privilege on the table, which nobody else has).
-    LOCK TABLE mask.audit_log IN SHARE ROW EXCLUSIVE MODE;
-
     -- Ids come from the chain itself, not from the identity sequence: a
     -- sequence leaves a gap for every rolled-back call, and then a gap could
     -- not be told apart from a deleted row.
@@ -115,9 +110,9 @@ BEGIN
         INSERT INTO mask.audit_log (id, at, login_role, acting_role, action,
                                     policy, object, details, prev_hash, hash)
         OVERRIDING SYSTEM VALUE
-        VALUES (v_id, v_at, v_session, v_current, action, policy, object, details,
+        VALUES (v_id, _audit_append.at, session_role, current_role_, action, policy, object, details,
                 v_prev,
-                mask._audit_row_hash(v_prev, v_id, v_at, v_session, v_current,
+                mask._audit_row_hash(v_prev, v_id, _audit_append.at, session_role, current_role_,
                                      action, policy, object, details));
     EXCEPTION WHEN unique_violation THEN
         RAISE EXCEPTION 'could not serialize access to the audit log due to a concurrent policy change'
@@ -127,9 +122,103 @@ BEGIN
 END;
 $$;
 
+COMMENT ON FUNCTION mask._audit_append(timestamptz, name, name, text, name, text, jsonb) IS
+'Internal: appends one row to the hash chain of mask.audit_log; the caller holds the append lock (mask._audit).';
+
+
+-- Appends one row.  Called exactly once by every API function (which are
+-- SECURITY DEFINER themselves), never by users: EXECUTE is revoked from PUBLIC.
+-- Committed reads waiting in mask.audit_pending are chained first.
+CREATE FUNCTION mask._audit(action text, policy name, object text, details jsonb)
+RETURNS void
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    v_at        timestamptz := pg_catalog.clock_timestamp();
+    v_pending   mask.audit_pending;
+    v_moved     bigint[] := '{}';
+    v_prev      text;
+BEGIN
+    IF action IS NULL OR action = '' THEN
+        RAISE EXCEPTION 'audit action must not be empty'
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+
+    -- Serialise appends: SHARE ROW EXCLUSIVE conflicts with itself and with
+    -- inserts but not with readers, so auditors keep reading while the next
+    -- id and predecessor are chosen.  Unlike an advisory lock, no other role
+    -- can take it to block the API (LOCK in this mode needs UPDATE/DELETE/
+    -- TRUNCATE privilege on the table, which nobody else has).  Audited reads
+    -- never take it (mask._audit_read): the lock lasts until the end of the
+    -- transaction, and a reader's open transaction would block every writer.
+    LOCK TABLE mask.audit_log IN SHARE ROW EXCLUSIVE MODE;
+
+    FOR v_pending IN SELECT p.* FROM mask.audit_pending p ORDER BY p.id LOOP
+        PERFORM mask._audit_append(v_pending.at, v_pending.login_role, v_pending.acting_role,
+                                   v_pending.action, v_pending.policy, v_pending.object,
+                                   v_pending.details);
+        v_moved := v_moved || v_pending.id;
+    END LOOP;
+    IF v_moved <> '{}' THEN
+        v_prev := mask._internal_begin();
+        DELETE FROM mask.audit_pending p WHERE p.id = ANY (v_moved);
+        PERFORM mask._internal_end(v_prev);
+    END IF;
+
+    PERFORM mask._audit_append(v_at, pg_catalog."session_user"(), mask._audit_session_role(),
+                               action, policy, object, details);
+END;
+$$;
+
 
 COMMENT ON FUNCTION mask._audit(text, name, text, jsonb) IS
 'Internal: appends one hash-chained row to mask.audit_log; called once per API call by the policy engine. Records session_user and the session''s role (SET ROLE, else session_user), not the SECURITY DEFINER owner.';
+
+
+-- Records an audited read (export_policy) without taking the append lock:
+-- readers of the catalog and the log never block writers.  The row waits in
+-- mask.audit_pending until the next mask._audit() chains it.
+CREATE FUNCTION mask._audit_read(action text, policy name, object text, details jsonb)
+RETURNS void
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF action IS NULL OR action = '' THEN
+        RAISE EXCEPTION 'audit action must not be empty'
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    INSERT INTO mask.audit_pending (at, login_role, acting_role, action, policy, object, details)
+    VALUES (pg_catalog.clock_timestamp(), pg_catalog."session_user"(), mask._audit_session_role(),
+            action, policy, object, details);
+END;
+$$;
+
+COMMENT ON FUNCTION mask._audit_read(text, name, text, jsonb) IS
+'Internal: records an audited read in mask.audit_pending, without the append lock; the next API call chains it into mask.audit_log.';
+
+
+-- Pending reads are never changed, and removed only by mask._audit() as it
+-- chains them (under maskview's internal mark, which only the extension owner
+-- can set).
+CREATE FUNCTION mask._audit_pending_refuse()
+RETURNS trigger
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF TG_OP = 'DELETE' AND mask._internal_active() THEN
+        RETURN OLD;
+    END IF;
+    RAISE EXCEPTION 'mask.audit_pending is append-only: % is not allowed', TG_OP
+        USING ERRCODE = 'insufficient_privilege',
+              DETAIL = 'Audited reads wait there until the next API call chains them into mask.audit_log.';
+END;
+$$;
+
+COMMENT ON FUNCTION mask._audit_pending_refuse() IS
+'Internal trigger function: refuses UPDATE, TRUNCATE and DELETE on mask.audit_pending, except maskview''s own chaining.';
 
 
 -- Append-only: row UPDATE/DELETE and TRUNCATE are refused for everyone,

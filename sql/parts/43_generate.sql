@@ -36,28 +36,28 @@ COMMENT ON FUNCTION mask._view_query(integer, regclass) IS
 'Internal: the query of the masked view of one protected table, as generated from the catalog (hidden columns omitted).';
 
 
--- Drops a generated view if it exists and is a view (never anything else).
+-- Drops a generated view if it exists and is a view (never anything else),
+-- with whatever depends on it (audited by mask._drop_view_cascade): the
+-- objects of members over a masked view never veto unprotect or drop_policy.
 CREATE FUNCTION mask._drop_generated_view(view_schema name, view_name name)
 RETURNS void
 LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    v_prev text;
+    v_view oid;
 BEGIN
-    IF EXISTS (SELECT FROM pg_catalog.pg_class c
-                 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-                WHERE n.nspname = view_schema AND c.relname = view_name
-                  AND c.relkind = 'v') THEN
-        v_prev := mask._internal_begin();
-        EXECUTE pg_catalog.format('DROP VIEW %I.%I', view_schema, view_name);
-        PERFORM mask._internal_end(v_prev);
+    SELECT c.oid INTO v_view FROM pg_catalog.pg_class c
+      JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+     WHERE n.nspname = view_schema AND c.relname = view_name AND c.relkind = 'v';
+    IF FOUND THEN
+        PERFORM mask._drop_view_cascade(v_view, 'the masked view is removed from the policy');
     END IF;
 END;
 $$;
 
 COMMENT ON FUNCTION mask._drop_generated_view(name, name) IS
-'Internal: drops one generated view if present (fails if a user object depends on it).';
+'Internal: drops one generated view if present, with its dependent objects (audited when there are any).';
 
 
 -- Regenerates the views of a policy from the catalog -- all of them, or only
@@ -83,6 +83,10 @@ DECLARE
     v_query    text;
     v_col      record;
     v_prev     text;
+    v_former   name;
+    v_view_oid oid;
+    v_view_kind "char";
+    v_added    text[];
 BEGIN
     SELECT p.* INTO v_policy FROM mask.policy p WHERE p.id = _regenerate_policy.policy_id;
     IF NOT FOUND THEN
@@ -94,6 +98,16 @@ BEGIN
     IF NOT EXISTS (SELECT FROM pg_catalog.pg_namespace n WHERE n.nspname = v_policy.view_schema) THEN
         EXECUTE pg_catalog.format('CREATE SCHEMA %I', v_policy.view_schema);
         UPDATE mask.policy p SET schema_created = true WHERE p.id = v_policy.id;
+    ELSE
+        -- A schema of another owner (an 0.2.0 policy's) is taken over when
+        -- it holds nothing but generated views (45_view_schema.sql).
+        v_former := mask._claim_view_schema(v_policy.view_schema);
+        IF v_former IS NOT NULL THEN
+            v_result := v_result || pg_catalog.jsonb_build_object(v_policy.view_schema,
+                pg_catalog.jsonb_build_object('schema_owner_changed',
+                    pg_catalog.jsonb_build_object('from', v_former,
+                        'to', pg_catalog.pg_get_userbyid(mask._extension_owner()))));
+        END IF;
     END IF;
     PERFORM mask._ensure_key_view(v_policy.id);
 
@@ -125,10 +139,36 @@ BEGIN
 
         v_target := pg_catalog.format('%I.%I', v_policy.view_schema, v_prot.view_name);
         v_query := mask._view_query(v_policy.id, v_prot.relation);
-        -- The view follows the table to a new owner (ALTER TABLE ... OWNER TO).
-        SELECT pg_catalog.pg_get_userbyid(c.relowner) INTO v_old_owner
+        v_view_oid := NULL;
+        v_old_owner := NULL;
+        SELECT c.oid, c.relkind, pg_catalog.pg_get_userbyid(c.relowner)
+          INTO v_view_oid, v_view_kind, v_old_owner
           FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-         WHERE n.nspname = v_policy.view_schema AND c.relname = v_prot.view_name AND c.relkind = 'v';
+         WHERE n.nspname = v_policy.view_schema AND c.relname = v_prot.view_name;
+        IF v_view_oid IS NOT NULL AND v_view_kind <> 'v' THEN
+            -- Not ours, and maybe someone's data: never dropped, never reused.
+            RAISE EXCEPTION 'relation % is not the masked view of %', v_target, v_prot.relation_name
+                USING ERRCODE = 'invalid_parameter_value',
+                      DETAIL = 'maskview does not replace objects it did not generate.',
+                      HINT = 'Move or drop that relation; mask.verify() lists what else is in the view schema.';
+        END IF;
+        -- CREATE OR REPLACE VIEW keeps the rules, triggers and column grants
+        -- of the view it replaces: a view carrying any (added by its owner,
+        -- or planted in its place) is dropped and generated afresh.
+        IF v_view_oid IS NOT NULL THEN
+            v_added := mask._view_additions(v_view_oid);
+            IF v_added <> '{}' THEN
+                PERFORM mask._drop_view_cascade(v_view_oid,
+                    'the view carried objects maskview did not generate',
+                    pg_catalog.jsonb_build_object('removed', pg_catalog.to_jsonb(v_added)));
+                v_result := v_result || pg_catalog.jsonb_build_object(v_prot.relation_name,
+                    COALESCE(v_result -> v_prot.relation_name, '{}'::jsonb)
+                    || pg_catalog.jsonb_build_object('view_replaced', pg_catalog.to_jsonb(v_added)));
+                v_view_oid := NULL;
+                v_old_owner := NULL;
+            END IF;
+        END IF;
+        -- The view follows the table to a new owner (ALTER TABLE ... OWNER TO).
         IF v_old_owner IS NOT NULL AND v_old_owner <> v_owner THEN
             v_result := v_result || pg_catalog.jsonb_build_object(v_prot.relation_name,
                 COALESCE(v_result -> v_prot.relation_name, '{}'::jsonb)
@@ -137,12 +177,14 @@ BEGIN
         END IF;
         -- CREATE OR REPLACE keeps objects that depend on the view; it cannot
         -- drop, rename or retype columns (42P16), and then the view is
-        -- dropped and created afresh.
+        -- dropped, with whatever depends on it (audited), and created
+        -- afresh: objects of members over a masked view never veto a change.
         BEGIN
             EXECUTE pg_catalog.format('CREATE OR REPLACE VIEW %s WITH (security_barrier) AS %s',
                                       v_target, v_query);
         EXCEPTION WHEN invalid_table_definition THEN
-            EXECUTE pg_catalog.format('DROP VIEW %s', v_target);
+            PERFORM mask._drop_view_cascade(v_view_oid,
+                'the columns of the masked view changed (a hidden or renamed column, or a rule of another type)');
             EXECUTE pg_catalog.format('CREATE VIEW %s WITH (security_barrier) AS %s', v_target, v_query);
         END;
         EXECUTE pg_catalog.format('ALTER VIEW %s OWNER TO %I', v_target, v_owner);

@@ -102,6 +102,7 @@ DECLARE
     v_id      integer;
     v_created boolean := false;
     v_prev    text;
+    v_refusal text;
 BEGIN
     IF create_policy.policy IS NULL OR create_policy.policy = '' THEN
         RAISE EXCEPTION 'policy name must not be empty'
@@ -115,13 +116,14 @@ BEGIN
         RAISE EXCEPTION 'policy "%" already exists', create_policy.policy
             USING ERRCODE = 'invalid_parameter_value';
     END IF;
-    -- The views' schema is readable by every member: never one that holds
-    -- the catalog or the system.
-    IF create_policy.view_schema IN ('mask', 'pg_catalog', 'information_schema')
-       OR create_policy.view_schema LIKE 'pg\_%' THEN
+    -- The views' schema is readable by every member and its owner could
+    -- replace the views: it belongs to maskview alone (45_view_schema.sql).
+    v_refusal := mask._view_schema_refusal(create_policy.view_schema);
+    IF v_refusal IS NOT NULL THEN
         RAISE EXCEPTION 'schema "%" cannot hold masked views', create_policy.view_schema
             USING ERRCODE = 'invalid_parameter_value',
-                  DETAIL = 'The view schema of a policy must not be mask or a system schema.';
+                  DETAIL = v_refusal,
+                  HINT = 'Name a schema that does not exist yet: create_policy creates it, owned by the extension owner.';
     END IF;
 
     v_prev := mask._internal_begin();
@@ -258,6 +260,14 @@ BEGIN
         RAISE EXCEPTION 'table % belongs to maskview', protect.relation
             USING ERRCODE = 'invalid_parameter_value',
                   DETAIL = 'The tables of schema mask cannot be protected.';
+    END IF;
+    -- A view schema holds generated views only: a table there would sit
+    -- next to its own masked view, readable by every member's search_path.
+    IF EXISTS (SELECT FROM mask.policy p WHERE p.view_schema = v_rel.nspname) THEN
+        RAISE EXCEPTION 'table % is in a view schema', protect.relation
+            USING ERRCODE = 'invalid_parameter_value',
+                  DETAIL = pg_catalog.format('Schema %s holds the masked views of a policy.', pg_catalog.quote_ident(v_rel.nspname)),
+                  HINT = 'Move the table to a schema of its own (ALTER TABLE ... SET SCHEMA).';
     END IF;
 
     v_view := COALESCE(protect.view_name, v_rel.relname::name);

@@ -53,7 +53,7 @@ BEGIN
                    FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
                   WHERE n.nspname = 'mask'
                     AND c.relname IN ('policies', 'protected_tables', 'rules', 'members', 'audit_log',
-                                      'effective_access', 'changes')
+                                      'effective_access', 'changes', 'audit_pending')
                   ORDER BY 1 LOOP
         EXECUTE pg_catalog.format(CASE WHEN allow THEN 'GRANT SELECT ON %s TO %I'
                                        ELSE 'REVOKE SELECT ON %s FROM %I' END, v_rel, role);

@@ -114,14 +114,16 @@ AS $$
 -- SECURITY DEFINER: the catalog tables are the extension owner's.  The
 -- document holds nothing an auditor cannot read in mask.policies,
 -- mask.protected_tables, mask.rules and mask.members.  VOLATILE because the
--- export is audited.
+-- export is audited (in mask.audit_pending, chained by the next API call).
 DECLARE
     v_policy mask.policy;
     v_doc    jsonb;
 BEGIN
     v_policy := mask._policy(export_policy.policy);
     v_doc := mask._policy_document(v_policy.id);
-    PERFORM mask._audit('export_policy', v_policy.name, NULL,
+    -- A read: recorded without the append lock (mask._audit_read), so an
+    -- auditor holding the document in an open transaction blocks nobody.
+    PERFORM mask._audit_read('export_policy', v_policy.name, NULL,
         pg_catalog.jsonb_build_object(
             'document_sha256', mask._document_sha256(v_doc),
             'tables', pg_catalog.jsonb_array_length(v_doc -> 'tables'),

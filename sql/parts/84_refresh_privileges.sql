@@ -42,6 +42,10 @@ BEGIN
         -- replace them: this does (0.3.0: barrier and reader condition,
         -- 41_keys.sql), keeping the masked views that read them.
         PERFORM mask._replace_key_view(v_policy);
+        -- A view schema of another owner (made before 0.3.0) is taken over
+        -- by the extension owner when it holds nothing but generated views;
+        -- otherwise mask.verify() reports it (45_view_schema.sql).
+        PERFORM mask._claim_view_schema(p.view_schema) FROM mask.policy p WHERE p.id = v_policy;
         PERFORM mask._apply_grants(v_policy);
     END LOOP;
     PERFORM mask._audit('refresh_privileges', NULL, NULL, '{}'::jsonb);
@@ -49,5 +53,5 @@ END;
 $$;
 
 COMMENT ON FUNCTION mask.refresh_privileges() IS
-'Re-applies every privilege maskview manages (admins, auditors, members, view owners) from the catalog and recreates the key views. Run it after ALTER EXTENSION maskview UPDATE so existing admins and auditors get the new version''s functions as ordinary, dumpable grants. Admins only; audited.';
+'Re-applies every privilege maskview manages (admins, auditors, members, view owners) from the catalog, recreates the key views, and takes over view schemas of other owners that hold only generated views. Run it after ALTER EXTENSION maskview UPDATE so existing admins and auditors get the new version''s functions as ordinary, dumpable grants. Admins only; audited.';
 

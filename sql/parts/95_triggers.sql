@@ -22,6 +22,14 @@ CREATE TRIGGER protected_cascade
     AFTER DELETE ON mask.protected
     FOR EACH ROW EXECUTE FUNCTION mask._catalog_cascade();
 
+CREATE TRIGGER audit_pending_guard
+    BEFORE UPDATE OR DELETE ON mask.audit_pending
+    FOR EACH ROW EXECUTE FUNCTION mask._audit_pending_refuse();
+
+CREATE TRIGGER audit_pending_no_truncate
+    BEFORE TRUNCATE ON mask.audit_pending
+    FOR EACH STATEMENT EXECUTE FUNCTION mask._audit_pending_refuse();
+
 CREATE EVENT TRIGGER maskview_ddl_command_end ON ddl_command_end
     WHEN TAG IN ('ALTER TABLE', 'ALTER VIEW', 'ALTER INDEX', 'ALTER SEQUENCE',
                  'ALTER MATERIALIZED VIEW', 'ALTER FOREIGN TABLE')

@@ -51,3 +51,13 @@ CREATE TRIGGER policy_cascade
 CREATE TRIGGER protected_cascade
     AFTER DELETE ON mask.protected
     FOR EACH ROW EXECUTE FUNCTION mask._catalog_cascade();
+
+-- The guards of mask.audit_pending (as in 95_triggers.sql), now that their
+-- function exists.
+CREATE TRIGGER audit_pending_guard
+    BEFORE UPDATE OR DELETE ON mask.audit_pending
+    FOR EACH ROW EXECUTE FUNCTION mask._audit_pending_refuse();
+
+CREATE TRIGGER audit_pending_no_truncate
+    BEFORE TRUNCATE ON mask.audit_pending
+    FOR EACH STATEMENT EXECUTE FUNCTION mask._audit_pending_refuse();

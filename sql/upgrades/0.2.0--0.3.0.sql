@@ -102,3 +102,22 @@ ALTER TABLE mask.rule DROP CONSTRAINT rule_policy_id_relation_fkey;
 ALTER TABLE mask.protected DROP CONSTRAINT protected_policy_id_fkey;
 ALTER TABLE mask.member DROP CONSTRAINT member_policy_id_fkey;
 ALTER TABLE mask.policy_key DROP CONSTRAINT policy_key_policy_id_fkey;
+
+-- Audited reads wait in mask.audit_pending until the next API call chains
+-- them (25_audit_log.sql): export_policy no longer takes the append lock.
+-- Its triggers need functions of 30_audit.sql: see 0.2.0--0.3.0-end.sql.
+CREATE TABLE mask.audit_pending (
+    id              bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    at              timestamptz NOT NULL,
+    login_role      name NOT NULL,
+    acting_role     name NOT NULL,
+    action          text NOT NULL,
+    policy          name,
+    object          text,
+    details         jsonb
+);
+REVOKE ALL ON TABLE mask.audit_pending FROM PUBLIC;
+SELECT pg_catalog.pg_extension_config_dump('mask.audit_pending', '');
+SELECT pg_catalog.pg_extension_config_dump('mask.audit_pending_id_seq', '');
+COMMENT ON TABLE mask.audit_pending IS
+'Audited reads (export_policy) not yet in the hash chain: the next API call moves them into mask.audit_log. Written without the append lock, so readers never block writers; readable by auditors. UPDATE and TRUNCATE are refused, DELETE is maskview''s own.';
