@@ -305,7 +305,7 @@ SELECT is(pg_temp.remote('t46_adm', $$SELECT mask.rotate_key('side_d')$$), 'ok',
           'an API call completes while the auditor''s reads are open');
 DO $do$ BEGIN PERFORM dblink_exec('t46_aud', 'COMMIT'); END $do$;
 DO $do$ BEGIN PERFORM pg_temp.setup('t46_adm', $$SELECT mask.rotate_key('side_d')$$); END $do$;
-SELECT is((SELECT n FROM dblink('t46_adm', $$SELECT count(*) FROM mask.audit_log WHERE action = 'export_policy' AND "session_user" = 't46s_auditor'$$) AS x(n bigint)),
+SELECT is((SELECT n FROM dblink('t46_adm', $$SELECT count(*) FROM mask.audit_log WHERE action = 'export_policy' AND login_role = 't46s_auditor'$$) AS x(n bigint)),
           1::bigint, 'the committed export is chained into the audit log by the next API call');
 SELECT is((SELECT n FROM dblink('t46_adm', $$SELECT count(*) FROM mask.verify_audit_log()$$) AS x(n bigint)),
           0::bigint, 'the chain verifies');
