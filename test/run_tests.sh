@@ -75,7 +75,7 @@ fi
 # --- shell-level checks against the same cluster (each prints "...: ok" or "...: FAILED")
 # (the fault scripts restart the server, so they come last)
 export MV_CLUSTER_DIR MV_LOAD_SECONDS=${MV_LOAD_SECONDS:-20}
-for check in test/attack_*.sh test/memory_bound.sh test/dump_restore_test.sh test/upgrade_test.sh test/import_anon_test.sh \
+for check in test/attack_*.sh test/memory_bound.sh test/dump_restore_test.sh test/pg_upgrade_test.sh test/upgrade_test.sh test/import_anon_test.sh \
              test/load_test.sh test/fault_*.sh; do
     [ -f "$check" ] || continue
     out=$(bash "$check" 2>&1); rc=$?
