@@ -57,6 +57,8 @@ if [ -f demo/policies.sql ] && [ -f demo/notice.sql ]; then
     echo "== policies (demo/policies.sql)"
     run_psql -f demo/policies.sql
     run_psql -f demo/notice.sql
+    # The k-anonymity advisor's recommendation, applied, and the notice under it.
+    if [ -f demo/advisor.sql ]; then run_psql -f demo/advisor.sql; fi
 fi
 
 mv_cluster_stop

@@ -205,6 +205,36 @@ COMMENT ON FUNCTION mask._advise_levels(integer, regclass, name[], jsonb) IS
 'Internal: the generalisation levels of each quasi-identifier of mask.advise(), every expression validated as a rule.';
 
 
+-- The protected table advise() and apply_advice() work on: the relation
+-- itself, or the table behind a masked view of the policy (an auditor may
+-- not even name the raw table: it lacks USAGE on its schema).  22023 if
+-- neither.
+CREATE FUNCTION mask._advise_target(policy mask.policy, relation regclass)
+RETURNS mask.protected
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    v_prot mask.protected;
+BEGIN
+    SELECT t.* INTO v_prot
+      FROM mask.protected t
+      JOIN pg_catalog.pg_class c ON c.relname = t.view_name
+      JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+     WHERE t.policy_id = (_advise_target.policy).id
+       AND n.nspname = (_advise_target.policy).view_schema
+       AND c.oid = _advise_target.relation AND c.relkind = 'v';
+    IF FOUND THEN
+        RETURN v_prot;
+    END IF;
+    RETURN mask._protected(_advise_target.policy, _advise_target.relation);
+END;
+$$;
+
+COMMENT ON FUNCTION mask._advise_target(mask.policy, regclass) IS
+'Internal: the protected table named directly or through its masked view of the policy, or invalid_parameter_value.';
+
+
 -- One node: one aggregate query over the raw table, counts only.  Returns
 -- the number of groups of at least k rows, the smallest of them, the rows in
 -- groups below k, all rows, and the discernibility sum over the kept groups
@@ -297,9 +327,9 @@ DECLARE
     v_next    integer := -1;
 BEGIN
     v_policy := mask._policy(advise.policy);
-    v_prot := mask._protected(v_policy, advise.relation);
+    v_prot := mask._advise_target(v_policy, advise.relation);
     -- Same argument checks (and messages) as linkability().
-    PERFORM mask._linkability_query(advise.relation, advise.quasi_identifiers, advise.k);
+    PERFORM mask._linkability_query(v_prot.relation, advise.quasi_identifiers, advise.k);
     IF max_suppressed IS NULL OR max_suppressed < 0 OR max_suppressed >= 1 THEN
         RAISE EXCEPTION 'max_suppressed must be at least 0 and below 1'
             USING ERRCODE = 'invalid_parameter_value',
@@ -525,7 +555,7 @@ DECLARE
     v_reason  text;
 BEGIN
     v_policy := mask._policy(apply_advice.policy);
-    v_prot := mask._protected(v_policy, apply_advice.relation);
+    v_prot := mask._advise_target(v_policy, apply_advice.relation);
     IF rules IS NULL OR pg_catalog.jsonb_typeof(rules) <> 'object' OR rules = '{}' THEN
         RAISE EXCEPTION 'rules must be a non-empty JSON object'
             USING ERRCODE = 'invalid_parameter_value',
@@ -584,6 +614,18 @@ BEGIN
                 RAISE EXCEPTION 'suppression needs a single-column primary key on %', v_prot.relation
                     USING ERRCODE = 'invalid_parameter_value',
                           DETAIL = 'The suppressed rows are excluded by their key in the row filter.';
+            END IF;
+            -- The filter's constants are visible to members (pg_get_viewdef),
+            -- so the key must be a column the members already see as it is.
+            IF NOT EXISTS (SELECT FROM mask.rule r
+                            WHERE r.policy_id = v_policy.id AND r.relation = v_prot.relation
+                              AND r.column_name = v_pk AND r.action = 'pass' AND NOT r.orphaned)
+               AND NOT (rules ? v_pk::text AND pg_catalog.upper(pg_catalog.btrim(rules ->> v_pk::text)) = 'PASS') THEN
+                RAISE EXCEPTION 'suppression would show members raw values of column %', pg_catalog.quote_ident(v_pk)
+                    USING ERRCODE = 'invalid_parameter_value',
+                          DETAIL = pg_catalog.format('The suppressed rows are excluded by their primary key %s in the row filter, which members can read in the view definition, and the policy does not show %s as it is (PASS).',
+                                                     pg_catalog.quote_ident(v_pk), pg_catalog.quote_ident(v_pk)),
+                          HINT = 'Choose advice with no rows suppressed (max_suppressed => 0), or suppress by hand with a row filter of your own.';
             END IF;
             EXECUTE pg_catalog.format(
                 'SELECT pg_catalog.array_agg(s.pk ORDER BY s.pk)::text FROM'

@@ -83,8 +83,8 @@ SELECT lives_ok($$CREATE TEMP TABLE a50 AS
 SELECT ok((SELECT count(*) FROM a50) > 0, 'the advice has rows');
 -- Oracle attempt: k = 1 on columns that isolate every row.
 SELECT lives_ok($$CREATE TEMP TABLE o50 AS
-    SELECT * FROM mask.advise('t50_notice', 't50.households', ARRAY['holder_name', 'phone'], 1)$$,
-    'k = 1 on identifying columns runs');
+    SELECT * FROM mask.advise('t50_notice', 't50_notice.households', ARRAY['holder_name', 'phone'], 1)$$,
+    'k = 1 on identifying columns runs (table named by its masked view)');
 SELECT is((SELECT rules::text FROM o50 WHERE rank = 1), '{"phone": "PASS", "holder_name": "PASS"}',
           'k = 1: the answer is the rule PASS, not the values');
 SELECT is((SELECT min_group_size FROM o50 WHERE rank = 1), 1::bigint, 'k = 1: counts only (groups of one)');

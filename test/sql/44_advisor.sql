@@ -242,9 +242,16 @@ SELECT pg_temp.err($$SELECT mask.apply_advice('p44', 't44.person',
     '{"zip": "mask.partial(zip, 3, 0, ''*'', 2)", "age": "mask.generalize(age, 10::numeric)", "sex": "PASS"}', 2)$$);
 SELECT "column", expression FROM mask.rules
  WHERE policy = 'p44' AND relation = 't44.person'::regclass ORDER BY "column";
--- ... and with suppress => true the rows in small groups (9 and 10) leave the
--- view through the row filter, kept with the policy's own filter.
-SELECT mask.apply_advice('p44', 't44.person',
+-- Suppression lists the primary keys of the suppressed rows in the row
+-- filter, which members can read: refused while the key is hidden from them ...
+SELECT pg_temp.err($$SELECT mask.apply_advice('p44', 't44.person',
+    '{"zip": "mask.partial(zip, 3, 0, ''*'', 2)", "age": "mask.generalize(age, 10::numeric)", "sex": "PASS"}',
+    2, suppress => true)$$);
+-- ... and once the key is shown as it is (PASS) the rows in small groups (9
+-- and 10) leave the view through the row filter, kept with the policy's own
+-- filter.  The policy's masked view can name the table, too.
+SELECT mask.set_rule('p44', 't44.person', 'id', 'PASS');
+SELECT mask.apply_advice('p44', 'v44.person',
     '{"zip": "mask.partial(zip, 3, 0, ''*'', 2)", "age": "mask.generalize(age, 10::numeric)", "sex": "PASS"}',
     2, suppress => true);
 SELECT row_filter FROM mask.protected_tables WHERE policy = 'p44' AND relation = 't44.person'::regclass;
