@@ -553,6 +553,8 @@ DECLARE
     v_filter  text;
     v_changed integer := 0;
     v_reason  text;
+    v_suppressed bigint := 0;
+    v_min_group  bigint;
 BEGIN
     v_policy := mask._policy(apply_advice.policy);
     v_prot := mask._advise_target(v_policy, apply_advice.relation);
@@ -599,6 +601,7 @@ BEGIN
     IF k IS NOT NULL THEN
         v_e := mask._advise_eval(v_from, v_prot.row_filter_sql,
                                  NULLIF(pg_catalog.array_to_string(v_group, ', '), ''), k);
+        v_min_group := v_e.min_group;
         IF v_e.rows_small > 0 AND NOT suppress THEN
             RAISE EXCEPTION 'these rules leave % rows in groups smaller than k = %', v_e.rows_small, k
                 USING ERRCODE = 'invalid_parameter_value',
@@ -634,6 +637,7 @@ BEGIN
                 v_pk, COALESCE(NULLIF(pg_catalog.array_to_string(v_group, ', '), ''), 'NULL'), v_from,
                 COALESCE(' WHERE (' || v_prot.row_filter_sql || ')', ''))
                 INTO v_ids USING k;
+            v_suppressed := v_e.rows_small;
             v_filter := COALESCE('(' || v_prot.row_filter || ') AND ', '')
                         || pg_catalog.format('%I <> ALL (%L::%s[])', v_pk, v_ids, v_pktype);
         END IF;
@@ -664,8 +668,8 @@ BEGIN
     PERFORM mask._audit('apply_advice', v_policy.name, v_prot.relation_name,
         pg_catalog.jsonb_build_object('rules', rules, 'k', k, 'suppress', suppress,
                                       'rules_changed', v_changed,
-                                      'rows_suppressed', CASE WHEN v_filter IS NOT NULL THEN v_e.rows_small ELSE 0 END,
-                                      'min_group_size', v_e.min_group));
+                                      'rows_suppressed', v_suppressed,
+                                      'min_group_size', v_min_group));
 END;
 $$;
 

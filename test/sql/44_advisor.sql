@@ -261,6 +261,11 @@ SELECT pg_temp.err($$SELECT mask.apply_advice('p44', 't44.person', '{"zip": "PAS
 SELECT pg_temp.err($$SELECT mask.apply_advice('p44', 't44.person', '{"nope": "PASS"}')$$);
 SELECT pg_temp.err($$SELECT mask.apply_advice('p44', 't44.person', '[]')$$);
 
+-- Without k the rule set is written as given, unmeasured (an admin's choice).
+SELECT mask.apply_advice('p44', 't44.person', '{"age": "NULL", "sex": null}');
+SELECT "column", action, expression FROM mask.rules
+ WHERE policy = 'p44' AND relation = 't44.person'::regclass ORDER BY "column";
+
 -- The audit log: one row per advise() call, set_rule/protect rows and one
 -- apply_advice row per application.
 SELECT action, count(*) FROM mask.audit_log
