@@ -38,28 +38,35 @@ COMMENT ON VIEW mask.protected_tables IS
 -- the auditor sees the whole table and not only what was thought of; rules
 -- of dropped columns appear with orphaned = true.
 CREATE VIEW mask.rules AS
-SELECT po.name AS policy,
-       t.relation,
-       a.attname AS "column",
-       COALESCE(r.action, 'hidden') AS action,
-       r.expression,
-       r.reason,
-       r.set_by,
-       r.set_at,
-       false AS orphaned
-  FROM mask.protected t
-  JOIN mask.policy po ON po.id = t.policy_id
-  JOIN pg_catalog.pg_attribute a
-    ON a.attrelid = t.relation AND a.attnum > 0 AND NOT a.attisdropped
-  LEFT JOIN mask.rule r
-    ON r.policy_id = t.policy_id AND r.relation = t.relation
-   AND r.column_name = a.attname AND NOT r.orphaned
-UNION ALL
-SELECT po.name, r.relation, r.column_name, r.action, r.expression, r.reason,
-       r.set_by, r.set_at, true
-  FROM mask.rule r
-  JOIN mask.policy po ON po.id = r.policy_id
- WHERE r.orphaned;
+SELECT x.policy, x.relation, x."column", x.action, x.expression, x.reason,
+       x.set_by, x.set_at, x.orphaned
+  FROM (
+    SELECT po.name AS policy,
+           t.relation,
+           a.attname AS "column",
+           COALESCE(r.action, 'hidden') AS action,
+           r.expression,
+           r.reason,
+           r.set_by,
+           r.set_at,
+           false AS orphaned,
+           a.attnum AS position
+      FROM mask.protected t
+      JOIN mask.policy po ON po.id = t.policy_id
+      JOIN pg_catalog.pg_attribute a
+        ON a.attrelid = t.relation AND a.attnum > 0 AND NOT a.attisdropped
+      LEFT JOIN mask.rule r
+        ON r.policy_id = t.policy_id AND r.relation = t.relation
+       AND r.column_name = a.attname AND NOT r.orphaned
+    UNION ALL
+    SELECT po.name, r.relation, r.column_name, r.action, r.expression, r.reason,
+           r.set_by, r.set_at, true, NULL
+      FROM mask.rule r
+      JOIN mask.policy po ON po.id = r.policy_id
+     WHERE r.orphaned) x
+ -- A stable order for people and diffs: by policy and table name, each
+ -- table's columns as the table has them, then its orphaned rules by name.
+ ORDER BY x.policy COLLATE "C", x.relation::text COLLATE "C", x.orphaned, x.position, x."column" COLLATE "C";
 
 COMMENT ON VIEW mask.rules IS
 'One row per column of each protected table: action mask, pass, null or hidden (no rule), the expression as typed, reason, who and when; orphaned rules of dropped columns too (auditor view).';

@@ -11,7 +11,7 @@ BEGIN;
 CREATE EXTENSION IF NOT EXISTS pgtap;
 CREATE EXTENSION IF NOT EXISTS maskview;
 
-SELECT plan(14);
+SELECT plan(15);
 
 CREATE ROLE t52_owner NOLOGIN;
 CREATE ROLE t52_printer NOLOGIN;
@@ -60,6 +60,10 @@ SELECT is((SELECT count(*)::int FROM mask.effective_access WHERE role IN ('t52_o
 
 SELECT is((SELECT view FROM mask.effective_access WHERE role = 't52_printer' LIMIT 1),
     't52_notice.households', 'effective_access: names the masked view the role reads');
+
+SELECT results_eq($$SELECT "column"::text COLLATE "default", action::text FROM mask.rules WHERE policy = 't52_notice'$$,
+    $$VALUES ('id', 'pass'), ('holder_name', 'mask'), ('phone', 'null'), ('secret_note', 'hidden')$$,
+    'rules: a stable order without ORDER BY (policy, table, the table''s column order)');
 
 SELECT ok(EXISTS (SELECT FROM mask.changes WHERE who = :'su' AND action = 'add_member'
                      AND policy = 't52_notice' AND object = 't52_printer'),
