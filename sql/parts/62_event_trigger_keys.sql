@@ -12,6 +12,11 @@
 -- object when it is created or altered; mask.verify() reports one that exists
 -- anyway (made before 0.3.0, or with the trigger disabled).
 --
+-- It runs after every DDL command, not after a list of tags: a view can come
+-- from CREATE SCHEMA ... CREATE VIEW, whose tag is CREATE SCHEMA, and the
+-- sub-commands are among pg_event_trigger_ddl_commands().  For a superuser
+-- it returns at once; otherwise it is one catalog query.
+--
 -- Not SECURITY DEFINER, on purpose: it must see the role that runs the DDL
 -- as CURRENT_USER (inside a SECURITY DEFINER function CURRENT_USER is the
 -- function's owner).  So it reads only what every role may read (pg_depend,

@@ -48,8 +48,8 @@ CREATE EVENT TRIGGER maskview_drop_extension_guard ON ddl_command_start
 
 -- Refuses views, rules and row-security policies that read a key relation
 -- (62_event_trigger_keys.sql).  A trigger of its own, so that the tag list of
--- maskview_ddl_command_end stays about following DDL on protected tables.
+-- maskview_ddl_command_end stays about following DDL on protected tables;
+-- no tag list of its own, since objects come from more commands than their
+-- own (CREATE SCHEMA ... CREATE VIEW is a CREATE SCHEMA).
 CREATE EVENT TRIGGER maskview_key_guard ON ddl_command_end
-    WHEN TAG IN ('CREATE VIEW', 'ALTER VIEW', 'CREATE MATERIALIZED VIEW',
-                 'ALTER MATERIALIZED VIEW', 'CREATE RULE', 'CREATE POLICY', 'ALTER POLICY')
     EXECUTE FUNCTION mask._on_ddl_key_guard();

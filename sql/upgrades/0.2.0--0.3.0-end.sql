@@ -39,8 +39,6 @@ END;
 $$;
 
 CREATE EVENT TRIGGER maskview_key_guard ON ddl_command_end
-    WHEN TAG IN ('CREATE VIEW', 'ALTER VIEW', 'CREATE MATERIALIZED VIEW',
-                 'ALTER MATERIALIZED VIEW', 'CREATE RULE', 'CREATE POLICY', 'ALTER POLICY')
     EXECUTE FUNCTION mask._on_ddl_key_guard();
 
 -- The catalog's cascading deletes, instead of its foreign keys (dropped at

@@ -17,7 +17,7 @@ BEGIN;
 CREATE EXTENSION IF NOT EXISTS pgtap;
 CREATE EXTENSION IF NOT EXISTS maskview;
 
-SELECT plan(73);
+SELECT plan(74);
 
 -- ---------------------------------------------------------------- setup ---
 CREATE ROLE t45_owner NOLOGIN;
@@ -29,6 +29,7 @@ CREATE ROLE t45_auditor NOLOGIN;
 CREATE ROLE t45_audowner NOLOGIN;            -- an auditor that owns a protected table
 GRANT t45_member TO t45_login;
 GRANT t45_owner, t45_member TO t45_both;
+SELECT format('GRANT CREATE ON DATABASE %I TO t45_owner', current_database()) \gexec
 CREATE SCHEMA t45_a AUTHORIZATION t45_owner;
 CREATE SCHEMA t45_b AUTHORIZATION t45_owner2;
 CREATE SCHEMA t45_c AUTHORIZATION t45_audowner;
@@ -171,6 +172,8 @@ SELECT throws_ok(format('CREATE VIEW t45_a.steal AS SELECT k.key FROM %s AS k', 
                  '42501', NULL, 'owner: a view over its key view is refused');
 SELECT throws_ok(format('CREATE VIEW t45_a.steal2 AS SELECT h.id, (SELECT k.key FROM %s AS k) AS key FROM t45_a.households AS h', :'key_a'),
                  '42501', NULL, 'owner: a view with the key view in a subquery is refused');
+SELECT throws_ok(format('CREATE SCHEMA t45_evil CREATE VIEW steal3 AS SELECT k.key FROM %s AS k', :'key_a'),
+                 '42501', NULL, 'owner: a view over its key view inside CREATE SCHEMA is refused');
 SELECT lives_ok('CREATE VIEW t45_a.harmless AS SELECT id FROM t45_a.households',
                 'owner: a view not reading a key is accepted');
 SELECT throws_ok(format('CREATE OR REPLACE VIEW t45_a.harmless AS SELECT id FROM t45_a.households WHERE EXISTS (SELECT FROM %s)', :'key_a'),
@@ -201,8 +204,8 @@ SELECT is(t45_secret.keys_in('t45_owner'), NULL,
           'owner: no key was seen by its leaky functions or in its EXPLAIN ANALYZE output');
 SELECT ok((SELECT v FROM t45_secret.loot WHERE who = 't45_owner' AND src = 'explain') LIKE '%One-Time Filter%',
           'owner: the EXPLAIN output shows the reader condition as a one-time filter under the barrier');
-SELECT is((SELECT count(*)::int FROM pg_catalog.pg_class WHERE relname IN ('steal', 'steal2', 'steal_m')
-                                                          AND relnamespace = 't45_a'::regnamespace),
+SELECT is((SELECT count(*)::int FROM pg_catalog.pg_class WHERE relname IN ('steal', 'steal2', 'steal3', 'steal_m'))
+          + (SELECT count(*)::int FROM pg_catalog.pg_namespace WHERE nspname = 't45_evil'),
           0, 'owner: none of the refused objects exists');
 
 -- ------------------------------------- the owner of another policy's table ---
