@@ -187,20 +187,3 @@ $$;
 COMMENT ON FUNCTION mask._ensure_key_view(integer) IS
 'Internal: creates mask."_key_<id>", the one-row view of a policy''s key that generated views read, or replaces one of an earlier, readable shape.';
 
-
--- Every relation through which a key can be read: mask.policy_key and the
--- key views.  For mask._apply_grants, verify() and the key guard.
-CREATE FUNCTION mask._key_relations()
-RETURNS TABLE (relation regclass, policy_id integer)
-LANGUAGE sql STABLE
-SET search_path = pg_catalog, pg_temp
-AS $$
-    SELECT c.oid::regclass,
-           CASE WHEN c.relname <> 'policy_key' THEN pg_catalog.substr(c.relname, 6)::integer END
-      FROM pg_catalog.pg_class c
-     WHERE c.relnamespace = 'mask'::regnamespace
-       AND (c.relname = 'policy_key' OR c.relname ~ '^_key_[0-9]+$')
-$$;
-
-COMMENT ON FUNCTION mask._key_relations() IS
-'Internal: mask.policy_key and every key view mask."_key_<id>" (policy_id NULL for the key table).';
