@@ -17,7 +17,7 @@ BEGIN;
 CREATE EXTENSION IF NOT EXISTS pgtap;
 CREATE EXTENSION IF NOT EXISTS maskview;
 
-SELECT plan(74);
+SELECT plan(78);
 
 -- ---------------------------------------------------------------- setup ---
 CREATE ROLE t45_owner NOLOGIN;
@@ -161,6 +161,9 @@ SELECT lives_ok(format('SELECT count(*) FROM %s AS k WHERE pg_temp.leak_t45_owne
 INSERT INTO t45_secret.loot SELECT 't45_owner', 'explain',
        t45_secret.explain(format('SELECT * FROM %s AS k WHERE pg_temp.leak_t45_owner(k.key)', :'key_a'));
 RESET enable_indexscan; RESET enable_bitmapscan;
+SELECT lives_ok(format('CREATE TABLE t45_a.copied AS SELECT k.key FROM %s AS k', :'key_a'),
+                'owner: CREATE TABLE AS over its key view (runs as the owner)');
+SELECT is_empty('SELECT * FROM t45_a.copied', 'owner: the copy holds no row');
 SELECT throws_ok(format('SELECT * FROM %s', :'key_b'), '42501', NULL,
                  'owner: another policy''s key view is refused');
 SELECT throws_ok('SELECT * FROM mask.policy_key', '42501', NULL, 'owner: the key table is refused');
@@ -360,11 +363,33 @@ SELECT lives_ok($$SELECT mask.set_rule('t45_pa', 't45_a.households', 'id', 'PASS
 SELECT is((SELECT count(*)::int FROM mask.verify('t45_pa') WHERE severity IN ('error', 'warning')), 0,
           'verify: the key view is what maskview generates again');
 
--- The key guard disabled: an error.
+-- The key guard disabled: an error, and why it matters.  Without it the
+-- owner's own view over its key view, read by a member, hands the member the
+-- key (relations checked as the owner, CURRENT_USER the member); verify()
+-- reports that view, and the owner's rule and row-security policy too.
 ALTER EVENT TRIGGER maskview_key_guard DISABLE;
 SELECT is((SELECT hint FROM mask.verify() WHERE object = 'maskview_key_guard' AND severity = 'error'),
           'ALTER EVENT TRIGGER maskview_key_guard ENABLE;', 'verify: a disabled key guard is an error');
+SET SESSION AUTHORIZATION t45_owner;
+SELECT format('CREATE VIEW t45_a.steal AS SELECT pg_catalog.encode(k.key, ''hex'') AS v FROM %s AS k', :'key_a') \gexec
+GRANT SELECT ON t45_a.steal TO t45_member;
+SELECT format('CREATE RULE steal AS ON INSERT TO t45_a.households DO ALSO SELECT k.key FROM %s AS k', :'key_a') \gexec
+SELECT format('CREATE POLICY steal ON t45_a.households USING (EXISTS (SELECT FROM %s))', :'key_a') \gexec
+RESET SESSION AUTHORIZATION;
+SET SESSION AUTHORIZATION t45_member;
+INSERT INTO t45_secret.loot SELECT 'unguarded', 'view', v FROM t45_a.steal;
+RESET SESSION AUTHORIZATION;
 ALTER EVENT TRIGGER maskview_key_guard ENABLE;
+SELECT is(t45_secret.keys_in('unguarded'), 't45_pa',
+          'without the guard, a member reading the owner''s view over the key view gets the key');
+SELECT set_eq($$SELECT finding FROM mask.verify('t45_pa') WHERE severity = 'error'$$,
+              ARRAY['The view t45_a.steal reads the policy''s key view: it reads with its owner''s privileges but runs as the role that queries it, and can pass the key to that role or to its owner.',
+                    'The rule steal on t45_a.households reads the policy''s key view: it reads with its owner''s privileges but runs as the role that queries it, and can pass the key to that role or to its owner.',
+                    'The row-security policy steal on t45_a.households reads the policy''s key view: it reads with its owner''s privileges but runs as the role that queries it, and can pass the key to that role or to its owner.'],
+              'verify: the owner''s view, rule and row-security policy over the key view are errors');
+DROP VIEW t45_a.steal;
+DROP RULE steal ON t45_a.households;
+DROP POLICY steal ON t45_a.households;
 
 -- ------------------------------------------------ short tokens of guessable values ---
 SELECT lives_ok($$SELECT mask.set_rule('t45_pa', 't45_a.households', 'phone', 'mask.pseudonym(phone, 8)')$$,
