@@ -114,11 +114,17 @@ BEGIN
             USING ERRCODE = 'invalid_parameter_value',
                   HINT = 'Map a column to a built-in hierarchy name, "fixed", "hidden", or an array of rule expressions.';
     END IF;
+    -- Keys that are not quasi-identifiers define named hierarchies (arrays),
+    -- which columns can then name like the built-in ones.
     FOR v_key IN SELECT pg_catalog.jsonb_object_keys(COALESCE(hierarchies, '{}')) LOOP
         IF v_key <> ALL (quasi_identifiers::text[]) THEN
-            RAISE EXCEPTION 'hierarchies names a column that is not a quasi-identifier'
-                USING ERRCODE = 'invalid_parameter_value',
-                      DETAIL = pg_catalog.format('Key %s is not in quasi_identifiers.', pg_catalog.quote_ident(v_key));
+            IF pg_catalog.jsonb_typeof(hierarchies -> v_key) <> 'array' THEN
+                RAISE EXCEPTION 'hierarchies names a column that is not a quasi-identifier'
+                    USING ERRCODE = 'invalid_parameter_value',
+                          DETAIL = pg_catalog.format('Key %s is not in quasi_identifiers, and only an array (a named hierarchy) may be given for other keys.',
+                                                     pg_catalog.quote_ident(v_key));
+            END IF;
+            v_builtin := v_builtin || pg_catalog.jsonb_build_object(v_key, hierarchies -> v_key);
         END IF;
     END LOOP;
 
@@ -163,8 +169,8 @@ BEGIN
             IF v_levels IS NULL THEN
                 RAISE EXCEPTION 'unknown hierarchy for column %', pg_catalog.quote_ident(v_col)
                     USING ERRCODE = 'invalid_parameter_value',
-                          DETAIL = pg_catalog.format('%s is neither a built-in hierarchy nor "fixed" or "hidden".', v_spec),
-                          HINT = 'The built-in hierarchies are the keys of mask.advisor_hierarchies().';
+                          DETAIL = pg_catalog.format('%s is neither a built-in or named hierarchy nor "fixed" or "hidden".', v_spec),
+                          HINT = 'The built-in hierarchies are the keys of mask.advisor_hierarchies(); name your own with another key of hierarchies.';
             END IF;
         ELSIF pg_catalog.jsonb_typeof(v_spec) = 'array' AND pg_catalog.jsonb_array_length(v_spec) > 0
               AND NOT EXISTS (SELECT FROM pg_catalog.jsonb_array_elements(v_spec) e

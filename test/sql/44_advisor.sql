@@ -216,6 +216,13 @@ SELECT rank, rules, levels, lattice_size
   FROM mask.advise('p44', 't44.households', ARRAY['address', 'holder_name', 'balance'], 5,
                    hierarchies => '{"holder_name": "fixed", "balance": "hidden"}') WHERE rank <= 2;
 
+-- A DBA's own hierarchy, named once and used by a column ({col} is the column).
+SELECT rank, rules, levels, lattice_size
+  FROM mask.advise('p44', 't44.households', ARRAY['address', 'balance'], 5,
+                   hierarchies => '{"address": "fixed",
+                                    "fee_band": ["PASS", "mask.generalize({col}, 250::numeric)", "NULL"],
+                                    "balance": "fee_band"}');
+
 -- Refused arguments (22023, nothing evaluated).
 SELECT pg_temp.err($$SELECT * FROM mask.advise('p44', 't44.person', ARRAY['zip'], 0)$$);
 SELECT pg_temp.err($$SELECT * FROM mask.advise('p44', 't44.person', ARRAY['zip'], 2, 1.0)$$);
