@@ -90,6 +90,10 @@ CREATE TABLE mask.member (
     search_path_set boolean NOT NULL DEFAULT false,
     added_by        name NOT NULL DEFAULT session_user,
     added_at        timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    -- The role's search_path setting in this database before add_member
+    -- set it (the value as pg_db_role_setting stores it), NULL when it had
+    -- none: remove_member puts back exactly this.
+    search_path_before text,
     PRIMARY KEY (policy_id, role)
 );
 

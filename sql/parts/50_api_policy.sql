@@ -269,6 +269,8 @@ BEGIN
                   DETAIL = pg_catalog.format('Schema %s holds the masked views of a policy.', pg_catalog.quote_ident(v_rel.nspname)),
                   HINT = 'Move the table to a schema of its own (ALTER TABLE ... SET SCHEMA).';
     END IF;
+    -- Only what the caller could read itself (47_caller_reads.sql).
+    PERFORM mask._caller_must_read(protect.relation, NULL, 'protect');
 
     v_view := COALESCE(protect.view_name, v_rel.relname::name);
     IF v_view = '' THEN
@@ -307,6 +309,8 @@ BEGIN
     END IF;
     IF protect.row_filter IS NOT NULL THEN
         v_filter_sql := mask._validate_expression(protect.row_filter, protect.relation, true);
+        PERFORM mask._caller_must_read(protect.relation,
+                                       mask._sql_columns(protect.relation, v_filter_sql), 'filter on');
     END IF;
 
     -- A member of the policy must not be able to read the table it now protects.
@@ -430,6 +434,12 @@ BEGIN
             v_sql := mask._validate_expression(set_rule.expression, v_prot.relation, false,
                                                mask._key_sql(v_policy.id));
     END CASE;
+    -- PASS and masks publish the column: only one the caller could read.
+    IF v_action <> 'null' THEN
+        PERFORM mask._caller_must_read(v_prot.relation,
+                                       ARRAY[set_rule.column_name] || mask._sql_columns(v_prot.relation, v_sql),
+                                       'set a rule on');
+    END IF;
 
     SELECT r.* INTO v_old FROM mask.rule r
      WHERE r.policy_id = v_policy.id AND r.relation = v_prot.relation

@@ -6,112 +6,103 @@
 -- protected table by any path, and names the path so the DBA can close it.
 -- ---------------------------------------------------------------------------
 
--- Why role could read one of relations (or their inheritance parents and
--- children) without maskview, as a full sentence; NULL when it cannot.  The
--- paths: superuser, BYPASSRLS, pg_read_all_data, a grant to PUBLIC, owning
--- or being granted SELECT on the table or one of its columns, each either
--- directly, through an inherited role, or through a role it can SET ROLE to.
-CREATE FUNCTION mask._read_path(role oid, relations oid[])
+-- The search_path.  add_member puts the view schema first in the member's
+-- search_path so that its tools find the masked views under the tables'
+-- names.  That setting is code the member runs: it is written only
+--   * for this database (ALTER ROLE ... IN DATABASE), never for the whole
+--     cluster, where the same schema name may be anybody's;
+--   * to a schema that maskview's owner owns and nobody else may create
+--     objects in, so no admin can plant a function or a view there;
+--   * for one policy per role: a second policy of the same role with
+--     set_search_path is refused, so the role never switches silently to
+--     another policy's views of the same name;
+-- and remove_member (or drop_policy) puts back exactly the setting the role
+-- had in this database before (mask.member.search_path_before), unless
+-- somebody changed it since.
+
+-- The role's search_path setting in the current database, as
+-- pg_db_role_setting stores it after "search_path=", or NULL.
+CREATE FUNCTION mask._role_search_path(role oid)
+RETURNS text
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT pg_catalog.substr(c.setting, pg_catalog.length('search_path=') + 1)
+      FROM pg_catalog.pg_db_role_setting s
+      JOIN pg_catalog.pg_database d ON d.oid = s.setdatabase AND d.datname = pg_catalog.current_database(),
+           pg_catalog.unnest(s.setconfig) c(setting)
+     WHERE s.setrole = _role_search_path.role AND c.setting LIKE 'search\_path=%'
+     LIMIT 1
+$$;
+
+COMMENT ON FUNCTION mask._role_search_path(oid) IS
+'Internal: a role''s search_path setting in the current database (ALTER ROLE ... IN DATABASE), or NULL.';
+
+-- The search_path add_member sets, as pg_db_role_setting stores it.
+CREATE FUNCTION mask._member_search_path(view_schema name)
+RETURNS text
+LANGUAGE sql IMMUTABLE STRICT
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT pg_catalog.quote_ident(view_schema) || ', "$user", public'
+$$;
+
+COMMENT ON FUNCTION mask._member_search_path(name) IS
+'Internal: the search_path value add_member sets for members, as stored in pg_db_role_setting.';
+
+-- Why add_member may not put view_schema into role's search_path, or NULL.
+CREATE FUNCTION mask._search_path_refusal(view_schema name, role oid, policy_id integer)
 RETURNS text
 LANGUAGE plpgsql STABLE
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    v_member  text := pg_catalog.quote_ident(pg_catalog.pg_get_userbyid(_read_path.role));
-    v_r       record;
-    v_t       record;
-    v_who     text;
-    v_col     name;
+    v_owner   oid := (SELECT e.extowner FROM pg_catalog.pg_extension e WHERE e.extname = 'maskview');
+    v_nsp     record;
+    v_other   text;
 BEGIN
-    -- PUBLIC first: it is the widest path and the first to close.
-    FOR v_t IN
-        WITH RECURSIVE family(relid, dir) AS (
-            SELECT x, d FROM pg_catalog.unnest(relations) x, (VALUES ('down'), ('up')) v(d)
-            UNION
-            SELECT CASE f.dir WHEN 'down' THEN i.inhrelid ELSE i.inhparent END, f.dir
-              FROM family f JOIN pg_catalog.pg_inherits i
-                ON (f.dir = 'down' AND i.inhparent = f.relid) OR (f.dir = 'up' AND i.inhrelid = f.relid))
-        SELECT DISTINCT c.oid, c.oid::regclass::text AS name, c.relowner, c.relacl
-          FROM family f JOIN pg_catalog.pg_class c ON c.oid = f.relid
-         ORDER BY 2
-    LOOP
-        IF EXISTS (SELECT FROM pg_catalog.aclexplode(v_t.relacl) g
-                    WHERE g.grantee = 0 AND g.privilege_type = 'SELECT')
-           OR EXISTS (SELECT FROM pg_catalog.pg_attribute a, pg_catalog.aclexplode(a.attacl) g
-                       WHERE a.attrelid = v_t.oid AND g.grantee = 0 AND g.privilege_type = 'SELECT') THEN
-            RETURN pg_catalog.format('PUBLIC has SELECT on %s, so every role can read it, %s included.',
-                                     v_t.name, v_member);
-        END IF;
-    END LOOP;
-
-    -- The role itself, then every role whose privileges it inherits or can
-    -- take with SET ROLE.
-    FOR v_r IN SELECT ro.oid, pg_catalog.quote_ident(ro.rolname) AS name, ro.rolname,
-                      ro.rolsuper, ro.rolbypassrls,
-                      ro.oid = _read_path.role AS self,
-                      pg_catalog.pg_has_role(_read_path.role, ro.oid, 'USAGE') AS inherits
-                 FROM pg_catalog.pg_roles ro
-                WHERE pg_catalog.pg_has_role(_read_path.role, ro.oid, 'MEMBER')
-                ORDER BY ro.oid <> _read_path.role, ro.rolname
-    LOOP
-        v_who := CASE WHEN v_r.self THEN pg_catalog.format('Role %s', v_member)
-                      WHEN v_r.inherits THEN pg_catalog.format('Role %s inherits the privileges of %s, which', v_member, v_r.name)
-                      ELSE pg_catalog.format('Role %s can SET ROLE to %s, which', v_member, v_r.name) END;
-        IF v_r.rolsuper THEN
-            RETURN v_who || ' is a superuser.';
-        END IF;
-        IF v_r.rolbypassrls THEN
-            RETURN v_who || ' has BYPASSRLS.';
-        END IF;
-        IF v_r.rolname = 'pg_read_all_data' THEN
-            RETURN pg_catalog.format('Role %s is a member of pg_read_all_data.', v_member);
-        END IF;
-        FOR v_t IN
-            WITH RECURSIVE family(relid, dir) AS (
-                SELECT x, d FROM pg_catalog.unnest(relations) x, (VALUES ('down'), ('up')) v(d)
-                UNION
-                SELECT CASE f.dir WHEN 'down' THEN i.inhrelid ELSE i.inhparent END, f.dir
-                  FROM family f JOIN pg_catalog.pg_inherits i
-                    ON (f.dir = 'down' AND i.inhparent = f.relid) OR (f.dir = 'up' AND i.inhrelid = f.relid))
-            SELECT DISTINCT c.oid, c.oid::regclass::text AS name, c.relowner, c.relacl
-              FROM family f JOIN pg_catalog.pg_class c ON c.oid = f.relid
-             ORDER BY 2
-        LOOP
-            IF v_t.relowner = v_r.oid THEN
-                RETURN pg_catalog.format('%s owns %s.', v_who, v_t.name);
-            END IF;
-            IF EXISTS (SELECT FROM pg_catalog.aclexplode(v_t.relacl) g
-                        WHERE g.grantee = v_r.oid AND g.privilege_type = 'SELECT') THEN
-                RETURN pg_catalog.format('%s has SELECT on %s.', v_who, v_t.name);
-            END IF;
-            SELECT a.attname INTO v_col
-              FROM pg_catalog.pg_attribute a, pg_catalog.aclexplode(a.attacl) g
-             WHERE a.attrelid = v_t.oid AND g.grantee = v_r.oid AND g.privilege_type = 'SELECT'
-             ORDER BY a.attnum LIMIT 1;
-            IF FOUND THEN
-                RETURN pg_catalog.format('%s has SELECT on column %s of %s.', v_who,
-                                         pg_catalog.quote_ident(v_col), v_t.name);
-            END IF;
-        END LOOP;
-    END LOOP;
-
-    -- Anything PostgreSQL itself would allow that the paths above missed.
-    FOR v_t IN SELECT c.oid, c.oid::regclass::text AS name
-                 FROM pg_catalog.pg_class c WHERE c.oid = ANY (relations) ORDER BY 2 LOOP
-        IF pg_catalog.has_table_privilege(_read_path.role, v_t.oid, 'SELECT')
-           OR pg_catalog.has_any_column_privilege(_read_path.role, v_t.oid, 'SELECT') THEN
-            RETURN pg_catalog.format('Role %s can read %s.', v_member, v_t.name);
-        END IF;
-    END LOOP;
+    SELECT n.nspowner, n.nspacl INTO v_nsp FROM pg_catalog.pg_namespace n
+     WHERE n.nspname = _search_path_refusal.view_schema;
+    IF NOT FOUND THEN
+        RETURN pg_catalog.format('Schema %s does not exist.', pg_catalog.quote_ident(view_schema));
+    END IF;
+    IF v_nsp.nspowner <> v_owner THEN
+        RETURN pg_catalog.format('Schema %s is owned by %s, not by maskview''s owner %s: its owner could put objects there that the member would then run.',
+                                 pg_catalog.quote_ident(view_schema),
+                                 pg_catalog.quote_ident(pg_catalog.pg_get_userbyid(v_nsp.nspowner)),
+                                 pg_catalog.quote_ident(pg_catalog.pg_get_userbyid(v_owner)));
+    END IF;
+    SELECT pg_catalog.string_agg(CASE WHEN g.grantee = 0 THEN 'PUBLIC'
+                                      ELSE pg_catalog.quote_ident(pg_catalog.pg_get_userbyid(g.grantee)) END,
+                                 ', ' ORDER BY g.grantee)
+      INTO v_other
+      FROM pg_catalog.aclexplode(v_nsp.nspacl) g
+     WHERE g.privilege_type = 'CREATE' AND g.grantee <> v_nsp.nspowner;
+    IF v_other IS NOT NULL THEN
+        RETURN pg_catalog.format('%s may create objects in schema %s, which the member would then run.',
+                                 v_other, pg_catalog.quote_ident(view_schema));
+    END IF;
+    SELECT pg_catalog.quote_ident(p.name) INTO v_other
+      FROM mask.member m JOIN mask.policy p ON p.id = m.policy_id
+     WHERE m.role = _search_path_refusal.role AND m.search_path_set
+       AND m.policy_id <> _search_path_refusal.policy_id
+     ORDER BY p.name LIMIT 1;
+    IF FOUND THEN
+        RETURN pg_catalog.format('Its search_path already leads to the views of policy %s; a second policy would silently switch it to other views of the same names.',
+                                 v_other);
+    END IF;
     RETURN NULL;
 END;
 $$;
 
-COMMENT ON FUNCTION mask._read_path(oid, oid[]) IS
-'Internal: a sentence naming how a role could read one of the given tables (or their inheritance relatives) other than through masked views, or NULL.';
+COMMENT ON FUNCTION mask._search_path_refusal(name, oid, integer) IS
+'Internal: why add_member may not put a view schema into a role''s search_path (schema not maskview''s alone, or the role''s search_path already serves another policy), or NULL.';
 
-
--- Resets a member's search_path if add_member set it and nobody changed it since.
+-- Puts back the search_path a member had before add_member set it, if
+-- add_member set it and nobody changed it since.  The stored value is
+-- written back verbatim only when it has the shape PostgreSQL stores
+-- (identifiers, quoted where needed, separated by ", "); anything else is
+-- left alone rather than interpolated into DDL.
 CREATE FUNCTION mask._reset_search_path(member mask.member)
 RETURNS boolean
 LANGUAGE plpgsql VOLATILE
@@ -119,36 +110,35 @@ SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     v_schema name;
+    v_role   name := pg_catalog.pg_get_userbyid((_reset_search_path.member).role);
+    v_before text := (_reset_search_path.member).search_path_before;
 BEGIN
     IF NOT (_reset_search_path.member).search_path_set THEN
         RETURN false;
     END IF;
     SELECT p.view_schema INTO v_schema FROM mask.policy p WHERE p.id = (_reset_search_path.member).policy_id;
-    IF NOT EXISTS (SELECT FROM pg_catalog.pg_db_role_setting s
-                    WHERE s.setrole = (_reset_search_path.member).role AND s.setdatabase = 0
-                      AND mask._member_search_path(v_schema) = ANY (s.setconfig)) THEN
+    IF mask._role_search_path((_reset_search_path.member).role)
+       IS DISTINCT FROM mask._member_search_path(v_schema) THEN
         RETURN false;
     END IF;
-    EXECUTE pg_catalog.format('ALTER ROLE %I RESET search_path',
-                              pg_catalog.pg_get_userbyid((_reset_search_path.member).role));
+    IF v_before IS NULL THEN
+        EXECUTE pg_catalog.format('ALTER ROLE %I IN DATABASE %I RESET search_path',
+                                  v_role, pg_catalog.current_database());
+    ELSIF v_before = '""' THEN
+        EXECUTE pg_catalog.format('ALTER ROLE %I IN DATABASE %I SET search_path = %L',
+                                  v_role, pg_catalog.current_database(), '');
+    ELSIF v_before ~ '^("([^"]|"")*"|[a-z_][a-z0-9_]*)(, ("([^"]|"")*"|[a-z_][a-z0-9_]*))*$' THEN
+        EXECUTE pg_catalog.format('ALTER ROLE %I IN DATABASE %I SET search_path = %s',
+                                  v_role, pg_catalog.current_database(), v_before);
+    ELSE
+        RETURN false;
+    END IF;
     RETURN true;
 END;
 $$;
 
 COMMENT ON FUNCTION mask._reset_search_path(mask.member) IS
-'Internal: undoes the search_path add_member set, unless it was changed since.';
-
--- The role setting add_member writes, as pg_db_role_setting stores it.
-CREATE FUNCTION mask._member_search_path(view_schema name)
-RETURNS text
-LANGUAGE sql IMMUTABLE STRICT
-SET search_path = pg_catalog, pg_temp
-AS $$
-    SELECT 'search_path=' || pg_catalog.quote_ident(view_schema) || ', "$user", public'
-$$;
-
-COMMENT ON FUNCTION mask._member_search_path(name) IS
-'Internal: the search_path entry add_member sets for members, as stored in pg_db_role_setting.';
+'Internal: puts back the search_path a member had in this database before add_member set it, unless it was changed since.';
 
 
 CREATE FUNCTION mask.add_member(policy name, member regrole, set_search_path boolean DEFAULT true)
@@ -160,6 +150,7 @@ DECLARE
     v_policy mask.policy;
     v_name   name;
     v_path   text;
+    v_hint   text;
     v_prev   text;
 BEGIN
     v_policy := mask._policy(add_member.policy);
@@ -183,23 +174,43 @@ BEGIN
                   DETAIL = pg_catalog.format('Role %s is a policy admin and could change the policy it reads through.',
                                              add_member.member);
     END IF;
-    v_path := mask._read_path(add_member.member,
-                              ARRAY(SELECT p.relation::oid FROM mask.protected p WHERE p.policy_id = v_policy.id));
-    IF v_path IS NOT NULL THEN
+    -- The role, and every role that inherits it or can become it (they
+    -- read the views too): no other way to the raw data (46_member_paths.sql).
+    SELECT r.path, r.hint INTO v_path, v_hint
+      FROM mask._member_readers(add_member.member) m,
+           LATERAL mask._raw_paths(m.reader,
+                                   ARRAY(SELECT p.relation::oid FROM mask.protected p
+                                          WHERE p.policy_id = v_policy.id)) WITH ORDINALITY r
+     ORDER BY m.reader <> add_member.member, m.name, r.ordinality
+     LIMIT 1;
+    IF FOUND THEN
         RAISE EXCEPTION 'role % cannot be a member of policy "%"', add_member.member, v_policy.name
             USING ERRCODE = 'invalid_parameter_value',
                   DETAIL = v_path,
-                  HINT = 'Members must reach the protected tables only through the masked views: revoke that access first.';
+                  HINT = 'Members must reach the protected tables only through the masked views: ' || v_hint;
+    END IF;
+
+    IF add_member.set_search_path THEN
+        v_path := mask._search_path_refusal(v_policy.view_schema, add_member.member, v_policy.id);
+        IF v_path IS NOT NULL THEN
+            RAISE EXCEPTION 'cannot set the search_path of role % to the views of policy "%"',
+                            add_member.member, v_policy.name
+                USING ERRCODE = 'invalid_parameter_value',
+                      DETAIL = v_path,
+                      HINT = 'Pass set_search_path => false (the member then names the views with their schema), or use a policy whose view schema create_policy made.';
+        END IF;
     END IF;
 
     v_prev := mask._internal_begin();
-    INSERT INTO mask.member (policy_id, role, role_name, search_path_set)
-    VALUES (v_policy.id, add_member.member, v_name, COALESCE(add_member.set_search_path, false));
+    INSERT INTO mask.member (policy_id, role, role_name, search_path_set, search_path_before)
+    VALUES (v_policy.id, add_member.member, v_name, COALESCE(add_member.set_search_path, false),
+            CASE WHEN add_member.set_search_path THEN mask._role_search_path(add_member.member) END);
     IF add_member.set_search_path THEN
         -- Unqualified table names in the member's tools then find the
-        -- masked views first.
-        EXECUTE pg_catalog.format('ALTER ROLE %I SET search_path = %I, "$user", public',
-                                  v_name, v_policy.view_schema);
+        -- masked views first; in this database only.
+        EXECUTE pg_catalog.format('ALTER ROLE %I IN DATABASE %I SET search_path = %s',
+                                  v_name, pg_catalog.current_database(),
+                                  mask._member_search_path(v_policy.view_schema));
     END IF;
     PERFORM mask._regenerate_policy(v_policy.id);
     PERFORM mask._internal_end(v_prev);

@@ -22,8 +22,10 @@
 -- Global findings (the audit chain, the event triggers) have policy NULL
 -- and are reported with or without only_policy.
 --
--- Member paths are found by mask._read_path(), the function add_member()
--- refuses with, so verify() and add_member() always name the same path.
+-- Member paths are found by mask._raw_paths() (46_member_paths.sql), the
+-- function add_member() refuses with, so verify() and add_member() always
+-- name the same path and the same fix, for the member and for every role
+-- granted the member role.
 -- A view's definition is compared with the definition of a view built from
 -- the catalog's own generator (mask._view_query) in a rolled-back
 -- subtransaction, both printed by pg_get_viewdef(): no second copy of the
@@ -77,35 +79,6 @@ COMMENT ON FUNCTION mask._verify_expected_viewdef(integer, regclass) IS
 'Internal: pg_get_viewdef() of the masked view the catalog generates now for one protected table, built as a temporary view in a rolled-back subtransaction.';
 
 
--- How to close a read path named by mask._read_path(), as a sentence.
-CREATE FUNCTION mask._verify_path_hint(path text, policy name, member text)
-RETURNS text
-LANGUAGE sql IMMUTABLE
-SET search_path = pg_catalog, pg_temp
-AS $$
-    SELECT CASE
-               WHEN path LIKE 'PUBLIC has SELECT%' THEN
-                   'REVOKE SELECT ON the table named FROM PUBLIC (and any column grant to PUBLIC).'
-               WHEN path LIKE '%is a superuser.' THEN
-                   'ALTER ROLE ... NOSUPERUSER on the role named, or revoke the membership that leads to it.'
-               WHEN path LIKE '%has BYPASSRLS.' THEN
-                   'ALTER ROLE ... NOBYPASSRLS on the role named, or revoke the membership that leads to it.'
-               WHEN path LIKE '%pg_read_all_data.' THEN
-                   pg_catalog.format('REVOKE pg_read_all_data FROM %s.', member)
-               WHEN path LIKE '% owns %' THEN
-                   'Give the table an owner the member cannot become (ALTER TABLE ... OWNER TO).'
-               WHEN path LIKE '%inherits the privileges of%' OR path LIKE '%can SET ROLE to%' THEN
-                   'REVOKE the SELECT grant from the role named, or REVOKE that role from the member.'
-               ELSE 'REVOKE the SELECT grant named (table or column) from the role.'
-           END
-           || pg_catalog.format(' Or take the role out of the policy: SELECT mask.remove_member(%L, %L);',
-                                policy, member)
-$$;
-
-COMMENT ON FUNCTION mask._verify_path_hint(text, name, text) IS
-'Internal: the hint of a verify() finding about a member''s path to raw data.';
-
-
 -- Every finding, unordered; mask.verify() sorts them.  Not SECURITY DEFINER
 -- itself (EXECUTE is revoked from PUBLIC): verify() runs it with the
 -- extension owner's rights, which reading privileges of every role and
@@ -127,7 +100,6 @@ DECLARE
     v_a        record;
     v_e        record;
     v_path     text;
-    v_func     regprocedure;
     v_key_view regclass;
     v_expected text;
     v_err      text;
@@ -191,28 +163,44 @@ BEGIN
                 RETURN NEXT;
                 CONTINUE;
             END IF;
-            -- The very check add_member() refuses with.
-            v_path := mask._read_path(v_m.roleid, v_rels);
-            IF v_path IS NOT NULL THEN
-                severity := 'error';
-                finding := 'Member can read raw data: ' || v_path;
-                hint := mask._verify_path_hint(v_path, v_pol.name, v_m.rolname);
+            -- The very check add_member() refuses with (46_member_paths.sql),
+            -- for the member and for every role granted it, which reads the
+            -- views too.
+            v_path := NULL;
+            FOR v_a IN SELECT rd.reader, rd.name, rd.via_grant, p.path, p.hint
+                         FROM mask._member_readers(v_m.roleid) rd
+                         LEFT JOIN LATERAL (SELECT r.path, r.hint FROM mask._raw_paths(rd.reader, v_rels) r
+                                             LIMIT 1) p ON true LOOP
+                IF NOT v_a.via_grant THEN
+                    CONTINUE WHEN v_a.path IS NULL;
+                    v_path := v_a.path;
+                    severity := 'error';
+                    finding := 'Member can read raw data: ' || v_a.path;
+                ELSE
+                    object := pg_catalog.quote_ident(v_a.name);
+                    IF v_a.path IS NULL THEN
+                        severity := 'info';
+                        finding := pg_catalog.format('Role %s reads the masked views as member %s, which was granted to it; add_member() did not check it.',
+                                                     object, pg_catalog.quote_ident(v_m.rolname));
+                        hint := pg_catalog.format('SELECT mask.add_member(%L, %L); records it as a member, or REVOKE %s FROM %s;',
+                                                  v_pol.name, v_a.name, pg_catalog.quote_ident(v_m.rolname), object);
+                        RETURN NEXT;
+                        CONTINUE;
+                    END IF;
+                    severity := 'error';
+                    finding := pg_catalog.format('Role %s reads the masked views as member %s, which was granted to it, and can read raw data: %s',
+                                                 object, pg_catalog.quote_ident(v_m.rolname), v_a.path);
+                END IF;
+                hint := v_a.hint || CASE WHEN v_a.via_grant
+                    THEN pg_catalog.format(' Or REVOKE %s FROM %s;', pg_catalog.quote_ident(v_m.rolname), object)
+                    ELSE pg_catalog.format(' Or take the role out of the policy: SELECT mask.remove_member(%L, %L);',
+                                           v_pol.name, v_m.rolname) END;
                 RETURN NEXT;
-                -- Every further check would only repeat this one for a
-                -- superuser, and the path is what to close first.
-                CONTINUE;
-            END IF;
-            -- Members must not be able to change the policy they read through.
-            SELECT f INTO v_func FROM mask._admin_functions() f
-             WHERE pg_catalog.has_function_privilege(v_m.roleid, f, 'EXECUTE')
-             ORDER BY f::text LIMIT 1;
-            IF FOUND THEN
-                severity := 'error';
-                finding := pg_catalog.format('Member can change policies: it may execute %s.', v_func);
-                hint := pg_catalog.format('REVOKE the admin grant (SELECT mask.revoke_admin(...) for the role that holds it, or REVOKE that role from %s), or SELECT mask.remove_member(%L, %L);',
-                                          object, v_pol.name, v_m.rolname);
-                RETURN NEXT;
-            END IF;
+            END LOOP;
+            object := pg_catalog.quote_ident(v_m.rolname);
+            -- Every further check would only repeat this one for a
+            -- superuser, and the path is what to close first.
+            CONTINUE WHEN v_path IS NOT NULL;
             IF pg_catalog.has_table_privilege(v_m.roleid, 'mask.policy_key', 'SELECT')
                OR (v_key_view IS NOT NULL
                    AND pg_catalog.has_table_privilege(v_m.roleid, v_key_view, 'SELECT')) THEN

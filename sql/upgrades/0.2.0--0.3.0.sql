@@ -121,3 +121,55 @@ SELECT pg_catalog.pg_extension_config_dump('mask.audit_pending', '');
 SELECT pg_catalog.pg_extension_config_dump('mask.audit_pending_id_seq', '');
 COMMENT ON TABLE mask.audit_pending IS
 'Audited reads (export_policy) not yet in the hash chain: the next API call moves them into mask.audit_log. Written without the append lock, so readers never block writers; readable by auditors. UPDATE and TRUNCATE are refused, DELETE is maskview''s own.';
+-- Members' search_path (sql/parts/51_api_members.sql): 0.2.0 set it for the
+-- whole cluster with ALTER ROLE ... SET; 0.3.0 sets it in this database only
+-- and remembers the setting it replaced.  The previous setting of a 0.2.0
+-- member is unknown (0.2.0 overwrote it), so it is recorded as none.  The
+-- member keeps its masked-view search_path here, now as a setting of this
+-- database; the cluster-wide one goes if it is still what 0.2.0 wrote.  Of
+-- several policies that set one role's search_path (0.2.0 allowed it, and
+-- the last add_member won), the one in effect keeps search_path_set.
+ALTER TABLE mask.member ADD COLUMN search_path_before text;
+
+DO $$
+DECLARE
+    v_m     record;
+    v_entry text;
+BEGIN
+    FOR v_m IN SELECT m.policy_id, m.role, ro.rolname, p.view_schema
+                 FROM mask.member m
+                 JOIN mask.policy p ON p.id = m.policy_id
+                 JOIN pg_catalog.pg_roles ro ON ro.oid = m.role
+                WHERE m.search_path_set
+                ORDER BY m.role,
+                         NOT EXISTS (SELECT FROM pg_catalog.pg_db_role_setting s
+                                      WHERE s.setrole = m.role AND s.setdatabase = 0
+                                        AND 'search_path=' || pg_catalog.quote_ident(p.view_schema)
+                                            || ', "$user", public' = ANY (s.setconfig)),
+                         m.added_at DESC LOOP
+        v_entry := pg_catalog.quote_ident(v_m.view_schema) || ', "$user", public';
+        IF EXISTS (SELECT FROM pg_catalog.pg_db_role_setting s
+                     JOIN pg_catalog.pg_database d ON d.oid = s.setdatabase
+                    WHERE d.datname = pg_catalog.current_database() AND s.setrole = v_m.role
+                      AND EXISTS (SELECT FROM pg_catalog.unnest(s.setconfig) c WHERE c LIKE 'search\_path=%')) THEN
+            -- Set here already: by an earlier row of the same role, or by the DBA.
+            UPDATE mask.member m SET search_path_set = false
+             WHERE m.policy_id = v_m.policy_id AND m.role = v_m.role
+               AND EXISTS (SELECT FROM mask.member o WHERE o.role = v_m.role AND o.search_path_set
+                                                      AND o.policy_id <> v_m.policy_id);
+        ELSE
+            EXECUTE pg_catalog.format('ALTER ROLE %I IN DATABASE %I SET search_path = %s',
+                                      v_m.rolname, pg_catalog.current_database(), v_entry);
+        END IF;
+        IF EXISTS (SELECT FROM pg_catalog.pg_db_role_setting s
+                    WHERE s.setrole = v_m.role AND s.setdatabase = 0
+                      AND 'search_path=' || v_entry = ANY (s.setconfig)) THEN
+            EXECUTE pg_catalog.format('ALTER ROLE %I RESET search_path', v_m.rolname);
+        END IF;
+    END LOOP;
+END;
+$$;
+
+-- Member paths have one source, mask._raw_paths(), which names the fix with
+-- each path; verify()'s separate hint function is gone.
+DROP FUNCTION mask._verify_path_hint(text, name, text);

@@ -29,6 +29,9 @@ CREATE TABLE fz.accounts (
     "select"     text
 );
 ALTER TABLE fz.accounts OWNER TO mvfz_owner;
+-- An admin publishes only what it could read itself.
+GRANT USAGE ON SCHEMA fz TO mvfz_admin;
+GRANT SELECT ON fz.accounts TO mvfz_admin;
 INSERT INTO fz.accounts VALUES
  (1, '张三', '13812345678', '110101199003078515', '安徽省芜湖市镜湖区世贸滨江花园小区3栋2单元1203室',
   'WH0000012345', 'zhang.san@example.com', 123.45, true, '2024-05-17', 'Mixed', 'q"q', '张三', 'sel'),

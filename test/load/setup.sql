@@ -18,8 +18,10 @@ SET search_path = pg_catalog, pg_temp;
 ALTER SCHEMA billing OWNER TO mvload_owner;
 ALTER TABLE billing.households OWNER TO mvload_owner;
 ALTER TABLE billing.arrears OWNER TO mvload_owner;
--- The admin names the tables (regclass arguments): USAGE, not SELECT.
+-- The admin names the tables (regclass arguments) and publishes only what
+-- it could read itself: USAGE and SELECT.
 GRANT USAGE ON SCHEMA billing TO mvload_admin;
+GRANT SELECT ON billing.households, billing.arrears TO mvload_admin;
 
 CREATE SCHEMA mvload_log;
 CREATE UNLOGGED TABLE mvload_log.seen (

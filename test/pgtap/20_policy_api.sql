@@ -28,6 +28,8 @@ CREATE TABLE t20_billing.households (
     account_no  text,
     arrears     numeric(10,2));
 ALTER TABLE t20_billing.households OWNER TO t20_owner;
+-- An admin publishes only what it could read itself.
+GRANT SELECT ON t20_billing.households TO t20_admin;
 INSERT INTO t20_billing.households VALUES
     (1, '张伟', '13812345678', 'ACCT-20-0001', 120.50),
     (2, '李四', '13987654321', 'ACCT-20-0002', 0.00);

@@ -102,8 +102,9 @@ SELECT ok(has_schema_privilege('t21_printer', 't21_view', 'USAGE'), 'USAGE on th
 SELECT ok(has_table_privilege('t21_printer', 't21_view.households', 'SELECT'), 'SELECT on the first view');
 SELECT ok(has_table_privilege('t21_printer', 't21_view.readings', 'SELECT'), 'SELECT on the second view');
 SELECT ok(NOT has_table_privilege('t21_printer', 't21_billing.households', 'SELECT'), 'still no SELECT on the raw table');
-SELECT is((SELECT setconfig FROM pg_db_role_setting WHERE setrole = 't21_printer'::regrole AND setdatabase = 0),
-          ARRAY['search_path=t21_view, "$user", public'], 'search_path puts the view schema first');
+SELECT is((SELECT setconfig FROM pg_db_role_setting WHERE setrole = 't21_printer'::regrole
+                                                    AND setdatabase = (SELECT oid FROM pg_database WHERE datname = current_database())),
+          ARRAY['search_path=t21_view, "$user", public'], 'search_path puts the view schema first, in this database');
 SELECT is((SELECT search_path_set FROM mask.members WHERE policy = 't21_p' AND member = 't21_printer'::regrole),
           true, 'mask.members records that the search_path was set');
 SELECT is(pg_temp.refusal($$SELECT mask.add_member('t21_p', 't21_printer')$$),
@@ -140,9 +141,10 @@ SELECT is((SELECT count(*)::int FROM pg_db_role_setting WHERE setrole = 't21_pri
           'the search_path add_member set is reset');
 -- A search_path the DBA changed since is left alone.
 SELECT mask.add_member('t21_p', 't21_printer');
-ALTER ROLE t21_printer SET search_path = custom, public;
+DO $$ BEGIN EXECUTE format('ALTER ROLE t21_printer IN DATABASE %I SET search_path = custom, public', current_database()); END $$;
 SELECT mask.remove_member('t21_p', 't21_printer');
-SELECT is((SELECT setconfig FROM pg_db_role_setting WHERE setrole = 't21_printer'::regrole AND setdatabase = 0),
+SELECT is((SELECT setconfig FROM pg_db_role_setting WHERE setrole = 't21_printer'::regrole
+                                                    AND setdatabase = (SELECT oid FROM pg_database WHERE datname = current_database())),
           ARRAY['search_path=custom, public'], 'a search_path changed by someone else is kept');
 SELECT is(ARRAY(SELECT action || ':' || object FROM mask.audit_log WHERE id > :audit_start ORDER BY id),
           ARRAY['add_member:t21_printer', 'add_member:t21_plain', 'remove_member:t21_printer',

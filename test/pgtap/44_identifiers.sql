@@ -28,6 +28,8 @@ CREATE TABLE "收费 Billing"."住户""表" (
     "select"      text,
     "欠费"        numeric(10,2));
 ALTER TABLE "收费 Billing"."住户""表" OWNER TO "数据 Owner";
+-- An admin publishes only what it could read itself.
+GRANT SELECT ON "收费 Billing"."住户""表" TO "Policy ""Admin""";
 INSERT INTO "收费 Billing"."住户""表" VALUES
     (1, '张三', '13812345678', 'x"y', 'one', 120.50),
     (2, '欧阳娜娜', '13987654321', 'p''q', 'two', 0.00),
@@ -87,7 +89,8 @@ SELECT matches(pg_catalog.col_description('"通知 View""s"."欠费 ""Notice""s"
 
 -- ----------------------------------------------- the member reads the view
 SELECT ok((SELECT pg_catalog.array_to_string(s.setconfig, ',') FROM pg_catalog.pg_db_role_setting s
-            WHERE s.setrole = '"抄表员 Reader"'::regrole AND s.setdatabase = 0) LIKE 'search_path="通知 View""s"%',
+            WHERE s.setrole = '"抄表员 Reader"'::regrole
+              AND s.setdatabase = (SELECT oid FROM pg_database WHERE datname = current_database())) LIKE 'search_path="通知 View""s"%',
           'the member''s search_path starts with the view schema, quoted');
 SET SESSION AUTHORIZATION "抄表员 Reader";
 SELECT results_eq($$SELECT "ID", "户主 姓名", "Phone No.", "a""b" FROM "通知 View""s"."欠费 ""Notice""s" ORDER BY "ID"$$,

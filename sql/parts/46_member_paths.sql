@@ -1,0 +1,349 @@
+-- ---------------------------------------------------------------------------
+-- Member paths: every way a role could reach the raw data of protected
+-- tables without the masked views.
+--
+-- One source for add_member() (which refuses such a role), protect() and
+-- import_policy() (which refuse a table an existing member could read) and
+-- verify() (which reports a member, or a role inheriting a member role, that
+-- gained a path later).  Each path comes with the sentence naming it and a
+-- hint naming the fix, so the refusal and the report always agree.
+--
+-- The paths, checked for the role itself and for every role it inherits or
+-- can SET ROLE to:
+--   superuser, BYPASSRLS                 skip every privilege check / RLS
+--   CREATEROLE                           grants itself the table owner's role,
+--                                        pg_read_all_data, ...
+--   REPLICATION                          streams or decodes the WAL, which
+--                                        holds every row written
+--   pg_read_all_data, pg_write_all_data  read the tables, or rewrite the
+--                                        policy catalog to PASS
+--   pg_read_server_files,                read the table's files, or write
+--   pg_write_server_files,               and run anything as the server
+--   pg_execute_server_program
+--   EXECUTE on server file functions     pg_read_file, pg_read_binary_file,
+--                                        lo_import, lo_export, ...
+--   EXECUTE on the admin API             changes the policy it reads through
+--   owning a protected table (or an inheritance relative)
+--   any privilege on it or a column      SELECT reads it; TRIGGER runs own
+--                                        code on every row written;
+--                                        REFERENCES probes values with a
+--                                        foreign key; UPDATE/DELETE/INSERT
+--                                        ... WHERE and RETURNING, conflicts
+--   owning a type or domain of a protected column (ALTER DOMAIN ADD
+--                                        CONSTRAINT runs own code on every
+--                                        stored value)
+--   owning a trusted function            its body runs inside the views
+-- and PUBLIC's privileges on the tables, which every role has.
+-- ---------------------------------------------------------------------------
+
+-- The protected tables and their inheritance parents and children: a
+-- privilege on a partition or a parent reads the same rows.
+CREATE FUNCTION mask._relation_family(relations oid[])
+RETURNS TABLE (relid oid, name text, relowner oid, relacl aclitem[])
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    WITH RECURSIVE family(relid, dir) AS (
+        SELECT x, d FROM pg_catalog.unnest(relations) x, (VALUES ('down'), ('up')) v(d)
+        UNION
+        SELECT CASE f.dir WHEN 'down' THEN i.inhrelid ELSE i.inhparent END, f.dir
+          FROM family f JOIN pg_catalog.pg_inherits i
+            ON (f.dir = 'down' AND i.inhparent = f.relid) OR (f.dir = 'up' AND i.inhrelid = f.relid))
+    SELECT DISTINCT c.oid, c.oid::regclass::text, c.relowner, c.relacl
+      FROM family f JOIN pg_catalog.pg_class c ON c.oid = f.relid
+     ORDER BY 2
+$$;
+
+COMMENT ON FUNCTION mask._relation_family(oid[]) IS
+'Internal: the given tables with their inheritance parents and children (partitions), by name.';
+
+
+-- The types a table's columns depend on: the column types, the element
+-- types of arrays, the base types of domains and ranges, and the column
+-- types of composite types, recursively.  Their owners can make the server
+-- run their code on every stored value (ALTER DOMAIN ... ADD CONSTRAINT
+-- checks every row).
+CREATE FUNCTION mask._column_types(relations oid[])
+RETURNS TABLE (typid oid, typowner oid)
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    WITH RECURSIVE ty(typid) AS (
+        SELECT a.atttypid FROM pg_catalog.pg_attribute a
+         WHERE a.attrelid = ANY (relations) AND a.attnum > 0 AND NOT a.attisdropped
+        UNION
+        SELECT n.next FROM ty JOIN pg_catalog.pg_type t ON t.oid = ty.typid,
+               LATERAL (SELECT NULLIF(t.typelem, 0)
+                        UNION ALL SELECT NULLIF(t.typbasetype, 0)
+                        UNION ALL SELECT r.rngsubtype FROM pg_catalog.pg_range r WHERE r.rngtypid = t.oid
+                        UNION ALL SELECT a.atttypid FROM pg_catalog.pg_attribute a
+                                   WHERE t.typrelid <> 0 AND a.attrelid = t.typrelid
+                                     AND a.attnum > 0 AND NOT a.attisdropped) n(next)
+         WHERE n.next IS NOT NULL)
+    SELECT t.oid, t.typowner FROM ty JOIN pg_catalog.pg_type t ON t.oid = ty.typid
+$$;
+
+COMMENT ON FUNCTION mask._column_types(oid[]) IS
+'Internal: every type the columns of the given tables are built from (arrays, domains, ranges and composites followed).';
+
+
+-- The server functions that read or write files of the server (and so the
+-- tables' data files): EXECUTE on any of them is a path.  By name, in any
+-- schema, so that adminpack's and future versions are included.
+CREATE FUNCTION mask._server_file_functions()
+RETURNS SETOF regprocedure
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT p.oid::regprocedure FROM pg_catalog.pg_proc p
+     WHERE p.proname IN ('pg_read_file', 'pg_read_binary_file', 'lo_import', 'lo_export',
+                         'pg_file_write', 'pg_file_rename', 'pg_file_unlink', 'pg_file_sync',
+                         'pg_logdir_ls', 'pg_ls_dir')
+       AND (p.pronamespace = 'pg_catalog'::regnamespace OR p.proname LIKE 'pg\_file\_%')
+       -- lo_import(text) and lo_export(oid, text) are the server-side ones;
+       -- the client-side libpq functions of the same name are not in pg_proc.
+     ORDER BY p.oid::regprocedure::text
+$$;
+
+COMMENT ON FUNCTION mask._server_file_functions() IS
+'Internal: server functions that read or write server files (pg_read_file, pg_read_binary_file, lo_import, lo_export, adminpack''s pg_file_*).';
+
+
+-- Every path, in the order to close them (PUBLIC first, then the role
+-- itself, then the roles it reaches), each as (path, hint): path a full
+-- sentence naming the role, the privilege and the object; hint the fix.
+-- No row means the role reaches the raw data only through masked views.
+CREATE FUNCTION mask._raw_paths(role oid, relations oid[])
+RETURNS TABLE (path text, hint text)
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    v_member  text := pg_catalog.quote_ident(pg_catalog.pg_get_userbyid(_raw_paths.role));
+    v_family  oid[];
+    v_r       record;
+    v_t       record;
+    v_g       record;
+    v_who     text;
+    v_func    regprocedure;
+    v_any     boolean := false;   -- a path was returned
+BEGIN
+    v_family := ARRAY(SELECT f.relid FROM mask._relation_family(_raw_paths.relations) f);
+
+    -- PUBLIC first: it is the widest path and the first to close.
+    FOR v_t IN SELECT f.* FROM mask._relation_family(_raw_paths.relations) f LOOP
+        FOR v_g IN SELECT DISTINCT g.privilege_type, NULL::name AS col
+                     FROM pg_catalog.aclexplode(v_t.relacl) g WHERE g.grantee = 0
+                   UNION
+                   SELECT DISTINCT g.privilege_type, a.attname
+                     FROM pg_catalog.pg_attribute a, pg_catalog.aclexplode(a.attacl) g
+                    WHERE a.attrelid = v_t.relid AND g.grantee = 0
+                   ORDER BY 2 NULLS FIRST, 1 LOOP
+            path := pg_catalog.format('PUBLIC has %s on %s%s, so every role can %s it, %s included.',
+                                      v_g.privilege_type,
+                                      CASE WHEN v_g.col IS NOT NULL
+                                           THEN 'column ' || pg_catalog.quote_ident(v_g.col) || ' of ' END,
+                                      v_t.name,
+                                      CASE WHEN v_g.privilege_type = 'SELECT' THEN 'read' ELSE 'use' END,
+                                      v_member);
+            hint := pg_catalog.format('REVOKE %s%s ON %s FROM PUBLIC.', v_g.privilege_type,
+                                      CASE WHEN v_g.col IS NOT NULL
+                                           THEN ' (' || pg_catalog.quote_ident(v_g.col) || ')' END,
+                                      v_t.name);
+            v_any := true;
+            RETURN NEXT;
+        END LOOP;
+    END LOOP;
+
+    -- EXECUTE granted to PUBLIC on a server file function or the admin API.
+    FOR v_func IN SELECT f FROM mask._server_file_functions() f
+                  UNION
+                  SELECT f FROM mask._admin_functions() f
+                  ORDER BY 1 LOOP
+        CONTINUE WHEN NOT EXISTS (SELECT FROM pg_catalog.pg_proc p, pg_catalog.aclexplode(p.proacl) g
+                                   WHERE p.oid = v_func AND g.grantee = 0 AND g.privilege_type = 'EXECUTE');
+        path := pg_catalog.format('PUBLIC may execute %s, so every role can, %s included.', v_func, v_member);
+        hint := pg_catalog.format('REVOKE EXECUTE ON FUNCTION %s FROM PUBLIC.', v_func);
+        v_any := true;
+        RETURN NEXT;
+    END LOOP;
+
+    -- The role itself, then every role whose privileges it inherits or can
+    -- take with SET ROLE.
+    FOR v_r IN SELECT ro.oid, pg_catalog.quote_ident(ro.rolname) AS name, ro.rolname,
+                      ro.rolsuper, ro.rolbypassrls, ro.rolcreaterole, ro.rolreplication,
+                      ro.oid = _raw_paths.role AS self,
+                      pg_catalog.pg_has_role(_raw_paths.role, ro.oid, 'USAGE') AS inherits
+                 FROM pg_catalog.pg_roles ro
+                WHERE pg_catalog.pg_has_role(_raw_paths.role, ro.oid, 'MEMBER')
+                ORDER BY ro.oid <> _raw_paths.role, ro.rolname
+    LOOP
+        v_who := CASE WHEN v_r.self THEN pg_catalog.format('Role %s', v_member)
+                      WHEN v_r.inherits THEN pg_catalog.format('Role %s inherits the privileges of %s, which', v_member, v_r.name)
+                      ELSE pg_catalog.format('Role %s can SET ROLE to %s, which', v_member, v_r.name) END;
+        IF v_r.rolsuper THEN
+            path := v_who || ' is a superuser.';
+            hint := 'ALTER ROLE ... NOSUPERUSER on the role named, or revoke the membership that leads to it.';
+            v_any := true;
+            RETURN NEXT;
+            -- A superuser has every other path too: naming them adds nothing.
+            CONTINUE;
+        END IF;
+        IF v_r.rolbypassrls THEN
+            path := v_who || ' has BYPASSRLS.';
+            hint := 'ALTER ROLE ... NOBYPASSRLS on the role named, or revoke the membership that leads to it.';
+            v_any := true;
+            RETURN NEXT;
+        END IF;
+        IF v_r.rolcreaterole THEN
+            path := v_who || ' has CREATEROLE, and so can grant itself the role of the tables'' owner or pg_read_all_data.';
+            hint := 'ALTER ROLE ... NOCREATEROLE on the role named, or revoke the membership that leads to it.';
+            v_any := true;
+            RETURN NEXT;
+        END IF;
+        IF v_r.rolreplication THEN
+            path := v_who || ' has REPLICATION, and so can read every row written from the write-ahead log.';
+            hint := 'ALTER ROLE ... NOREPLICATION on the role named, or revoke the membership that leads to it.';
+            v_any := true;
+            RETURN NEXT;
+        END IF;
+        IF v_r.rolname IN ('pg_read_all_data', 'pg_write_all_data', 'pg_read_server_files',
+                           'pg_write_server_files', 'pg_execute_server_program') THEN
+            path := pg_catalog.format('Role %s is a member of %s.', v_member, v_r.rolname);
+            hint := pg_catalog.format('REVOKE %s FROM %s (or from the role through which it is reached).',
+                                      v_r.rolname, v_member);
+            v_any := true;
+            RETURN NEXT;
+        END IF;
+        -- Granted EXECUTE directly (not through PUBLIC, reported once below,
+        -- nor through a role, which the loop visits itself).
+        FOR v_func IN SELECT f FROM mask._server_file_functions() f
+                       WHERE EXISTS (SELECT FROM pg_catalog.pg_proc p, pg_catalog.aclexplode(p.proacl) g
+                                      WHERE p.oid = f AND g.grantee = v_r.oid
+                                        AND g.privilege_type = 'EXECUTE') LOOP
+            path := pg_catalog.format('%s may execute %s, which reads or writes the server''s files, the tables'' data files included.',
+                                      v_who, v_func);
+            hint := pg_catalog.format('REVOKE EXECUTE ON FUNCTION %s FROM %s.', v_func, v_r.name);
+            v_any := true;
+            RETURN NEXT;
+        END LOOP;
+        SELECT f INTO v_func FROM mask._admin_functions() f
+         WHERE EXISTS (SELECT FROM pg_catalog.pg_proc p, pg_catalog.aclexplode(p.proacl) g
+                        WHERE p.oid = f AND g.grantee = v_r.oid AND g.privilege_type = 'EXECUTE')
+         ORDER BY f::text LIMIT 1;
+        IF FOUND THEN
+            path := pg_catalog.format('%s may execute %s, and so could change the policy it reads through.',
+                                      v_who, v_func);
+            hint := pg_catalog.format('REVOKE EXECUTE ON FUNCTION %s FROM %s (SELECT mask.revoke_admin(%L); if it is a policy admin)%s.',
+                                      v_func, v_r.name, v_r.rolname,
+                                      CASE WHEN NOT v_r.self THEN ', or REVOKE ' || v_r.name || ' FROM ' || v_member END);
+            v_any := true;
+            RETURN NEXT;
+        END IF;
+
+        FOR v_t IN SELECT f.* FROM mask._relation_family(_raw_paths.relations) f LOOP
+            IF v_t.relowner = v_r.oid THEN
+                path := pg_catalog.format('%s owns %s.', v_who, v_t.name);
+                hint := 'Give the table an owner the member cannot become (ALTER TABLE ... OWNER TO).';
+                v_any := true;
+                RETURN NEXT;
+                CONTINUE;
+            END IF;
+            FOR v_g IN SELECT DISTINCT g.privilege_type, NULL::name AS col
+                         FROM pg_catalog.aclexplode(v_t.relacl) g WHERE g.grantee = v_r.oid
+                       UNION
+                       SELECT DISTINCT g.privilege_type, a.attname
+                         FROM pg_catalog.pg_attribute a, pg_catalog.aclexplode(a.attacl) g
+                        WHERE a.attrelid = v_t.relid AND g.grantee = v_r.oid
+                       ORDER BY 2 NULLS FIRST, 1 LOOP
+                path := pg_catalog.format('%s has %s on %s%s.', v_who, v_g.privilege_type,
+                                          CASE WHEN v_g.col IS NOT NULL
+                                               THEN 'column ' || pg_catalog.quote_ident(v_g.col) || ' of ' END,
+                                          v_t.name);
+                hint := pg_catalog.format('REVOKE %s%s ON %s FROM %s%s.', v_g.privilege_type,
+                                          CASE WHEN v_g.col IS NOT NULL
+                                               THEN ' (' || pg_catalog.quote_ident(v_g.col) || ')' END,
+                                          v_t.name, v_r.name,
+                                          CASE WHEN NOT v_r.self
+                                               THEN ', or REVOKE ' || v_r.name || ' FROM ' || v_member END);
+                v_any := true;
+                RETURN NEXT;
+            END LOOP;
+        END LOOP;
+
+        FOR v_g IN SELECT DISTINCT ct.typid::regtype::text AS name, t.typtype
+                     FROM mask._column_types(v_family) ct JOIN pg_catalog.pg_type t ON t.oid = ct.typid
+                    WHERE ct.typowner = v_r.oid ORDER BY 1 LOOP
+            path := pg_catalog.format('%s owns %s %s, which a protected column uses, and so can run its own code on every stored value.',
+                                      v_who, CASE v_g.typtype WHEN 'd' THEN 'domain' ELSE 'type' END, v_g.name);
+            hint := pg_catalog.format('ALTER %s %s OWNER TO a role the member cannot become.',
+                                      CASE v_g.typtype WHEN 'd' THEN 'DOMAIN' ELSE 'TYPE' END, v_g.name);
+            v_any := true;
+            RETURN NEXT;
+        END LOOP;
+
+        FOR v_func IN SELECT tf.func FROM mask.trusted_function tf
+                        JOIN pg_catalog.pg_proc p ON p.oid = tf.func
+                       WHERE p.proowner = v_r.oid ORDER BY tf.func::text LOOP
+            path := pg_catalog.format('%s owns %s, a function trusted for masking rules, and so can change the code the masked views run.',
+                                      v_who, v_func);
+            hint := pg_catalog.format('ALTER FUNCTION %s OWNER TO a role the member cannot become.', v_func);
+            v_any := true;
+            RETURN NEXT;
+        END LOOP;
+    END LOOP;
+
+    -- Anything PostgreSQL itself would allow that the paths above missed.
+    IF NOT v_any THEN
+        FOR v_t IN SELECT f.* FROM mask._relation_family(_raw_paths.relations) f LOOP
+            IF pg_catalog.has_table_privilege(_raw_paths.role, v_t.relid,
+                   'SELECT, INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER')
+               OR pg_catalog.has_any_column_privilege(_raw_paths.role, v_t.relid,
+                   'SELECT, INSERT, UPDATE, REFERENCES') THEN
+                path := pg_catalog.format('Role %s can read %s.', v_member, v_t.name);
+                hint := 'Revoke every table and column privilege on the table from the role and from the roles it reaches.';
+                RETURN NEXT;
+            END IF;
+        END LOOP;
+    END IF;
+END;
+$$;
+
+COMMENT ON FUNCTION mask._raw_paths(oid, oid[]) IS
+'Internal: every way a role could reach the raw data of the given tables other than through masked views, each as a sentence (path) and its fix (hint); no row when there is none.';
+
+
+-- The first path of mask._raw_paths(), or NULL: what add_member() refuses
+-- with.
+CREATE FUNCTION mask._read_path(role oid, relations oid[])
+RETURNS text
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT p.path FROM mask._raw_paths(role, relations) p LIMIT 1
+$$;
+
+COMMENT ON FUNCTION mask._read_path(oid, oid[]) IS
+'Internal: a sentence naming how a role could read one of the given tables (or their inheritance relatives) other than through masked views, or NULL.';
+
+
+-- The roles that read a member's masked views: the member and every role
+-- that inherits its privileges or can SET ROLE to it, through any chain of
+-- grants (pg_auth_members).  Superusers pass every check without being
+-- granted the role and are not listed unless they were granted it.
+CREATE FUNCTION mask._member_readers(member oid)
+RETURNS TABLE (reader oid, name name, via_grant boolean)
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    WITH RECURSIVE up(roleid) AS (
+        SELECT member
+        UNION
+        SELECT am.member FROM pg_catalog.pg_auth_members am JOIN up ON am.roleid = up.roleid)
+    SELECT ro.oid, ro.rolname, ro.oid <> member
+      FROM up JOIN pg_catalog.pg_roles ro ON ro.oid = up.roleid
+     ORDER BY ro.oid <> member, ro.rolname
+$$;
+
+COMMENT ON FUNCTION mask._member_readers(oid) IS
+'Internal: a member role and every role granted it (directly or through other roles), which read its masked views too.';
