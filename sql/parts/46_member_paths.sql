@@ -72,14 +72,14 @@ AS $$
         SELECT a.atttypid FROM pg_catalog.pg_attribute a
          WHERE a.attrelid = ANY (relations) AND a.attnum > 0 AND NOT a.attisdropped
         UNION
-        SELECT n.next FROM ty JOIN pg_catalog.pg_type t ON t.oid = ty.typid,
-               LATERAL (SELECT NULLIF(t.typelem, 0)
-                        UNION ALL SELECT NULLIF(t.typbasetype, 0)
-                        UNION ALL SELECT r.rngsubtype FROM pg_catalog.pg_range r WHERE r.rngtypid = t.oid
-                        UNION ALL SELECT a.atttypid FROM pg_catalog.pg_attribute a
-                                   WHERE t.typrelid <> 0 AND a.attrelid = t.typrelid
-                                     AND a.attnum > 0 AND NOT a.attisdropped) n(next)
-         WHERE n.next IS NOT NULL)
+        SELECT x.next FROM ty JOIN pg_catalog.pg_type t ON t.oid = ty.typid,
+               LATERAL pg_catalog.unnest(ARRAY[t.typelem, t.typbasetype,
+                                              (SELECT r.rngsubtype FROM pg_catalog.pg_range r
+                                                WHERE r.rngtypid = t.oid)]
+                                        || ARRAY(SELECT a.atttypid FROM pg_catalog.pg_attribute a
+                                                  WHERE a.attrelid = t.typrelid AND a.attnum > 0
+                                                    AND NOT a.attisdropped)) x(next)
+         WHERE x.next <> 0)
     SELECT t.oid, t.typowner FROM ty JOIN pg_catalog.pg_type t ON t.oid = ty.typid
 $$;
 
@@ -121,6 +121,7 @@ AS $$
 DECLARE
     v_member  text := pg_catalog.quote_ident(pg_catalog.pg_get_userbyid(_raw_paths.role));
     v_family  oid[];
+    v_types   oid[];
     v_r       record;
     v_t       record;
     v_g       record;
@@ -129,6 +130,7 @@ DECLARE
     v_any     boolean := false;   -- a path was returned
 BEGIN
     v_family := ARRAY(SELECT f.relid FROM mask._relation_family(_raw_paths.relations) f);
+    v_types := ARRAY(SELECT ct.typid FROM mask._column_types(v_family) ct);
 
     -- PUBLIC first: it is the widest path and the first to close.
     FOR v_t IN SELECT f.* FROM mask._relation_family(_raw_paths.relations) f LOOP
@@ -271,9 +273,9 @@ BEGIN
             END LOOP;
         END LOOP;
 
-        FOR v_g IN SELECT DISTINCT ct.typid::regtype::text AS name, t.typtype
-                     FROM mask._column_types(v_family) ct JOIN pg_catalog.pg_type t ON t.oid = ct.typid
-                    WHERE ct.typowner = v_r.oid ORDER BY 1 LOOP
+        FOR v_g IN SELECT DISTINCT t.oid::regtype::text AS name, t.typtype
+                     FROM pg_catalog.pg_type t
+                    WHERE t.oid = ANY (v_types) AND t.typowner = v_r.oid ORDER BY 1 LOOP
             path := pg_catalog.format('%s owns %s %s, which a protected column uses, and so can run its own code on every stored value.',
                                       v_who, CASE v_g.typtype WHEN 'd' THEN 'domain' ELSE 'type' END, v_g.name);
             hint := pg_catalog.format('ALTER %s %s OWNER TO a role the member cannot become.',
