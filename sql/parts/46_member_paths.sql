@@ -284,9 +284,9 @@ BEGIN
             RETURN NEXT;
         END LOOP;
 
-        FOR v_func IN SELECT tf.func FROM mask.trusted_function tf
-                        JOIN pg_catalog.pg_proc p ON p.oid = tf.func
-                       WHERE p.proowner = v_r.oid ORDER BY tf.func::text LOOP
+        FOR v_func IN SELECT p.oid::regprocedure FROM mask.trusted_function tf
+                        JOIN pg_catalog.pg_proc p ON p.oid = pg_catalog.to_regprocedure(tf.func)
+                       WHERE p.proowner = v_r.oid ORDER BY 1 LOOP
             path := pg_catalog.format('%s owns %s, a function trusted for masking rules, and so can change the code the masked views run.',
                                       v_who, v_func);
             hint := pg_catalog.format('ALTER FUNCTION %s OWNER TO a role the member cannot become.', v_func);

@@ -20,7 +20,7 @@
 -- definer, so the caller is the session's current role before the switch,
 -- which is what SET ROLE set (the "role" setting, untouched by SECURITY
 -- DEFINER) or else the session user: the same role the audit log records
--- as "current_user" (30_audit.sql).  A SECURITY DEFINER function of some
+-- as acting_role (30_audit.sql).  A SECURITY DEFINER function of some
 -- admin that calls the API on behalf of another session is checked against
 -- that session's role: running another role's code hands it that role's
 -- privileges anyway (a SECURITY INVOKER function would get all of them).

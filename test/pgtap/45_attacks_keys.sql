@@ -28,7 +28,6 @@ CREATE ROLE t45_both NOLOGIN;                -- inherits the owner and the membe
 CREATE ROLE t45_auditor NOLOGIN;
 CREATE ROLE t45_audowner NOLOGIN;            -- an auditor that owns a protected table
 GRANT t45_member TO t45_login;
-GRANT t45_owner, t45_member TO t45_both;
 SELECT format('GRANT CREATE ON DATABASE %I TO t45_owner', current_database()) \gexec
 CREATE SCHEMA t45_a AUTHORIZATION t45_owner;
 CREATE SCHEMA t45_b AUTHORIZATION t45_owner2;
@@ -72,6 +71,9 @@ SELECT lives_ok($$
     SELECT mask.grant_auditor('t45_auditor');
     SELECT mask.grant_auditor('t45_audowner');
 $$, 'setup: three policies, a member and two auditors through the API');
+-- Granted after add_member, which refuses a member granted to a role that
+-- can read the raw tables (verify() reports it; revoked before the drift checks).
+GRANT t45_owner, t45_member TO t45_both;
 
 SELECT 'mask.' || quote_ident('_key_' || id) AS key_a, id AS id_a FROM mask.policy WHERE name = 't45_pa' \gset
 SELECT 'mask.' || quote_ident('_key_' || id) AS key_b FROM mask.policy WHERE name = 't45_pb' \gset
@@ -324,6 +326,7 @@ SELECT is((SELECT string_agg(DISTINCT l.who || ':' || k.name, ',') FROM t45_secr
           'pg_stats after ANALYZE mask.policy_key: no key for the owner, the member or the auditor');
 
 -- ---------------------------------------------- drift, and what fixes it ---
+REVOKE t45_owner, t45_member FROM t45_both;   -- an error of its own for verify()
 -- Grants made by hand (by a superuser): reported, and removed by the next
 -- regeneration of the policy.
 SELECT is((SELECT count(*)::int FROM mask.verify() WHERE severity IN ('error', 'warning')

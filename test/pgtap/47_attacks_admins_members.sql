@@ -138,7 +138,7 @@ SELECT lives_ok($$SELECT mask.protect('t47_p', 't47_billing.households', 'id > 0
                 'a row filter on a column it can read is allowed');
 RESET SESSION AUTHORIZATION;
 SELECT is((SELECT string_agg(action || ':' || coalesce(details ->> 'expression', details ->> 'row_filter'), ', ' ORDER BY id) FROM mask.audit_log
-            WHERE id > :audit_start AND "current_user" = 't47_admin2'),
+            WHERE id > :audit_start AND acting_role = 't47_admin2'),
           'set_rule:mask.cn_phone(phone), set_rule:PASS, set_rule:NULL, protect:id > 0',
           'only the allowed calls of the admin changed anything');
 SELECT is((SELECT row_filter FROM mask.protected WHERE relation = 't47_billing.households'::regclass),
