@@ -97,8 +97,7 @@ SET search_path = pg_catalog, pg_temp
 AS $$
     SELECT p.oid::regprocedure FROM pg_catalog.pg_proc p
      WHERE p.proname IN ('pg_read_file', 'pg_read_binary_file', 'lo_import', 'lo_export',
-                         'pg_file_write', 'pg_file_rename', 'pg_file_unlink', 'pg_file_sync',
-                         'pg_logdir_ls', 'pg_ls_dir')
+                         'pg_file_write', 'pg_file_rename')
        AND (p.pronamespace = 'pg_catalog'::regnamespace OR p.proname LIKE 'pg\_file\_%')
        -- lo_import(text) and lo_export(oid, text) are the server-side ones;
        -- the client-side libpq functions of the same name are not in pg_proc.
@@ -106,7 +105,7 @@ AS $$
 $$;
 
 COMMENT ON FUNCTION mask._server_file_functions() IS
-'Internal: server functions that read or write server files (pg_read_file, pg_read_binary_file, lo_import, lo_export, adminpack''s pg_file_*).';
+'Internal: server functions that read or write server files (pg_read_file, pg_read_binary_file, lo_import, lo_export, adminpack''s pg_file_write and pg_file_rename).';
 
 
 -- Every path, in the order to close them (PUBLIC first, then the role
@@ -189,6 +188,9 @@ BEGIN
             v_any := true;
             RETURN NEXT;
             -- A superuser has every other path too: naming them adds nothing.
+            IF v_r.self THEN
+                RETURN;
+            END IF;
             CONTINUE;
         END IF;
         IF v_r.rolbypassrls THEN
