@@ -168,6 +168,19 @@ q "$dba" -c "SET client_min_messages = warning" -c "ALTER EXTENSION maskview UPD
     || abort "(ALTER EXTENSION maskview UPDATE from $from: $(head -5 "$work/update.out"))"
 got=$(q "$dba" -c "SELECT extversion FROM pg_catalog.pg_extension WHERE extname = 'maskview'")
 [ "$got" = "$to" ] || fail "A: ALTER EXTENSION maskview UPDATE left version $got, not $to"
+# Members' search_path: released versions set it for the whole cluster; the
+# update moves it to this database (sql/upgrades/0.2.0--0.3.0.sql).
+for m in $members; do
+    got=$(q "$dba" -c "SELECT (SELECT count(*) FROM pg_catalog.pg_db_role_setting s
+                                WHERE s.setrole = '$m'::regrole AND s.setdatabase = 0)
+                           || ' ' ||
+                              (SELECT count(*) FROM pg_catalog.pg_db_role_setting s
+                                 JOIN pg_catalog.pg_database d ON d.oid = s.setdatabase
+                                WHERE s.setrole = '$m'::regrole AND d.datname = current_database()
+                                  AND EXISTS (SELECT FROM pg_catalog.unnest(s.setconfig) c
+                                               WHERE c LIKE 'search\\_path=%'))")
+    [ "$got" = "0 1" ] || fail "A: after the update $m should have a search_path in this database only (cluster-wide, here: $got)"
+done
 masked "$dba" a_after
 fingerprint "$dba" a
 checks "$dba" "A (updated to $to)"
