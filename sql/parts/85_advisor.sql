@@ -84,6 +84,41 @@ COMMENT ON FUNCTION mask.advisor_hierarchies() IS
 'The built-in generalisation hierarchies of mask.advise(): name -> rule expressions from least to most general, {col} standing for the column. Extend them by passing your own arrays in advise(hierarchies => ...).';
 
 
+-- advise() evaluates levels as the extension owner (a superuser in most
+-- installations), whereas a masked view runs them as the table's owner.  A
+-- trusted function owned by a role that is not a superuser could be
+-- redefined by that role and would then run its code with the extension
+-- owner's rights: a level that names one is refused.  The check is by name
+-- (fail closed: a function of the same name elsewhere is refused too).
+CREATE FUNCTION mask._advise_check_functions(expression text, col name, level integer)
+RETURNS void
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    v_func text;
+BEGIN
+    SELECT t.func INTO v_func
+      FROM mask.trusted_function t
+      JOIN pg_catalog.pg_proc p ON p.oid = pg_catalog.to_regprocedure(t.func)
+      JOIN pg_catalog.pg_roles r ON r.oid = p.proowner
+     WHERE NOT r.rolsuper
+       AND pg_catalog.strpos(pg_catalog.lower(expression), pg_catalog.lower(p.proname::text)) > 0
+     ORDER BY 1 LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION 'level % of the hierarchy of column % calls a function not owned by a superuser',
+                        level, pg_catalog.quote_ident(col)
+            USING ERRCODE = 'invalid_parameter_value',
+                  DETAIL = pg_catalog.format('The advisor evaluates levels with the extension owner''s rights, and %s is owned by a role that could redefine it.', v_func),
+                  HINT = 'Mark the column "fixed" at a rule without that function, or have a superuser own the function.';
+    END IF;
+END;
+$$;
+
+COMMENT ON FUNCTION mask._advise_check_functions(text, name, integer) IS
+'Internal: refuses an advisor level naming a trusted function that is not owned by a superuser (the advisor runs levels as the extension owner).';
+
+
 -- The levels of every quasi-identifier: (column position, column, level,
 -- the rule expression as apply_advice writes it, the SQL to group by; NULL
 -- for a constant level, which does not split groups).  Every expression goes
@@ -156,6 +191,9 @@ BEGIN
                 v_expr := CASE v_rule.action WHEN 'pass' THEN 'PASS' WHEN 'null' THEN 'NULL'
                                              WHEN 'mask' THEN v_rule.expression END;
             END IF;
+            IF v_rule.action = 'mask' THEN
+                PERFORM mask._advise_check_functions(v_rule.expression, v_col, 0);
+            END IF;
             col_ord := v_ord; col := v_col; level := 0; expression := v_expr;
             group_sql := CASE WHEN v_expr IS NULL OR v_expr = 'NULL' THEN NULL
                               WHEN v_expr = 'PASS' THEN pg_catalog.quote_ident(v_col)
@@ -189,6 +227,7 @@ BEGIN
                 WHEN 'PASS' THEN expression := 'PASS'; group_sql := pg_catalog.quote_ident(v_col);
                 WHEN 'NULL' THEN expression := 'NULL'; group_sql := NULL;
                 ELSE
+                    PERFORM mask._advise_check_functions(v_expr, v_col, v_i);
                     BEGIN
                         group_sql := mask._validate_expression(v_expr, _advise_levels.relation, false,
                                                                mask._key_sql(_advise_levels.policy_id));

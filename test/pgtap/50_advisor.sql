@@ -15,7 +15,7 @@ BEGIN;
 CREATE EXTENSION IF NOT EXISTS pgtap;
 CREATE EXTENSION IF NOT EXISTS maskview;
 
-SELECT plan(25);
+SELECT plan(27);
 
 -- ---------------------------------------------------------------- setup ---
 CREATE ROLE t50_owner NOLOGIN;
@@ -124,6 +124,20 @@ RESET SESSION AUTHORIZATION;
 SELECT is(split_part((SELECT e FROM e50), '|', 1), '22P02', 'a level failing on a value raises its SQLSTATE');
 SELECT is((SELECT count(*) FROM e50, t50.households h WHERE strpos(e50.e, h.holder_name) > 0),
           0::bigint, 'the error message, detail and hint quote no value');
+
+-- A trusted function owned by a role that is not a superuser: in a view it
+-- runs as the table's owner, but the advisor would run it as the extension
+-- owner, and its owner could redefine it; refused.
+SET ROLE t50_owner;
+CREATE FUNCTION t50.shout(v text) RETURNS text LANGUAGE sql IMMUTABLE AS $f$ SELECT upper(v) $f$;
+RESET ROLE;
+SELECT lives_ok($$SELECT mask.trust_function('t50.shout(text)')$$, 'a superuser trusts t50_owner''s function');
+SET SESSION AUTHORIZATION t50_auditor;
+SELECT throws_ok($q$SELECT * FROM mask.advise('t50_notice', 't50_notice.households', ARRAY['holder_name'], 2,
+        hierarchies => '{"holder_name": ["PASS", "t50.shout(holder_name)", "NULL"]}')$q$,
+    '22023', 'level 1 of the hierarchy of column holder_name calls a function not owned by a superuser',
+    'a level calling a function its non-superuser owner could redefine is refused');
+RESET SESSION AUTHORIZATION;
 
 -- --------------------------------------------------------------- admin ---
 SET SESSION AUTHORIZATION t50_admin;
