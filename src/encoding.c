@@ -50,8 +50,69 @@ all_ascii(const char *s, size_t len)
 }
 
 /*
+ * The stand-in for a value that has no UTF-8 equivalent: one '*' per
+ * character of the value (counted in the server encoding).  Every masking
+ * function then shows nothing of it -- at most asterisks where it keeps
+ * characters -- and a row holding such a value no longer aborts the query
+ * that reads it.
+ */
+static char *
+unconvertible_stand_in(const char *src, int len)
+{
+	char	   *out = palloc(len + 1);
+	int			i = 0;
+	int			n = 0;
+
+	while (i < len)
+	{
+		int			l = pg_encoding_mblen_bounded(GetDatabaseEncoding(), src + i);
+
+		out[n++] = '*';
+		i += Max(l, 1);
+	}
+	out[n] = '\0';
+	return out;
+}
+
+/*
+ * pg_server_to_any(src, len, UTF8), or NULL when the value has no UTF-8
+ * equivalent.  PostgreSQL's error for that quotes the value's bytes: it is
+ * discarded, never shown.  Other errors propagate.
+ */
+static char *
+server_to_utf8_or_null(const char *src, int len)
+{
+	MemoryContext oldcxt = CurrentMemoryContext;
+	char	   *utf8 = NULL;
+
+	PG_TRY();
+	{
+		utf8 = pg_server_to_any(src, len, PG_UTF8);
+	}
+	PG_CATCH();
+	{
+		ErrorData  *edata;
+
+		MemoryContextSwitchTo(oldcxt);
+		edata = CopyErrorData();
+		if (edata->sqlerrcode != ERRCODE_UNTRANSLATABLE_CHARACTER &&
+			edata->sqlerrcode != ERRCODE_CHARACTER_NOT_IN_REPERTOIRE)
+			PG_RE_THROW();
+		FlushErrorState();
+		FreeErrorData(edata);
+		utf8 = NULL;
+	}
+	PG_END_TRY();
+	return utf8;
+}
+
+/*
  * Converts a text from the server encoding to UTF-8 (a palloc'd copy, or the
- * text's own bytes when the conversion changes nothing).
+ * text's own bytes when the conversion changes nothing).  A value the server
+ * encoding accepts but that has no UTF-8 equivalent (EUC_CN's byte ranges
+ * hold codes GB2312 never assigned, such as 0xAAA1) is masked fully, like
+ * any other value the masks cannot read: PostgreSQL's own conversion error
+ * would quote its bytes, and one such row would abort the whole view.
  */
 mv_str
 mv_text_to_utf8_convert(const text *t)
@@ -70,7 +131,9 @@ mv_text_to_utf8_convert(const text *t)
 		s.len = len;
 		return s;
 	}
-	utf8 = pg_server_to_any(src, len, PG_UTF8);
+	utf8 = server_to_utf8_or_null(src, len);
+	if (utf8 == NULL)
+		utf8 = unconvertible_stand_in(src, len);
 	s.ptr = utf8;
 	/* A converted string is NUL-terminated; an unconverted one is not. */
 	s.len = (utf8 == src) ? (size_t) len : strlen(utf8);
@@ -100,7 +163,9 @@ result_to_server(const char *utf8, int len)
 		ereport(ERROR,
 				(errcode(ERRCODE_UNTRANSLATABLE_CHARACTER),
 				 errmsg("masked result cannot be represented in the database encoding"),
-				 errhint("Use a mask_char that the database encoding can represent, or a UTF8 database.")));
+				 errdetail("Masks are computed in Unicode and the value is normalised (NFKC) first; the value itself is not shown here."),
+				 errhint("A character that NFKC normalisation produced from the value (such as the yen sign from a full-width yen sign), or the mask_char, has no equivalent in encoding %s: mask this column in a UTF8 database, or use a rule that does not keep that character.",
+						 GetDatabaseEncodingName())));
 	}
 	PG_END_TRY();
 	return server;
