@@ -180,10 +180,14 @@ COMMENT ON FUNCTION mask._claim_view_schema(name) IS
 
 
 -- What a generated view carries that maskview did not put there: rules other
--- than its _RETURN rule, triggers, column grants.  CREATE OR REPLACE VIEW
--- keeps all three, so a view with any of them is not reused.  (Its
--- definition, options, owner and table grants need no check: regeneration
--- replaces the first two and sets the others.)  Empty when clean.
+-- than its _RETURN rule, triggers, column defaults, column grants.  CREATE OR
+-- REPLACE VIEW keeps them all, so a view with any of them is not reused.
+-- Its definition, options, owner, comments and table grants need no check:
+-- regeneration replaces the first two and sets the others, so a view that
+-- someone else created in its place carries nothing of theirs afterwards;
+-- and the owner is not compared, because after ALTER TABLE ... OWNER TO the
+-- view legitimately still has the former owner until regenerated (and
+-- re-owning it keeps the objects of members over it).  Empty when clean.
 CREATE FUNCTION mask._view_additions(view oid)
 RETURNS text[]
 LANGUAGE sql STABLE
@@ -197,6 +201,11 @@ AS $$
             SELECT pg_catalog.format('trigger %I', t.tgname)
               FROM pg_catalog.pg_trigger t WHERE t.tgrelid = _view_additions.view
             UNION ALL
+            SELECT pg_catalog.format('column default on %I', a.attname)
+              FROM pg_catalog.pg_attrdef d
+              JOIN pg_catalog.pg_attribute a ON a.attrelid = d.adrelid AND a.attnum = d.adnum
+             WHERE d.adrelid = _view_additions.view
+            UNION ALL
             SELECT pg_catalog.format('column grant on %I', a.attname)
               FROM pg_catalog.pg_attribute a
              WHERE a.attrelid = _view_additions.view AND a.attnum > 0
@@ -204,7 +213,7 @@ AS $$
 $$;
 
 COMMENT ON FUNCTION mask._view_additions(oid) IS
-'Internal: the rules (other than _RETURN), triggers and column grants on a generated view, which maskview never makes; empty when clean.';
+'Internal: the rules (other than _RETURN), triggers, column defaults and column grants on a generated view, which maskview never makes; empty when clean.';
 
 
 -- Every object that depends on a relation, directly or through other

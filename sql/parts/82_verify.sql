@@ -320,7 +320,7 @@ BEGIN
                     finding := 'The catalog no longer generates a valid view for this table: ' || v_err;
                     hint := 'Fix the rule or row filter concerned with mask.set_rule() / mask.drop_rule() / mask.protect().';
                     RETURN NEXT;
-                ELSIF pg_catalog.pg_get_viewdef(v_v.oid, false) IS DISTINCT FROM v_expected THEN
+                ELSIF mask._viewdef_unlocked(v_v.oid) IS DISTINCT FROM v_expected THEN
                     severity := 'error';
                     finding := 'The view''s definition differs from what the catalog generates (altered or replaced by hand).';
                     hint := v_protect;

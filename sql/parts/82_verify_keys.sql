@@ -113,7 +113,7 @@ BEGIN
                 v_expected := NULL;   -- reported for the masked views already
             END;
             IF v_expected IS NOT NULL
-               AND pg_catalog.pg_get_viewdef(v_view.oid, false) IS DISTINCT FROM v_expected THEN
+               AND mask._viewdef_unlocked(v_view.oid) IS DISTINCT FROM v_expected THEN
                 severity := 'error';
                 finding := 'The key view''s definition differs from what maskview generates (an earlier version''s, or changed by hand): it may show the key to the owners of the policy''s tables.';
                 hint := 'SELECT mask.refresh_privileges(); (it recreates the key views).' || v_rotate;

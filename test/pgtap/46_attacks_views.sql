@@ -23,7 +23,7 @@ CREATE EXTENSION IF NOT EXISTS pgtap;
 CREATE EXTENSION IF NOT EXISTS maskview;
 CREATE EXTENSION IF NOT EXISTS dblink;
 
-SELECT plan(47);
+SELECT plan(49);
 
 -- The SQLSTATE of a statement ('ok' when it succeeds).
 CREATE FUNCTION pg_temp.state(stmt text) RETURNS text LANGUAGE plpgsql AS $$
@@ -143,19 +143,23 @@ ALTER FUNCTION t46_billing.trg() OWNER TO t46_owner;
 GRANT USAGE ON SCHEMA t46_view TO t46_owner;
 SET ROLE t46_owner;
 GRANT SELECT (holder) ON t46_view.households TO t46_other;
+ALTER VIEW t46_view.households ALTER COLUMN holder SET DEFAULT 'x';
 CREATE TRIGGER t46_trg INSTEAD OF INSERT ON t46_view.households
     FOR EACH ROW EXECUTE FUNCTION t46_billing.trg();
 RESET ROLE;
 SELECT ok(EXISTS (SELECT FROM mask.verify('t46_p')
                    WHERE severity = 'error' AND object = 't46_view.households'
-                     AND finding LIKE '%column grant on holder%' AND finding LIKE '%trigger t46_trg%'),
-          'verify() reports a column grant and a trigger on a generated view as errors');
+                     AND finding LIKE '%column grant on holder%' AND finding LIKE '%trigger t46_trg%'
+                     AND finding LIKE '%column default on holder%'),
+          'verify() reports a column grant, a column default and a trigger on a generated view as errors');
 SELECT lives_ok($$SELECT mask.set_rule('t46_p', 't46_billing.households', 'phone', 'mask.cn_phone(phone)')$$,
                 'regeneration with additions on the view');
 SELECT is((SELECT count(*) FROM pg_attribute WHERE attrelid = 't46_view.households'::regclass
             AND attacl IS NOT NULL), 0::bigint, 'regeneration removes the column grant');
 SELECT is((SELECT count(*) FROM pg_trigger WHERE tgrelid = 't46_view.households'::regclass),
           0::bigint, 'regeneration removes the trigger');
+SELECT is((SELECT count(*) FROM pg_attrdef WHERE adrelid = 't46_view.households'::regclass),
+          0::bigint, 'regeneration removes the column default');
 SELECT is(has_column_privilege('t46_other', 't46_view.households', 'holder', 'SELECT'), false,
           'the grantee of the column grant reads nothing');
 
@@ -301,8 +305,10 @@ SELECT is(pg_temp.remote('t46_adm', $$SET ROLE t46s_owner; ALTER TABLE billing.h
           'audited DDL completes while the auditor holds export_policy''s result open');
 SELECT is((SELECT n FROM dblink('t46_aud', $$SELECT (SELECT count(*) FROM mask.audit_log) + (SELECT count(*) FROM mask.verify()) + (SELECT count(*) FROM mask.policies)$$) AS x(n bigint)) > 0,
           true, 'the auditor reads the log, verify() and the catalog in the same transaction');
-SELECT is(pg_temp.remote('t46_adm', $$SELECT mask.rotate_key('side_d')$$), 'ok',
-          'an API call completes while the auditor''s reads are open');
+SELECT is(pg_temp.remote('t46_adm', $$SELECT mask.set_rule('side_d', 'billing.households', 'phone', 'mask.cn_phone(phone)')$$), 'ok',
+          'an API call that regenerates a view completes while the auditor''s reads are open');
+SELECT is(pg_temp.remote('t46_adm', $$SET ROLE t46s_owner; ALTER TABLE billing.households RENAME COLUMN note TO remark; RESET ROLE$$), 'ok',
+          'audited DDL completes while the auditor''s reads (verify() included) are open');
 DO $do$ BEGIN PERFORM dblink_exec('t46_aud', 'COMMIT'); END $do$;
 DO $do$ BEGIN PERFORM pg_temp.setup('t46_adm', $$SELECT mask.rotate_key('side_d')$$); END $do$;
 SELECT is((SELECT n FROM dblink('t46_adm', $$SELECT count(*) FROM mask.audit_log WHERE action = 'export_policy' AND login_role = 't46s_auditor'$$) AS x(n bigint)),
