@@ -15,6 +15,9 @@
  *	  them back); the ddl_command_end trigger regenerates them from the
  *	  catalog, orphaning rules that no longer apply.
  *
+ *	  For CREATE TABLE ... (LIKE t) it hands t to mask._before_create_like(),
+ *	  which audits a copy of a protected table's structure.
+ *
  * _ddl_subcommands(pg_ddl_command): the kinds of subcommand an ALTER TABLE
  *	  ran (DROP COLUMN, ALTER COLUMN TYPE, ATTACH PARTITION ...), or the kind
  *	  of a simple command (RENAME, SET SCHEMA), as text, for the
@@ -72,6 +75,43 @@ mv_subcommand_name(AlterTableType t)
 	}
 }
 
+/*
+ * CREATE TABLE ... (LIKE t): hands each LIKE source and the new table's
+ * name to mask._before_create_like(), which audits copies of protected
+ * tables.
+ */
+static void
+mv_audit_create_like(CreateStmt *stmt)
+{
+	ListCell   *lc;
+
+	foreach(lc, stmt->tableElts)
+	{
+		TableLikeClause *like;
+		Oid			relid;
+		Oid			argtypes[2] = {OIDOID, TEXTOID};
+		Datum		values[2];
+		int			rc;
+
+		if (!IsA(lfirst(lc), TableLikeClause))
+			continue;
+		like = (TableLikeClause *) lfirst(lc);
+		relid = RangeVarGetRelid(like->relation, NoLock, true);
+		if (!OidIsValid(relid))
+			continue;
+		values[0] = ObjectIdGetDatum(relid);
+		values[1] = CStringGetTextDatum(quote_qualified_identifier(stmt->relation->schemaname,
+																	stmt->relation->relname));
+		SPI_connect();
+		rc = SPI_execute_with_args("SELECT mask._before_create_like($1::pg_catalog.regclass, $2)",
+								   2, argtypes, values, NULL, false, 0);
+		if (rc != SPI_OK_SELECT)
+			elog(ERROR, "could not run mask._before_create_like: %s",
+				 SPI_result_code_string(rc));
+		SPI_finish();
+	}
+}
+
 Datum
 _ddl_command_start(PG_FUNCTION_ARGS)
 {
@@ -86,6 +126,11 @@ _ddl_command_start(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
 				 errmsg("%s must be called as an event trigger", "mask._ddl_command_start")));
 	trigdata = (EventTriggerData *) fcinfo->context;
+	if (trigdata->parsetree != NULL && IsA(trigdata->parsetree, CreateStmt))
+	{
+		mv_audit_create_like((CreateStmt *) trigdata->parsetree);
+		PG_RETURN_VOID();
+	}
 	if (trigdata->parsetree == NULL || !IsA(trigdata->parsetree, AlterTableStmt))
 		PG_RETURN_VOID();
 	stmt = (AlterTableStmt *) trigdata->parsetree;

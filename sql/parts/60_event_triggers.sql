@@ -41,11 +41,24 @@ BEGIN
     END IF;
     -- Every relation a command touched, with the relations that inherit from
     -- it (ALTER TABLE on a parent recurses into them without reporting them).
+    -- ALTER TYPE changes no table, but the columns of that type (a composite
+    -- that gains an attribute): each protected table with such a column
+    -- counts as touched.
     FOR v_cmd IN WITH RECURSIVE cmd AS (
                      SELECT c.objid, c.objsubid, c.command_tag,
                             mask._ddl_subcommands(c.command) AS kinds
                        FROM pg_catalog.pg_event_trigger_ddl_commands() c
-                      WHERE c.classid = 'pg_catalog.pg_class'::pg_catalog.regclass),
+                      WHERE c.classid = 'pg_catalog.pg_class'::pg_catalog.regclass
+                        AND c.command_tag <> 'ALTER TYPE'
+                     UNION
+                     SELECT a.attrelid, 0, c.command_tag, ARRAY['ALTER TYPE']
+                       FROM pg_catalog.pg_event_trigger_ddl_commands() c
+                       JOIN pg_catalog.pg_type ty
+                         ON (c.classid = 'pg_catalog.pg_type'::pg_catalog.regclass AND ty.oid = c.objid)
+                         OR (c.classid = 'pg_catalog.pg_class'::pg_catalog.regclass AND ty.typrelid = c.objid)
+                       JOIN pg_catalog.pg_attribute a
+                         ON a.atttypid = ty.oid AND a.attnum > 0 AND NOT a.attisdropped
+                      WHERE c.command_tag = 'ALTER TYPE'),
                  tree(objid, objsubid, command_tag, kinds, rel) AS (
                      SELECT cmd.objid, cmd.objsubid, cmd.command_tag, cmd.kinds, cmd.objid FROM cmd
                      UNION
@@ -213,6 +226,37 @@ BEGIN
     END LOOP;
 END;
 $$;
+
+-- CREATE TABLE ... (LIKE t) of a protected table: the copy is a new,
+-- unprotected table (its data is whatever is put into it).  Audited, so an
+-- auditor sees where a protected structure was copied.  Called by the
+-- ddl_command_start trigger; an aborted CREATE TABLE takes the row with it.
+CREATE FUNCTION mask._before_create_like(relation regclass, new_table text)
+RETURNS void
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    v_p record;
+BEGIN
+    IF mask._internal_active() THEN
+        RETURN;
+    END IF;
+    FOR v_p IN SELECT po.name, p.relation_name FROM mask.protected p
+                 JOIN mask.policy po ON po.id = p.policy_id
+                WHERE p.relation = _before_create_like.relation ORDER BY po.name LOOP
+        PERFORM mask._audit('follow_ddl', v_p.name, v_p.relation_name,
+            pg_catalog.jsonb_build_object('command', 'CREATE TABLE', 'changes', '{}'::jsonb,
+                'subcommands', pg_catalog.jsonb_build_array('LIKE'),
+                'copy', _before_create_like.new_table,
+                'note', 'the copy is a new table, not protected by this policy'));
+    END LOOP;
+END;
+$$;
+
+COMMENT ON FUNCTION mask._before_create_like(regclass, text) IS
+'Internal: audits CREATE TABLE ... (LIKE t) of a protected table (the copy is not protected).';
+
 
 COMMENT ON FUNCTION mask._before_column_change(regclass, text[], boolean) IS
 'Internal: drops the generated views that read columns an ALTER TABLE is about to drop or retype (the ddl_command_end trigger regenerates them).';

@@ -32,11 +32,11 @@ CREATE TRIGGER audit_pending_no_truncate
 
 CREATE EVENT TRIGGER maskview_ddl_command_end ON ddl_command_end
     WHEN TAG IN ('ALTER TABLE', 'ALTER VIEW', 'ALTER INDEX', 'ALTER SEQUENCE',
-                 'ALTER MATERIALIZED VIEW', 'ALTER FOREIGN TABLE')
+                 'ALTER MATERIALIZED VIEW', 'ALTER FOREIGN TABLE', 'ALTER TYPE')
     EXECUTE FUNCTION mask._on_ddl_command_end();
 
 CREATE EVENT TRIGGER maskview_ddl_command_start ON ddl_command_start
-    WHEN TAG IN ('ALTER TABLE', 'ALTER FOREIGN TABLE')
+    WHEN TAG IN ('ALTER TABLE', 'ALTER FOREIGN TABLE', 'CREATE TABLE')
     EXECUTE FUNCTION mask._on_ddl_command_start();
 
 CREATE EVENT TRIGGER maskview_sql_drop ON sql_drop

@@ -7,7 +7,7 @@
 -- reads, the view is dropped (and regenerated at ddl_command_end), so a plain
 -- DROP COLUMN works.  Its function is created by 60_event_triggers.sql.
 CREATE EVENT TRIGGER maskview_ddl_command_start ON ddl_command_start
-    WHEN TAG IN ('ALTER TABLE', 'ALTER FOREIGN TABLE')
+    WHEN TAG IN ('ALTER TABLE', 'ALTER FOREIGN TABLE', 'CREATE TABLE')
     EXECUTE FUNCTION mask._on_ddl_command_start();
 
 -- 0.3.0: DROP EXTENSION maskview with policies present is refused with

@@ -75,12 +75,13 @@ ALTER TABLE mask.trusted_function
 
 -- ---------------------------------------------------------------------------
 -- The DDL event trigger also follows the ALTER VIEW / ALTER INDEX ... forms
--- that PostgreSQL accepts on a table (they rename its columns or the table).
+-- that PostgreSQL accepts on a table (they rename its columns or the table),
+-- and ALTER TYPE of a type a protected table's column has.
 -- ---------------------------------------------------------------------------
 DROP EVENT TRIGGER maskview_ddl_command_end;
 CREATE EVENT TRIGGER maskview_ddl_command_end ON ddl_command_end
     WHEN TAG IN ('ALTER TABLE', 'ALTER VIEW', 'ALTER INDEX', 'ALTER SEQUENCE',
-                 'ALTER MATERIALIZED VIEW', 'ALTER FOREIGN TABLE')
+                 'ALTER MATERIALIZED VIEW', 'ALTER FOREIGN TABLE', 'ALTER TYPE')
     EXECUTE FUNCTION mask._on_ddl_command_end();
 -- 0.3.0: the audit log's "session_user" and "current_user" columns are
 -- login_role and acting_role: unquoted, the old names were the reader's own

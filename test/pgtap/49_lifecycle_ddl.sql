@@ -10,7 +10,7 @@ BEGIN;
 CREATE EXTENSION IF NOT EXISTS pgtap;
 CREATE EXTENSION IF NOT EXISTS maskview;
 
-SELECT plan(48);
+SELECT plan(50);
 
 -- The SQLSTATE, message and hint of a refused statement ('ok' when it succeeds).
 CREATE FUNCTION pg_temp.refusal(stmt text) RETURNS text LANGUAGE plpgsql AS $$
@@ -177,6 +177,8 @@ RESET ROLE;
 -- ---------------------------------------- ALTER TYPE ... ADD ATTRIBUTE ---
 SELECT is(pg_temp.refusal('ALTER TYPE t49_s.meter_info ADD ATTRIBUTE sealed boolean'), 'ok',
           'ALTER TYPE ... ADD ATTRIBUTE on a composite used by a PASS column works');
+SELECT is(pg_temp.last_ddl() -> 'subcommands', '["ALTER TYPE"]'::jsonb,
+          'the audit log records the ALTER TYPE for the table whose column has the type');
 SET ROLE t49_member;
 SELECT is((SELECT (info).serial FROM t49_view.accounts), 'M-1', 'the view follows the composite');
 RESET ROLE;
@@ -238,6 +240,8 @@ SELECT is((SELECT count(*) FROM mask.protected WHERE relation = 't49_s.copy'::re
           'a LIKE copy is not protected by inheritance of rules (its data is new)');
 SELECT is(has_table_privilege('t49_member', 't49_s.copy', 'SELECT'), false,
           'and members cannot read it');
+SELECT is(pg_temp.last_ddl() ->> 'copy', 't49_s.copy',
+          'the audit log records the copy of the protected table''s structure');
 
 -- --------------------------------------------------------- row security ---
 SET ROLE t49_owner;
