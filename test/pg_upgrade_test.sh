@@ -109,6 +109,7 @@ SQL
 }
 record before
 [ "$(wc -l <"$work/before.tdr_life1")" -eq 4 ] || fail "before: tdr_life1 should read 4 views: $(cat "$work/before.tdr_life1")"
+grep -q '^verify ' "$work/before.report" && fail "before: verify() is not clean: $(grep '^verify' "$work/before.report")"
 grep -q '^trusted life_a.initial(text) t$' "$work/before.report" \
     || fail "before: the trusted function is not stored as its signature: $(grep trusted "$work/before.report")"
 stop "$old"
