@@ -70,9 +70,9 @@ q -f bench/parallel.sql
 section "masked view vs raw table (issue 3)"
 # The policy engine and the demo policies arrive separately; until both are
 # there this part cannot run, and says so instead of failing the benchmark.
-has_api=$(q -tAc "SELECT pg_catalog.to_regprocedure('mask.create_policy(name,name,text)') IS NOT NULL")
+has_api=$(q -tAc "SELECT pg_catalog.to_regprocedure('mask.create_policy(text,text,text)') IS NOT NULL")
 if [ "$has_api" != t ]; then
-    echo "SKIPPED: mask.create_policy(name, name, text) does not exist yet (policy engine not built)"
+    echo "SKIPPED: mask.create_policy(text, text, text) does not exist yet (policy engine not built)"
 elif [ ! -f demo/policies.sql ]; then
     echo "SKIPPED: demo/policies.sql does not exist yet (it sets up policy arrears_notice)"
 else

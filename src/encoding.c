@@ -211,6 +211,15 @@ mv_raise_negative(const char *param)
 			 errhint("Pass zero or a positive number, or leave the parameter out to use its default.")));
 }
 
+void
+mv_raise_pad_too_large(void)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("pad must be at most %d", MV_MAX_PAD),
+			 errhint("pad is the number of mask characters that replace the hidden part, such as 2 or 4.")));
+}
+
 /*
  * Raises the error for a core status.  Parameter errors are
  * invalid_parameter_value with a hint listing what is allowed; the others

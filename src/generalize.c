@@ -10,8 +10,8 @@
  * date2j), and the ranges are built by make_range so they are canonical.
  *
  * A value with no finite bucket (NaN or an infinite numeric, an infinite
- * date) gets the unbounded range: that reveals nothing and does not abort
- * a view over many rows.  For bigint, a bucket whose bound lies outside
+ * date, a numeric bucket whose bounds overflow numeric) gets the unbounded
+ * range: that reveals nothing and does not abort a view over many rows.  For bigint, a bucket whose bound lies outside
  * bigint's range is open on that side instead of failing: it still holds
  * every bigint of the bucket.  Only a bad step or unit raises an error.
  *
@@ -73,9 +73,10 @@ generalize_numeric(PG_FUNCTION_ARGS)
 {
 	Numeric		value = PG_GETARG_NUMERIC(0);
 	Numeric		step = PG_GETARG_NUMERIC(1);
-	Datum		q;
-	Datum		lower;
-	Datum		upper;
+	Numeric		rem;
+	Numeric		lower = NULL;
+	Numeric		upper = NULL;
+	bool		overflow = false;
 
 	if (numeric_is_nan(step) || numeric_is_inf(step) ||
 		DatumGetInt32(DirectFunctionCall2(numeric_cmp, NumericGetDatum(step),
@@ -84,15 +85,33 @@ generalize_numeric(PG_FUNCTION_ARGS)
 	if (numeric_is_nan(value) || numeric_is_inf(value))
 		return bucket_range(fcinfo, NUMRANGEOID, 0, true, 0, true);
 
-	/* div() truncates toward zero; step back one bucket below zero. */
-	q = DirectFunctionCall2(numeric_div_trunc, NumericGetDatum(value),
-							NumericGetDatum(step));
-	lower = DirectFunctionCall2(numeric_mul, q, NumericGetDatum(step));
-	if (DatumGetBool(DirectFunctionCall2(numeric_lt, NumericGetDatum(value),
-										 lower)))
-		lower = DirectFunctionCall2(numeric_sub, lower, NumericGetDatum(step));
-	upper = DirectFunctionCall2(numeric_add, lower, NumericGetDatum(step));
-	return bucket_range(fcinfo, NUMRANGEOID, lower, false, upper, false);
+	/*
+	 * lower = value - mod(value, step), as trunc(value / step) * step but
+	 * without the quotient, which can exceed numeric's range when the step
+	 * is tiny (1e131071 with step 1e-16383).  A bucket whose bounds numeric
+	 * cannot hold is unbounded, like NaN: masks never raise on a value.
+	 */
+	rem = numeric_mod_opt_error(value, step, &overflow);
+	if (!overflow)
+		lower = numeric_sub_opt_error(value, rem, &overflow);
+	/* mod() truncates toward zero; step back one bucket below zero. */
+	if (!overflow &&
+		DatumGetInt32(DirectFunctionCall2(numeric_cmp, NumericGetDatum(rem),
+										  NumericGetDatum(int64_to_numeric(0)))) < 0)
+		lower = numeric_sub_opt_error(lower, step, &overflow);
+	if (!overflow)
+	{
+		/* exact: lower is a multiple of step; written at step's scale */
+		lower = DatumGetNumeric(DirectFunctionCall2(numeric_round,
+													NumericGetDatum(lower),
+													DirectFunctionCall1(numeric_scale,
+																		NumericGetDatum(step))));
+		upper = numeric_add_opt_error(lower, step, &overflow);
+	}
+	if (overflow)
+		return bucket_range(fcinfo, NUMRANGEOID, 0, true, 0, true);
+	return bucket_range(fcinfo, NUMRANGEOID, NumericGetDatum(lower), false,
+						NumericGetDatum(upper), false);
 }
 
 /*

@@ -85,8 +85,19 @@ mv_check_status(mv_status st, const char *param)
 extern void mv_raise_negative(const char *param) pg_attribute_noreturn();
 
 /*
+ * Longest pad accepted.  pad hides a value's length behind a few mask
+ * characters; without a bound, pad => 2147483647 asks for gigabytes per row
+ * and fails with an internal allocation error instead of a parameter error.
+ */
+#define MV_MAX_PAD 10000
+
+/* Raises the parameter error "pad must be at most MV_MAX_PAD". */
+extern void mv_raise_pad_too_large(void) pg_attribute_noreturn();
+
+/*
  * Builds the mask of a call from its mask_char and pad arguments; a NULL
- * mask_char means '*' and pad_is_null means "no pad".  Negative pad raises.
+ * mask_char means '*' and pad_is_null means "no pad".  A negative pad or
+ * one above MV_MAX_PAD raises.
  * The core checks that mask_char is one grapheme (one ASCII byte is checked
  * without ICU, so the default costs nothing).
  */
@@ -102,6 +113,8 @@ mv_mask_from_args(mv_mask *mask, const text *mask_char, bool pad_is_null,
 	mask->pad = pad_is_null ? 0 : pad;
 	if (unlikely(mask->has_pad && pad < 0))
 		mv_raise_negative("pad");
+	if (unlikely(mask->has_pad && pad > MV_MAX_PAD))
+		mv_raise_pad_too_large();
 }
 
 /* A core mask taking only a value and a mask (email, cn_phone, bank_card). */

@@ -235,7 +235,7 @@ done
 compare "(d) pg_dump --schema-only of A and B" "$work/a.schema.sql" "$work/b.schema.sql"
 
 # Control: the object fingerprint sees a change as small as a comment.
-q "$dbb" -c "COMMENT ON FUNCTION mask.create_policy(name, name, text) IS 'changed by upgrade_test.sh'" >/dev/null
+q "$dbb" -c "COMMENT ON FUNCTION mask.create_policy(text, text, text) IS 'changed by upgrade_test.sh'" >/dev/null
 q "$dbb" -f test/upgrade/extension_objects.sql >"$work/b_control.objects" 2>&1
 cmp -s "$work/b.objects" "$work/b_control.objects" \
     && fail "control: a changed function comment did not show in the object fingerprint"

@@ -36,6 +36,28 @@ COMMENT ON FUNCTION mask._policy(name) IS
 'Internal: the catalog row of a policy, or invalid_parameter_value naming the unknown policy.';
 
 
+-- Refuses a name argument PostgreSQL would cut to 63 bytes (22023), so that
+-- two long names never silently become one object.
+CREATE FUNCTION mask._check_name_length(parameter text, value text)
+RETURNS void
+LANGUAGE plpgsql IMMUTABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF pg_catalog.octet_length(_check_name_length.value) >= 64 THEN
+        RAISE EXCEPTION '% is too long', _check_name_length.parameter
+            USING ERRCODE = 'invalid_parameter_value',
+                  DETAIL = pg_catalog.format('It is %s bytes long; a PostgreSQL name has at most 63 bytes.',
+                                             pg_catalog.octet_length(_check_name_length.value)),
+                  HINT = 'Choose a shorter name.';
+    END IF;
+END;
+$$;
+
+COMMENT ON FUNCTION mask._check_name_length(text, text) IS
+'Internal: refuses (22023) a name argument longer than the 63 bytes of a PostgreSQL name instead of letting it be truncated.';
+
+
 -- The protected-table row of (policy, relation), or 22023.
 CREATE FUNCTION mask._protected(policy mask.policy, relation regclass)
 RETURNS mask.protected
@@ -93,7 +115,11 @@ COMMENT ON FUNCTION mask._revoke_schema_usage(name, oid) IS
 'Internal: revokes USAGE on a view schema from a role that no longer needs it as member or auditor.';
 
 
-CREATE FUNCTION mask.create_policy(policy name, view_schema name, description text DEFAULT NULL)
+-- policy and view_schema are text, not name: a name parameter would cut a
+-- longer argument to 63 bytes before the body sees it, so two long names
+-- would silently become one policy or schema.  import_policy refuses them
+-- the same way.
+CREATE FUNCTION mask.create_policy(policy text, view_schema text, description text DEFAULT NULL)
 RETURNS void
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
@@ -112,6 +138,8 @@ BEGIN
         RAISE EXCEPTION 'view schema of policy "%" must not be empty', create_policy.policy
             USING ERRCODE = 'invalid_parameter_value';
     END IF;
+    PERFORM mask._check_name_length('policy', create_policy.policy);
+    PERFORM mask._check_name_length('view_schema', create_policy.view_schema);
     IF EXISTS (SELECT FROM mask.policy p WHERE p.name = create_policy.policy) THEN
         RAISE EXCEPTION 'policy "%" already exists', create_policy.policy
             USING ERRCODE = 'invalid_parameter_value';
@@ -145,7 +173,7 @@ BEGIN
 END;
 $$;
 
-COMMENT ON FUNCTION mask.create_policy(name, name, text) IS
+COMMENT ON FUNCTION mask.create_policy(text, text, text) IS
 'Creates a policy whose masked views live in view_schema (created if missing) and gives it a fresh 32-byte pseudonym key.';
 
 
@@ -208,8 +236,9 @@ COMMENT ON FUNCTION mask.drop_policy(name) IS
 'Drops a policy: its masked views, key, rules and memberships; the view schema too if create_policy made it and it is now empty.';
 
 
+-- view_name is text for the reason given at create_policy.
 CREATE FUNCTION mask.protect(policy name, relation regclass, row_filter text DEFAULT NULL,
-                             view_name name DEFAULT NULL)
+                             view_name text DEFAULT NULL)
 RETURNS void
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
@@ -231,12 +260,25 @@ BEGIN
         RAISE EXCEPTION 'relation must not be NULL'
             USING ERRCODE = 'invalid_parameter_value';
     END IF;
-    SELECT c.relname, c.relkind, n.nspname, ro.rolname, ro.rolsuper,
+    SELECT c.relname, c.relkind, c.relpersistence, n.nspname, ro.rolname, ro.rolsuper,
            c.relrowsecurity, c.relforcerowsecurity INTO v_rel
       FROM pg_catalog.pg_class c
       JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
       JOIN pg_catalog.pg_roles ro ON ro.oid = c.relowner
      WHERE c.oid = protect.relation;
+    IF NOT FOUND THEN
+        -- (0::regclass, or a table dropped since the OID was taken)
+        RAISE EXCEPTION 'relation with OID % does not exist', protect.relation::oid
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'Pass the name of an existing table.';
+    END IF;
+    IF v_rel.relpersistence = 't' THEN
+        -- its view would be a temporary view of this session, not one in
+        -- the policy's schema, and both go at the end of the session
+        RAISE EXCEPTION 'table % is temporary', protect.relation
+            USING ERRCODE = 'invalid_parameter_value',
+                  DETAIL = 'Only permanent and unlogged tables can be protected.';
+    END IF;
     IF v_rel.relkind NOT IN ('r', 'p') THEN
         RAISE EXCEPTION '% is not a table', protect.relation
             USING ERRCODE = 'invalid_parameter_value',
@@ -272,11 +314,12 @@ BEGIN
     -- Only what the caller could read itself (47_caller_reads.sql).
     PERFORM mask._caller_must_read(protect.relation, NULL, 'protect');
 
-    v_view := COALESCE(protect.view_name, v_rel.relname::name);
-    IF v_view = '' THEN
+    IF protect.view_name = '' THEN
         RAISE EXCEPTION 'view name must not be empty'
             USING ERRCODE = 'invalid_parameter_value';
     END IF;
+    PERFORM mask._check_name_length('view_name', protect.view_name);
+    v_view := COALESCE(protect.view_name, v_rel.relname::text);
     SELECT o.relation_name INTO v_other
       FROM mask.protected o JOIN mask.policy p ON p.id = o.policy_id
      WHERE p.view_schema = v_policy.view_schema AND o.view_name = v_view
@@ -355,7 +398,7 @@ BEGIN
 END;
 $$;
 
-COMMENT ON FUNCTION mask.protect(name, regclass, text, name) IS
+COMMENT ON FUNCTION mask.protect(name, regclass, text, text) IS
 'Protects a table in a policy: its masked view (named view_name, default the table''s name) shows only ruled columns and, with a row filter, only matching rows. Called again for the same table, replaces the row filter and view name.';
 
 

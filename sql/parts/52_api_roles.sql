@@ -16,9 +16,9 @@ LANGUAGE sql STABLE
 SET search_path = pg_catalog, pg_temp
 AS $$
     SELECT f FROM (SELECT pg_catalog.to_regprocedure(s) AS f FROM pg_catalog.unnest(ARRAY[
-        'mask.create_policy(name, name, text)',
+        'mask.create_policy(text, text, text)',
         'mask.drop_policy(name)',
-        'mask.protect(name, regclass, text, name)',
+        'mask.protect(name, regclass, text, text)',
         'mask.unprotect(name, regclass)',
         'mask.set_rule(name, regclass, name, text, text)',
         'mask.drop_rule(name, regclass, name)',
