@@ -49,6 +49,8 @@
 #include "utils/regproc.h"
 #include "utils/syscache.h"
 
+#include "rule_validator.h"
+
 /*
  * Longest expression accepted, in bytes.  Real rules are a few dozen bytes;
  * the limit keeps the parser and the walk below from being used to burn
@@ -62,6 +64,10 @@
 /* The hint for every refusal about mask.pseudonym's arguments. */
 #define MV_PSEUDONYM_HINT \
 	"Write mask.pseudonym(column) or mask.pseudonym(column, length)."
+
+/* A 32-byte key of zeros, in hex, standing in for the policy's key. */
+#define MV_SAMPLE_KEY_HEX \
+	"0000000000000000000000000000000000000000000000000000000000000000"
 
 /* How much of a parser error message is repeated in our errdetail. */
 #define MV_MAX_PARSER_MESSAGE 120
@@ -77,24 +83,6 @@ static const char *const mv_masking_functions[] = {
 	"cn_id_card", "cn_address", "bank_card", "pseudonym", "generalize",
 };
 
-/* What went wrong, for the primary message. */
-typedef enum MvRefusal
-{
-	MV_UNSAFE,					/* something outside the allowlist */
-	MV_INVALID					/* malformed, or names something missing */
-} MvRefusal;
-
-/* State of one validation. */
-typedef struct MvValidator
-{
-	Oid			relid;			/* the protected table */
-	char	   *relname;		/* its qualified name, for messages */
-	bool		is_row_filter;
-	const char *key_sql;		/* the policy's key subquery, or NULL */
-	Oid			mask_nsp;		/* schema mask */
-	Oid			extension;		/* extension maskview, or InvalidOid */
-} MvValidator;
-
 /* One deparsed argument of a function call. */
 typedef struct MvArg
 {
@@ -103,9 +91,6 @@ typedef struct MvArg
 	char	   *sql;			/* its canonical text */
 } MvArg;
 
-static void mv_refuse(const MvValidator *v, MvRefusal kind, const char *hint,
-					  const char *fmt,...) pg_attribute_printf(4, 5)
-			pg_attribute_noreturn();
 static int	mv_find_comment(const char *s);
 static Node *mv_parse(const MvValidator *v, const char *expression);
 static Oid	mv_rule_expr(const MvValidator *v, Node *node, int depth,
@@ -130,7 +115,7 @@ static void mv_refuse_node(const MvValidator *v, const Node *node);
  * whether the rule or filter is unsafe or invalid, the formatted detail
  * naming the offending part, and a hint (the general one when NULL).
  */
-static void
+void
 mv_refuse(const MvValidator *v, MvRefusal kind, const char *hint,
 		  const char *fmt,...)
 {
@@ -158,7 +143,7 @@ mv_refuse(const MvValidator *v, MvRefusal kind, const char *hint,
 
 	if (hint == NULL)
 		hint = v->is_row_filter ?
-			"A row filter is a boolean expression over the table's columns and constants, using operators and immutable or stable functions built into PostgreSQL." :
+			"A row filter is a boolean expression over the table's columns and constants, using operators and immutable functions built into PostgreSQL." :
 			"A masking rule is a call of a trusted masking function, such as mask.cn_name(holder_name), whose arguments are constants, columns of the table, casts to built-in types or nested trusted calls.";
 
 	ereport(ERROR,
@@ -294,7 +279,7 @@ mv_find_comment(const char *s)
  * ("unterminated quoted string at or near ..."); the detail should name
  * the token, not repeat the expression.
  */
-static char *
+char *
 mv_clip_message(const char *message)
 {
 	int			len = strlen(message);
@@ -847,11 +832,10 @@ mv_listed_as_trusted(const MvValidator *v, Oid funcid)
 }
 
 /*
- * True if funcid may be called in a masking rule: one of the extension's
- * own masking functions, or a function a superuser listed as trusted.
+ * True if funcid is one of the extension's own masking functions.
  */
-static bool
-mv_is_trusted(const MvValidator *v, Oid funcid)
+bool
+mv_is_masking_function(const MvValidator *v, Oid funcid)
 {
 	if (get_func_namespace(funcid) == v->mask_nsp &&
 		OidIsValid(v->extension) &&
@@ -864,7 +848,17 @@ mv_is_trusted(const MvValidator *v, Oid funcid)
 			if (strcmp(name, mv_masking_functions[i]) == 0)
 				return true;
 	}
-	return mv_listed_as_trusted(v, funcid);
+	return false;
+}
+
+/*
+ * True if funcid may be called in a masking rule: one of the extension's
+ * own masking functions, or a function a superuser listed as trusted.
+ */
+static bool
+mv_is_trusted(const MvValidator *v, Oid funcid)
+{
+	return mv_is_masking_function(v, funcid) || mv_listed_as_trusted(v, funcid);
 }
 
 /*
@@ -1307,8 +1301,10 @@ mv_filter_a_expr(const MvValidator *v, A_Expr *a, int depth, StringInfo out)
  * Validates and appends a function call in a row filter: the function must
  * be in pg_catalog (unqualified names are looked up there only), and every
  * function of that name that could match the arguments must be built in,
- * a plain function, not set-returning, and immutable or stable, so that
- * whichever one the argument types select is safe.
+ * a plain function, not set-returning, and not volatile, so that
+ * whichever one the argument types select is safe.  The one the types
+ * select must moreover be immutable (rule_settings.c), since a stable one
+ * can read the reader's session settings.
  */
 static void
 mv_filter_call(const MvValidator *v, FuncCall *fc, int depth, StringInfo out)
@@ -1385,7 +1381,7 @@ mv_filter_call(const MvValidator *v, FuncCall *fc, int depth, StringInfo out)
 					  "Set-returning functions are not allowed; found %s.", shown);
 		if (volatility == PROVOLATILE_VOLATILE)
 			mv_refuse(v, MV_UNSAFE, NULL,
-					  "Function %s is volatile; row filters may call only immutable or stable functions.",
+					  "Function %s is volatile; row filters may call only immutable functions.",
 					  shown);
 	}
 
@@ -1406,7 +1402,8 @@ mv_check_types(const MvValidator *v, const char *expr)
 {
 	MemoryContext oldcxt = CurrentMemoryContext;
 	char	   *sql = psprintf("SELECT %s FROM ONLY %s", expr, v->relname);
-	Oid			type = InvalidOid;
+	Node	   *volatile analysed = NULL;
+	Oid			type;
 
 	PG_TRY();
 	{
@@ -1417,7 +1414,7 @@ mv_check_types(const MvValidator *v, const char *expr)
 		query = parse_analyze_fixedparams(linitial_node(RawStmt, raw), sql,
 										  NULL, 0, NULL);
 		tle = linitial_node(TargetEntry, query->targetList);
-		type = exprType((Node *) tle->expr);
+		analysed = (Node *) tle->expr;
 	}
 	PG_CATCH();
 	{
@@ -1442,10 +1439,16 @@ mv_check_types(const MvValidator *v, const char *expr)
 	}
 	PG_END_TRY();
 
+	type = exprType(analysed);
 	if (v->is_row_filter && type != BOOLOID && type != UNKNOWNOID)
 		mv_refuse(v, MV_INVALID, NULL,
 				  "A row filter must be a boolean expression; this one is of type %s.",
 				  format_type_be(type));
+
+	/* outside the PG_TRY above: these raise refusals of their own */
+	mv_check_settings(v, analysed, sql);
+	if (!v->is_row_filter)
+		mv_check_parameters(v, analysed);
 }
 
 /* SQL spelling of the special functions that need no parentheses. */
@@ -1747,14 +1750,19 @@ _validate_expression(PG_FUNCTION_ARGS)
 		/*
 		 * Type-check the rule as the view will run it.  The key view may not
 		 * exist yet (the policy engine creates it with the views), so the
-		 * check reads the key as a typed NULL instead.
+		 * check reads a constant sample key instead.
 		 */
 		if (v.key_sql != NULL)
 		{
 			MvValidator typed = v;
 			StringInfoData check;
 
-			typed.key_sql = "CAST(NULL AS pg_catalog.bytea)";
+			/*
+			 * A key of the right length, so that the parameter check
+			 * (mv_check_parameters) really calls mask.pseudonym: with a NULL
+			 * key the STRICT function would not look at its length.
+			 */
+			typed.key_sql = "CAST('\\x" MV_SAMPLE_KEY_HEX "' AS pg_catalog.bytea)";
 			initStringInfo(&check);
 			(void) mv_rule_expr(&typed, node, 0, &check);
 			mv_check_types(&v, check.data);

@@ -1,5 +1,20 @@
--- The rule and row-filter validator (src/rule_validator.c).  Internal: only
--- the SECURITY DEFINER policy API calls it, so EXECUTE is revoked from PUBLIC.
+-- The rule and row-filter validator (src/rule_validator.c and its family).
+-- Internal: only the SECURITY DEFINER policy API calls it, so EXECUTE is
+-- revoked from PUBLIC.
+--
+-- Pinned settings.  How SQL text is read depends on session settings:
+-- standard_conforming_strings decides what a backslash in '...' means,
+-- DateStyle/IntervalStyle/TimeZone how '03/04/2024' or '1 2:00' become
+-- values.  Every function that parses, validates, renames or generates from
+-- a rule or row filter therefore carries the same SET clauses:
+--     SET standard_conforming_strings = on
+--     SET DateStyle = 'ISO, MDY'  SET IntervalStyle = 'postgres'
+--     SET TimeZone = 'UTC'        SET extra_float_digits = 1
+--     SET bytea_output = 'hex'
+-- so that a policy means the same whoever typed it, whoever's DDL triggers
+-- a regeneration, and whoever reads the view (the validator also refuses
+-- constants and casts whose value would still depend on these settings at
+-- read time: src/rule_settings.c).
 
 CREATE FUNCTION mask._validate_expression(expression text, relation regclass,
                                           is_row_filter boolean,
@@ -9,6 +24,13 @@ RETURNS text
 -- any of the first three arguments is NULL, as STRICT would.  VOLATILE: it
 -- reads the catalog (columns, functions, mask.trusted_function).
 LANGUAGE C VOLATILE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp
+SET standard_conforming_strings = on
+SET DateStyle = 'ISO, MDY'
+SET IntervalStyle = 'postgres'
+SET TimeZone = 'UTC'
+SET extra_float_digits = 1
+SET bytea_output = 'hex'
 AS 'MODULE_PATHNAME', '_validate_expression';
 
 COMMENT ON FUNCTION mask._validate_expression(text, regclass, boolean, text) IS
@@ -16,3 +38,15 @@ COMMENT ON FUNCTION mask._validate_expression(text, regclass, boolean, text) IS
     'against the allowlist and returns the SQL to put in the view, rebuilt from the parse tree; '
     'key_sql is the policy''s key subquery for mask.pseudonym.  Refusals raise 22023.';
 
+-- Column renames in a rule or row filter as typed, done on the parse tree:
+-- only the tokens the parser reads as column references change.
+CREATE FUNCTION mask._rename_columns(expression text, renames jsonb)
+RETURNS text
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+SET standard_conforming_strings = on
+AS 'MODULE_PATHNAME', '_rename_columns';
+
+COMMENT ON FUNCTION mask._rename_columns(text, jsonb) IS
+    'Internal: the expression with the column references named in renames (old name -> new name) '
+    'replaced, found with the raw parser; the result is validated again before use.';

@@ -64,105 +64,6 @@ COMMENT ON FUNCTION mask._renamed_column(jsonb, regclass, name) IS
 'Internal: the old name of a column renamed to new_name, from the stored column snapshot of a protected table, or NULL when it cannot be told without guessing.';
 
 
--- Renames column references in an expression as the admin typed it (old
--- name -> new name in renames), leaving string literals, quoted text, function
--- names, qualified names and cast types alone.  The result is always passed
--- through the validator again, so a mistake here can only turn into a refused
--- (orphaned) rule, never into SQL the validator did not accept.
-CREATE FUNCTION mask._rename_identifiers(expression text, renames jsonb)
-RETURNS text
-LANGUAGE plpgsql IMMUTABLE
-SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE
-    v_out     text := '';
-    v_len     integer := pg_catalog.length(expression);
-    v_i       integer := 1;
-    v_j       integer;
-    v_c       text;
-    v_token   text;
-    v_ident   text;
-    v_tag     text;
-    v_escaped boolean;
-    v_before  text;
-    v_after   text;
-BEGIN
-    IF expression IS NULL OR renames IS NULL OR renames = '{}'::jsonb THEN
-        RETURN expression;
-    END IF;
-    WHILE v_i <= v_len LOOP
-        v_c := pg_catalog.substr(expression, v_i, 1);
-        v_ident := NULL;
-        IF v_c = '''' OR (v_c IN ('E', 'e') AND pg_catalog.substr(expression, v_i + 1, 1) = '''') THEN
-            -- string literal: '' doubles a quote; E'' also has backslash escapes
-            v_escaped := v_c <> '''';
-            v_j := v_i + CASE WHEN v_escaped THEN 2 ELSE 1 END;
-            WHILE v_j <= v_len LOOP
-                IF v_escaped AND pg_catalog.substr(expression, v_j, 1) = '\' THEN
-                    v_j := v_j + 2;
-                ELSIF pg_catalog.substr(expression, v_j, 1) = '''' THEN
-                    EXIT WHEN pg_catalog.substr(expression, v_j + 1, 1) <> '''';
-                    v_j := v_j + 2;
-                ELSE
-                    v_j := v_j + 1;
-                END IF;
-            END LOOP;
-            v_token := pg_catalog.substr(expression, v_i, v_j - v_i + 1);
-        ELSIF v_c = '$' AND pg_catalog.substring(pg_catalog.substr(expression, v_i),
-                                                 '^\$[A-Za-z_]*\$') IS NOT NULL THEN
-            -- dollar quoting: copy through the closing tag
-            v_tag := pg_catalog.substring(pg_catalog.substr(expression, v_i), '^\$[A-Za-z_]*\$');
-            v_j := pg_catalog.strpos(pg_catalog.substr(expression, v_i + pg_catalog.length(v_tag)), v_tag);
-            IF v_j = 0 THEN
-                v_token := pg_catalog.substr(expression, v_i);
-            ELSE
-                v_token := pg_catalog.substr(expression, v_i,
-                                             2 * pg_catalog.length(v_tag) + v_j - 1);
-            END IF;
-        ELSIF v_c = '"' THEN
-            v_j := v_i + 1;
-            WHILE v_j <= v_len LOOP
-                IF pg_catalog.substr(expression, v_j, 1) = '"' THEN
-                    EXIT WHEN pg_catalog.substr(expression, v_j + 1, 1) <> '"';
-                    v_j := v_j + 2;
-                ELSE
-                    v_j := v_j + 1;
-                END IF;
-            END LOOP;
-            v_token := pg_catalog.substr(expression, v_i, v_j - v_i + 1);
-            v_ident := pg_catalog.replace(pg_catalog.substr(v_token, 2, pg_catalog.length(v_token) - 2),
-                                          '""', '"');
-        ELSIF v_c ~ '^([A-Za-z_]|[^\x01-\x7f])$' THEN
-            v_token := pg_catalog.substring(pg_catalog.substr(expression, v_i),
-                                            '^(?:[A-Za-z_]|[^\x01-\x7f])(?:[A-Za-z0-9_$]|[^\x01-\x7f])*');
-            -- unquoted identifiers fold ASCII letters only, as the parser does
-            v_ident := pg_catalog.translate(v_token, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ',
-                                            'abcdefghijklmnopqrstuvwxyz');
-        ELSE
-            v_token := v_c;
-        END IF;
-
-        v_i := v_i + pg_catalog.length(v_token);
-        IF v_ident IS NOT NULL AND renames ? v_ident THEN
-            v_before := pg_catalog.rtrim(v_out);
-            v_after := pg_catalog.ltrim(pg_catalog.substr(expression, v_i));
-            -- a column reference: not a qualifier or qualified name, not a
-            -- function name, not a cast's type
-            IF pg_catalog.right(v_before, 1) <> '.' AND pg_catalog.right(v_before, 2) <> '::'
-               AND pg_catalog.left(v_after, 1) NOT IN ('.', '(') THEN
-                v_token := pg_catalog.quote_ident(renames ->> v_ident);
-            END IF;
-        END IF;
-        v_out := v_out || v_token;
-    END LOOP;
-    RETURN v_out;
-END;
-$$;
-
-COMMENT ON FUNCTION mask._rename_identifiers(text, jsonb) IS
-'Internal: rewrites column references of a rule or row filter after columns were renamed; the result is validated again before use.';
-
-
 -- Brings the catalog entry of one protected table up to date with the table
 -- itself and returns what changed (an empty object when nothing did):
 -- table_dropped, table_renamed, columns_renamed, columns_dropped,
@@ -172,7 +73,9 @@ COMMENT ON FUNCTION mask._rename_identifiers(text, jsonb) IS
 -- here infers a rename from column numbers, so a restore (which renumbers
 -- columns but renames none) never moves a rule.  A rule whose column no
 -- longer exists, or whose expression no longer validates (after DDL, when
--- revalidate is true), is orphaned and its column hidden.  A row filter that
+-- revalidate is true), is orphaned and its column hidden.  Renamed columns
+-- are renamed in the rules and the row filter on the parse tree
+-- (mask._rename_columns), never by scanning the text.  A row filter that
 -- no longer validates is an error: dropping it would show every row, so the
 -- DDL is refused instead.
 CREATE FUNCTION mask._reconcile(policy_id integer, relation regclass,
@@ -180,6 +83,13 @@ CREATE FUNCTION mask._reconcile(policy_id integer, relation regclass,
 RETURNS jsonb
 LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, pg_temp
+-- the settings every function that reads rules pins (15_validator.sql)
+SET standard_conforming_strings = on
+SET DateStyle = 'ISO, MDY'
+SET IntervalStyle = 'postgres'
+SET TimeZone = 'UTC'
+SET extra_float_digits = 1
+SET bytea_output = 'hex'
 AS $$
 DECLARE
     v_prot      mask.protected;
@@ -256,7 +166,7 @@ BEGIN
         v_expr := v_rule.expression;
         v_sql := NULL;
         IF v_rule.action = 'mask' THEN
-            v_expr := mask._rename_identifiers(v_rule.expression, v_renames);
+            v_expr := mask._rename_columns(v_rule.expression, v_renames);
             BEGIN
                 v_sql := mask._validate_expression(v_expr, v_prot.relation, false,
                                                    mask._key_sql(v_prot.policy_id));
@@ -285,7 +195,7 @@ BEGIN
 
     IF v_prot.row_filter IS NOT NULL
        AND (v_renames <> '{}' OR v_dropped <> '{}' OR _reconcile.revalidate) THEN
-        v_filter := mask._rename_identifiers(v_prot.row_filter, v_renames);
+        v_filter := mask._rename_columns(v_prot.row_filter, v_renames);
         BEGIN
             v_filter_sql := mask._validate_expression(v_filter, v_prot.relation, true);
         EXCEPTION WHEN invalid_parameter_value THEN

@@ -70,6 +70,14 @@ CREATE FUNCTION mask._regenerate_policy(policy_id integer, only_relation regclas
 RETURNS jsonb
 LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, pg_temp
+-- CREATE VIEW reads the rules' constants: the settings every function that
+-- reads rules pins (15_validator.sql), whoever's DDL got us here
+SET standard_conforming_strings = on
+SET DateStyle = 'ISO, MDY'
+SET IntervalStyle = 'postgres'
+SET TimeZone = 'UTC'
+SET extra_float_digits = 1
+SET bytea_output = 'hex'
 AS $$
 DECLARE
     v_policy   mask.policy;

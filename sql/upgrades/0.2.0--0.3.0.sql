@@ -174,3 +174,12 @@ $$;
 -- Member paths have one source, mask._raw_paths(), which names the fix with
 -- each path; verify()'s separate hint function is gone.
 DROP FUNCTION mask._verify_path_hint(text, name, text);
+
+-- create_policy and protect take their names as text: a name parameter cut a
+-- longer argument to 63 bytes before the function could refuse it.
+DROP FUNCTION mask.create_policy(name, name, text);
+DROP FUNCTION mask.protect(name, regclass, text, name);
+
+-- Column renames in rules and row filters are done on the parse tree in C
+-- (mask._rename_columns); the plpgsql lexer that did them goes.
+DROP FUNCTION mask._rename_identifiers(text, jsonb);

@@ -95,10 +95,10 @@ SELECT count(*) AS rules FROM mask.rule r JOIN mask.policy p ON p.id = r.policy_
 
 -- How renames reach rule text: only column references change, never string
 -- literals, function names, qualified names or cast types.
-SELECT mask._rename_identifiers($$mask.partial(name, 1, 0, 'name')$$, '{"name": "Full Name"}');
-SELECT mask._rename_identifiers($$mask.cn_name(NAME, E'na\'me', pad => 3)$$, '{"name": "n2"}');
-SELECT mask._rename_identifiers($$mask.redact("name"::text)$$, '{"name": "n2", "text": "t2"}');
-SELECT mask._rename_identifiers($$name(x) + t.name + $q$name$q$ + "Name"$$, '{"name": "n2", "x": "y"}');
+SELECT mask._rename_columns($$mask.partial(name, 1, 0, 'name')$$, '{"name": "Full Name"}');
+SELECT mask._rename_columns($$mask.cn_name(NAME, E'na\'me', pad => 3)$$, '{"name": "n2"}');
+SELECT mask._rename_columns($$mask.redact("name"::text)$$, '{"name": "n2", "text": "t2"}');
+SELECT mask._rename_columns($$name(x) + t.name + $q$name$q$ + "Name"$$, '{"name": "n2", "x": "y"}');
 
 -- The audit log, beginning with the follow-ups.
 SELECT action, object, details FROM mask.audit_log

@@ -1,0 +1,172 @@
+/*-------------------------------------------------------------------------
+ *
+ * rule_parameters.c
+ *	  Bad constant parameters of a masking rule are refused when the rule
+ *	  is set, not when the view first runs.
+ *
+ * mask.cn_phone(phone, '**') type-checks, but every row of the view would
+ * fail with "mask_char must be exactly one character": a print run that
+ * aborts on its first row.  The masking functions check their parameters
+ * before they look at the value, so calling each masking function of the
+ * rule once, with its constant parameters and a sample value where the rule
+ * reads a column, raises exactly the error the view would raise.  The error
+ * becomes a refusal (22023) and nothing is stored.
+ *
+ * Only the extension's own masking functions are called: they are
+ * immutable C functions with no side effects.  A function a superuser
+ * trusted is not run at validation time.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/htup_details.h"
+#include "access/xact.h"
+#include "catalog/pg_collation.h"
+#include "catalog/pg_type.h"
+#include "miscadmin.h"
+#include "nodes/makefuncs.h"
+#include "nodes/nodeFuncs.h"
+#include "optimizer/optimizer.h"
+#include "utils/builtins.h"
+#include "utils/date.h"
+#include "utils/lsyscache.h"
+#include "utils/numeric.h"
+#include "utils/resowner.h"
+#include "utils/syscache.h"
+
+#include "rule_validator.h"
+
+/*
+ * A non-NULL sample value of a type, standing in for a column (the masking
+ * functions are STRICT or treat NULL as NULL, so NULL would check nothing),
+ * or NULL when there is no sample for the type.
+ */
+static Const *
+mv_sample(Oid type)
+{
+	switch (type)
+	{
+		case TEXTOID:
+		case VARCHAROID:
+		case BPCHAROID:
+			return makeConst(type, -1, DEFAULT_COLLATION_OID, -1,
+							 CStringGetTextDatum("x"), false, false);
+		case INT2OID:
+			return makeConst(type, -1, InvalidOid, 2, Int16GetDatum(1),
+							 false, true);
+		case INT4OID:
+			return makeConst(type, -1, InvalidOid, 4, Int32GetDatum(1),
+							 false, true);
+		case INT8OID:
+			return makeConst(type, -1, InvalidOid, 8, Int64GetDatum(1),
+							 false, FLOAT8PASSBYVAL);
+		case NUMERICOID:
+			return makeConst(type, -1, InvalidOid, -1,
+							 NumericGetDatum(int64_to_numeric(1)), false, false);
+		case DATEOID:
+			return makeConst(type, -1, InvalidOid, 4, DateADTGetDatum(0),
+							 false, true);
+		default:
+			return NULL;
+	}
+}
+
+/*
+ * Calls one masking function with its constant arguments and samples for
+ * the others, and refuses the rule if the call raises a parameter error.
+ */
+static void
+mv_try_call(const MvValidator *v, const FuncExpr *f)
+{
+	MemoryContext oldcxt = CurrentMemoryContext;
+	ResourceOwner oldowner = CurrentResourceOwner;
+	HeapTuple	proctup;
+	List	   *args;
+	List	   *sample_args = NIL;
+	ListCell   *lc;
+	FuncExpr   *call;
+	ErrorData  *volatile failure = NULL;
+
+	proctup = SearchSysCache1(PROCOID, ObjectIdGetDatum(f->funcid));
+	if (!HeapTupleIsValid(proctup))
+		elog(ERROR, "cache lookup failed for function %u", f->funcid);
+	/* named arguments in order, defaults filled in, as the planner does */
+	args = expand_function_arguments(copyObject(f->args), false,
+									 f->funcresulttype, proctup);
+	ReleaseSysCache(proctup);
+
+	foreach(lc, args)
+	{
+		Node	   *arg = lfirst(lc);
+
+		if (contain_var_clause(arg))
+		{
+			Const	   *sample = mv_sample(exprType(arg));
+
+			if (sample == NULL)
+				return;			/* nothing to try it with */
+			arg = (Node *) sample;
+		}
+		sample_args = lappend(sample_args, arg);
+	}
+	call = (FuncExpr *) copyObjectImpl(f);
+	call->args = sample_args;
+
+	BeginInternalSubTransaction(NULL);
+	MemoryContextSwitchTo(oldcxt);
+	PG_TRY();
+	{
+		(void) evaluate_expr((Expr *) call, f->funcresulttype, -1,
+							 f->funccollid);
+		ReleaseCurrentSubTransaction();
+		MemoryContextSwitchTo(oldcxt);
+		CurrentResourceOwner = oldowner;
+	}
+	PG_CATCH();
+	{
+		ErrorData  *edata;
+
+		MemoryContextSwitchTo(oldcxt);
+		edata = CopyErrorData();
+		FlushErrorState();
+		RollbackAndReleaseCurrentSubTransaction();
+		MemoryContextSwitchTo(oldcxt);
+		CurrentResourceOwner = oldowner;
+		if (ERRCODE_TO_CATEGORY(edata->sqlerrcode) != ERRCODE_DATA_EXCEPTION)
+			ReThrowError(edata);
+		failure = edata;
+	}
+	PG_END_TRY();
+
+	/*
+	 * The masking functions' parameter errors quote no argument, and the
+	 * value here is our sample anyway, so the message can be repeated.
+	 */
+	if (failure != NULL)
+		mv_refuse(v, MV_INVALID, failure->hint,
+				  "%s refuses the parameters of this rule: %s.",
+				  quote_qualified_identifier(get_namespace_name(get_func_namespace(f->funcid)),
+											 get_func_name(f->funcid)),
+				  mv_clip_message(failure->message));
+}
+
+static bool
+mv_parameters_walker(Node *node, void *context)
+{
+	const MvValidator *v = (const MvValidator *) context;
+
+	if (node == NULL)
+		return false;
+	check_stack_depth();
+	if (IsA(node, FuncExpr) &&
+		mv_is_masking_function(v, ((FuncExpr *) node)->funcid))
+		mv_try_call(v, (FuncExpr *) node);
+	return expression_tree_walker(node, mv_parameters_walker, context);
+}
+
+void
+mv_check_parameters(const MvValidator *v, Node *expr)
+{
+	(void) mv_parameters_walker(expr, (void *) v);
+}

@@ -1,0 +1,554 @@
+/*-------------------------------------------------------------------------
+ *
+ * rule_settings.c
+ *	  Rules and row filters mean the same in every session, and never
+ *	  raise an error that quotes a value.
+ *
+ * A view is parsed once, when maskview creates it, but parts of what it
+ * computes are decided by whoever runs it or whoever triggers the next
+ * regeneration:
+ *
+ *	- a string constant typed as date, time, timestamp or interval is read
+ *	  under DateStyle, IntervalStyle and TimeZone: '03/04/2024' is 4 March
+ *	  under MDY and 3 April under DMY, so a row filter typed in one session
+ *	  shows other rows after a regeneration in another;
+ *	- casts through text (CoerceViaIO) run the source type's output and the
+ *	  target type's input function on every row: date and timestamp output
+ *	  follows DateStyle and TimeZone, float output extra_float_digits, bytea
+ *	  output bytea_output, money lc_monetary; and an input function that
+ *	  fails ("invalid input syntax for type integer: \"13812345678\"")
+ *	  quotes the raw value in the error, which a member can provoke by
+ *	  setting DateStyle itself;
+ *	- stable functions and operators read settings (to_char's TM, the
+ *	  timestamptz <-> date casts) and CURRENT_DATE reads TimeZone.
+ *
+ * So, over the expression as PostgreSQL analyses it: constants of the
+ * date/time types must read the same under every DateStyle, IntervalStyle
+ * and TimeZone (ISO 8601 forms do; the check reads each one under several
+ * settings rather than guessing from its shape), casts through text are
+ * allowed only into text from types whose output is fixed, cast functions
+ * must be immutable, types whose text depends on settings or the catalog
+ * (money, xml, reg*) are refused, and row filters call immutable functions
+ * only (plus now() and CURRENT_TIMESTAMP, whose value no setting changes).
+ * The SQL functions that validate, reconcile and generate pin the settings
+ * as well (see 15_validator.sql), so the canonical text is read the same
+ * way whoever calls them.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/xact.h"
+#include "catalog/pg_proc.h"
+#include "catalog/pg_type.h"
+#include "mb/pg_wchar.h"
+#include "miscadmin.h"
+#include "nodes/nodeFuncs.h"
+#include "parser/parser.h"
+#include "utils/builtins.h"
+#include "utils/datum.h"
+#include "utils/fmgroids.h"
+#include "utils/formatting.h"
+#include "utils/guc.h"
+#include "utils/lsyscache.h"
+#include "utils/regproc.h"
+#include "utils/resowner.h"
+
+#include "rule_validator.h"
+
+/* Longest literal repeated in a detail. */
+#define MV_MAX_LITERAL_SHOWN 40
+
+/*
+ * Settings a date/time constant is read under, besides the pinned ones it
+ * was read under first: every field order, every interval style, and time
+ * zones 26 hours apart (so that 'today' differs too).
+ */
+static const char *const mv_variants[][3] = {
+	/* DateStyle, IntervalStyle, TimeZone */
+	{"SQL, DMY", "sql_standard", "Etc/GMT-14"},
+	{"Postgres, YMD", "iso_8601", "Etc/GMT+12"},
+	{"German, MDY", "postgres_verbose", "UTC"},
+};
+
+/* The hint for casts that are refused. */
+#define MV_CAST_HINT \
+	"Casts are allowed to text from integer, numeric, boolean, uuid and text types, and between types when PostgreSQL's cast function is immutable. Store the data in the type the rule needs, or write the constant in that type."
+
+typedef struct MvLiteral
+{
+	int			location;
+	const char *text;
+} MvLiteral;
+
+typedef struct MvSettingsContext
+{
+	const MvValidator *v;
+	const char *sql;
+	List	   *literals;		/* MvLiteral *, read from sql when needed */
+	bool		literals_read;
+} MvSettingsContext;
+
+/* Collects the string constants of a raw parse tree with their offsets. */
+static bool
+mv_collect_literals(Node *node, void *context)
+{
+	List	  **literals = (List **) context;
+
+	if (node == NULL)
+		return false;
+	if (IsA(node, A_Const))
+	{
+		A_Const    *c = (A_Const *) node;
+
+		if (!c->isnull && IsA(&c->val, String))
+		{
+			MvLiteral  *lit = palloc(sizeof(MvLiteral));
+
+			lit->location = c->location;
+			lit->text = strVal(&c->val);
+			*literals = lappend(*literals, lit);
+		}
+		return false;
+	}
+	return raw_expression_tree_walker(node, mv_collect_literals, context);
+}
+
+/* The string literal at a location of the analysed SQL, or NULL. */
+static const char *
+mv_literal_at(MvSettingsContext *cx, int location)
+{
+	ListCell   *lc;
+
+	if (!cx->literals_read)
+	{
+		List	   *raw = raw_parser(cx->sql, RAW_PARSE_DEFAULT);
+
+		(void) mv_collect_literals((Node *) linitial_node(RawStmt, raw)->stmt,
+								   &cx->literals);
+		cx->literals_read = true;
+	}
+	foreach(lc, cx->literals)
+	{
+		MvLiteral  *lit = lfirst(lc);
+
+		if (lit->location == location)
+			return lit->text;
+	}
+	return NULL;
+}
+
+/* A literal for a detail, cut short. */
+static char *
+mv_literal_shown(const char *text)
+{
+	int			len = strlen(text);
+
+	if (len <= MV_MAX_LITERAL_SHOWN)
+		return quote_literal_cstr(text);
+	return psprintf("%s...", quote_literal_cstr(pnstrdup(text,
+														 pg_mbcliplen(text, len, MV_MAX_LITERAL_SHOWN))));
+}
+
+/* The base type of an array type, or the type itself. */
+static Oid
+mv_base_type(Oid type)
+{
+	Oid			elem = get_element_type(type);
+
+	return OidIsValid(elem) ? elem : type;
+}
+
+/* Types whose text input reads DateStyle, IntervalStyle or TimeZone. */
+static bool
+mv_is_datetime(Oid type)
+{
+	switch (mv_base_type(type))
+	{
+		case DATEOID:
+		case TIMEOID:
+		case TIMETZOID:
+		case TIMESTAMPOID:
+		case TIMESTAMPTZOID:
+		case INTERVALOID:
+			return true;
+		default:
+			return false;
+	}
+}
+
+/*
+ * Types refused in constants and casts: their text form depends on a
+ * setting no check can pin for every reader (money: lc_monetary; xml:
+ * xmloption) or on the catalog and search_path (the reg* types).
+ */
+static const char *
+mv_refused_type_reason(Oid type)
+{
+	switch (mv_base_type(type))
+	{
+		case CASHOID:
+			return "its text form depends on the setting lc_monetary";
+		case XMLOID:
+			return "its parsing depends on the setting xmloption";
+		case REGPROCOID:
+		case REGPROCEDUREOID:
+		case REGOPEROID:
+		case REGOPERATOROID:
+		case REGCLASSOID:
+		case REGCOLLATIONOID:
+		case REGTYPEOID:
+		case REGROLEOID:
+		case REGNAMESPACEOID:
+		case REGCONFIGOID:
+		case REGDICTIONARYOID:
+			return "its text form depends on the search_path and the catalog";
+		default:
+			return NULL;
+	}
+}
+
+static void
+mv_check_type(const MvValidator *v, Oid type)
+{
+	const char *reason = mv_refused_type_reason(type);
+
+	if (reason != NULL)
+		mv_refuse(v, MV_UNSAFE, NULL,
+				  "Type %s is not allowed in masking rules and row filters: %s.",
+				  format_type_be(type), reason);
+}
+
+/*
+ * Reads text as a value of a type under one set of variant settings, in a
+ * subtransaction so that a failure and the settings are both undone.
+ * Returns false if the input function failed.
+ */
+static bool
+mv_input_under(const char *const *variant, Oid typinput, Oid typioparam,
+			   int32 typmod, const char *text, Datum *result)
+{
+	MemoryContext oldcxt = CurrentMemoryContext;
+	ResourceOwner oldowner = CurrentResourceOwner;
+	volatile bool ok = true;
+
+	BeginInternalSubTransaction(NULL);
+	MemoryContextSwitchTo(oldcxt);
+	PG_TRY();
+	{
+		int			nest = NewGUCNestLevel();
+
+		(void) set_config_option("datestyle", variant[0], PGC_USERSET,
+								 PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
+		(void) set_config_option("intervalstyle", variant[1], PGC_USERSET,
+								 PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
+		(void) set_config_option("timezone", variant[2], PGC_USERSET,
+								 PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
+		*result = OidInputFunctionCall(typinput, unconstify(char *, text),
+									   typioparam, typmod);
+		AtEOXact_GUC(true, nest);
+		ReleaseCurrentSubTransaction();
+		MemoryContextSwitchTo(oldcxt);
+		CurrentResourceOwner = oldowner;
+	}
+	PG_CATCH();
+	{
+		ErrorData  *edata;
+
+		MemoryContextSwitchTo(oldcxt);
+		edata = CopyErrorData();
+		FlushErrorState();
+		RollbackAndReleaseCurrentSubTransaction();
+		MemoryContextSwitchTo(oldcxt);
+		CurrentResourceOwner = oldowner;
+		if (ERRCODE_TO_CATEGORY(edata->sqlerrcode) != ERRCODE_DATA_EXCEPTION)
+			ReThrowError(edata);
+		ok = false;
+	}
+	PG_END_TRY();
+	return ok;
+}
+
+/* True if text names a moment relative to now ('today', 'now', ...). */
+static bool
+mv_names_now(const char *text)
+{
+	static const char *const words[] = {"now", "today", "tomorrow", "yesterday"};
+	char	   *lower = asc_tolower(text, strlen(text));
+	int			i;
+
+	for (i = 0; i < lengthof(words); i++)
+		if (strstr(lower, words[i]) != NULL)
+			return true;
+	return false;
+}
+
+/*
+ * Refuses a date/time constant whose value depends on the settings it is
+ * read under, or on the moment it is read.
+ */
+static void
+mv_check_datetime_const(MvSettingsContext *cx, const Const *c)
+{
+	const char *text;
+	Oid			typinput;
+	Oid			typioparam;
+	int16		typlen;
+	bool		typbyval;
+	int			i;
+
+	text = mv_literal_at(cx, c->location);
+	if (text == NULL)
+		return;					/* not typed as a string: nothing to read */
+
+	if (mv_names_now(text))
+		mv_refuse(cx->v, MV_UNSAFE,
+				  "Write a fixed date or time, such as '2024-03-15'.",
+				  "The %s constant %s names a moment relative to now; the view would keep the moment it was created at.",
+				  format_type_be(c->consttype), mv_literal_shown(text));
+
+	getTypeInputInfo(c->consttype, &typinput, &typioparam);
+	get_typlenbyval(c->consttype, &typlen, &typbyval);
+	for (i = 0; i < lengthof(mv_variants); i++)
+	{
+		Datum		value;
+
+		if (!mv_input_under(mv_variants[i], typinput, typioparam,
+							c->consttypmod, text, &value) ||
+			!datumIsEqual(c->constvalue, value, typbyval, typlen))
+			mv_refuse(cx->v, MV_UNSAFE,
+					  "Write dates and times in ISO 8601 form, such as '2024-03-15' or '2024-03-15 08:00:00+08', and intervals with a unit for every field, such as '1 day 02:00:00'.",
+					  "The %s constant %s means different values under different DateStyle, IntervalStyle or TimeZone settings.",
+					  format_type_be(c->consttype), mv_literal_shown(text));
+	}
+}
+
+/*
+ * Types whose output function writes the same text under every setting,
+ * and the string types a cast through text may produce (their input
+ * cannot fail on a value).
+ */
+static bool
+mv_fixed_output(Oid type)
+{
+	switch (type)
+	{
+		case INT2OID:
+		case INT4OID:
+		case INT8OID:
+		case NUMERICOID:
+		case BOOLOID:
+		case OIDOID:
+		case UUIDOID:
+		case TEXTOID:
+		case VARCHAROID:
+		case BPCHAROID:
+		case NAMEOID:
+		case CHAROID:
+			return true;
+		default:
+			return false;
+	}
+}
+
+static bool
+mv_is_string_type(Oid type)
+{
+	return type == TEXTOID || type == VARCHAROID || type == BPCHAROID ||
+		type == NAMEOID;
+}
+
+/* A cast through the types' text forms (an I/O conversion). */
+static void
+mv_check_io_cast(const MvValidator *v, const CoerceViaIO *io)
+{
+	Oid			source = exprType((Node *) io->arg);
+	Oid			target = io->resulttype;
+
+	mv_check_type(v, source);
+	mv_check_type(v, target);
+	if (!mv_is_string_type(target))
+		mv_refuse(v, MV_UNSAFE, MV_CAST_HINT,
+				  "A cast from %s to %s reads each value as text and fails on a value it cannot read, with an error that quotes the value.",
+				  format_type_be(source), format_type_be(target));
+	if (!mv_fixed_output(source))
+		mv_refuse(v, MV_UNSAFE, MV_CAST_HINT,
+				  "A cast from %s to %s writes values as text in a form that depends on session settings (DateStyle, TimeZone, extra_float_digits, bytea_output, ...).",
+				  format_type_be(source), format_type_be(target));
+}
+
+/* A cast done by a function of pg_cast (or a length coercion). */
+static void
+mv_check_cast_function(const MvValidator *v, const FuncExpr *f)
+{
+	Oid			source = f->args != NIL ? exprType(linitial(f->args)) : InvalidOid;
+
+	if (OidIsValid(source))
+		mv_check_type(v, source);
+	mv_check_type(v, f->funcresulttype);
+	if (func_volatile(f->funcid) != PROVOLATILE_IMMUTABLE)
+		mv_refuse(v, MV_UNSAFE, MV_CAST_HINT,
+				  "The cast from %s to %s depends on session settings such as TimeZone.",
+				  OidIsValid(source) ? format_type_be(source) : "?",
+				  format_type_be(f->funcresulttype));
+}
+
+/*
+ * A function or operator of a row filter: immutable, or one of the few
+ * stable ones whose value no setting changes.  I/O functions (taking or
+ * returning cstring) are casts in disguise and are refused.
+ */
+static void
+mv_check_filter_function(const MvValidator *v, Oid funcid, List *args,
+						 Oid result)
+{
+	ListCell   *lc;
+
+	if (result == CSTRINGOID || result == INTERNALOID)
+		mv_refuse(v, MV_UNSAFE, MV_CAST_HINT,
+				  "Type input and output functions such as %s are not allowed.",
+				  format_procedure(funcid));
+	foreach(lc, args)
+	{
+		Oid			t = exprType(lfirst(lc));
+
+		if (t == CSTRINGOID || t == INTERNALOID)
+			mv_refuse(v, MV_UNSAFE, MV_CAST_HINT,
+					  "Type input and output functions such as %s are not allowed.",
+					  format_procedure(funcid));
+	}
+	if (funcid == F_NOW || funcid == F_STATEMENT_TIMESTAMP ||
+		funcid == F_TRANSACTION_TIMESTAMP)
+		return;
+	if (func_volatile(funcid) != PROVOLATILE_IMMUTABLE)
+		mv_refuse(v, MV_UNSAFE,
+				  "Row filters may call immutable functions and operators only; for today's date write (CURRENT_TIMESTAMP AT TIME ZONE 'Asia/Shanghai')::date with your time zone.",
+				  "%s is not immutable: its result can depend on the reader's session settings (DateStyle, TimeZone, lc_time, ...).",
+				  format_procedure(funcid));
+}
+
+/* CURRENT_DATE and the like read TimeZone; CURRENT_SCHEMA the search_path. */
+static void
+mv_check_svf(const MvValidator *v, const SQLValueFunction *svf)
+{
+	const char *what = NULL;
+
+	switch (svf->op)
+	{
+		case SVFOP_CURRENT_DATE:
+			what = "CURRENT_DATE";
+			break;
+		case SVFOP_CURRENT_TIME:
+		case SVFOP_CURRENT_TIME_N:
+			what = "CURRENT_TIME";
+			break;
+		case SVFOP_LOCALTIME:
+		case SVFOP_LOCALTIME_N:
+			what = "LOCALTIME";
+			break;
+		case SVFOP_LOCALTIMESTAMP:
+		case SVFOP_LOCALTIMESTAMP_N:
+			what = "LOCALTIMESTAMP";
+			break;
+		case SVFOP_CURRENT_SCHEMA:
+			mv_refuse(v, MV_UNSAFE, NULL,
+					  "CURRENT_SCHEMA depends on the reader's search_path.");
+			break;
+		default:
+			return;
+	}
+	mv_refuse(v, MV_UNSAFE,
+			  "Write (CURRENT_TIMESTAMP AT TIME ZONE 'Asia/Shanghai')::date, or ::time, with your time zone.",
+			  "%s depends on the reader's TimeZone setting.", what);
+}
+
+static bool
+mv_settings_walker(Node *node, void *context)
+{
+	MvSettingsContext *cx = (MvSettingsContext *) context;
+	const MvValidator *v = cx->v;
+
+	if (node == NULL)
+		return false;
+	check_stack_depth();
+	switch (nodeTag(node))
+	{
+		case T_Const:
+			{
+				Const	   *c = (Const *) node;
+
+				if (c->constisnull)
+					break;
+				mv_check_type(v, c->consttype);
+				if (mv_is_datetime(c->consttype))
+					mv_check_datetime_const(cx, c);
+				break;
+			}
+		case T_CoerceViaIO:
+			mv_check_io_cast(v, (CoerceViaIO *) node);
+			break;
+		case T_ArrayCoerceExpr:
+			{
+				ArrayCoerceExpr *ac = (ArrayCoerceExpr *) node;
+
+				/* the element cast (elemexpr) is walked below */
+				mv_check_type(v, exprType((Node *) ac->arg));
+				mv_check_type(v, ac->resulttype);
+				break;
+			}
+		case T_RelabelType:
+			mv_check_type(v, ((RelabelType *) node)->resulttype);
+			break;
+		case T_CoerceToDomain:
+			mv_check_type(v, ((CoerceToDomain *) node)->resulttype);
+			break;
+		case T_FuncExpr:
+			{
+				FuncExpr   *f = (FuncExpr *) node;
+
+				if (f->funcformat == COERCE_EXPLICIT_CAST ||
+					f->funcformat == COERCE_IMPLICIT_CAST)
+					mv_check_cast_function(v, f);
+				else if (v->is_row_filter)
+					mv_check_filter_function(v, f->funcid, f->args,
+											 f->funcresulttype);
+				break;
+			}
+		case T_OpExpr:
+		case T_DistinctExpr:
+		case T_NullIfExpr:
+			{
+				OpExpr	   *op = (OpExpr *) node;
+
+				set_opfuncid(op);
+				mv_check_filter_function(v, op->opfuncid, op->args,
+										 op->opresulttype);
+				break;
+			}
+		case T_ScalarArrayOpExpr:
+			{
+				ScalarArrayOpExpr *sa = (ScalarArrayOpExpr *) node;
+
+				set_sa_opfuncid(sa);
+				mv_check_filter_function(v, sa->opfuncid, sa->args, BOOLOID);
+				break;
+			}
+		case T_SQLValueFunction:
+			mv_check_svf(v, (SQLValueFunction *) node);
+			break;
+		default:
+			break;
+	}
+	return expression_tree_walker(node, mv_settings_walker, context);
+}
+
+void
+mv_check_settings(const MvValidator *v, Node *expr, const char *sql)
+{
+	MvSettingsContext cx;
+
+	memset(&cx, 0, sizeof(cx));
+	cx.v = v;
+	cx.sql = sql;
+	(void) mv_settings_walker(expr, &cx);
+}
