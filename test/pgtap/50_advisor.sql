@@ -103,8 +103,9 @@ SELECT is((SELECT (details ->> 'k_below_2')::boolean AND (details ->> 'nodes_wit
              ORDER BY id DESC LIMIT 1),
           true, 'the k = 1 probe is flagged in the audit log');
 
--- A custom level whose cast fails on a value: the error keeps its SQLSTATE
--- but never the value (the cast's own message would quote it).
+-- A custom level whose cast fails on a value: the validator refuses such a
+-- cast up front (22023; the cast's own message would quote the value), and
+-- the error never carries a value.
 CREATE FUNCTION pg_temp.error_text(stmt text) RETURNS text LANGUAGE plpgsql AS $$
 DECLARE st text; msg text; det text; hin text;
 BEGIN
@@ -121,7 +122,7 @@ CREATE TEMP TABLE e50 AS SELECT pg_temp.error_text($q$
     SELECT * FROM mask.advise('t50_notice', 't50.households', ARRAY['holder_name'], 2,
         hierarchies => '{"holder_name": ["mask.partial(holder_name::integer::text, 1, 0)", "NULL"]}')$q$) AS e;
 RESET SESSION AUTHORIZATION;
-SELECT is(split_part((SELECT e FROM e50), '|', 1), '22P02', 'a level failing on a value raises its SQLSTATE');
+SELECT is(split_part((SELECT e FROM e50), '|', 1), '22023', 'a level whose cast fails on values is refused as a rule');
 SELECT is((SELECT count(*) FROM e50, t50.households h WHERE strpos(e50.e, h.holder_name) > 0),
           0::bigint, 'the error message, detail and hint quote no value');
 
