@@ -73,6 +73,36 @@ mv_sample(Oid type)
 }
 
 /*
+ * Copies an expression with the arguments of every function call in it put
+ * in order and completed with their defaults, as the planner does before
+ * anything runs: the executor passes a function exactly the arguments in
+ * the tree, and a non-STRICT masking function called with fewer than it
+ * declares would read arguments that are not there.
+ */
+static Node *
+mv_expand_calls(Node *node, void *context)
+{
+	if (node == NULL)
+		return NULL;
+	check_stack_depth();
+	if (IsA(node, FuncExpr))
+	{
+		FuncExpr   *f = (FuncExpr *) expression_tree_mutator(node, mv_expand_calls,
+															 context);
+		HeapTuple	proctup;
+
+		proctup = SearchSysCache1(PROCOID, ObjectIdGetDatum(f->funcid));
+		if (!HeapTupleIsValid(proctup))
+			elog(ERROR, "cache lookup failed for function %u", f->funcid);
+		f->args = expand_function_arguments(f->args, false, f->funcresulttype,
+											proctup);
+		ReleaseSysCache(proctup);
+		return (Node *) f;
+	}
+	return expression_tree_mutator(node, mv_expand_calls, context);
+}
+
+/*
  * Calls one masking function with its constant arguments and samples for
  * the others, and refuses the rule if the call raises a parameter error.
  */
@@ -108,6 +138,8 @@ mv_try_call(const MvValidator *v, const FuncExpr *f)
 				return;			/* nothing to try it with */
 			arg = (Node *) sample;
 		}
+		else
+			arg = mv_expand_calls(arg, NULL);	/* nested constant calls */
 		sample_args = lappend(sample_args, arg);
 	}
 	call = (FuncExpr *) copyObjectImpl(f);
