@@ -12,9 +12,10 @@
  * reads a column, raises exactly the error the view would raise.  The error
  * becomes a refusal (22023) and nothing is stored.
  *
- * Only the extension's own masking functions are called: they are
- * immutable C functions with no side effects.  A function a superuser
- * trusted is not run at validation time.
+ * Only the extension's own masking functions (and built-in casts of
+ * constants) are called: they are immutable C functions with no side
+ * effects.  A function a superuser trusted is not run at validation time; an
+ * argument that calls one is replaced by a sample like a column.
  *
  *-------------------------------------------------------------------------
  */
@@ -103,6 +104,28 @@ mv_expand_calls(Node *node, void *context)
 }
 
 /*
+ * True if an argument calls a function that is neither one of the masking
+ * functions nor a cast: a function a superuser trusted is never run here.
+ */
+static bool
+mv_calls_other_functions(Node *node, void *context)
+{
+	const MvValidator *v = (const MvValidator *) context;
+
+	if (node == NULL)
+		return false;
+	if (IsA(node, FuncExpr))
+	{
+		FuncExpr   *f = (FuncExpr *) node;
+
+		if (f->funcformat == COERCE_EXPLICIT_CALL &&
+			!mv_is_masking_function(v, f->funcid))
+			return true;
+	}
+	return expression_tree_walker(node, mv_calls_other_functions, context);
+}
+
+/*
  * Calls one masking function with its constant arguments and samples for
  * the others, and refuses the rule if the call raises a parameter error.
  */
@@ -130,7 +153,8 @@ mv_try_call(const MvValidator *v, const FuncExpr *f)
 	{
 		Node	   *arg = lfirst(lc);
 
-		if (contain_var_clause(arg))
+		if (contain_var_clause(arg) ||
+			mv_calls_other_functions(arg, (void *) v))
 		{
 			Const	   *sample = mv_sample(exprType(arg));
 

@@ -16,7 +16,7 @@ BEGIN;
 CREATE EXTENSION IF NOT EXISTS pgtap;
 CREATE EXTENSION IF NOT EXISTS maskview;
 
-SELECT plan(36);
+SELECT plan(38);
 
 CREATE ROLE t48_owner NOLOGIN;
 CREATE ROLE t48_member NOLOGIN;
@@ -161,6 +161,16 @@ SELECT throws_ok($$SELECT mask.create_policy(repeat('p', 64), 't48_long')$$, '22
                  'a policy name of 64 bytes is refused, not truncated');
 SELECT throws_ok($$SELECT mask.create_policy('t48_long', repeat('s', 70))$$, '22023', NULL,
                  'a view schema name of 70 bytes is refused, not truncated');
+
+-- 7. A rule an older version stored (the catalog of a 0.2.0 database) that
+--    this validator refuses is reported by verify() as an error.
+SELECT is((SELECT count(*) FROM mask.verify('t48_p') WHERE severity = 'error'), 0::bigint,
+          'precondition: verify() is clean');
+UPDATE mask.rule SET expression = 'mask.partial(amount::text::int::text, 1, 0)'
+ WHERE column_name = 'amount';
+SELECT is((SELECT count(*) FROM mask.verify('t48_p')
+            WHERE severity = 'error' AND object LIKE '%amount' AND finding LIKE '%refused by this version%'),
+          1::bigint, 'verify() reports a stored rule the validator now refuses');
 
 SELECT * FROM finish();
 ROLLBACK;
