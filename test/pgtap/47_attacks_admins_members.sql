@@ -231,7 +231,7 @@ SELECT is(pg_temp.db_path('t47_victim2'), ARRAY['search_path=""'],
 -- Each path: add_member refuses it, naming it; gained after add_member,
 -- verify() reports it as an error with a hint.
 CREATE ROLE t47_apigroup NOLOGIN;
-GRANT EXECUTE ON FUNCTION mask.protect(name, regclass, text, name) TO t47_apigroup;
+GRANT EXECUTE ON FUNCTION mask.protect(name, regclass, text, text) TO t47_apigroup;
 CREATE TEMP TABLE paths (member name, make text, undo text, detail text);
 INSERT INTO paths VALUES
     ('t47_m_createrole', 'ALTER ROLE %I CREATEROLE', 'ALTER ROLE %I NOCREATEROLE',
@@ -276,7 +276,7 @@ INSERT INTO paths VALUES
      'REVOKE EXECUTE ON FUNCTION mask.set_rule(name, regclass, name, text, text) FROM %I',
      'Role t47_m_api may execute mask.set_rule(name,regclass,name,text,text), and so could change the policy it reads through.'),
     ('t47_m_apigroup', 'GRANT t47_apigroup TO %I', 'REVOKE t47_apigroup FROM %I',
-     'Role t47_m_apigroup inherits the privileges of t47_apigroup, which may execute mask.protect(name,regclass,text,name), and so could change the policy it reads through.');
+     'Role t47_m_apigroup inherits the privileges of t47_apigroup, which may execute mask.protect(name,regclass,text,text), and so could change the policy it reads through.');
 SELECT count(pg_temp.refusal(format('CREATE ROLE %I NOLOGIN', member))) FROM paths;
 SELECT count(pg_temp.refusal(format(make, member))) FROM paths;
 CREATE TEMP TABLE refused AS
