@@ -157,11 +157,14 @@ COMMENT ON FUNCTION mask._ddl_subcommands(pg_ddl_command) IS
 
 -- ddl_command_start: reads the ALTER TABLE parse tree (C) and, when it drops
 -- or retypes columns, calls mask._before_column_change().  SECURITY DEFINER
--- because the table owner running the DDL may not touch the catalog.
+-- because the table owner running the DDL may not touch the catalog.  No
+-- SET search_path, unlike every plpgsql function: the table names of the
+-- command must resolve with the caller's search_path, as the command's own
+-- will.  The function runs no SQL of the caller's: its one query names
+-- everything with its schema, and the plpgsql functions it calls pin theirs.
 CREATE FUNCTION mask._on_ddl_command_start()
 RETURNS event_trigger
 LANGUAGE C SECURITY DEFINER
-SET search_path = pg_catalog, pg_temp
 AS 'MODULE_PATHNAME', '_ddl_command_start';
 
 COMMENT ON FUNCTION mask._on_ddl_command_start() IS

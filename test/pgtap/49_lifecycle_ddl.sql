@@ -10,7 +10,7 @@ BEGIN;
 CREATE EXTENSION IF NOT EXISTS pgtap;
 CREATE EXTENSION IF NOT EXISTS maskview;
 
-SELECT plan(50);
+SELECT plan(51);
 
 -- The SQLSTATE, message and hint of a refused statement ('ok' when it succeeds).
 CREATE FUNCTION pg_temp.refusal(stmt text) RETURNS text LANGUAGE plpgsql AS $$
@@ -97,6 +97,19 @@ SET ROLE t49_member;
 SELECT is((SELECT string_agg(attname, ',' ORDER BY attnum) FROM pg_attribute
             WHERE attrelid = 't49_view.accounts'::regclass AND attnum > 0),
           'id,meter,info', 'the view hides the column of the orphaned rule');
+RESET ROLE;
+
+-- The table named as the owner's search_path finds it.
+SET ROLE t49_owner;
+CREATE TABLE t49_s.by_path (id integer, phone text);
+RESET ROLE;
+SELECT mask.protect('t49_p', 't49_s.by_path');
+SELECT mask.set_rule('t49_p', 't49_s.by_path', 'phone', 'mask.cn_phone(phone)');
+SET ROLE t49_owner;
+SET search_path = t49_s, public;
+SELECT is(pg_temp.refusal('ALTER TABLE by_path DROP COLUMN phone'), 'ok',
+          'DROP COLUMN of an unqualified table name (resolved with the caller''s search_path) works');
+RESET search_path;
 RESET ROLE;
 
 -- A view of the admin's own on top of the masked view: refused with a hint.
