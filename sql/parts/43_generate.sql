@@ -4,8 +4,23 @@
 -- ---------------------------------------------------------------------------
 
 -- The SELECT a generated view is made of, from the catalog alone.  Also what
--- mask.verify() compares a view's definition with.
+-- mask.verify() compares a view's definition with.  A view over a Citus table
+-- reads through a row function instead (48_citus.sql).
 CREATE FUNCTION mask._view_query(policy_id integer, relation regclass)
+RETURNS text
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT CASE WHEN mask._citus_kind(relation) IS NULL
+                THEN mask._view_select(policy_id, relation)
+                ELSE mask._citus_view_query(policy_id, relation) END
+$$;
+
+COMMENT ON FUNCTION mask._view_query(integer, regclass) IS
+'Internal: the query of the masked view of one protected table, as generated from the catalog (hidden columns omitted).';
+
+-- The masked SELECT over the raw table itself.
+CREATE FUNCTION mask._view_select(policy_id integer, relation regclass)
 RETURNS text
 LANGUAGE sql STABLE
 SET search_path = pg_catalog, pg_temp
@@ -29,11 +44,11 @@ AS $$
       FROM mask.protected p
       JOIN pg_catalog.pg_class c ON c.oid = p.relation
       JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-     WHERE p.policy_id = _view_query.policy_id AND p.relation = _view_query.relation
+     WHERE p.policy_id = _view_select.policy_id AND p.relation = _view_select.relation
 $$;
 
-COMMENT ON FUNCTION mask._view_query(integer, regclass) IS
-'Internal: the query of the masked view of one protected table, as generated from the catalog (hidden columns omitted).';
+COMMENT ON FUNCTION mask._view_select(integer, regclass) IS
+'Internal: the masked SELECT over a protected table (rules in column order, hidden columns omitted, the row filter).';
 
 
 -- Drops a generated view if it exists and is a view (never anything else),
@@ -53,6 +68,7 @@ BEGIN
     IF FOUND THEN
         PERFORM mask._drop_view_cascade(v_view, 'the masked view is removed from the policy');
     END IF;
+    PERFORM mask._citus_drop(view_schema, view_name);
 END;
 $$;
 
@@ -95,6 +111,7 @@ DECLARE
     v_view_oid oid;
     v_view_kind "char";
     v_added    text[];
+    v_citus    text;
 BEGIN
     SELECT p.* INTO v_policy FROM mask.policy p WHERE p.id = _regenerate_policy.policy_id;
     IF NOT FOUND THEN
@@ -146,6 +163,10 @@ BEGIN
         END IF;
 
         v_target := pg_catalog.format('%I.%I', v_policy.view_schema, v_prot.view_name);
+        -- a Citus table's view reads a row function owned by the table
+        -- owner; both stay on the coordinator (48_citus.sql)
+        v_citus := COALESCE(v_citus, mask._citus_local_begin(v_prot.relation));
+        PERFORM mask._citus_prepare(v_policy.id, v_prot.relation, v_owner);
         v_query := mask._view_query(v_policy.id, v_prot.relation);
         v_view_oid := NULL;
         v_old_owner := NULL;
@@ -215,6 +236,7 @@ BEGIN
     END LOOP;
 
     PERFORM mask._apply_grants(v_policy.id);
+    PERFORM mask._citus_local_end(v_citus);
     PERFORM mask._internal_end(v_prev);
     RETURN v_result;
 END;

@@ -91,6 +91,8 @@ BEGIN
                          WHERE ro.oid = ANY (v_readers) ORDER BY ro.rolname LOOP
             EXECUTE pg_catalog.format('GRANT SELECT ON %I.%I TO %I', v_schema, v_prot.view_name, v_reader);
         END LOOP;
+        -- the row function of a view over a Citus table (48_citus.sql)
+        PERFORM mask._citus_grants(v_schema, v_prot.view_name, v_readers);
     END LOOP;
 
     -- The key view: SELECT for the owners of the masked views, nothing for

@@ -1,0 +1,343 @@
+-- ---------------------------------------------------------------------------
+-- Citus: masked views over distributed and reference tables.
+--
+-- Citus runs the shard queries of a query over a distributed table on
+-- connections opened as the current user (Citus issues #1683, #6161): a
+-- member reading an ordinary generated view would need privileges on the
+-- raw shards, and gets "permission denied" instead.  So for a Citus table
+-- the generated view reads through a set-returning function of its own,
+--     <view_schema>."<view_name>_rows"(key bytea)
+-- owned by the table's owner and SECURITY DEFINER: inside it the current
+-- user is the owner, and Citus opens the shard connections as the owner.
+-- The view is
+--     SELECT * FROM <view_schema>."<view_name>_rows"((<key subquery>))
+-- with the key subquery of every generated view (mask._key_sql), evaluated
+-- as the reader before the function runs, so the key rules of 41_keys.sql
+-- apply unchanged.  The function checks the key it is given against the
+-- policy's (mask._key_matches) and uses NULL otherwise: called directly with
+-- a key of the caller's choice it cannot compute pseudonyms of raw values.
+--
+-- Inside the function, the masks of the rules run on the workers (the
+-- masked query is pushed down shard by shard), but mask.pseudonym runs on
+-- the coordinator: the rows come up through a subquery (OFFSET 0 makes
+-- Citus plan it as a distributed subplan), and the pseudonyms are computed
+-- over it, so the key never travels to a worker nor appears in a shard
+-- query (which citus.log_remote_commands would show to the reader).
+--
+-- What this costs: the member's WHERE, ORDER BY and LIMIT are not pushed
+-- into the function (it is a security barrier by construction: a leaky
+-- function of the member's sees only masked rows), so every read scans the
+-- table.  The function and the view live on the coordinator only.
+-- On a database without Citus nothing here does anything.
+-- ---------------------------------------------------------------------------
+
+-- 'distributed' or 'reference' for a Citus table, NULL otherwise (and
+-- always NULL where Citus is not installed).
+CREATE FUNCTION mask._citus_kind(relation regclass)
+RETURNS text
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    v_kind "char";
+BEGIN
+    IF pg_catalog.to_regclass('pg_catalog.pg_dist_partition') IS NULL THEN
+        RETURN NULL;
+    END IF;
+    EXECUTE 'SELECT p.partmethod FROM pg_catalog.pg_dist_partition p WHERE p.logicalrelid = $1'
+       INTO v_kind USING relation;
+    IF v_kind IS NULL THEN
+        RETURN NULL;                            -- a local table
+    END IF;
+    RETURN CASE v_kind WHEN 'n' THEN 'reference' ELSE 'distributed' END;
+END;
+$$;
+
+COMMENT ON FUNCTION mask._citus_kind(regclass) IS
+'Internal: distributed or reference for a Citus table (read from pg_dist_partition), NULL for any other table or without Citus.';
+
+-- Whether key is the policy's key.  A yes/no answer about a 32-byte random
+-- key is no help in guessing it, so anyone may ask (the row functions run
+-- as the table owner, who may not read keys).
+CREATE FUNCTION mask._key_matches(policy_id integer, key bytea)
+RETURNS boolean
+LANGUAGE sql STABLE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT EXISTS (SELECT FROM mask.policy_key k
+                    WHERE k.policy_id = _key_matches.policy_id AND k.key = _key_matches.key)
+$$;
+
+COMMENT ON FUNCTION mask._key_matches(integer, bytea) IS
+'Internal: true when key is the policy''s pseudonym key (used by the row functions of Citus tables, which receive the key from their view).';
+
+-- The settings a row function runs under.  Inside it Citus executes the
+-- outer query, which holds the key as a constant, on the coordinator, and
+-- its logging settings (citus.log_remote_commands, DEBUG messages) would
+-- show that query to whoever set them: the reader.  Pinned here, the
+-- reader's own settings do not reach into the function.
+CREATE FUNCTION mask._citus_quiet()
+RETURNS text
+LANGUAGE sql IMMUTABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT 'SET client_min_messages = warning SET citus.log_remote_commands = off '
+           'SET citus.worker_min_messages = warning SET citus.explain_all_tasks = off'
+$$;
+
+COMMENT ON FUNCTION mask._citus_quiet() IS
+'Internal: the SET clauses of the row functions of Citus views, so that no logging setting of the reader shows the queries they run (which hold the key).';
+
+-- The name of the row function of a generated view.
+CREATE FUNCTION mask._citus_rows_name(view_name name)
+RETURNS name
+LANGUAGE sql IMMUTABLE STRICT
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT (pg_catalog.left(view_name, 58) || '_rows')::name
+$$;
+
+COMMENT ON FUNCTION mask._citus_rows_name(name) IS
+'Internal: the name of the SECURITY DEFINER row function that a masked view of a Citus table reads (<view>_rows).';
+
+-- The view query for a Citus table (what mask._view_query returns for it).
+CREATE FUNCTION mask._citus_view_query(policy_id integer, relation regclass)
+RETURNS text
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT pg_catalog.format('SELECT %s FROM %I.%I(%s)',
+                             CASE WHEN EXISTS (SELECT FROM mask.rule r JOIN pg_catalog.pg_attribute a
+                                                 ON a.attrelid = r.relation AND a.attname = r.column_name
+                                                AND a.attnum > 0 AND NOT a.attisdropped
+                                                WHERE r.policy_id = p.policy_id AND r.relation = p.relation
+                                                  AND NOT r.orphaned)
+                                  THEN '*' ELSE '' END,
+                             po.view_schema,
+                             mask._citus_rows_name(p.view_name),
+                             CASE WHEN EXISTS (SELECT FROM mask.rule r
+                                                WHERE r.policy_id = p.policy_id AND r.relation = p.relation
+                                                  AND NOT r.orphaned
+                                                  AND pg_catalog.strpos(r.expression_sql, mask._key_sql(p.policy_id)) > 0)
+                                  THEN mask._key_sql(p.policy_id)
+                                  ELSE 'NULL::bytea' END)
+      FROM mask.protected p JOIN mask.policy po ON po.id = p.policy_id
+     WHERE p.policy_id = _citus_view_query.policy_id AND p.relation = _citus_view_query.relation
+$$;
+
+COMMENT ON FUNCTION mask._citus_view_query(integer, regclass) IS
+'Internal: the query of the masked view of a Citus table: a call of its row function with the policy''s key subquery.';
+
+-- What maskview generates for a Citus table (the row function, the view and
+-- their grants) stays on the coordinator: Citus would otherwise propagate
+-- the DDL to the workers, where neither the function nor the catalog is.
+-- _citus_local_begin turns propagation off for the rest of the
+-- regeneration and returns the setting to restore (NULL: nothing to do).
+CREATE FUNCTION mask._citus_local_begin(relation regclass)
+RETURNS text
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    v_setting text := pg_catalog.current_setting('citus.enable_ddl_propagation', true);
+BEGIN
+    IF v_setting IS NULL OR mask._citus_kind(relation) IS NULL THEN
+        RETURN NULL;
+    END IF;
+    PERFORM pg_catalog.set_config('citus.enable_ddl_propagation', 'off', true);
+    RETURN v_setting;
+END;
+$$;
+
+COMMENT ON FUNCTION mask._citus_local_begin(regclass) IS
+'Internal: for a Citus table, turns Citus DDL propagation off while maskview generates its coordinator-only view; returns the setting to restore, or NULL.';
+
+CREATE FUNCTION mask._citus_local_end(previous text)
+RETURNS void
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF previous IS NOT NULL THEN
+        PERFORM pg_catalog.set_config('citus.enable_ddl_propagation', previous, true);
+    END IF;
+END;
+$$;
+
+COMMENT ON FUNCTION mask._citus_local_end(text) IS
+'Internal: restores the Citus DDL propagation setting saved by mask._citus_local_begin().';
+
+-- (Re)creates the row function of the masked view of a Citus table, owned
+-- by the table owner, and returns its signature; NULL for other tables.
+CREATE FUNCTION mask._citus_prepare(policy_id integer, relation regclass, owner name)
+RETURNS regprocedure
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    v_prot    mask.protected;
+    v_schema  name;
+    v_fn      text;
+    v_key_sql text := mask._key_sql(policy_id);
+    v_inner   text[] := '{}';
+    v_outer   text[] := '{}';
+    v_result  text[] := '{}';
+    v_raw     text[] := '{}';
+    v_col     record;
+    v_a       record;
+    v_n       integer := 0;
+    v_body    text;
+    v_sig     regprocedure;
+    v_probe   text;
+BEGIN
+    IF mask._citus_kind(relation) IS NULL THEN
+        RETURN NULL;
+    END IF;
+    SELECT p.* INTO v_prot FROM mask.protected p
+     WHERE p.policy_id = _citus_prepare.policy_id AND p.relation = _citus_prepare.relation;
+    SELECT po.view_schema INTO v_schema FROM mask.policy po WHERE po.id = _citus_prepare.policy_id;
+    v_fn := pg_catalog.format('%I.%I', v_schema, mask._citus_rows_name(v_prot.view_name));
+
+    -- The result columns: those of the ordinary masked query, with their
+    -- types, read from a probe view of it, dropped straight away.
+    v_probe := pg_catalog.format('%I.%I', v_schema, '_maskview_probe_' || pg_catalog.pg_backend_pid());
+    EXECUTE pg_catalog.format('CREATE VIEW %s AS %s', v_probe, mask._view_select(policy_id, relation));
+    FOR v_a IN SELECT a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod) AS type
+                 FROM pg_catalog.pg_attribute a
+                WHERE a.attrelid = v_probe::pg_catalog.regclass AND a.attnum > 0
+                ORDER BY a.attnum LOOP
+        v_result := v_result || pg_catalog.format('%I %s', v_a.attname, v_a.type);
+    END LOOP;
+    EXECUTE pg_catalog.format('DROP VIEW %s', v_probe);
+
+    -- Inner query (pushed to the workers): every rule's mask except the
+    -- pseudonyms, plus the raw columns the pseudonyms read.  Outer query
+    -- (on the coordinator): the pseudonyms, with the key as a parameter.
+    FOR v_col IN SELECT a.attname, a.attnum, r.action, r.expression_sql,
+                        pg_catalog.format_type(a.atttypid, a.atttypmod) AS type
+                   FROM mask.rule r
+                   JOIN pg_catalog.pg_attribute a
+                     ON a.attrelid = r.relation AND a.attname = r.column_name AND a.attnum > 0
+                  WHERE r.policy_id = _citus_prepare.policy_id AND r.relation = _citus_prepare.relation
+                    AND NOT r.orphaned AND NOT a.attisdropped
+                  ORDER BY a.attnum LOOP
+        v_n := v_n + 1;
+        IF v_col.action = 'mask' AND pg_catalog.strpos(v_col.expression_sql, v_key_sql) > 0 THEN
+            v_outer := v_outer || pg_catalog.replace(v_col.expression_sql, v_key_sql, '_maskview_key');
+            -- the raw columns it may read (a superset does no harm: they only
+            -- travel from the workers to the coordinator, as the owner)
+            SELECT v_raw || pg_catalog.array_agg(pg_catalog.quote_ident(a2.attname) ORDER BY a2.attnum)
+              INTO v_raw
+              FROM pg_catalog.pg_attribute a2
+             WHERE a2.attrelid = _citus_prepare.relation AND a2.attnum > 0 AND NOT a2.attisdropped
+               AND pg_catalog.strpos(v_col.expression_sql, pg_catalog.quote_ident(a2.attname)) > 0
+               AND NOT (pg_catalog.quote_ident(a2.attname) = ANY (v_raw));
+        ELSE
+            v_inner := v_inner || (CASE v_col.action
+                                       WHEN 'pass' THEN pg_catalog.quote_ident(v_col.attname)
+                                       WHEN 'null' THEN 'NULL::' || v_col.type
+                                       ELSE v_col.expression_sql END
+                                   || ' AS _maskview_' || v_n);
+            v_outer := v_outer || ('_maskview_s._maskview_' || v_n);
+        END IF;
+    END LOOP;
+
+    IF v_result = '{}' THEN
+        -- every column hidden: the view has no columns but counts the rows;
+        -- a function needs one, which the view leaves out
+        v_result := ARRAY['_maskview_row boolean'];
+        v_outer := ARRAY['true'];
+    END IF;
+    v_body := pg_catalog.format(
+        'SELECT %s FROM (SELECT %s FROM %s%s OFFSET 0) _maskview_s',
+        COALESCE(NULLIF(pg_catalog.array_to_string(v_outer, ', '), ''), 'NULL'),
+        COALESCE(NULLIF(pg_catalog.array_to_string(v_inner || v_raw, ', '), ''), 'NULL'),
+        relation::text, COALESCE(' WHERE (' || v_prot.row_filter_sql || ')', ''));
+    -- The raw columns the pseudonyms read are referenced unqualified in the
+    -- outer query; nothing else there can take their names.
+    v_body := pg_catalog.format($f$
+#variable_conflict use_column
+BEGIN
+    -- maskview row function of a Citus table: see mask._citus_prepare.
+    IF _maskview_key IS NOT NULL AND NOT mask._key_matches(%s, _maskview_key) THEN
+        _maskview_key := NULL;
+    END IF;
+    RETURN QUERY %s;
+END;
+$f$, policy_id, v_body);
+
+    BEGIN
+        EXECUTE pg_catalog.format(
+            'CREATE OR REPLACE FUNCTION %s(_maskview_key bytea) RETURNS TABLE (%s) LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp ' || mask._citus_quiet() || ' AS %L',
+            v_fn, pg_catalog.array_to_string(v_result, ', '), v_body);
+    EXCEPTION WHEN invalid_function_definition THEN
+        -- another result type: the view over it goes too, and is made again
+        EXECUTE pg_catalog.format('DROP FUNCTION %s(bytea) CASCADE', v_fn);
+        EXECUTE pg_catalog.format(
+            'CREATE FUNCTION %s(_maskview_key bytea) RETURNS TABLE (%s) LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp ' || mask._citus_quiet() || ' AS %L',
+            v_fn, pg_catalog.array_to_string(v_result, ', '), v_body);
+    END;
+    v_sig := pg_catalog.to_regprocedure(v_fn || '(bytea)');
+    EXECUTE pg_catalog.format('ALTER FUNCTION %s OWNER TO %I', v_sig, owner);
+    EXECUTE pg_catalog.format('REVOKE ALL ON FUNCTION %s FROM PUBLIC', v_sig);
+    EXECUTE pg_catalog.format('COMMENT ON FUNCTION %s IS %L', v_sig,
+        pg_catalog.format('maskview: rows of the masked view of Citus table %s, read as its owner (generated; do not call directly).',
+                          relation::text));
+    RETURN v_sig;
+END;
+$$;
+
+COMMENT ON FUNCTION mask._citus_prepare(integer, regclass, name) IS
+'Internal: (re)creates the SECURITY DEFINER row function, owned by the table owner, that the masked view of a Citus table reads; NULL for other tables.';
+
+-- EXECUTE on the row function of a view for exactly the view's readers.
+CREATE FUNCTION mask._citus_grants(view_schema name, view_name name, readers oid[])
+RETURNS void
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    v_fn      regprocedure := pg_catalog.to_regprocedure(pg_catalog.format('%I.%I(bytea)', view_schema,
+                                                         mask._citus_rows_name(view_name)));
+    v_grantee oid;
+BEGIN
+    IF v_fn IS NULL THEN
+        RETURN;
+    END IF;
+    FOR v_grantee IN SELECT DISTINCT g.grantee
+                       FROM pg_catalog.pg_proc f, pg_catalog.aclexplode(f.proacl) g
+                      WHERE f.oid = v_fn AND g.grantee <> f.proowner
+                        AND NOT (g.grantee = ANY (readers)) LOOP
+        EXECUTE pg_catalog.format('REVOKE ALL ON FUNCTION %s FROM %s', v_fn,
+            CASE WHEN v_grantee = 0 THEN 'PUBLIC'
+                 ELSE pg_catalog.quote_ident(pg_catalog.pg_get_userbyid(v_grantee)) END);
+    END LOOP;
+    FOR v_grantee IN SELECT ro.oid FROM pg_catalog.pg_roles ro
+                      WHERE ro.oid = ANY (readers) ORDER BY ro.rolname LOOP
+        EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION %s TO %I', v_fn,
+                                  pg_catalog.pg_get_userbyid(v_grantee));
+    END LOOP;
+END;
+$$;
+
+COMMENT ON FUNCTION mask._citus_grants(name, name, oid[]) IS
+'Internal: EXECUTE on the row function of a masked view of a Citus table for the view''s readers, nobody else.';
+
+-- Drops the row function of a view that is dropped (if it has one).
+CREATE FUNCTION mask._citus_drop(view_schema name, view_name name)
+RETURNS void
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    v_fn regprocedure := pg_catalog.to_regprocedure(pg_catalog.format('%I.%I(bytea)', view_schema,
+                                                    mask._citus_rows_name(view_name)));
+BEGIN
+    IF v_fn IS NOT NULL THEN
+        EXECUTE pg_catalog.format('DROP FUNCTION %s CASCADE', v_fn);
+    END IF;
+END;
+$$;
+
+COMMENT ON FUNCTION mask._citus_drop(name, name) IS
+'Internal: drops the row function of a masked view of a Citus table together with the view.';
