@@ -87,7 +87,8 @@ mv_cluster_stop
 
 # --- packaging: the Debian package and the release archive (after the
 # cluster, since the package is installed into the system PostgreSQL)
-for check in test/package/*.sh; do
+# (and Citus, which runs only where the citus extension is installed)
+for check in test/package/*.sh test/citus/citus_test.sh; do
     out=$(bash "$check" 2>&1); rc=$?
     echo "$out" | tail -5 | sed 's/^/  /'
     name=$(basename "$check" .sh)

@@ -105,6 +105,11 @@ AS $$
             SELECT pg_catalog.format('function %s', p.oid::pg_catalog.regprocedure)
               FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
              WHERE n.nspname = _view_schema_foreign_objects.view_schema
+               -- the row function of a generated view over a Citus table (48_citus.sql)
+               AND NOT (p.proargtypes = '17'::pg_catalog.oidvector AND EXISTS (
+                        SELECT FROM mask.protected pr JOIN mask.policy po ON po.id = pr.policy_id
+                         WHERE po.view_schema = n.nspname
+                           AND p.proname = mask._citus_rows_name(pr.view_name)))
             UNION ALL
             SELECT pg_catalog.format('type %s', t.oid::pg_catalog.regtype)
               FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace

@@ -56,9 +56,10 @@ $$;
 COMMENT ON FUNCTION mask._citus_kind(regclass) IS
 'Internal: distributed or reference for a Citus table (read from pg_dist_partition), NULL for any other table or without Citus.';
 
--- Whether key is the policy's key.  A yes/no answer about a 32-byte random
--- key is no help in guessing it, so anyone may ask (the row functions run
--- as the table owner, who may not read keys).
+-- Whether key is the policy's key.  The row functions run as the table
+-- owner, who may not read keys: mask._citus_prepare grants the owner
+-- EXECUTE here (a yes/no about a 32-byte random key is no help in guessing
+-- it); nobody else may call it.
 CREATE FUNCTION mask._key_matches(policy_id integer, key bytea)
 RETURNS boolean
 LANGUAGE sql STABLE SECURITY DEFINER
@@ -166,6 +167,24 @@ $$;
 
 COMMENT ON FUNCTION mask._citus_local_end(text) IS
 'Internal: restores the Citus DDL propagation setting saved by mask._citus_local_begin().';
+
+-- Citus DDL propagation off until the end of the current (sub)transaction,
+-- where Citus is loaded: for the temporary views mask.verify() builds and
+-- rolls back, which Citus would otherwise warn it cannot propagate.
+CREATE FUNCTION mask._citus_local_ddl()
+RETURNS void
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF pg_catalog.current_setting('citus.enable_ddl_propagation', true) IS NOT NULL THEN
+        PERFORM pg_catalog.set_config('citus.enable_ddl_propagation', 'off', true);
+    END IF;
+END;
+$$;
+
+COMMENT ON FUNCTION mask._citus_local_ddl() IS
+'Internal: where Citus is loaded, turns its DDL propagation off for the rest of the (sub)transaction.';
 
 -- (Re)creates the row function of the masked view of a Citus table, owned
 -- by the table owner, and returns its signature; NULL for other tables.
@@ -280,6 +299,7 @@ $f$, policy_id, v_body);
     v_sig := pg_catalog.to_regprocedure(v_fn || '(bytea)');
     EXECUTE pg_catalog.format('ALTER FUNCTION %s OWNER TO %I', v_sig, owner);
     EXECUTE pg_catalog.format('REVOKE ALL ON FUNCTION %s FROM PUBLIC', v_sig);
+    EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION mask._key_matches(integer, bytea) TO %I', owner);
     EXECUTE pg_catalog.format('COMMENT ON FUNCTION %s IS %L', v_sig,
         pg_catalog.format('maskview: rows of the masked view of Citus table %s, read as its owner (generated; do not call directly).',
                           relation::text));

@@ -31,6 +31,7 @@ BEGIN
         IF pg_catalog.to_regclass(pg_catalog.format('pg_temp.%I', '_maskview_verify_key')) IS NOT NULL THEN
             EXECUTE pg_catalog.format('DROP VIEW pg_temp.%I', '_maskview_verify_key');
         END IF;
+        PERFORM mask._citus_local_ddl();      -- (no Citus warning about a temporary view)
         EXECUTE pg_catalog.format('CREATE TEMPORARY VIEW %I AS %s', '_maskview_verify_key',
                                   mask._key_view_query(_verify_expected_key_viewdef.policy_id));
         v_def := pg_catalog.pg_get_viewdef(

@@ -44,9 +44,6 @@ BEGIN
                'linkability', 'linkability_summary', '_linkability_query',
                -- called by the key views as their reader (41_keys.sql); a boolean
                '_key_reader',
-               -- called by the row functions of Citus views as the table owner
-               -- (48_citus.sql); a yes/no about a 32-byte random key
-               '_key_matches',
                -- the audit hash, recomputed by auditors (mask.verify_audit_log)
                '_audit_canonical', '_audit_row_hash'])
     LOOP
