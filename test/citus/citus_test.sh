@@ -101,21 +101,21 @@ src=$(q -c "SELECT p.prosrc FROM pg_catalog.pg_proc p WHERE p.oid = '$fn'::regpr
 inner=$(echo "$src" | sed -n 's/.*FROM (\(SELECT .* OFFSET 0\)) _maskview_s.*/\1/p' | sed 's/ OFFSET 0$//')
 [ -n "$inner" ] || problem "2: the row function has no inner query: $src"
 remote=$(q -c "SET citus.log_remote_commands = on" -c "SET client_min_messages = notice" -c "$inner" 2>&1 >/dev/null | grep 'issuing SELECT')
-echo "$remote" | grep -q 'mask.cn_name' || problem "2: the shard queries do not run mask.cn_name on the workers: $(echo "$remote" | head -1)"
-echo "$remote" | grep -q 'mask.pseudonym' && problem "2: a shard query computes a pseudonym on a worker"
-echo "$src" | grep -q "$key" && problem "2: the row function's source holds the key"
+grep -q 'mask.cn_name' <<<"$remote" || problem "2: the shard queries do not run mask.cn_name on the workers: $(echo "$remote" | head -1)"
+grep -q 'mask.pseudonym' <<<"$remote" && problem "2: a shard query computes a pseudonym on a worker"
+grep -q "$key" <<<"$src" && problem "2: the row function's source holds the key"
 owner=$(q -c "SELECT pg_catalog.pg_get_userbyid(p.proowner) || ' ' || p.prosecdef::text FROM pg_catalog.pg_proc p WHERE p.oid = '$fn'::regprocedure")
 [ "$owner" = "tc_owner true" ] || problem "2: the row function is not SECURITY DEFINER of the table owner: $owner"
 
 # --- 3: raw data is out of the member's reach on every node ----------------------
 for port in $coord $w1 $w2; do
     got=$(as tc_printer "$port" -c "SELECT count(*) FROM billing.households" 2>&1)
-    echo "$got" | grep -q 'permission denied' || problem "3: member reads billing.households on port $port: $got"
+    grep -q 'permission denied' <<<"$got" || problem "3: member reads billing.households on port $port: $got"
 done
 for port in $w1 $w2; do
     for shard in $(mv_citus_psql "$port" -d postgres -c "SELECT c.relname FROM pg_catalog.pg_class c WHERE c.relnamespace = 'billing'::regnamespace AND c.relname ~ '^households_[0-9]+$'"); do
         got=$(as tc_printer "$port" -c "SELECT count(*) FROM billing.$shard" 2>&1)
-        echo "$got" | grep -q 'permission denied' || problem "3: member reads shard $shard on port $port: $got"
+        grep -q 'permission denied' <<<"$got" || problem "3: member reads shard $shard on port $port: $got"
     done
 done
 
@@ -126,7 +126,7 @@ $$ BEGIN RAISE NOTICE 'leak: % %', a, b; RETURN true; END $$;
 SELECT count(*) FROM tc_notice.households WHERE pg_temp.leak(holder_name, mobile);
 SQL
 )
-echo "$out" | grep -q 'leak: ' || problem "4: the leaky function never ran: $(echo "$out" | head -2)"
+grep -q 'leak: ' <<<"$out" || problem "4: the leaky function never ran: $(echo "$out" | head -2)"
 echo "$out" | grep 'leak: ' | grep -vq '^NOTICE:  leak: [^ ]*\* 1[0-9][0-9]\*\*\*\*[0-9]\{4\}$' \
     && problem "4: the leaky function saw something other than masked values: $(echo "$out" | grep 'leak: ' | grep -v '\*' | head -2)"
 n=$(echo "$out" | grep -c 'leak: ')
@@ -142,13 +142,13 @@ SELECT count(*) FROM tc_notice.households WHERE account_no IS NOT NULL;
 EXPLAIN (ANALYZE, VERBOSE) SELECT * FROM tc_notice.households;
 SQL
 )
-echo "$out" | grep -qi "$key" && problem "5: the key shows in what a member can make the server print"
+grep -qi "$key" <<<"$out" && problem "5: the key shows in what a member can make the server print"
 got=$(as tc_printer "$coord" -c "SELECT count(account_no) || '/' || count(*) FROM $(echo "$fn" | sed "s/(bytea)/('\\\\x00112233'::bytea)/")" 2>&1)
 [ "$got" = "0/1600" ] || problem "5: the row function called with the member's own key: $got (expected no pseudonyms)"
 got=$(as tc_auditor "$coord" -c "SELECT count(*) FROM $(echo "$fn" | sed 's/(bytea)/(NULL)/')" 2>&1)
 [ "$got" = 1600 ] || problem "5: the auditor, a reader of the view, may call its row function: $got"
 got=$(as tc_owner "$coord" -c "SELECT count(*) FROM mask.\"_key_1\"" 2>&1)
-[ "$got" = 0 ] || echo "$got" | grep -q 'permission denied' || problem "5: the table owner reads a key: $got"
+[ "$got" = 0 ] || grep -q 'permission denied' <<<"$got" || problem "5: the table owner reads a key: $got"
 
 # --- 6: auditor, verify, unprotect ----------------------------------------------
 got=$(as tc_auditor "$coord" -c "SELECT count(*) FROM tc_notice.households" 2>&1)
