@@ -5,6 +5,7 @@
 #   make test       install missing packages, build, and run every test (see test/run_tests.sh)
 #   make demo       the arrears-notice scenario on a throw-away cluster
 #   make bench      the benchmarks on a throw-away cluster (results: bench/RESULTS.md)
+#   make bench-citus  maskview on a local Citus cluster, when Citus is installed
 #   make dist       the PGXN release archive maskview-X.Y.Z.zip (git archive of HEAD)
 
 # PGXS's `all` stays the default goal although our targets come first.
@@ -43,7 +44,7 @@ SHLIB_LINK += $(ICU_LIBS) -lcrypto
 # The install script is assembled from ordered pieces, one object kind each.
 SQL_PARTS = $(sort $(wildcard sql/parts/*.sql))
 
-.PHONY: test demo bench deps unit fuzz dist
+.PHONY: test demo bench bench-citus deps unit fuzz dist
 
 # The PGXN release archive: the committed tree at HEAD (git archive), named
 # after the version in the control file.
@@ -60,6 +61,9 @@ demo:
 
 bench:
 	bench/run_bench.sh
+
+bench-citus:
+	bench/citus_bench.sh
 
 deps:
 	test/install_deps.sh
