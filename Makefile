@@ -30,6 +30,10 @@ DATA = extension/maskview.control \
 	$(filter-out $(DATA_built) $(UPGRADES_built),$(wildcard sql/maskview--*.sql))
 DATA_built = sql/maskview--$(EXTVERSION).sql $(UPGRADES_built)
 
+# The README (and the design notes) install with the extension, into
+# pg_config --docdir's extension folder.
+DOCS = README.md $(wildcard doc/*.md)
+
 REGRESS = $(basename $(notdir $(sort $(wildcard test/sql/*.sql))))
 REGRESS_OPTS = --inputdir=test
 
