@@ -64,7 +64,7 @@ COMMENT ON FUNCTION mask._relation_family(oid[]) IS
 -- run their code on every stored value (ALTER DOMAIN ... ADD CONSTRAINT
 -- checks every row).
 CREATE FUNCTION mask._column_types(relations oid[])
-RETURNS TABLE (typid oid, typowner oid)
+RETURNS SETOF oid
 LANGUAGE sql STABLE
 SET search_path = pg_catalog, pg_temp
 AS $$
@@ -80,7 +80,7 @@ AS $$
                                                   WHERE a.attrelid = t.typrelid AND a.attnum > 0
                                                     AND NOT a.attisdropped)) x(next)
          WHERE x.next <> 0)
-    SELECT t.oid, t.typowner FROM ty JOIN pg_catalog.pg_type t ON t.oid = ty.typid
+    SELECT ty.typid FROM ty
 $$;
 
 COMMENT ON FUNCTION mask._column_types(oid[]) IS
@@ -129,7 +129,7 @@ DECLARE
     v_any     boolean := false;   -- a path was returned
 BEGIN
     v_family := ARRAY(SELECT f.relid FROM mask._relation_family(_raw_paths.relations) f);
-    v_types := ARRAY(SELECT ct.typid FROM mask._column_types(v_family) ct);
+    v_types := ARRAY(SELECT mask._column_types(v_family));
 
     -- PUBLIC first: it is the widest path and the first to close.
     FOR v_t IN SELECT f.* FROM mask._relation_family(_raw_paths.relations) f LOOP
