@@ -275,6 +275,7 @@ classify(uint32_t cp, bool single)
 
 static uint8_t cjk_info[CJK_LAST - CJK_FIRST + 1];
 static uint8_t ascii_cls[0x80];
+static uint8_t by_last[N_TOKENS];
 static bool tables_ready;
 
 static void level_tables_build(void);
@@ -291,13 +292,32 @@ tables_build(void)
 	for (uint32_t cp = CJK_FIRST; cp <= CJK_LAST; cp++)
 		cjk_info[cp - CJK_FIRST] =
 			(classify(cp, true) & GC_NUMERIC) ? CJK_NUMERAL : 0;
-	/* Walk backwards, so the first token of each last code point wins. */
-	for (size_t t = N_TOKENS; t-- > 0;)
+	/*
+	 * by_last: the tokens ordered by last code point, longest first among
+	 * those sharing one, so the first that matches is the longest.  Walk it
+	 * backwards, so that each last code point points at its first entry.
+	 */
+	for (size_t t = 0; t < N_TOKENS; t++)
 	{
-		uint32_t	last = tokens[t].cp[tokens[t].len - 1];
+		size_t		j = t;
+
+		/* insertion sort: the list is short and sorted by last code point */
+		while (j > 0 &&
+			   tokens[by_last[j - 1]].cp[tokens[by_last[j - 1]].len - 1] ==
+			   tokens[t].cp[tokens[t].len - 1] &&
+			   tokens[by_last[j - 1]].len < tokens[t].len)
+		{
+			by_last[j] = by_last[j - 1];
+			j--;
+		}
+		by_last[j] = (uint8_t) t;
+	}
+	for (size_t j = N_TOKENS; j-- > 0;)
+	{
+		uint32_t	last = tokens[by_last[j]].cp[tokens[by_last[j]].len - 1];
 
 		cjk_info[last - CJK_FIRST] =
-			(uint8_t) ((cjk_info[last - CJK_FIRST] & CJK_NUMERAL) | (t + 1));
+			(uint8_t) ((cjk_info[last - CJK_FIRST] & CJK_NUMERAL) | (j + 1));
 	}
 	level_tables_build();
 	tables_ready = true;
@@ -306,13 +326,13 @@ tables_build(void)
 /*
  * The longest token ending just before grapheme b, or -1.  Only characters
  * that end some token get past the table lookup; their few tokens (the
- * same last code point) are compared backwards.
+ * same last code point, longest first) are compared backwards, and the
+ * first that matches is the answer.
  */
 static int
 token_ending_at(const addr_text *a, size_t b)
 {
 	uint32_t	last = a->cp[b - 1];
-	int			best = -1;
 	size_t		first;
 
 	if (last < CJK_FIRST || last > CJK_LAST)
@@ -320,19 +340,20 @@ token_ending_at(const addr_text *a, size_t b)
 	first = cjk_info[last - CJK_FIRST] & CJK_TOKEN;
 	if (first == 0)
 		return -1;
-	for (size_t t = first - 1; t < N_TOKENS; t++)
+	for (size_t j = first - 1; j < N_TOKENS; j++)
 	{
-		int			len = tokens[t].len;
-		bool		match = (size_t) len <= b;
+		const addr_token *tk = &tokens[by_last[j]];
+		size_t		len = (size_t) tk->len;
+		bool		match = len <= b;
 
-		if (tokens[t].cp[len - 1] != last)
+		if (tk->cp[len - 1] != last)
 			break;
-		for (int k = 0; match && k < len - 1; k++)
-			match = (a->cp[b - len + k] == tokens[t].cp[k]);
-		if (match && (best < 0 || len > tokens[best].len))
-			best = (int) t;
+		for (size_t k = len - 1; match && k-- > 0;)
+			match = (a->cp[b - len + k] == tk->cp[k]);
+		if (match)
+			return by_last[j];
 	}
-	return best;
+	return -1;
 }
 
 /* Notes a token ending after grapheme n (0-based) as a candidate end. */
@@ -546,26 +567,6 @@ kind_level(addr_kind kind, int cur)
 }
 
 /*
- * An administrative name holds no 省, 区 or 县 and no 市 but as its first
- * character (市北区, 市南区 are real): otherwise "镜湖区老菜市场" would read
- * as a city named 镜湖区老菜 and keep the market's name.
- */
-static bool
-admin_name_plausible(const addr_text *a, size_t start, size_t end)
-{
-	for (size_t i = start; i < end; i++)
-	{
-		uint32_t	cp = a->cp[i];
-
-		if (cp == 0x7701 || cp == 0x533A || cp == 0x53BF)	/* 省 区 县 */
-			return false;
-		if (cp == 0x5E02 && i != start) /* 市 */
-			return false;
-	}
-	return true;
-}
-
-/*
  * Per token: the classes its name may be made of, plus NAME_ADMIN if the
  * name must be a plausible administrative name.  Only 市 has a level that
  * depends on the segment before it (a city, or a county-level city after
@@ -584,20 +585,40 @@ static int8_t next_level_of[N_KINDS][ADDR_NLEVELS + 1];
 static int8_t lowest_of[N_KINDS][ADDR_NLEVELS + 1];
 
 /*
- * True if graphemes [start, end) can be the name of a segment ending in
- * token t: made of the classes its level takes, and, for administrative
- * levels, plausible (token_name, filled with the other tables).
+ * The first grapheme a name ending at token_start may start at, for token
+ * t: names are at most max_name graphemes long, made of the classes their
+ * level takes, and, for administrative levels, plausible (no 省, 区 or 县,
+ * and 市 only as the first character).  Every condition holds for a name
+ * exactly when it holds for all of its graphemes but a leading 市, so one
+ * scan leftwards from the token finds the bound, and a name is acceptable
+ * if and only if it starts at or after it (token_name holds the classes and
+ * NAME_ADMIN).
  */
-static inline bool
-name_fits(const addr_text *a, size_t start, size_t end, int t)
+static inline size_t
+name_start_bound(const addr_text *a, size_t token_start, int t)
 {
+	size_t		max_name = tokens[t].max_name;
+	size_t		lowest = token_start > max_name ? token_start - max_name : 0;
 	uint8_t		allowed = token_name[t] & ~NAME_ADMIN;
+	bool		admin = (token_name[t] & NAME_ADMIN) != 0;
+	size_t		i = token_start;
 
-	for (size_t i = start; i < end; i++)
-		if ((a->cls[i] & allowed) == 0)
-			return false;
-	return (token_name[t] & NAME_ADMIN) == 0 ||
-		admin_name_plausible(a, start, end);
+	while (i > lowest)
+	{
+		uint32_t	cp = a->cp[i - 1];
+
+		if ((a->cls[i - 1] & allowed) == 0)
+			break;
+		if (admin)
+		{
+			if (cp == 0x7701 || cp == 0x533A || cp == 0x53BF)	/* 省 区 县 */
+				break;
+			if (cp == 0x5E02)	/* 市: may start the name, no more */
+				return i - 1;
+		}
+		i--;
+	}
+	return i;
 }
 
 /*
@@ -696,6 +717,7 @@ kept_graphemes(const addr_text *a, mv_addr_level keep_level)
 		size_t		token_start = b - (size_t) tokens[t].len;
 		size_t		max_name = tokens[t].max_name;
 		addr_kind	kind = tokens[t].kind;
+		size_t		bound = name_start_bound(a, token_start, t);
 		addr_states *d = &st[q];
 
 		d->reached = 0;
@@ -709,12 +731,14 @@ kept_graphemes(const addr_text *a, mv_addr_level keep_level)
 				continue;
 			while (start < token_start && a->cls[start] == GC_SEP)
 				start++;
-			/* Starting earlier only makes the name longer: stop. */
-			if (token_start - start > max_name)
+			/*
+			 * A name starting before the bound is too long or holds a
+			 * grapheme it may not; starting earlier would only add to it.
+			 */
+			if (start < bound)
 				break;
 			/* Whole tokens (北京市, 市中区) take no name; all others need one. */
-			if (s->reached == 0 || (start == token_start) != (max_name == 0) ||
-				!name_fits(a, start, token_start, t))
+			if (s->reached == 0 || (start == token_start) != (max_name == 0))
 				continue;
 
 			for (unsigned int m = s->reached; m != 0; m &= m - 1)
