@@ -34,7 +34,7 @@ DECLARE
     r int;
 BEGIN
     FOR r IN 0 .. current_setting('bench.runs')::int LOOP
-        INSERT INTO bench.lookup_run SELECT 'view, serial', r, t.* FROM bench.time_query(format(
+        INSERT INTO bench.lookup_run SELECT 'view (server defaults)', r, t.* FROM bench.time_query(format(
             'SELECT * FROM notice.households WHERE account_no = %L', current_setting('bench.token'))) AS t;
         INSERT INTO bench.lookup_run SELECT 'token table + index', r, t.* FROM bench.time_query(format(
             'SELECT h.* FROM billing.households AS h JOIN bench.token_proto AS k USING (household_id) '
