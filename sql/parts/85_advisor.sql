@@ -90,6 +90,7 @@ COMMENT ON FUNCTION mask.advisor_hierarchies() IS
 -- redefined by that role and would then run its code with the extension
 -- owner's rights: a level that names one is refused.  The check is by name
 -- (fail closed: a function of the same name elsewhere is refused too).
+-- level NULL: a rule of apply_advice().
 CREATE FUNCTION mask._advise_check_functions(expression text, col name, level integer)
 RETURNS void
 LANGUAGE plpgsql STABLE
@@ -106,8 +107,10 @@ BEGIN
        AND pg_catalog.strpos(pg_catalog.lower(expression), pg_catalog.lower(p.proname::text)) > 0
      ORDER BY 1 LIMIT 1;
     IF FOUND THEN
-        RAISE EXCEPTION 'level % of the hierarchy of column % calls a function not owned by a superuser',
-                        level, pg_catalog.quote_ident(col)
+        RAISE EXCEPTION '% calls a function not owned by a superuser',
+                        CASE WHEN level IS NULL THEN 'the rule of column ' || pg_catalog.quote_ident(col)
+                             ELSE pg_catalog.format('level %s of the hierarchy of column %s', level,
+                                                    pg_catalog.quote_ident(col)) END
             USING ERRCODE = 'invalid_parameter_value',
                   DETAIL = pg_catalog.format('The advisor evaluates levels with the extension owner''s rights, and %s is owned by a role that could redefine it.', v_func),
                   HINT = 'Mark the column "fixed" at a rule without that function, or have a superuser own the function.';
@@ -638,6 +641,10 @@ BEGIN
         ELSIF pg_catalog.upper(pg_catalog.btrim(v_expr)) = 'PASS' THEN
             v_group := v_group || pg_catalog.quote_ident(v_col);
         ELSE
+            -- Measured below as the extension owner, like advise()'s levels.
+            IF k IS NOT NULL THEN
+                PERFORM mask._advise_check_functions(v_expr, v_col::name, NULL);
+            END IF;
             v_group := v_group || mask._validate_expression(v_expr, v_prot.relation, false,
                                                             mask._key_sql(v_policy.id));
         END IF;

@@ -15,7 +15,7 @@ BEGIN;
 CREATE EXTENSION IF NOT EXISTS pgtap;
 CREATE EXTENSION IF NOT EXISTS maskview;
 
-SELECT plan(27);
+SELECT plan(28);
 
 -- ---------------------------------------------------------------- setup ---
 CREATE ROLE t50_owner NOLOGIN;
@@ -138,6 +138,11 @@ SELECT throws_ok($q$SELECT * FROM mask.advise('t50_notice', 't50_notice.househol
         hierarchies => '{"holder_name": ["PASS", "t50.shout(holder_name)", "NULL"]}')$q$,
     '22023', 'level 1 of the hierarchy of column holder_name calls a function not owned by a superuser',
     'a level calling a function its non-superuser owner could redefine is refused');
+RESET SESSION AUTHORIZATION;
+SET SESSION AUTHORIZATION t50_admin;
+SELECT throws_ok($q$SELECT mask.apply_advice('t50_notice', 't50.households', '{"holder_name": "t50.shout(holder_name)"}', 2)$q$,
+    '22023', 'the rule of column holder_name calls a function not owned by a superuser',
+    'apply_advice does not measure such a rule as the extension owner either');
 RESET SESSION AUTHORIZATION;
 
 -- --------------------------------------------------------------- admin ---
