@@ -15,7 +15,7 @@ BEGIN;
 CREATE EXTENSION IF NOT EXISTS pgtap;
 CREATE EXTENSION IF NOT EXISTS maskview;
 
-SELECT plan(28);
+SELECT plan(30);
 
 -- ---------------------------------------------------------------- setup ---
 CREATE ROLE t50_owner NOLOGIN;
@@ -125,6 +125,21 @@ RESET SESSION AUTHORIZATION;
 SELECT is(split_part((SELECT e FROM e50), '|', 1), '22023', 'a level whose cast fails on values is refused as a rule');
 SELECT is((SELECT count(*) FROM e50, t50.households h WHERE strpos(e50.e, h.holder_name) > 0),
           0::bigint, 'the error message, detail and hint quote no value');
+
+-- A level that fails on the data (a column used as a parameter holds a
+-- negative number): the error keeps its SQLSTATE, its message is replaced,
+-- so no message raised inside the evaluation reaches the caller.
+SET ROLE t50_owner;
+CREATE TABLE t50.odd (id integer PRIMARY KEY, name text, n integer);
+INSERT INTO t50.odd VALUES (1, '郑十一', 1), (2, '王十二', -1);
+RESET ROLE;
+SELECT lives_ok($$SELECT mask.protect('t50_notice', 't50.odd')$$, 'protect a table with an odd column');
+SET SESSION AUTHORIZATION t50_auditor;
+SELECT throws_ok($q$SELECT * FROM mask.advise('t50_notice', 't50_notice.odd', ARRAY['name'], 2,
+        hierarchies => '{"name": ["mask.partial(name, n, 0)", "NULL"]}')$q$,
+    '22023', 'a generalisation level failed on the data of the table (SQLSTATE 22023)',
+    'an error raised by the data during evaluation keeps its code, not its message');
+RESET SESSION AUTHORIZATION;
 
 -- A trusted function owned by a role that is not a superuser: in a view it
 -- runs as the table's owner, but the advisor would run it as the extension
