@@ -16,7 +16,7 @@ BEGIN;
 CREATE EXTENSION IF NOT EXISTS pgtap;
 CREATE EXTENSION IF NOT EXISTS maskview;
 
-SELECT plan(38);
+SELECT plan(39);
 
 CREATE ROLE t48_owner NOLOGIN;
 CREATE ROLE t48_member NOLOGIN;
@@ -161,6 +161,8 @@ SELECT throws_ok($$SELECT mask.create_policy(repeat('p', 64), 't48_long')$$, '22
                  'a policy name of 64 bytes is refused, not truncated');
 SELECT throws_ok($$SELECT mask.create_policy('t48_long', repeat('s', 70))$$, '22023', NULL,
                  'a view schema name of 70 bytes is refused, not truncated');
+SELECT throws_ok($$SELECT mask.protect('t48_p', 't48_billing.people', NULL, repeat('v', 64))$$, '22023', NULL,
+                 'a view name of 64 bytes is refused, not truncated');
 
 -- 7. A rule an older version stored (the catalog of a 0.2.0 database) that
 --    this validator refuses is reported by verify() as an error.
