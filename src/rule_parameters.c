@@ -10,7 +10,9 @@
  * before they look at the value, so calling each masking function of the
  * rule once, with its constant parameters and a sample value where the rule
  * reads a column, raises exactly the error the view would raise.  The error
- * becomes a refusal (22023) and nothing is stored.
+ * becomes a refusal (22023) and nothing is stored.  For the same reason
+ * parameters must be constants: a mask_char or pad read from a column could
+ * be bad on one row and abort the whole view.
  *
  * Only the extension's own masking functions (and built-in casts of
  * constants) are called: they are immutable C functions with no side
@@ -25,6 +27,7 @@
 #include "access/xact.h"
 #include "catalog/pg_collation.h"
 #include "catalog/pg_type.h"
+#include "funcapi.h"
 #include "miscadmin.h"
 #include "nodes/makefuncs.h"
 #include "nodes/nodeFuncs.h"
@@ -140,6 +143,9 @@ mv_try_call(const MvValidator *v, const FuncExpr *f)
 	ListCell   *lc;
 	FuncExpr   *call;
 	ErrorData  *volatile failure = NULL;
+	Oid		   *argtypes;
+	char	  **argnames;
+	char	   *argmodes;
 
 	proctup = SearchSysCache1(PROCOID, ObjectIdGetDatum(f->funcid));
 	if (!HeapTupleIsValid(proctup))
@@ -147,11 +153,27 @@ mv_try_call(const MvValidator *v, const FuncExpr *f)
 	/* named arguments in order, defaults filled in, as the planner does */
 	args = expand_function_arguments(copyObject(f->args), false,
 									 f->funcresulttype, proctup);
+	(void) get_func_arg_info(proctup, &argtypes, &argnames, &argmodes);
 	ReleaseSysCache(proctup);
 
 	foreach(lc, args)
 	{
 		Node	   *arg = lfirst(lc);
+		int			i = foreach_current_index(lc);
+
+		/*
+		 * The first argument is the value; the others are parameters.  A
+		 * parameter read from a column could be bad on some row, and that
+		 * row would make the whole view fail: parameters are constants.
+		 */
+		if (i > 0 && contain_var_clause(arg))
+			mv_refuse(v, MV_UNSAFE,
+					  "Write the parameters of masking functions as constants; only the value masked (the first argument) may read columns.",
+					  "Parameter %s of %s reads a column.",
+					  argnames != NULL && argnames[i] != NULL && argnames[i][0] != '\0' ?
+					  quote_identifier(argnames[i]) : psprintf("%d", i + 1),
+					  quote_qualified_identifier(get_namespace_name(get_func_namespace(f->funcid)),
+												 get_func_name(f->funcid)));
 
 		if (contain_var_clause(arg) ||
 			mv_calls_other_functions(arg, (void *) v))

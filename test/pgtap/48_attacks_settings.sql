@@ -16,7 +16,7 @@ BEGIN;
 CREATE EXTENSION IF NOT EXISTS pgtap;
 CREATE EXTENSION IF NOT EXISTS maskview;
 
-SELECT plan(39);
+SELECT plan(40);
 
 CREATE ROLE t48_owner NOLOGIN;
 CREATE ROLE t48_member NOLOGIN;
@@ -143,6 +143,8 @@ SELECT throws_ok($$SELECT mask.set_rule('t48_p', 't48_billing.people', 'phone', 
 SELECT throws_ok($$SELECT mask.set_rule('t48_p', 't48_billing.people', 'phone',
                                         'mask.partial(mask.redact(phone, pad => 2147483647), 1, 0)')$$,
                  '22023', NULL, 'a nested call with pad => 2147483647 is refused');
+SELECT throws_ok($$SELECT mask.set_rule('t48_p', 't48_billing.people', 'phone', 'mask.partial(phone, id, 0, note)')$$,
+                 '22023', NULL, 'parameters read from columns are refused (one bad row would abort the view)');
 SELECT is((SELECT count(*) FROM mask.rules WHERE policy = 't48_p' AND "column" = 'phone' AND action <> 'hidden'),
           0::bigint, 'none of the refused rules was stored');
 

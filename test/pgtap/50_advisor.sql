@@ -126,9 +126,9 @@ SELECT is(split_part((SELECT e FROM e50), '|', 1), '22023', 'a level whose cast 
 SELECT is((SELECT count(*) FROM e50, t50.households h WHERE strpos(e50.e, h.holder_name) > 0),
           0::bigint, 'the error message, detail and hint quote no value');
 
--- A level that fails on the data (a column used as a parameter holds a
--- negative number): the error keeps its SQLSTATE, its message is replaced,
--- so no message raised inside the evaluation reaches the caller.
+-- A level that would fail on the data (a column used as a parameter holds a
+-- negative number) is refused up front: parameters of masking functions
+-- must be constants, so no row can make a level, or a view, fail.
 SET ROLE t50_owner;
 CREATE TABLE t50.odd (id integer PRIMARY KEY, name text, n integer);
 INSERT INTO t50.odd VALUES (1, '郑十一', 1), (2, '王十二', -1);
@@ -137,8 +137,8 @@ SELECT lives_ok($$SELECT mask.protect('t50_notice', 't50.odd')$$, 'protect a tab
 SET SESSION AUTHORIZATION t50_auditor;
 SELECT throws_ok($q$SELECT * FROM mask.advise('t50_notice', 't50_notice.odd', ARRAY['name'], 2,
         hierarchies => '{"name": ["mask.partial(name, n, 0)", "NULL"]}')$q$,
-    '22023', 'a generalisation level failed on the data of the table (SQLSTATE 22023)',
-    'an error raised by the data during evaluation keeps its code, not its message');
+    '22023', 'level 0 of the hierarchy of column name is not a valid rule',
+    'a level whose parameter reads a column is refused before it runs');
 RESET SESSION AUTHORIZATION;
 
 -- A trusted function owned by a role that is not a superuser: in a view it
