@@ -263,19 +263,24 @@ classify(uint32_t cp, bool single)
 /*
  * Per code point of the CJK Unified Ideographs block (U+4E00..U+9FFF, where
  * every suffix token's characters are): the low bits hold 1 + the index of
- * the first token ending with it (0: none), CJK_NUMERAL says the character
- * numbers buildings and rooms (一, 十, 甲 ...).  ascii_cls holds the class
+ * the first token ending with it (0: none), CJK_PENULT says it is the
+ * second-to-last character of some token (a token longer than one can only
+ * end after such a character), CJK_NUMERAL says the character numbers
+ * buildings and rooms (一, 十, 甲 ...).  ascii_cls holds the class
  * of each ASCII character.  Both are filled once per process from the same
  * classify() the general path uses, so the two paths cannot disagree.
  */
 #define CJK_FIRST	0x4E00
 #define CJK_LAST	0x9FFF
 #define CJK_NUMERAL 0x80
-#define CJK_TOKEN	0x7F
+#define CJK_PENULT	0x40
+#define CJK_TOKEN	0x3F
 
 static uint8_t cjk_info[CJK_LAST - CJK_FIRST + 1];
 static uint8_t ascii_cls[0x80];
 static uint8_t by_last[N_TOKENS];
+/* Per first entry of a group of by_last: its one-character token, or -1. */
+static int8_t one_char_token[N_TOKENS];
 static bool tables_ready;
 
 static void level_tables_build(void);
@@ -284,7 +289,8 @@ static void
 tables_build(void)
 {
 	/* Token indexes must fit the low bits (the list has about 50). */
-	_Static_assert(sizeof(tokens) / sizeof(tokens[0]) < CJK_TOKEN,
+	_Static_assert(sizeof(tokens) / sizeof(tokens[0]) < CJK_TOKEN &&
+				   sizeof(tokens) / sizeof(tokens[0]) < 128,
 				   "too many address tokens for cjk_info");
 
 	for (uint32_t cp = 0; cp < 0x80; cp++)
@@ -317,7 +323,19 @@ tables_build(void)
 		uint32_t	last = tokens[by_last[j]].cp[tokens[by_last[j]].len - 1];
 
 		cjk_info[last - CJK_FIRST] =
-			(uint8_t) ((cjk_info[last - CJK_FIRST] & CJK_NUMERAL) | (j + 1));
+			(uint8_t) ((cjk_info[last - CJK_FIRST] & ~CJK_TOKEN) | (j + 1));
+	}
+	for (size_t j = 0; j < N_TOKENS; j++)
+	{
+		const addr_token *tk = &tokens[by_last[j]];
+		size_t		first = (cjk_info[tk->cp[tk->len - 1] - CJK_FIRST] & CJK_TOKEN) - 1;
+
+		if (j == first)
+			one_char_token[j] = -1;
+		if (tk->len == 1)
+			one_char_token[first] = (int8_t) by_last[j];
+		else
+			cjk_info[tk->cp[tk->len - 2] - CJK_FIRST] |= CJK_PENULT;
 	}
 	level_tables_build();
 	tables_ready = true;
@@ -340,6 +358,10 @@ token_ending_at(const addr_text *a, size_t b)
 	first = cjk_info[last - CJK_FIRST] & CJK_TOKEN;
 	if (first == 0)
 		return -1;
+	/* Most characters before a suffix end no longer token (湖 of 镜湖区). */
+	if (b < 2 || a->cp[b - 2] < CJK_FIRST || a->cp[b - 2] > CJK_LAST ||
+		(cjk_info[a->cp[b - 2] - CJK_FIRST] & CJK_PENULT) == 0)
+		return one_char_token[first - 1];
 	for (size_t j = first - 1; j < N_TOKENS; j++)
 	{
 		const addr_token *tk = &tokens[by_last[j]];
@@ -401,6 +423,7 @@ read_fast(mv_str value, addr_text *a)
 		unsigned char c = p[i];
 		uint32_t	cp;
 		uint8_t		cls;
+		uint8_t		info = 0;	/* cjk_info of an ideograph */
 
 		if (c < 0x80)
 		{
@@ -428,9 +451,16 @@ read_fast(mv_str value, addr_text *a)
 					return READ_BAD_UTF8;
 				cp = ((uint32_t) (c & 0x0F) << 12) |
 					((uint32_t) (p[i + 1] & 0x3F) << 6) | (p[i + 2] & 0x3F);
+				i += 3;
+				if (cp - CJK_FIRST <= CJK_LAST - CJK_FIRST)
+				{
+					/* An ideograph: simple, Han, maybe a numeral or a token end. */
+					info = cjk_info[cp - CJK_FIRST];
+					cls = (info & CJK_NUMERAL) ? (GC_HAN | GC_NUMERIC) : GC_HAN;
+					goto store;
+				}
 				if (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))
 					return READ_BAD_UTF8;
-				i += 3;
 			}
 			else if (c >= 0xC2 && c <= 0xDF)
 			{
@@ -454,25 +484,19 @@ read_fast(mv_str value, addr_text *a)
 			else
 				return READ_BAD_UTF8;
 
-			if (cp >= CJK_FIRST && cp <= CJK_LAST)
-				cls = (cjk_info[cp - CJK_FIRST] & CJK_NUMERAL) ?
-					(GC_HAN | GC_NUMERIC) : GC_HAN;
-			else if (!mv_is_simple_code_point(cp))
+			if (!mv_is_simple_code_point(cp))
 				return READ_NOT_SIMPLE;
-			else if (n < ADDR_MAX_GRAPHEMES)
-				cls = classify(cp, true);
-			else
-				cls = 0;		/* not parsed: only counted */
+			cls = n < ADDR_MAX_GRAPHEMES ? classify(cp, true) : 0;
 		}
 
+store:
 		if (n < ADDR_MAX_GRAPHEMES)
 		{
 			a->cp[n] = cp;
 			a->cls[n] = cls;
 			a->offs[n + 1] = i;
 			/* Only characters that end a token can end a segment. */
-			if (cp >= CJK_FIRST && cp <= CJK_LAST &&
-				(cjk_info[cp - CJK_FIRST] & CJK_TOKEN) != 0)
+			if ((info & CJK_TOKEN) != 0)
 				note_token(a, n);
 		}
 		n++;
@@ -677,15 +701,23 @@ level_tables_build(void)
 }
 
 /*
- * Best ways found to reach one candidate position: for each current level
- * (shifted by one, 0 being "no segment yet") whether it is reached, with
- * the most segments and, among those, the shortest kept prefix.
+ * The worth of a way to reach a position: more segments first, then a
+ * shorter kept prefix, packed so that a larger number is a better way
+ * (kept is at most ADDR_MAX_GRAPHEMES).  0 is "not reached": every reached
+ * state, the start included, has the low half at least 0xFFFF - 256.
+ */
+#define SCORE(nsegs, kept) (((uint32_t) (nsegs) << 16) | (uint32_t) (0xFFFF - (kept)))
+#define SCORE_NSEGS(score) ((int) ((score) >> 16))
+#define SCORE_KEPT(score) ((size_t) (0xFFFF - ((score) & 0xFFFF)))
+
+/*
+ * Best ways found to reach one candidate position, per current level
+ * (shifted by one, 0 being "no segment yet").
  */
 typedef struct addr_states
 {
-	uint16_t	reached;		/* bit l: level l - 1 reached */
-	int			nsegs[ADDR_NLEVELS + 1];
-	size_t		kept[ADDR_NLEVELS + 1];
+	uint16_t	reached;		/* bit l: score[l] is set */
+	uint32_t	score[ADDR_NLEVELS + 1];
 } addr_states;
 
 /*
@@ -703,12 +735,11 @@ static size_t
 kept_graphemes(const addr_text *a, mv_addr_level keep_level)
 {
 	addr_states st[ADDR_MAX_CANDIDATES + 1];
-	int			best_p = 0;
-	int			best_l = 0;
+	/* the preferred end state so far: segments, position, then score */
+	uint64_t	best = (uint64_t) SCORE(0, 0);
 
 	st[0].reached = 1;
-	st[0].nsegs[0] = 0;
-	st[0].kept[0] = 0;
+	st[0].score[0] = SCORE(0, 0);
 
 	for (int q = 1; q < a->npos; q++)
 	{
@@ -721,6 +752,7 @@ kept_graphemes(const addr_text *a, mv_addr_level keep_level)
 		addr_states *d = &st[q];
 
 		d->reached = 0;
+		memset(d->score, 0, sizeof(d->score));
 		for (int p = q - 1; p >= 0 && b - a->pos[p] <= ADDR_MAX_SEGMENT; p--)
 		{
 			const addr_states *s = &st[p];
@@ -731,6 +763,7 @@ kept_graphemes(const addr_text *a, mv_addr_level keep_level)
 				continue;
 			while (start < token_start && a->cls[start] == GC_SEP)
 				start++;
+
 			/*
 			 * A name starting before the bound is too long or holds a
 			 * grapheme it may not; starting earlier would only add to it.
@@ -745,42 +778,32 @@ kept_graphemes(const addr_text *a, mv_addr_level keep_level)
 			{
 				int			l = __builtin_ctz(m);
 				int			level = next_level_of[kind][l];
-				int			nsegs;
-				size_t		kept;
-				int			to;
+				uint32_t	from = s->score[l];
+				uint32_t	score;
 
 				if (level < 0)
 					continue;
-				nsegs = s->nsegs[l] + 1;
-				kept = lowest_of[kind][l] <= (int) keep_level ? b : s->kept[l];
-				to = level + 1;
-				if ((d->reached & (1u << to)) == 0 || nsegs > d->nsegs[to] ||
-					(nsegs == d->nsegs[to] && kept < d->kept[to]))
-				{
-					d->reached |= (uint16_t) (1u << to);
-					d->nsegs[to] = nsegs;
-					d->kept[to] = kept;
-				}
+				score = SCORE(SCORE_NSEGS(from) + 1,
+							  lowest_of[kind][l] <= (int) keep_level ?
+							  b : SCORE_KEPT(from));
+				if (score > d->score[level + 1])
+					d->score[level + 1] = score;
+				d->reached |= (uint16_t) (1u << (level + 1));
 			}
 		}
 
 		/* More segments, then (q being further) wider, then less kept. */
 		for (unsigned int m = d->reached; m != 0; m &= m - 1)
 		{
-			int			l = __builtin_ctz(m);
-			const addr_states *o = &st[best_p];
+			uint32_t	score = d->score[__builtin_ctz(m)];
+			uint64_t	key = ((uint64_t) SCORE_NSEGS(score) << 32) |
+				((uint64_t) q << 16) | (score & 0xFFFF);
 
-			if (d->nsegs[l] > o->nsegs[best_l] ||
-				(d->nsegs[l] == o->nsegs[best_l] && q > best_p) ||
-				(d->nsegs[l] == o->nsegs[best_l] && q == best_p &&
-				 d->kept[l] < o->kept[best_l]))
-			{
-				best_p = q;
-				best_l = l;
-			}
+			if (key > best)
+				best = key;
 		}
 	}
-	return st[best_p].kept[best_l];
+	return (size_t) (0xFFFF - (best & 0xFFFF));
 }
 
 /*
