@@ -1,5 +1,6 @@
 -- Report of bench/six_columns.sql for one clock (psql variable metric:
--- wall_ms or cpu_ms); included twice by six_columns.sql.
+-- wall_ms or cpu_ms); included twice by six_columns.sql.  (NULLIF: on a small
+-- data set the on-CPU clock, which moves in steps of ~4 ms, can read 0.)
 \echo
 \echo 'six masked columns, COPY ... TO /dev/null by' :metric_title
 \echo 'median of' :runs 'runs over' :rows 'households; targets: maskview <= 2.0 x raw (serial)'
@@ -11,7 +12,7 @@ WITH med AS (
 )
 SELECT m.setting, m.kind AS view,
        round(m.ms::numeric, 1) AS ms,
-       round((m.ms / r.ms)::numeric, 2) AS "x raw",
+       round((m.ms / NULLIF(r.ms, 0))::numeric, 2) AS "x raw",
        round(((m.ms - r.ms) * 1e6 / current_setting('bench.rows')::numeric)::numeric) AS "ns/row above raw",
        CASE WHEN m.kind = 'maskview' AND m.setting = 'serial'
             THEN CASE WHEN m.ms <= 2.0 * r.ms THEN 'met' ELSE 'MISSED' END END AS "target <= 2.0",
@@ -35,7 +36,7 @@ WITH med AS (
            (f.ms - r.ms) * 1e6 / current_setting('bench.rows')::numeric AS floor_ns,
            (m.ms - r.ms) * 1e6 / current_setting('bench.rows')::numeric AS mask_ns,
            (s.ms - r.ms) * 1e6 / current_setting('bench.rows')::numeric AS sql_ns,
-           m.ms / f.ms AS x_floor
+           m.ms / NULLIF(f.ms, 0) AS x_floor
     FROM bench.six_col AS c
     JOIN med AS r ON r.col = c.col AND r.kind = 'raw'
     JOIN med AS f ON f.col = c.col AND f.kind = 'floor'

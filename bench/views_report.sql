@@ -13,10 +13,10 @@ WITH med AS (
 SELECT r.setting,
        round(r.ms::numeric, 1) AS "ms raw",
        round(m.ms::numeric, 1) AS "ms masked",
-       round((m.ms / r.ms)::numeric, 2) AS "masked / raw",
+       round((m.ms / NULLIF(r.ms, 0))::numeric, 2) AS "masked / raw",
        CASE WHEN m.ms <= 1.5 * r.ms THEN 'met' ELSE 'MISSED' END AS "target <= 1.5",
        round(sr.ms::numeric, 1) AS "ms same rows",
-       round((m.ms / sr.ms)::numeric, 2) AS "masked / same rows",
+       round((m.ms / NULLIF(sr.ms, 0))::numeric, 2) AS "masked / same rows",
        format('%s..%s / %s..%s / %s..%s', round(r.mn::numeric), round(r.mx::numeric),
               round(m.mn::numeric), round(m.mx::numeric),
               round(sr.mn::numeric), round(sr.mx::numeric)) AS "min..max raw / masked / same"
