@@ -427,6 +427,22 @@ mv_check_filter_function(const MvValidator *v, Oid funcid, List *args,
 				  format_procedure(funcid));
 }
 
+/*
+ * The operator parse analysis chose must be built into PostgreSQL.  The
+ * name check before it (mv_filter_operator) lets through operators of
+ * pg_catalog that extensions add for their own types (Citus's
+ * cluster_clock comparisons): they can be chosen only for operands of those
+ * types, and this is where such a choice is refused.
+ */
+static void
+mv_check_builtin_operator(const MvValidator *v, Oid opno)
+{
+	if (opno >= FirstNormalObjectId)
+		mv_refuse(v, MV_UNSAFE, NULL,
+				  "Operator %s is not built into PostgreSQL.",
+				  format_operator(opno));
+}
+
 /* CURRENT_DATE and the like read TimeZone; CURRENT_SCHEMA the search_path. */
 static void
 mv_check_svf(const MvValidator *v, const SQLValueFunction *svf)
@@ -520,6 +536,7 @@ mv_settings_walker(Node *node, void *context)
 			{
 				OpExpr	   *op = (OpExpr *) node;
 
+				mv_check_builtin_operator(v, op->opno);
 				set_opfuncid(op);
 				mv_check_filter_function(v, op->opfuncid, op->args,
 										 op->opresulttype);
@@ -529,6 +546,7 @@ mv_settings_walker(Node *node, void *context)
 			{
 				ScalarArrayOpExpr *sa = (ScalarArrayOpExpr *) node;
 
+				mv_check_builtin_operator(v, sa->opno);
 				set_sa_opfuncid(sa);
 				mv_check_filter_function(v, sa->opfuncid, sa->args, BOOLOID);
 				break;

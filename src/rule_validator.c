@@ -1123,6 +1123,16 @@ mv_filter_operator(const MvValidator *v, List *opname)
 
 		if (op->oprnamespace != PG_CATALOG_NAMESPACE)
 			continue;
+		/*
+		 * An extension's operator in pg_catalog over types of its own only
+		 * (Citus's cluster_clock comparisons) can be chosen only for operands
+		 * of those types; the operator parse analysis actually picks is
+		 * checked to be built in (mv_check_builtin_operator).
+		 */
+		if (op->oid >= FirstNormalObjectId &&
+			(op->oprleft == InvalidOid || op->oprleft >= FirstNormalObjectId) &&
+			(op->oprright == InvalidOid || op->oprright >= FirstNormalObjectId))
+			continue;
 		found++;
 		if (op->oid >= FirstNormalObjectId)
 		{

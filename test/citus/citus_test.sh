@@ -60,7 +60,7 @@ SELECT g, (ARRAY['张','王','李','欧阳'])[1 + g % 4] || (ARRAY['三','小明
   FROM pg_catalog.generate_series(1, 2000) g;
 INSERT INTO billing.notes SELECT g, 'ACCT-' || g, 'note ' || g FROM pg_catalog.generate_series(1, 50) g;
 SELECT mask.create_policy('tc_notice', 'tc_notice', 'Citus test');
-SELECT mask.protect('tc_notice', 'billing.households', 'in_arrears');
+SELECT mask.protect('tc_notice', 'billing.households', 'in_arrears AND balance >= 0 AND district_id IN (1, 2, 3)');
 SELECT mask.set_rule('tc_notice', 'billing.households', 'household_id', 'mask.pseudonym(household_id::text, 10)');
 SELECT mask.set_rule('tc_notice', 'billing.households', 'holder_name', 'mask.cn_name(holder_name)');
 SELECT mask.set_rule('tc_notice', 'billing.households', 'mobile', 'mask.cn_phone(mobile)');

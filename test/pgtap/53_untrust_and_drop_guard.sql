@@ -11,7 +11,7 @@ BEGIN;
 CREATE EXTENSION IF NOT EXISTS pgtap;
 CREATE EXTENSION IF NOT EXISTS maskview;
 
-SELECT plan(15);
+SELECT plan(18);
 
 CREATE ROLE t53_owner NOLOGIN;
 CREATE ROLE t53_admin NOLOGIN;
@@ -60,6 +60,26 @@ SELECT throws_ok($$SELECT mask.set_rule('t53_p', 't53_billing.households', 'hold
 SELECT throws_ok($$SELECT mask.untrust_function('public.t53_initials(text)')$$, '22023',
     'function public.t53_initials(text) is not trusted',
     'untrust_function: a function that is not trusted is a clear error');
+
+-- An extension's operators in pg_catalog over a type of its own (as Citus
+-- adds cluster_clock comparisons) do not make every comparison unsafe in a
+-- row filter; an operator of pg_catalog over built-in types still does, and
+-- the operator chosen must be built in.
+CREATE TYPE public.t53_clock AS (ticks bigint);
+CREATE FUNCTION public.t53_clock_eq(public.t53_clock, public.t53_clock) RETURNS boolean
+    LANGUAGE sql IMMUTABLE AS $$ SELECT $1.ticks = $2.ticks $$;
+CREATE OPERATOR pg_catalog.= (LEFTARG = public.t53_clock, RIGHTARG = public.t53_clock,
+                              FUNCTION = public.t53_clock_eq);
+ALTER TABLE t53_billing.households ADD COLUMN clock public.t53_clock;
+SELECT lives_ok($$SELECT mask.protect('t53_p', 't53_billing.households', 'id = 1 OR id >= 10')$$,
+    'row filter: = and >= work beside an extension''s = over its own type in pg_catalog');
+SELECT throws_ok($$SELECT mask.protect('t53_p', 't53_billing.households', 'clock = clock')$$, '22023', NULL,
+    'row filter: the extension''s operator itself is refused when parse analysis picks it');
+CREATE FUNCTION public.t53_int_eq(integer, integer) RETURNS boolean
+    LANGUAGE sql IMMUTABLE AS $$ SELECT $1 = $2 $$;
+CREATE OPERATOR pg_catalog.=== (LEFTARG = integer, RIGHTARG = integer, FUNCTION = public.t53_int_eq);
+SELECT throws_ok($$SELECT mask.protect('t53_p', 't53_billing.households', 'id === 1')$$, '22023', NULL,
+    'row filter: an operator added to pg_catalog over built-in types is refused');
 
 -- The guard's reading of statement texts.
 SELECT ok(mask._drops_extension('DROP EXTENSION maskview', 'maskview'), 'guard: DROP EXTENSION maskview');
