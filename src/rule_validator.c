@@ -1747,14 +1747,20 @@ _validate_expression(PG_FUNCTION_ARGS)
 	{
 		/*
 		 * Operators and the like at the top are refused by mv_rule_expr with
-		 * their own message; what it would accept as an argument is not a
-		 * rule by itself.
+		 * their own message.  A constant, or a constant cast to a built-in
+		 * type, is a rule of its own: every row shows it ('CONFIDENTIAL',
+		 * as Oracle, SQL Server and Anonymizer allow), and it reads nothing.
+		 * A column alone is PASS, a NULL constant the rule NULL, and a cast
+		 * of a column is no mask.
 		 */
-		if (IsA(node, ColumnRef) || IsA(node, A_Const) || IsA(node, TypeCast))
-			mv_refuse(&v, MV_UNSAFE, NULL,
-					  "A masking rule must be a call of a trusted masking function; found %s.",
+		if (IsA(node, ColumnRef) ||
+			(IsA(node, A_Const) && ((A_Const *) node)->isnull) ||
+			(IsA(node, TypeCast) && !IsA(((TypeCast *) node)->arg, A_Const)))
+			mv_refuse(&v, MV_UNSAFE,
+					  "Write PASS to show a column as it is, NULL to show NULL, or a constant such as 'CONFIDENTIAL' to show the same value in every row.",
+					  "A masking rule must be a call of a trusted masking function or a constant; found %s.",
 					  IsA(node, ColumnRef) ? "a column" :
-					  IsA(node, A_Const) ? "a constant" : "a cast");
+					  IsA(node, A_Const) ? "a NULL constant" : "a cast of something other than a constant");
 		(void) mv_rule_expr(&v, node, 0, &out);
 
 		/*

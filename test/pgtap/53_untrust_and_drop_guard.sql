@@ -11,7 +11,7 @@ BEGIN;
 CREATE EXTENSION IF NOT EXISTS pgtap;
 CREATE EXTENSION IF NOT EXISTS maskview;
 
-SELECT plan(18);
+SELECT plan(20);
 
 CREATE ROLE t53_owner NOLOGIN;
 CREATE ROLE t53_admin NOLOGIN;
@@ -80,6 +80,14 @@ CREATE FUNCTION public.t53_int_eq(integer, integer) RETURNS boolean
 CREATE OPERATOR pg_catalog.=== (LEFTARG = integer, RIGHTARG = integer, FUNCTION = public.t53_int_eq);
 SELECT throws_ok($$SELECT mask.protect('t53_p', 't53_billing.households', 'id === 1')$$, '22023', NULL,
     'row filter: an operator added to pg_catalog over built-in types is refused');
+
+-- A constant mask, as Oracle, SQL Server and Anonymizer allow: every row
+-- shows it.
+INSERT INTO t53_billing.households (id, holder_name) VALUES (1, '张三'), (2, '李四');
+SELECT lives_ok($$SELECT mask.set_rule('t53_p', 't53_billing.households', 'holder_name', '''CONFIDENTIAL''')$$,
+    'set_rule: a constant is a rule');
+SELECT is(ARRAY(SELECT DISTINCT holder_name FROM t53_v.households), ARRAY['CONFIDENTIAL'],
+    'the masked view shows the constant in every row');
 
 -- The guard's reading of statement texts.
 SELECT ok(mask._drops_extension('DROP EXTENSION maskview', 'maskview'), 'guard: DROP EXTENSION maskview');

@@ -206,9 +206,14 @@ SELECT v20.check('mask.redact(ROW(1)::v20.other::text)');
 SELECT v20.check('mask.redact(holder_name::no_such_type)');
 SELECT v20.check('mask.redact(holder_name::numeric(1,2,3)::text)');
 SELECT v20.check('mask.redact(holder_name::anyelement)');
--- the top level must be a call
+-- the top level must be a call or a constant
 SELECT v20.check('holder_name');
 SELECT v20.check('''constant''');
+-- a constant is a rule of its own (every row shows it); typed, and numbers, too
+SELECT v20.check('''2024-01-01''::date');
+SELECT v20.check('0');
+SELECT v20.check('NULL');
+SELECT v20.check('holder_name::text');
 SELECT v20.check('CAST(mask.cn_name(holder_name) AS text)');
 SELECT v20.check('mask.cn_name(holder_name) AS holder_name');
 -- everything else that is not on the list
