@@ -130,7 +130,7 @@ COMMENT ON FUNCTION mask._audit_append(timestamptz, name, name, text, name, text
 -- SECURITY DEFINER themselves), never by users: EXECUTE is revoked from PUBLIC.
 -- Committed reads waiting in mask.audit_pending are chained first.
 CREATE FUNCTION mask._audit(action text, policy name, object text, details jsonb)
-RETURNS void
+RETURNS text
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
@@ -168,6 +168,11 @@ BEGIN
 
     PERFORM mask._audit_append(v_at, pg_catalog."session_user"(), mask._audit_session_role(),
                                action, policy, object, details);
+    -- What the API call returns to psql and scripts: the change in one line,
+    -- as the audit row records it ("set_rule: policy notice, t.phone").
+    RETURN action
+           || COALESCE(': policy ' || pg_catalog.quote_ident(policy), '')
+           || COALESCE(CASE WHEN policy IS NULL THEN ': ' ELSE ', ' END || object, '');
 END;
 $$;
 

@@ -120,7 +120,7 @@ COMMENT ON FUNCTION mask._revoke_schema_usage(name, oid) IS
 -- would silently become one policy or schema.  import_policy refuses them
 -- the same way.
 CREATE FUNCTION mask.create_policy(policy text, view_schema text, description text DEFAULT NULL)
-RETURNS void
+RETURNS text
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
@@ -166,7 +166,7 @@ BEGIN
     PERFORM mask._regenerate_policy(v_id);
     PERFORM mask._internal_end(v_prev);
 
-    PERFORM mask._audit('create_policy', create_policy.policy, create_policy.view_schema::text,
+    RETURN mask._audit('create_policy', create_policy.policy, create_policy.view_schema::text,
         pg_catalog.jsonb_build_object('view_schema', create_policy.view_schema,
                                       'description', create_policy.description,
                                       'schema_created', v_created));
@@ -178,7 +178,7 @@ COMMENT ON FUNCTION mask.create_policy(text, text, text) IS
 
 
 CREATE FUNCTION mask.drop_policy(policy name)
-RETURNS void
+RETURNS text
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
@@ -225,7 +225,7 @@ BEGIN
     END IF;
     PERFORM mask._internal_end(v_prev);
 
-    PERFORM mask._audit('drop_policy', v_policy.name, v_policy.view_schema::text,
+    RETURN mask._audit('drop_policy', v_policy.name, v_policy.view_schema::text,
         pg_catalog.jsonb_build_object('tables', COALESCE(v_tables, '{}'),
                                       'members', COALESCE(v_members, '{}'),
                                       'schema_dropped', v_dropped));
@@ -239,7 +239,7 @@ COMMENT ON FUNCTION mask.drop_policy(name) IS
 -- view_name is text for the reason given at create_policy.
 CREATE FUNCTION mask.protect(policy name, relation regclass, row_filter text DEFAULT NULL,
                              view_name text DEFAULT NULL)
-RETURNS void
+RETURNS text
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
@@ -385,7 +385,7 @@ BEGIN
     PERFORM mask._regenerate_policy(v_policy.id);
     PERFORM mask._internal_end(v_prev);
 
-    PERFORM mask._audit('protect', v_policy.name, pg_catalog.format('%I.%I', v_rel.nspname, v_rel.relname),
+    RETURN mask._audit('protect', v_policy.name, pg_catalog.format('%I.%I', v_rel.nspname, v_rel.relname),
         pg_catalog.jsonb_build_object(
             'view', pg_catalog.format('%I.%I', v_policy.view_schema, v_view),
             'row_filter', protect.row_filter,
@@ -403,7 +403,7 @@ COMMENT ON FUNCTION mask.protect(name, regclass, text, text) IS
 
 
 CREATE FUNCTION mask.unprotect(policy name, relation regclass)
-RETURNS void
+RETURNS text
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
@@ -424,7 +424,7 @@ BEGIN
     PERFORM mask._regenerate_policy(v_policy.id);
     PERFORM mask._internal_end(v_prev);
 
-    PERFORM mask._audit('unprotect', v_policy.name, v_prot.relation_name,
+    RETURN mask._audit('unprotect', v_policy.name, v_prot.relation_name,
         pg_catalog.jsonb_build_object('view', pg_catalog.format('%I.%I', v_policy.view_schema, v_prot.view_name),
                                       'rules_dropped', v_rules));
 END;
@@ -436,7 +436,7 @@ COMMENT ON FUNCTION mask.unprotect(name, regclass) IS
 
 CREATE FUNCTION mask.set_rule(policy name, relation regclass, column_name name, expression text,
                               reason text DEFAULT NULL)
-RETURNS void
+RETURNS text
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
@@ -502,7 +502,7 @@ BEGIN
     PERFORM mask._regenerate_policy(v_policy.id, v_prot.relation);
     PERFORM mask._internal_end(v_prev);
 
-    PERFORM mask._audit('set_rule', v_policy.name,
+    RETURN mask._audit('set_rule', v_policy.name,
         pg_catalog.format('%s.%I', (SELECT p.relation_name FROM mask.protected p
                                      WHERE p.policy_id = v_policy.id AND p.relation = v_prot.relation),
                           set_rule.column_name),
@@ -521,7 +521,7 @@ COMMENT ON FUNCTION mask.set_rule(name, regclass, name, text, text) IS
 
 
 CREATE FUNCTION mask.drop_rule(policy name, relation regclass, column_name name)
-RETURNS void
+RETURNS text
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
@@ -554,7 +554,7 @@ BEGIN
     PERFORM mask._regenerate_policy(v_policy.id, v_prot.relation);
     PERFORM mask._internal_end(v_prev);
 
-    PERFORM mask._audit('drop_rule', v_policy.name,
+    RETURN mask._audit('drop_rule', v_policy.name,
         pg_catalog.format('%s.%I', v_prot.relation_name, v_rule.column_name),
         pg_catalog.jsonb_build_object('action', v_rule.action, 'expression', v_rule.expression,
                                       'orphaned', v_rule.orphaned));
@@ -566,7 +566,7 @@ COMMENT ON FUNCTION mask.drop_rule(name, regclass, name) IS
 
 
 CREATE FUNCTION mask.rotate_key(policy name)
-RETURNS void
+RETURNS text
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
@@ -581,7 +581,7 @@ BEGIN
     IF NOT FOUND THEN
         INSERT INTO mask.policy_key (policy_id, key) VALUES (v_policy.id, mask._new_key());
     END IF;
-    PERFORM mask._audit('rotate_key', v_policy.name, NULL,
+    RETURN mask._audit('rotate_key', v_policy.name, NULL,
         pg_catalog.jsonb_build_object('pseudonyms_change', true));
 END;
 $$;

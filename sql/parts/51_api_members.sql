@@ -142,7 +142,7 @@ COMMENT ON FUNCTION mask._reset_search_path(mask.member) IS
 
 
 CREATE FUNCTION mask.add_member(policy name, member regrole, set_search_path boolean DEFAULT true)
-RETURNS void
+RETURNS text
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
@@ -215,7 +215,7 @@ BEGIN
     PERFORM mask._regenerate_policy(v_policy.id);
     PERFORM mask._internal_end(v_prev);
 
-    PERFORM mask._audit('add_member', v_policy.name, v_name::text,
+    RETURN mask._audit('add_member', v_policy.name, v_name::text,
         pg_catalog.jsonb_build_object('set_search_path', COALESCE(add_member.set_search_path, false)));
 END;
 $$;
@@ -225,7 +225,7 @@ COMMENT ON FUNCTION mask.add_member(name, regrole, boolean) IS
 
 
 CREATE FUNCTION mask.remove_member(policy name, member regrole)
-RETURNS void
+RETURNS text
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
@@ -250,7 +250,7 @@ BEGIN
     PERFORM mask._revoke_schema_usage(v_policy.view_schema, remove_member.member);
     PERFORM mask._internal_end(v_prev);
 
-    PERFORM mask._audit('remove_member', v_policy.name, v_member.role_name::text,
+    RETURN mask._audit('remove_member', v_policy.name, v_member.role_name::text,
         pg_catalog.jsonb_build_object('search_path_reset', v_reset));
 END;
 $$;

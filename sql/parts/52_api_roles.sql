@@ -74,7 +74,7 @@ COMMENT ON FUNCTION mask._set_catalog_read(name, boolean) IS
 
 
 CREATE FUNCTION mask.grant_admin(role regrole)
-RETURNS void
+RETURNS text
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
@@ -106,7 +106,7 @@ BEGIN
     END LOOP;
     PERFORM mask._set_catalog_read(v_name, true);
 
-    PERFORM mask._audit('grant_admin', NULL, v_name::text, '{}'::jsonb);
+    RETURN mask._audit('grant_admin', NULL, v_name::text, '{}'::jsonb);
 END;
 $$;
 
@@ -115,7 +115,7 @@ COMMENT ON FUNCTION mask.grant_admin(regrole) IS
 
 
 CREATE FUNCTION mask.revoke_admin(role regrole)
-RETURNS void
+RETURNS text
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
@@ -137,7 +137,7 @@ BEGIN
         PERFORM mask._set_catalog_read(v_name, false);
     END IF;
 
-    PERFORM mask._audit('revoke_admin', NULL, v_name::text, '{}'::jsonb);
+    RETURN mask._audit('revoke_admin', NULL, v_name::text, '{}'::jsonb);
 END;
 $$;
 
@@ -146,7 +146,7 @@ COMMENT ON FUNCTION mask.revoke_admin(regrole) IS
 
 
 CREATE FUNCTION mask.grant_auditor(role regrole)
-RETURNS void
+RETURNS text
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
@@ -173,7 +173,7 @@ BEGIN
     END LOOP;
     PERFORM mask._internal_end(v_prev);
 
-    PERFORM mask._audit('grant_auditor', NULL, v_name::text, '{}'::jsonb);
+    RETURN mask._audit('grant_auditor', NULL, v_name::text, '{}'::jsonb);
 END;
 $$;
 
@@ -182,7 +182,7 @@ COMMENT ON FUNCTION mask.grant_auditor(regrole) IS
 
 
 CREATE FUNCTION mask.revoke_auditor(role regrole)
-RETURNS void
+RETURNS text
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
@@ -208,7 +208,7 @@ BEGIN
     END LOOP;
     PERFORM mask._internal_end(v_prev);
 
-    PERFORM mask._audit('revoke_auditor', NULL, v_name::text, '{}'::jsonb);
+    RETURN mask._audit('revoke_auditor', NULL, v_name::text, '{}'::jsonb);
 END;
 $$;
 
@@ -238,7 +238,7 @@ COMMENT ON FUNCTION mask._function_signature(regprocedure) IS
 
 
 CREATE FUNCTION mask.trust_function(func regprocedure)
-RETURNS void
+RETURNS text
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
@@ -259,7 +259,7 @@ BEGIN
     INSERT INTO mask.trusted_function (func) VALUES (mask._function_signature(trust_function.func))
     ON CONFLICT DO NOTHING;
     v_new := FOUND;
-    PERFORM mask._audit('trust_function', NULL, mask._function_signature(trust_function.func),
+    RETURN mask._audit('trust_function', NULL, mask._function_signature(trust_function.func),
                         pg_catalog.jsonb_build_object('already_trusted', NOT v_new));
 END;
 $$;
@@ -272,7 +272,7 @@ COMMENT ON FUNCTION mask.trust_function(regprocedure) IS
 -- rule would stay in force with a function nobody vouches for any more, and
 -- dropping it silently would change what members see.  The rules come first.
 CREATE FUNCTION mask.untrust_function(func regprocedure)
-RETURNS void
+RETURNS text
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
@@ -313,7 +313,7 @@ BEGIN
                   HINT = 'Change those rules with mask.set_rule() or mask.drop_rule() first.';
     END IF;
     DELETE FROM mask.trusted_function t WHERE t.func = v_signature;
-    PERFORM mask._audit('untrust_function', NULL, v_signature, '{}'::jsonb);
+    RETURN mask._audit('untrust_function', NULL, v_signature, '{}'::jsonb);
 END;
 $$;
 

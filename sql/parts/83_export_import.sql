@@ -197,7 +197,7 @@ COMMENT ON FUNCTION mask._import_check_object(text, jsonb, text[], text[], text[
 
 
 CREATE FUNCTION mask.import_policy(doc jsonb, replace boolean DEFAULT false)
-RETURNS void
+RETURNS text
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
@@ -432,7 +432,7 @@ BEGIN
     -- The document of the policy as built, i.e. what export_policy() now
     -- returns: its digest in the audit row links this import to exports.
     v_result := mask._policy_document(v_new_id);
-    PERFORM mask._audit('import_policy', v_name, v_schema::text,
+    RETURN mask._audit('import_policy', v_name, v_schema::text,
         pg_catalog.jsonb_build_object(
             'replaced', v_existing.id IS NOT NULL,
             'key', CASE WHEN v_key IS NOT NULL THEN 'kept' ELSE 'new' END,

@@ -14,7 +14,7 @@
 -- ---------------------------------------------------------------------------
 
 CREATE FUNCTION mask.refresh_privileges()
-RETURNS void
+RETURNS text
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
@@ -48,7 +48,7 @@ BEGIN
         PERFORM mask._claim_view_schema(p.view_schema) FROM mask.policy p WHERE p.id = v_policy;
         PERFORM mask._apply_grants(v_policy);
     END LOOP;
-    PERFORM mask._audit('refresh_privileges', NULL, NULL, '{}'::jsonb);
+    RETURN mask._audit('refresh_privileges', NULL, NULL, '{}'::jsonb);
 END;
 $$;
 

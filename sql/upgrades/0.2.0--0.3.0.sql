@@ -183,3 +183,23 @@ DROP FUNCTION mask.protect(name, regclass, text, name);
 -- Column renames in rules and row filters are done on the parse tree in C
 -- (mask._rename_columns); the plpgsql lexer that did them goes.
 DROP FUNCTION mask._rename_identifiers(text, jsonb);
+
+-- 0.3.0: the API returns the change in one line (what its audit row
+-- records) instead of void; a return type cannot be changed in place.  The
+-- parts that follow create them again; mask.refresh_privileges() gives
+-- admins EXECUTE again, as after every update.
+DROP FUNCTION mask.drop_policy(name);
+DROP FUNCTION mask.unprotect(name, regclass);
+DROP FUNCTION mask.set_rule(name, regclass, name, text, text);
+DROP FUNCTION mask.drop_rule(name, regclass, name);
+DROP FUNCTION mask.rotate_key(name);
+DROP FUNCTION mask.add_member(name, regrole, boolean);
+DROP FUNCTION mask.remove_member(name, regrole);
+DROP FUNCTION mask.grant_admin(regrole);
+DROP FUNCTION mask.revoke_admin(regrole);
+DROP FUNCTION mask.grant_auditor(regrole);
+DROP FUNCTION mask.revoke_auditor(regrole);
+DROP FUNCTION mask.trust_function(regprocedure);
+DROP FUNCTION mask.refresh_privileges();
+DROP FUNCTION mask.import_policy(jsonb, boolean);
+DROP FUNCTION mask._audit(text, name, text, jsonb);
