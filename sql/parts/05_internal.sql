@@ -9,3 +9,17 @@ AS 'MODULE_PATHNAME', '_random_bytes';
 COMMENT ON FUNCTION mask._random_bytes(integer) IS
     'Internal: n bytes (16 to 1024) from pg_strong_random, for policy keys.';
 
+
+-- A grantee of an ACL entry (aclexplode) as SQL writes it: a quoted role
+-- name, or PUBLIC for grantee 0.  For REVOKE statements and findings.
+CREATE FUNCTION mask._grantee_name(grantee oid)
+RETURNS text
+LANGUAGE sql STABLE STRICT
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT CASE WHEN grantee = 0 THEN 'PUBLIC'
+                ELSE pg_catalog.quote_ident(pg_catalog.pg_get_userbyid(grantee)) END
+$$;
+
+COMMENT ON FUNCTION mask._grantee_name(oid) IS
+'Internal: an ACL grantee as a quoted role name, or PUBLIC for grantee 0.';

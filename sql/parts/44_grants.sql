@@ -31,8 +31,7 @@ BEGIN
         EXECUTE pg_catalog.format('REVOKE ALL %s ON %s FROM %s CASCADE',
             COALESCE('(' || pg_catalog.quote_ident(v_g.attname) || ')', ''),
             _restrict_key_relation.relation,
-            CASE WHEN v_g.grantee = 0 THEN 'PUBLIC'
-                 ELSE pg_catalog.quote_ident(pg_catalog.pg_get_userbyid(v_g.grantee)) END);
+            mask._grantee_name(v_g.grantee));
     END LOOP;
 END;
 $$;
@@ -84,8 +83,7 @@ BEGIN
                           WHERE c.oid = v_view AND g.grantee <> c.relowner
                             AND NOT (g.grantee = ANY (v_readers)) LOOP
             EXECUTE pg_catalog.format('REVOKE ALL ON %I.%I FROM %s', v_schema, v_prot.view_name,
-                CASE WHEN v_grantee = 0 THEN 'PUBLIC'
-                     ELSE pg_catalog.quote_ident(pg_catalog.pg_get_userbyid(v_grantee)) END);
+                mask._grantee_name(v_grantee));
         END LOOP;
         FOR v_reader IN SELECT ro.rolname FROM pg_catalog.pg_roles ro
                          WHERE ro.oid = ANY (v_readers) ORDER BY ro.rolname LOOP

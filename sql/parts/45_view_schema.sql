@@ -61,8 +61,7 @@ BEGIN
                                  pg_catalog.quote_ident(pg_catalog.pg_get_userbyid(v_nsp.nspowner)),
                                  pg_catalog.quote_ident(pg_catalog.pg_get_userbyid(mask._extension_owner())));
     END IF;
-    SELECT pg_catalog.string_agg(DISTINCT CASE WHEN g.grantee = 0 THEN 'PUBLIC'
-                                               ELSE pg_catalog.quote_ident(pg_catalog.pg_get_userbyid(g.grantee)) END, ', ')
+    SELECT pg_catalog.string_agg(DISTINCT mask._grantee_name(g.grantee), ', ')
       INTO v_who
       FROM pg_catalog.pg_namespace n, pg_catalog.aclexplode(n.nspacl) g
      WHERE n.oid = v_nsp.oid AND g.privilege_type = 'CREATE' AND g.grantee <> n.nspowner;
@@ -172,8 +171,7 @@ BEGIN
                       WHERE n.nspname = view_schema AND g.privilege_type = 'CREATE'
                         AND g.grantee <> n.nspowner LOOP
         EXECUTE pg_catalog.format('REVOKE CREATE ON SCHEMA %I FROM %s', view_schema,
-            CASE WHEN v_grantee = 0 THEN 'PUBLIC'
-                 ELSE pg_catalog.quote_ident(pg_catalog.pg_get_userbyid(v_grantee)) END);
+            mask._grantee_name(v_grantee));
     END LOOP;
     PERFORM mask._internal_end(v_prev);
     RETURN v_former;

@@ -101,6 +101,19 @@ $$;
 COMMENT ON FUNCTION mask._citus_rows_name(name) IS
 'Internal: the name of the SECURITY DEFINER row function that a masked view of a Citus table reads (<view>_rows).';
 
+-- The row function of a generated view, if it has one.
+CREATE FUNCTION mask._citus_rows_function(view_schema name, view_name name)
+RETURNS regprocedure
+LANGUAGE sql STABLE STRICT
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT pg_catalog.to_regprocedure(pg_catalog.format('%I.%I(bytea)', view_schema,
+                                                        mask._citus_rows_name(view_name)))
+$$;
+
+COMMENT ON FUNCTION mask._citus_rows_function(name, name) IS
+'Internal: the row function of the masked view view_schema.view_name of a Citus table, or NULL.';
+
 -- The view query for a Citus table (what mask._view_query returns for it).
 CREATE FUNCTION mask._citus_view_query(policy_id integer, relation regclass)
 RETURNS text
@@ -317,8 +330,7 @@ LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    v_fn      regprocedure := pg_catalog.to_regprocedure(pg_catalog.format('%I.%I(bytea)', view_schema,
-                                                         mask._citus_rows_name(view_name)));
+    v_fn      regprocedure := mask._citus_rows_function(view_schema, view_name);
     v_grantee oid;
 BEGIN
     IF v_fn IS NULL THEN
@@ -329,8 +341,7 @@ BEGIN
                       WHERE f.oid = v_fn AND g.grantee <> f.proowner
                         AND NOT (g.grantee = ANY (readers)) LOOP
         EXECUTE pg_catalog.format('REVOKE ALL ON FUNCTION %s FROM %s', v_fn,
-            CASE WHEN v_grantee = 0 THEN 'PUBLIC'
-                 ELSE pg_catalog.quote_ident(pg_catalog.pg_get_userbyid(v_grantee)) END);
+            mask._grantee_name(v_grantee));
     END LOOP;
     FOR v_grantee IN SELECT ro.oid FROM pg_catalog.pg_roles ro
                       WHERE ro.oid = ANY (readers) ORDER BY ro.rolname LOOP
@@ -350,8 +361,7 @@ LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    v_fn regprocedure := pg_catalog.to_regprocedure(pg_catalog.format('%I.%I(bytea)', view_schema,
-                                                    mask._citus_rows_name(view_name)));
+    v_fn regprocedure := mask._citus_rows_function(view_schema, view_name);
 BEGIN
     IF v_fn IS NOT NULL THEN
         EXECUTE pg_catalog.format('DROP FUNCTION %s CASCADE', v_fn);

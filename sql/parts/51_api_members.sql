@@ -72,8 +72,7 @@ BEGIN
                                  pg_catalog.quote_ident(pg_catalog.pg_get_userbyid(v_nsp.nspowner)),
                                  pg_catalog.quote_ident(pg_catalog.pg_get_userbyid(v_owner)));
     END IF;
-    SELECT pg_catalog.string_agg(CASE WHEN g.grantee = 0 THEN 'PUBLIC'
-                                      ELSE pg_catalog.quote_ident(pg_catalog.pg_get_userbyid(g.grantee)) END,
+    SELECT pg_catalog.string_agg(mask._grantee_name(g.grantee),
                                  ', ' ORDER BY g.grantee)
       INTO v_other
       FROM pg_catalog.aclexplode(v_nsp.nspacl) g

@@ -36,27 +36,21 @@
 -- to the upgrade script.
 -- ---------------------------------------------------------------------------
 
--- The definition, as pg_get_viewdef() prints it, of the view the catalog
--- generates now for one protected table; NULL when the table is gone.  The
--- view is created as a temporary view inside a subtransaction that is then
--- rolled back, so nothing of it survives the call.  The event triggers need
--- no mark: they follow ALTER TABLE and dropped objects of view schemas and
--- protected tables, never a temporary view.  Errors of the generated SQL (a
+-- The definition, as pg_get_viewdef() prints it, of a view made of query.
+-- The view is created as a temporary view inside a subtransaction that is
+-- then rolled back, so nothing of it survives the call.  The event triggers
+-- need no mark: they follow ALTER TABLE and dropped objects of view schemas
+-- and protected tables, never a temporary view.  Errors of the SQL (a
 -- trusted function dropped since, say) propagate: the caller reports them.
-CREATE FUNCTION mask._verify_expected_viewdef(policy_id integer, relation regclass)
+-- Raises 25006 in a read-only transaction.
+CREATE FUNCTION mask._viewdef_of_query(query text)
 RETURNS text
-LANGUAGE plpgsql VOLATILE
+LANGUAGE plpgsql VOLATILE STRICT
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    v_query text := mask._view_query(_verify_expected_viewdef.policy_id,
-                                     _verify_expected_viewdef.relation);
     v_def   text;
-    v_view  oid;
 BEGIN
-    IF v_query IS NULL THEN
-        RETURN NULL;
-    END IF;
     BEGIN
         -- A name no generated view uses; an object of that name left in the
         -- session's own temporary schema is dropped with the subtransaction.
@@ -64,15 +58,31 @@ BEGIN
             EXECUTE pg_catalog.format('DROP VIEW pg_temp.%I', '_maskview_verify_expected');
         END IF;
         PERFORM mask._citus_local_ddl();      -- (no Citus warning about a temporary view)
-        EXECUTE pg_catalog.format('CREATE TEMPORARY VIEW %I AS %s', '_maskview_verify_expected', v_query);
-        v_view := pg_catalog.to_regclass(pg_catalog.format('pg_temp.%I', '_maskview_verify_expected'));
-        v_def := pg_catalog.pg_get_viewdef(v_view, false);
+        EXECUTE pg_catalog.format('CREATE TEMPORARY VIEW %I AS %s', '_maskview_verify_expected', query);
+        v_def := pg_catalog.pg_get_viewdef(
+                     pg_catalog.to_regclass(pg_catalog.format('pg_temp.%I', '_maskview_verify_expected')), false);
         -- Undo the view: this SQLSTATE is ours alone and caught right here.
         RAISE EXCEPTION 'maskview verify rollback' USING ERRCODE = 'MVV01';
     EXCEPTION WHEN SQLSTATE 'MVV01' THEN
         NULL;
     END;
     RETURN v_def;
+END;
+$$;
+
+COMMENT ON FUNCTION mask._viewdef_of_query(text) IS
+'Internal: pg_get_viewdef() of a view made of the query, built as a temporary view in a rolled-back subtransaction.';
+
+-- The definition of the view the catalog generates now for one protected
+-- table; NULL when the table is gone.
+CREATE FUNCTION mask._verify_expected_viewdef(policy_id integer, relation regclass)
+RETURNS text
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    RETURN mask._viewdef_of_query(mask._view_query(_verify_expected_viewdef.policy_id,
+                                                   _verify_expected_viewdef.relation));
 END;
 $$;
 
@@ -143,8 +153,7 @@ BEGIN
                          ELSE 'Role ' || pg_catalog.quote_ident(pg_catalog.pg_get_userbyid(v_g.grantee)) END);
                 hint := pg_catalog.format('REVOKE ALL ON %s FROM %s; then SELECT mask.rotate_key(%L); since the key may be known.',
                     object,
-                    CASE WHEN v_g.grantee = 0 THEN 'PUBLIC'
-                         ELSE pg_catalog.quote_ident(pg_catalog.pg_get_userbyid(v_g.grantee)) END,
+                    mask._grantee_name(v_g.grantee),
                     v_pol.name);
                 RETURN NEXT;
             END LOOP;
@@ -339,8 +348,7 @@ BEGIN
                         CASE WHEN v_g.grantee = 0 THEN 'PUBLIC'
                              ELSE 'Role ' || pg_catalog.quote_ident(pg_catalog.pg_get_userbyid(v_g.grantee)) END);
                     hint := pg_catalog.format('REVOKE ALL ON %s FROM %s; (or add the role with mask.add_member()).',
-                        object, CASE WHEN v_g.grantee = 0 THEN 'PUBLIC'
-                                     ELSE pg_catalog.quote_ident(pg_catalog.pg_get_userbyid(v_g.grantee)) END);
+                        object, mask._grantee_name(v_g.grantee));
                     RETURN NEXT;
                 END LOOP;
             END IF;

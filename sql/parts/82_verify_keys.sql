@@ -16,50 +16,19 @@
 -- ---------------------------------------------------------------------------
 
 -- The definition, as pg_get_viewdef() prints it, of the key view that
--- mask._key_view_query() generates, built as a temporary view in a
--- subtransaction that is rolled back (as mask._verify_expected_viewdef does
--- for masked views).  Raises 25006 in a read-only transaction.
+-- mask._key_view_query() generates (mask._viewdef_of_query, 82_verify.sql).
 CREATE FUNCTION mask._verify_expected_key_viewdef(policy_id integer)
 RETURNS text
 LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, pg_temp
 AS $$
-DECLARE
-    v_def text;
 BEGIN
-    BEGIN
-        IF pg_catalog.to_regclass(pg_catalog.format('pg_temp.%I', '_maskview_verify_key')) IS NOT NULL THEN
-            EXECUTE pg_catalog.format('DROP VIEW pg_temp.%I', '_maskview_verify_key');
-        END IF;
-        PERFORM mask._citus_local_ddl();      -- (no Citus warning about a temporary view)
-        EXECUTE pg_catalog.format('CREATE TEMPORARY VIEW %I AS %s', '_maskview_verify_key',
-                                  mask._key_view_query(_verify_expected_key_viewdef.policy_id));
-        v_def := pg_catalog.pg_get_viewdef(
-                     pg_catalog.to_regclass(pg_catalog.format('pg_temp.%I', '_maskview_verify_key')), false);
-        RAISE EXCEPTION 'maskview verify rollback' USING ERRCODE = 'MVV01';
-    EXCEPTION WHEN SQLSTATE 'MVV01' THEN
-        NULL;
-    END;
-    RETURN v_def;
+    RETURN mask._viewdef_of_query(mask._key_view_query(_verify_expected_key_viewdef.policy_id));
 END;
 $$;
 
 COMMENT ON FUNCTION mask._verify_expected_key_viewdef(integer) IS
 'Internal: pg_get_viewdef() of the key view mask._key_view_query() generates for a policy, built in a rolled-back subtransaction.';
-
-
--- "Role x" or "PUBLIC", for findings about grants.
-CREATE FUNCTION mask._verify_keys_grantee(grantee oid)
-RETURNS text
-LANGUAGE sql STABLE
-SET search_path = pg_catalog, pg_temp
-AS $$
-    SELECT CASE WHEN grantee = 0 THEN 'PUBLIC'
-                ELSE pg_catalog.quote_ident(pg_catalog.pg_get_userbyid(grantee)) END
-$$;
-
-COMMENT ON FUNCTION mask._verify_keys_grantee(oid) IS
-'Internal: a grantee of an ACL as a role name or PUBLIC, for verify() findings.';
 
 
 CREATE FUNCTION mask._verify_keys(only_policy name)
@@ -133,9 +102,9 @@ BEGIN
                 severity := 'error';
                 finding := pg_catalog.format('%s holds a column grant on the key view (column %I): maskview grants none, and a column grant escapes table-level checks.',
                                              CASE WHEN v_g.grantee = 0 THEN '' ELSE 'Role ' END
-                                             || mask._verify_keys_grantee(v_g.grantee), v_g.attname);
+                                             || mask._grantee_name(v_g.grantee), v_g.attname);
                 hint := pg_catalog.format('REVOKE ALL (%I) ON %s FROM %s; (or any API change of the policy removes it).',
-                                          v_g.attname, object, mask._verify_keys_grantee(v_g.grantee)) || v_rotate;
+                                          v_g.attname, object, mask._grantee_name(v_g.grantee)) || v_rotate;
                 RETURN NEXT;
             END LOOP;
         END IF;
@@ -225,12 +194,12 @@ BEGIN
         severity := 'error';
         finding := pg_catalog.format('%s holds a privilege on the key table%s: it can read every policy''s key.',
                                      CASE WHEN v_g.grantee = 0 THEN '' ELSE 'Role ' END
-                                     || mask._verify_keys_grantee(v_g.grantee),
+                                     || mask._grantee_name(v_g.grantee),
                                      CASE WHEN v_g.attname IS NOT NULL
                                           THEN pg_catalog.format(' (column %I)', v_g.attname) ELSE '' END);
         hint := pg_catalog.format('REVOKE ALL %sON mask.policy_key FROM %s CASCADE; (or any API change of a policy removes it), then rotate every policy''s key: SELECT mask.rotate_key(name) FROM mask.policy;',
                                   COALESCE('(' || pg_catalog.quote_ident(v_g.attname) || ') ', ''),
-                                  mask._verify_keys_grantee(v_g.grantee));
+                                  mask._grantee_name(v_g.grantee));
         RETURN NEXT;
     END LOOP;
     -- Objects reading the key table itself, other than the key views.

@@ -41,8 +41,7 @@ BEGIN
                                                 pg_catalog.array_to_string(v_objects, ', ')) END;
             RETURN NEXT;
         END IF;
-        SELECT pg_catalog.string_agg(DISTINCT CASE WHEN g.grantee = 0 THEN 'PUBLIC'
-                                                   ELSE pg_catalog.quote_ident(pg_catalog.pg_get_userbyid(g.grantee)) END, ', ')
+        SELECT pg_catalog.string_agg(DISTINCT mask._grantee_name(g.grantee), ', ')
           INTO v_who
           FROM pg_catalog.pg_namespace n, pg_catalog.aclexplode(n.nspacl) g
          WHERE n.oid = v_nsp.oid AND g.privilege_type = 'CREATE' AND g.grantee <> n.nspowner;
