@@ -128,6 +128,16 @@ mv_calls_other_functions(Node *node, void *context)
 	return expression_tree_walker(node, mv_calls_other_functions, context);
 }
 
+/* mv_try_data body: evaluates the sample call (a FuncExpr). */
+static void
+mv_evaluate_call(void *arg)
+{
+	FuncExpr   *call = (FuncExpr *) arg;
+
+	(void) evaluate_expr((Expr *) call, call->funcresulttype, -1,
+						 call->funccollid);
+}
+
 /*
  * Calls one masking function with its constant arguments and samples for
  * the others, and refuses the rule if the call raises a parameter error.
@@ -135,14 +145,12 @@ mv_calls_other_functions(Node *node, void *context)
 static void
 mv_try_call(const MvValidator *v, const FuncExpr *f)
 {
-	MemoryContext oldcxt = CurrentMemoryContext;
-	ResourceOwner oldowner = CurrentResourceOwner;
 	HeapTuple	proctup;
 	List	   *args;
 	List	   *sample_args = NIL;
 	ListCell   *lc;
 	FuncExpr   *call;
-	ErrorData  *volatile failure = NULL;
+	ErrorData  *failure;
 	Oid		   *argtypes;
 	char	  **argnames;
 	char	   *argmodes;
@@ -191,31 +199,7 @@ mv_try_call(const MvValidator *v, const FuncExpr *f)
 	call = (FuncExpr *) copyObjectImpl(f);
 	call->args = sample_args;
 
-	BeginInternalSubTransaction(NULL);
-	MemoryContextSwitchTo(oldcxt);
-	PG_TRY();
-	{
-		(void) evaluate_expr((Expr *) call, f->funcresulttype, -1,
-							 f->funccollid);
-		ReleaseCurrentSubTransaction();
-		MemoryContextSwitchTo(oldcxt);
-		CurrentResourceOwner = oldowner;
-	}
-	PG_CATCH();
-	{
-		ErrorData  *edata;
-
-		MemoryContextSwitchTo(oldcxt);
-		edata = CopyErrorData();
-		FlushErrorState();
-		RollbackAndReleaseCurrentSubTransaction();
-		MemoryContextSwitchTo(oldcxt);
-		CurrentResourceOwner = oldowner;
-		if (ERRCODE_TO_CATEGORY(edata->sqlerrcode) != ERRCODE_DATA_EXCEPTION)
-			ReThrowError(edata);
-		failure = edata;
-	}
-	PG_END_TRY();
+	failure = mv_try_data(mv_evaluate_call, call);
 
 	/*
 	 * The masking functions' parameter errors quote no argument, and the

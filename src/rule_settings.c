@@ -219,6 +219,34 @@ mv_check_type(const MvValidator *v, Oid type)
 				  format_type_be(type), reason);
 }
 
+/* What mv_input_under hands to its mv_try_data body. */
+typedef struct MvInputCall
+{
+	const char *const *variant;
+	Oid			typinput;
+	Oid			typioparam;
+	int32		typmod;
+	const char *text;
+	Datum		result;
+} MvInputCall;
+
+static void
+mv_input_call(void *arg)
+{
+	MvInputCall *in = (MvInputCall *) arg;
+	int			nest = NewGUCNestLevel();
+
+	(void) set_config_option("datestyle", in->variant[0], PGC_USERSET,
+							 PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
+	(void) set_config_option("intervalstyle", in->variant[1], PGC_USERSET,
+							 PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
+	(void) set_config_option("timezone", in->variant[2], PGC_USERSET,
+							 PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
+	in->result = OidInputFunctionCall(in->typinput, unconstify(char *, in->text),
+									  in->typioparam, in->typmod);
+	AtEOXact_GUC(true, nest);
+}
+
 /*
  * Reads text as a value of a type under one set of variant settings, in a
  * subtransaction so that a failure and the settings are both undone.
@@ -228,45 +256,12 @@ static bool
 mv_input_under(const char *const *variant, Oid typinput, Oid typioparam,
 			   int32 typmod, const char *text, Datum *result)
 {
-	MemoryContext oldcxt = CurrentMemoryContext;
-	ResourceOwner oldowner = CurrentResourceOwner;
-	volatile bool ok = true;
+	MvInputCall in = {variant, typinput, typioparam, typmod, text, (Datum) 0};
 
-	BeginInternalSubTransaction(NULL);
-	MemoryContextSwitchTo(oldcxt);
-	PG_TRY();
-	{
-		int			nest = NewGUCNestLevel();
-
-		(void) set_config_option("datestyle", variant[0], PGC_USERSET,
-								 PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
-		(void) set_config_option("intervalstyle", variant[1], PGC_USERSET,
-								 PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
-		(void) set_config_option("timezone", variant[2], PGC_USERSET,
-								 PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
-		*result = OidInputFunctionCall(typinput, unconstify(char *, text),
-									   typioparam, typmod);
-		AtEOXact_GUC(true, nest);
-		ReleaseCurrentSubTransaction();
-		MemoryContextSwitchTo(oldcxt);
-		CurrentResourceOwner = oldowner;
-	}
-	PG_CATCH();
-	{
-		ErrorData  *edata;
-
-		MemoryContextSwitchTo(oldcxt);
-		edata = CopyErrorData();
-		FlushErrorState();
-		RollbackAndReleaseCurrentSubTransaction();
-		MemoryContextSwitchTo(oldcxt);
-		CurrentResourceOwner = oldowner;
-		if (ERRCODE_TO_CATEGORY(edata->sqlerrcode) != ERRCODE_DATA_EXCEPTION)
-			ReThrowError(edata);
-		ok = false;
-	}
-	PG_END_TRY();
-	return ok;
+	if (mv_try_data(mv_input_call, &in) != NULL)
+		return false;
+	*result = in.result;
+	return true;
 }
 
 /* True if text names a moment relative to now ('today', 'now', ...). */

@@ -24,6 +24,7 @@
 
 #include "access/htup_details.h"
 #include "access/transam.h"
+#include "access/xact.h"
 #include "catalog/dependency.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_class.h"
@@ -47,6 +48,7 @@
 #include "utils/catcache.h"
 #include "utils/lsyscache.h"
 #include "utils/regproc.h"
+#include "utils/resowner.h"
 #include "utils/syscache.h"
 
 #include "rule_validator.h"
@@ -289,6 +291,47 @@ mv_clip_message(const char *message)
 		return pstrdup(message);
 	cut = pg_mbcliplen(message, len, MV_MAX_PARSER_MESSAGE);
 	return psprintf("%.*s...", cut, message);
+}
+
+/*
+ * Runs body(arg) in a subtransaction and returns NULL, or a copy of the
+ * error it raised if that is a data exception (class 22: a value a function
+ * or an input routine refused); any other error is raised again.  Whatever
+ * body did, settings included, is undone when it fails.  For the checks
+ * that try a constant or a rule's parameters out before accepting them.
+ */
+ErrorData *
+mv_try_data(void (*body) (void *), void *arg)
+{
+	MemoryContext oldcxt = CurrentMemoryContext;
+	ResourceOwner oldowner = CurrentResourceOwner;
+	ErrorData  *volatile failure = NULL;
+
+	BeginInternalSubTransaction(NULL);
+	MemoryContextSwitchTo(oldcxt);
+	PG_TRY();
+	{
+		body(arg);
+		ReleaseCurrentSubTransaction();
+		MemoryContextSwitchTo(oldcxt);
+		CurrentResourceOwner = oldowner;
+	}
+	PG_CATCH();
+	{
+		ErrorData  *edata;
+
+		MemoryContextSwitchTo(oldcxt);
+		edata = CopyErrorData();
+		FlushErrorState();
+		RollbackAndReleaseCurrentSubTransaction();
+		MemoryContextSwitchTo(oldcxt);
+		CurrentResourceOwner = oldowner;
+		if (ERRCODE_TO_CATEGORY(edata->sqlerrcode) != ERRCODE_DATA_EXCEPTION)
+			ReThrowError(edata);
+		failure = edata;
+	}
+	PG_END_TRY();
+	return failure;
 }
 
 /*

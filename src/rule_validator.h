@@ -43,6 +43,12 @@ extern void mv_refuse(const MvValidator *v, MvRefusal kind, const char *hint,
 /* At most MV_MAX_PARSER_MESSAGE bytes of a message, for a detail. */
 extern char *mv_clip_message(const char *message);
 
+/*
+ * Runs body(arg) in a subtransaction: NULL, or the data exception (class 22)
+ * it raised; other errors are raised again.
+ */
+extern ErrorData *mv_try_data(void (*body) (void *), void *arg);
+
 /* True for the extension's own masking functions (mask.partial, ...). */
 extern bool mv_is_masking_function(const MvValidator *v, Oid funcid);
 
