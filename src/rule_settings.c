@@ -32,7 +32,8 @@
  * only (plus now() and CURRENT_TIMESTAMP, whose value no setting changes).
  * The SQL functions that validate, reconcile and generate pin the settings
  * as well (see 15_validator.sql), so the canonical text is read the same
- * way whoever calls them.
+ * way whoever calls them.  The date/time constants are read under other
+ * settings in rule_constants.c.
  *
  *-------------------------------------------------------------------------
  */
@@ -56,99 +57,15 @@
 
 #include "rule_validator.h"
 
-/* Longest literal repeated in a detail. */
-#define MV_MAX_LITERAL_SHOWN 40
-
-/*
- * Settings a date/time constant is read under, besides the pinned ones it
- * was read under first: every field order, every interval style, and time
- * zones 26 hours apart (so that 'today' differs too).
- */
-static const char *const mv_variants[][3] = {
-	/* DateStyle, IntervalStyle, TimeZone */
-	{"SQL, DMY", "sql_standard", "Etc/GMT-14"},
-	{"Postgres, YMD", "iso_8601", "Etc/GMT+12"},
-	{"German, MDY", "postgres_verbose", "UTC"},
-};
-
 /* The hint for casts that are refused. */
 #define MV_CAST_HINT \
 	"Casts are allowed to text from integer, numeric, boolean, uuid and text types, and between types when PostgreSQL's cast function is immutable. Store the data in the type the rule needs, or write the constant in that type."
 
-typedef struct MvLiteral
-{
-	int			location;
-	const char *text;
-} MvLiteral;
-
 typedef struct MvSettingsContext
 {
 	const MvValidator *v;
-	const char *sql;
-	List	   *literals;		/* MvLiteral *, read from sql when needed */
-	bool		literals_read;
+	MvLiterals	literals;		/* of the analysed text, read when needed */
 } MvSettingsContext;
-
-/* Collects the string constants of a raw parse tree with their offsets. */
-static bool
-mv_collect_literals(Node *node, void *context)
-{
-	List	  **literals = (List **) context;
-
-	if (node == NULL)
-		return false;
-	if (IsA(node, A_Const))
-	{
-		A_Const    *c = (A_Const *) node;
-
-		if (!c->isnull && IsA(&c->val, String))
-		{
-			MvLiteral  *lit = palloc(sizeof(MvLiteral));
-
-			lit->location = c->location;
-			lit->text = strVal(&c->val);
-			*literals = lappend(*literals, lit);
-		}
-		return false;
-	}
-	return raw_expression_tree_walker(node, mv_collect_literals, context);
-}
-
-/* The string literal at a location of the analysed SQL, or NULL. */
-static const char *
-mv_literal_at(MvSettingsContext *cx, int location)
-{
-	ListCell   *lc;
-
-	if (!cx->literals_read)
-	{
-		List	   *raw = raw_parser(cx->sql, RAW_PARSE_DEFAULT);
-
-		(void) mv_collect_literals((Node *) linitial_node(RawStmt, raw)->stmt,
-								   &cx->literals);
-		cx->literals_read = true;
-	}
-	foreach(lc, cx->literals)
-	{
-		MvLiteral  *lit = lfirst(lc);
-
-		if (lit->location == location)
-			return lit->text;
-	}
-	return NULL;
-}
-
-/* A literal for a detail, cut short. */
-static char *
-mv_literal_shown(const char *text)
-{
-	int			len = strlen(text);
-
-	if (len <= MV_MAX_LITERAL_SHOWN)
-		return quote_literal_cstr(text);
-	return psprintf("%s...", quote_literal_cstr(pnstrdup(text,
-														 pg_mbcliplen(text, len, MV_MAX_LITERAL_SHOWN))));
-}
 
 /* The base type of an array type, or the type itself. */
 static Oid
@@ -217,105 +134,6 @@ mv_check_type(const MvValidator *v, Oid type)
 		mv_refuse(v, MV_UNSAFE, NULL,
 				  "Type %s is not allowed in masking rules and row filters: %s.",
 				  format_type_be(type), reason);
-}
-
-/* What mv_input_under hands to its mv_try_data body. */
-typedef struct MvInputCall
-{
-	const char *const *variant;
-	Oid			typinput;
-	Oid			typioparam;
-	int32		typmod;
-	const char *text;
-	Datum		result;
-} MvInputCall;
-
-static void
-mv_input_call(void *arg)
-{
-	MvInputCall *in = (MvInputCall *) arg;
-	int			nest = NewGUCNestLevel();
-
-	(void) set_config_option("datestyle", in->variant[0], PGC_USERSET,
-							 PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
-	(void) set_config_option("intervalstyle", in->variant[1], PGC_USERSET,
-							 PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
-	(void) set_config_option("timezone", in->variant[2], PGC_USERSET,
-							 PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
-	in->result = OidInputFunctionCall(in->typinput, unconstify(char *, in->text),
-									  in->typioparam, in->typmod);
-	AtEOXact_GUC(true, nest);
-}
-
-/*
- * Reads text as a value of a type under one set of variant settings, in a
- * subtransaction so that a failure and the settings are both undone.
- * Returns false if the input function failed.
- */
-static bool
-mv_input_under(const char *const *variant, Oid typinput, Oid typioparam,
-			   int32 typmod, const char *text, Datum *result)
-{
-	MvInputCall in = {variant, typinput, typioparam, typmod, text, (Datum) 0};
-
-	if (mv_try_data(mv_input_call, &in) != NULL)
-		return false;
-	*result = in.result;
-	return true;
-}
-
-/* True if text names a moment relative to now ('today', 'now', ...). */
-static bool
-mv_names_now(const char *text)
-{
-	static const char *const words[] = {"now", "today", "tomorrow", "yesterday"};
-	char	   *lower = asc_tolower(text, strlen(text));
-	int			i;
-
-	for (i = 0; i < lengthof(words); i++)
-		if (strstr(lower, words[i]) != NULL)
-			return true;
-	return false;
-}
-
-/*
- * Refuses a date/time constant whose value depends on the settings it is
- * read under, or on the moment it is read.
- */
-static void
-mv_check_datetime_const(MvSettingsContext *cx, const Const *c)
-{
-	const char *text;
-	Oid			typinput;
-	Oid			typioparam;
-	int16		typlen;
-	bool		typbyval;
-	int			i;
-
-	text = mv_literal_at(cx, c->location);
-	if (text == NULL)
-		return;					/* not typed as a string: nothing to read */
-
-	if (mv_names_now(text))
-		mv_refuse(cx->v, MV_UNSAFE,
-				  "Write a fixed date or time, such as '2024-03-15'.",
-				  "The %s constant %s names a moment relative to now; the view would keep the moment it was created at.",
-				  format_type_be(c->consttype), mv_literal_shown(text));
-
-	getTypeInputInfo(c->consttype, &typinput, &typioparam);
-	get_typlenbyval(c->consttype, &typlen, &typbyval);
-	for (i = 0; i < lengthof(mv_variants); i++)
-	{
-		Datum		value;
-
-		if (!mv_input_under(mv_variants[i], typinput, typioparam,
-							c->consttypmod, text, &value) ||
-			!datumIsEqual(c->constvalue, value, typbyval, typlen))
-			mv_refuse(cx->v, MV_UNSAFE,
-					  "Write dates and times in ISO 8601 form, such as '2024-03-15' or '2024-03-15 08:00:00+08', and intervals with a unit for every field, such as '1 day 02:00:00'.",
-					  "The %s constant %s means different values under different DateStyle, IntervalStyle or TimeZone settings.",
-					  format_type_be(c->consttype), mv_literal_shown(text));
-	}
 }
 
 /*
@@ -492,7 +310,7 @@ mv_settings_walker(Node *node, void *context)
 					break;
 				mv_check_type(v, c->consttype);
 				if (mv_is_datetime(c->consttype))
-					mv_check_datetime_const(cx, c);
+					mv_check_datetime_const(v, &cx->literals, c);
 				break;
 			}
 		case T_CoerceViaIO:
@@ -562,6 +380,6 @@ mv_check_settings(const MvValidator *v, Node *expr, const char *sql)
 
 	memset(&cx, 0, sizeof(cx));
 	cx.v = v;
-	cx.sql = sql;
+	cx.literals.sql = sql;
 	(void) mv_settings_walker(expr, &cx);
 }
