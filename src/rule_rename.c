@@ -26,6 +26,8 @@
 #include "utils/builtins.h"
 #include "utils/jsonb.h"
 
+#include "rule_validator.h"
+
 /* A column reference to rename: where it starts and its new name. */
 typedef struct MvRename
 {
@@ -124,9 +126,8 @@ _rename_columns(PG_FUNCTION_ARGS)
 	text	   *expression = PG_GETARG_TEXT_PP(0);
 	char	   *s = text_to_cstring(expression);
 	MvRenameContext cx;
-	MemoryContext oldcxt = CurrentMemoryContext;
-	List	   *volatile raw = NIL;
-	bool		parsed = true;
+	List	   *raw;
+	ErrorData  *syntax_error;
 	StringInfoData out;
 	ListCell   *lc;
 	int			pos = 0;
@@ -138,26 +139,8 @@ _rename_columns(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("renames must be a JSON object of old name to new name")));
 
-	PG_TRY();
-	{
-		raw = raw_parser(s, RAW_PARSE_PLPGSQL_EXPR);
-	}
-	PG_CATCH();
-	{
-		/* a syntax error: the raw parser holds nothing but memory */
-		ErrorData  *edata;
-
-		MemoryContextSwitchTo(oldcxt);
-		edata = CopyErrorData();
-		if (ERRCODE_TO_CATEGORY(edata->sqlerrcode) != ERRCODE_SYNTAX_ERROR_OR_ACCESS_RULE_VIOLATION &&
-			ERRCODE_TO_CATEGORY(edata->sqlerrcode) != ERRCODE_DATA_EXCEPTION &&
-			ERRCODE_TO_CATEGORY(edata->sqlerrcode) != ERRCODE_PROGRAM_LIMIT_EXCEEDED)
-			PG_RE_THROW();
-		FlushErrorState();
-		parsed = false;
-	}
-	PG_END_TRY();
-	if (!parsed)
+	raw = mv_raw_parse(s, &syntax_error);
+	if (syntax_error != NULL)
 		PG_RETURN_TEXT_P(expression);
 
 	foreach(lc, raw)
