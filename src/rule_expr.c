@@ -3,7 +3,8 @@
  * rule_expr.c
  *	  Masking rules: calls of trusted masking functions whose arguments are
  *	  constants, columns, casts to built-in types or nested trusted calls,
- *	  and the policy's key given to mask.pseudonym.
+ *	  and the policy's key given to the keyed masking function
+ *	  (mask.pseudonym).
  *
  * Each call is resolved with the argument types the parser will see, the
  * way the view will resolve it, and must land on a trusted function
@@ -14,10 +15,11 @@
  */
 #include "postgres.h"
 
-#include "catalog/dependency.h"
+#include "access/htup_details.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_proc.h"
 #include "catalog/pg_type.h"
+#include "funcapi.h"
 #include "lib/stringinfo.h"
 #include "miscadmin.h"
 #include "nodes/parsenodes.h"
@@ -25,12 +27,9 @@
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
 #include "utils/regproc.h"
+#include "utils/syscache.h"
 
 #include "rule_validator.h"
-
-/* The hint for every refusal about mask.pseudonym's arguments. */
-#define MV_PSEUDONYM_HINT \
-	"Write mask.pseudonym(column) or mask.pseudonym(column, length)."
 
 static Oid	mv_rule_call(const MvValidator *v, FuncCall *fc, int depth,
 						 StringInfo out);
@@ -108,16 +107,67 @@ mv_rule_expr(const MvValidator *v, Node *node, int depth, StringInfo out)
 }
 
 /*
- * mask.pseudonym(value, key, length): a rule writes (value) or (value,
- * length) and the view supplies the key from a relation only the view
- * owners can read.  A key typed into a rule would be visible in the catalog,
- * so any attempt to write one is refused.  Returns the arguments with the
- * policy's key subquery inserted as the second.
+ * The position of the key parameter of the masking function written as
+ * schema.name, and its type, or -1 if it takes none.  A masking function
+ * whose declaration has a parameter named "key" takes the policy's key
+ * there (mask.pseudonym(value text, key bytea, length integer)); the rule
+ * never writes it.  Found before the call is resolved: the key is one of
+ * the arguments resolution looks at.
+ */
+static int
+mv_key_parameter(const MvValidator *v, const char *schema, const char *name,
+				 Oid *key_type, int *nparams)
+{
+	int			i;
+
+	for (i = 0; i < v->nmasking; i++)
+	{
+		Oid			funcid = v->masking[i];
+		HeapTuple	proctup;
+		Oid		   *argtypes;
+		char	  **argnames;
+		char	   *argmodes;
+		int			n;
+		int			j;
+		int			position = -1;
+
+		if (strcmp(get_func_name(funcid), name) != 0 ||
+			strcmp(get_namespace_name(get_func_namespace(funcid)), schema) != 0)
+			continue;
+		proctup = SearchSysCache1(PROCOID, ObjectIdGetDatum(funcid));
+		if (!HeapTupleIsValid(proctup))
+			elog(ERROR, "cache lookup failed for function %u", funcid);
+		n = get_func_arg_info(proctup, &argtypes, &argnames, &argmodes);
+		ReleaseSysCache(proctup);
+		for (j = 0; argnames != NULL && j < n; j++)
+			if (strcmp(argnames[j], "key") == 0)
+				position = j;
+		if (position >= 0)
+		{
+			*key_type = argtypes[position];
+			*nparams = n;
+			return position;
+		}
+	}
+	return -1;
+}
+
+/*
+ * A keyed masking function, mask.pseudonym(value, key, length): a rule
+ * writes (value) or (value, length) and the view supplies the key from a
+ * relation only the view owners can read.  A key typed into a rule would be
+ * visible in the catalog, so any attempt to write one is refused.  Returns
+ * the arguments with the policy's key subquery inserted at the key's
+ * position.  The checks are for that shape: the value first, the key
+ * second, then the integer length.
  */
 static List *
-mv_insert_key(const MvValidator *v, List *args)
+mv_insert_key(const MvValidator *v, List *args, const char *shown,
+			  int position, Oid key_type, int nparams)
 {
 	MvArg	   *key = palloc0(sizeof(MvArg));
+	char	   *hint = psprintf("Write %s(column) or %s(column, length).",
+								shown, shown);
 	ListCell   *lc;
 
 	foreach(lc, args)
@@ -125,32 +175,33 @@ mv_insert_key(const MvValidator *v, List *args)
 		MvArg	   *a = lfirst(lc);
 
 		if (a->name != NULL && strcmp(a->name, "key") == 0)
-			mv_refuse(v, MV_UNSAFE, MV_PSEUDONYM_HINT,
+			mv_refuse(v, MV_UNSAFE, hint,
 					  "Keys are supplied by the policy; do not write them in rules.");
 	}
-	if (list_length(args) > 2)
-		mv_refuse(v, MV_UNSAFE, MV_PSEUDONYM_HINT,
+	if (list_length(args) > nparams - 1)
+		mv_refuse(v, MV_UNSAFE, hint,
 				  "Keys are supplied by the policy; do not write them in rules.");
 	if (args == NIL || ((MvArg *) linitial(args))->name != NULL)
-		mv_refuse(v, MV_INVALID, MV_PSEUDONYM_HINT,
-				  "The value to pseudonymise must be the first argument of mask.pseudonym.");
-	if (list_length(args) == 2)
+		mv_refuse(v, MV_INVALID, hint,
+				  "The value to pseudonymise must be the first argument of %s.",
+				  shown);
+	if (list_length(args) > position)
 	{
-		MvArg	   *length = lsecond(args);
+		MvArg	   *length = list_nth(args, position);
 
 		if (length->type != INT2OID && length->type != INT4OID &&
 			length->type != INT8OID)
-			mv_refuse(v, MV_UNSAFE, MV_PSEUDONYM_HINT,
-					  "The second argument of mask.pseudonym is the token length, an integer. Keys are supplied by the policy; do not write them in rules.");
+			mv_refuse(v, MV_UNSAFE, hint,
+					  "The second argument of %s is the token length, an integer. Keys are supplied by the policy; do not write them in rules.",
+					  shown);
 	}
 	if (v->key_sql == NULL)
 		mv_refuse(v, MV_INVALID, NULL,
-				  "mask.pseudonym needs the policy's key, and none was supplied.");
+				  "%s needs the policy's key, and none was supplied.", shown);
 
-	/* The policy's keys are bytea (mask._random_bytes). */
-	key->type = BYTEAOID;
+	key->type = key_type;
 	key->sql = pstrdup(v->key_sql);
-	return list_insert_nth(args, 1, key);
+	return list_insert_nth(args, position, key);
 }
 
 /*
@@ -179,6 +230,9 @@ mv_rule_call(const MvValidator *v, FuncCall *fc, int depth, StringInfo out)
 	Oid		   *true_typeids;
 	List	   *argdefaults;
 	char	   *shown;
+	int			key_position;
+	Oid			key_type = InvalidOid;
+	int			nparams = 0;
 
 	mv_check_call_form(v, fc);
 	mv_split_funcname(v, fc->funcname, "mask", &schema, &name);
@@ -189,8 +243,9 @@ mv_rule_call(const MvValidator *v, FuncCall *fc, int depth, StringInfo out)
 		mv_refuse(v, MV_INVALID, NULL, "Function %s does not exist.", shown);
 	args = mv_call_args(v, fc, depth, true);
 
-	if (strcmp(schema, "mask") == 0 && strcmp(name, "pseudonym") == 0)
-		args = mv_insert_key(v, args);
+	key_position = mv_key_parameter(v, schema, name, &key_type, &nparams);
+	if (key_position >= 0)
+		args = mv_insert_key(v, args, shown, key_position, key_type, nparams);
 
 	nargs = list_length(args);
 	argtypes = palloc(sizeof(Oid) * Max(nargs, 1));
@@ -248,8 +303,7 @@ mv_rule_call(const MvValidator *v, FuncCall *fc, int depth, StringInfo out)
 				  "Set-returning functions are not allowed; found %s.", shown);
 	if (!mv_is_trusted(v, funcid))
 	{
-		if (get_func_namespace(funcid) == v->mask_nsp &&
-			getExtensionOfObject(ProcedureRelationId, funcid) != v->extension)
+		if (mv_is_stray_function(v, funcid))
 			mv_refuse(v, MV_UNSAFE,
 					  "Only the masking functions of the maskview extension and functions a superuser trusted with mask.trust_function() may be called.",
 					  "Function %s is not part of the maskview extension.",

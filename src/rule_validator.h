@@ -8,6 +8,8 @@
  *
  *	rule_validator.c	the SQL entry point: limits, comments, parse, walk,
  *						type check, canonical text
+ *	rule_validator_legacy.c	the entry point the frozen 0.1.0 and 0.2.0
+ *						scripts name
  *	rule_refuse.c		the refusal (22023) and the two ways of catching an
  *						input error to turn it into one
  *	rule_parse.c		comment detection and the raw parse into one node
@@ -65,8 +67,10 @@ typedef struct MvValidator
 	char	   *relname;		/* its qualified name, for messages */
 	bool		is_row_filter;
 	const char *key_sql;		/* the policy's key subquery, or NULL */
-	Oid			mask_nsp;		/* schema mask */
-	Oid			extension;		/* extension maskview, or InvalidOid */
+	const Oid  *masking;		/* the extension's masking functions */
+	int			nmasking;
+	const Oid  *trusted;		/* the functions a superuser trusted */
+	int			ntrusted;
 } MvValidator;
 
 /* One deparsed argument of a function call. */
@@ -76,6 +80,11 @@ typedef struct MvArg
 	Oid			type;			/* its type as the parser will see it */
 	char	   *sql;			/* its canonical text */
 } MvArg;
+
+/* --- rule_validator.c */
+
+/* The canonical SQL of a rule or row filter, or a refusal. */
+extern char *mv_validate(MvValidator *v, const char *expression);
 
 /* --- rule_refuse.c */
 
@@ -138,11 +147,17 @@ extern char *mv_types_text(List *args);
 
 /* --- rule_trust.c */
 
-/* True for the extension's own masking functions (mask.partial, ...). */
+/* True for one of the masking functions the validator was given. */
 extern bool mv_is_masking_function(const MvValidator *v, Oid funcid);
 
 /* True if a rule may call funcid: a masking function or a trusted one. */
 extern bool mv_is_trusted(const MvValidator *v, Oid funcid);
+
+/*
+ * True for a function in the masking functions' schema that is not part of
+ * their extension (someone else's function in schema mask).
+ */
+extern bool mv_is_stray_function(const MvValidator *v, Oid funcid);
 
 /* --- rule_expr.c: validates a rule node, appends it, returns its type */
 
