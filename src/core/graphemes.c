@@ -14,21 +14,17 @@
  *   (GB3), handled here.  This is the common case for names, addresses and
  *   numbers, and it needs no ICU call.
  *
- * - The ICU path: one UBRK_CHARACTER break iterator per process, opened on
- *   first use and kept (opening one costs far more than using it), fed the
- *   UTF-8 bytes directly through a stack UText, so there is neither a UTF-16
- *   copy nor any per-call ICU allocation that an ERROR could leak.
+ * - The ICU path: the process's UBRK_CHARACTER break iterator (icu_state.c)
+ *   fed the UTF-8 bytes directly through a stack UText, so there is neither
+ *   a UTF-16 copy nor any per-call ICU allocation that an ERROR could leak.
  *
  *-------------------------------------------------------------------------
  */
 #include <string.h>
 
-#include <unicode/ubrk.h>
 #include <unicode/utext.h>
 
 #include "icu_state.h"
-
-static UBreakIterator *char_breaker;
 
 /* Makes sure g can hold n+1 offsets. */
 static mv_status
@@ -129,25 +125,6 @@ mv_graphemes_split_fast(mv_str s, mv_graphemes *g)
 	return true;
 }
 
-/* Opens the process's character break iterator on first use. */
-static mv_status
-char_breaker_get(UBreakIterator **bi)
-{
-	if (char_breaker == NULL)
-	{
-		UErrorCode	status = U_ZERO_ERROR;
-
-		char_breaker = ubrk_open(UBRK_CHARACTER, "", NULL, 0, &status);
-		if (U_FAILURE(status))
-		{
-			char_breaker = NULL;
-			return mv_icu_fail(status);
-		}
-	}
-	*bi = char_breaker;
-	return MV_OK;
-}
-
 mv_status
 mv_graphemes_split_icu(mv_str s, mv_graphemes *g)
 {
@@ -162,7 +139,7 @@ mv_graphemes_split_icu(mv_str s, mv_graphemes *g)
 		return MV_OK;
 	if (s.len > INT32_MAX)
 		return MV_ERR_NOMEM;
-	st = char_breaker_get(&bi);
+	st = mv_icu_char_breaker(&bi);
 	if (st != MV_OK)
 		return st;
 
@@ -204,12 +181,4 @@ mv_grapheme_count(mv_str s, size_t *count)
 	*count = (st == MV_OK) ? g.count : 0;
 	mv_graphemes_free(&g);
 	return st;
-}
-
-void
-mv_graphemes_shutdown(void)
-{
-	if (char_breaker)
-		ubrk_close(char_breaker);
-	char_breaker = NULL;
 }

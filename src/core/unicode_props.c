@@ -1,8 +1,7 @@
 /*-------------------------------------------------------------------------
  *
  * unicode_props.c
- *	  Character properties used by the masks (scripts, letters, spaces), and
- *	  the bookkeeping of ICU errors and per-process ICU objects.
+ *	  Character properties used by the masks (scripts, letters, spaces).
  *
  * The common ranges are tested before asking ICU, because these run once per
  * code point of every masked value.
@@ -12,22 +11,7 @@
 #include <unicode/uchar.h>
 #include <unicode/uscript.h>
 
-#include "icu_state.h"
-
-static UErrorCode last_icu_error = U_ZERO_ERROR;
-
-mv_status
-mv_icu_fail(UErrorCode status)
-{
-	last_icu_error = status;
-	return MV_ERR_ICU;
-}
-
-const char *
-mv_icu_error_name(void)
-{
-	return u_errorName(last_icu_error);
-}
+#include "mv_core.h"
 
 bool
 mv_is_han(uint32_t cp)
@@ -60,10 +44,4 @@ mv_is_white_space(uint32_t cp)
 	if (cp > 0x3000)
 		return false;
 	return u_hasBinaryProperty((UChar32) cp, UCHAR_WHITE_SPACE);
-}
-
-void
-mv_core_shutdown(void)
-{
-	mv_graphemes_shutdown();
 }
