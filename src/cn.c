@@ -38,11 +38,11 @@ cn_name(PG_FUNCTION_ARGS)
 					  PG_ARGISNULL(3), PG_ARGISNULL(3) ? 0 : PG_GETARG_INT32(3));
 	if (!PG_ARGISNULL(2))
 		mv_check_status(mv_name_keep_parse(mv_text_utf8(PG_GETARG_TEXT_PP(2)),
-										   &keep), "keep");
+										   &keep));
 	value = mv_text_utf8(PG_GETARG_TEXT_PP(0));
 
 	mv_result_init(&out, value.len);
-	mv_check_status(mv_cn_name(value, &mask, keep, &out), "pad");
+	mv_check_status(mv_cn_name(value, &mask, keep, &out));
 	return mv_result_text(&out);
 }
 
@@ -75,13 +75,12 @@ cn_id_card(PG_FUNCTION_ARGS)
 
 	/* Checked here as well as in the core: the range is the privacy bound. */
 	if (keep_head < 0 || keep_head > 6 || keep_tail < 0 || keep_tail > 4)
-		mv_raise_status(MV_ERR_ID_KEEP, "keep_head");
+		mv_raise_status(MV_ERR_ID_KEEP);
 	mv_mask_from_args(&mask, PG_GETARG_TEXT_PP(3), true, 0);
 	value = mv_text_utf8(PG_GETARG_TEXT_PP(0));
 
 	mv_result_init(&out, value.len);
-	mv_check_status(mv_cn_id_card(value, keep_head, keep_tail, &mask, &out),
-					"keep_head");
+	mv_check_status(mv_cn_id_card(value, keep_head, keep_tail, &mask, &out));
 	return mv_result_text(&out);
 }
 
@@ -106,7 +105,7 @@ cn_address_level(FmgrInfo *flinfo, mv_str name)
 	if (likely(cache != NULL && cache->len == name.len &&
 			   memcmp(cache->name, name.ptr, name.len) == 0))
 		return cache->level;
-	mv_check_status(mv_addr_level_parse(name, &level), "keep_level");
+	mv_check_status(mv_addr_level_parse(name, &level));
 	if (name.len <= sizeof(cache->name))
 	{
 		if (cache == NULL)
@@ -141,7 +140,7 @@ cn_address(PG_FUNCTION_ARGS)
 	value = mv_text_utf8(PG_GETARG_TEXT_PP(0));
 
 	mv_result_init(&out, value.len);
-	mv_check_status(mv_cn_address(value, level, &mask, &out), "pad");
+	mv_check_status(mv_cn_address(value, level, &mask, &out));
 	return mv_result_text(&out);
 }
 

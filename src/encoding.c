@@ -1,7 +1,8 @@
 /*-------------------------------------------------------------------------
  *
  * encoding.c
- *	  Server encoding <-> UTF-8 for the glue, and core status -> ereport.
+ *	  Server encoding <-> UTF-8 for the glue (core status -> ereport is
+ *	  errors.c).
  *
  * The core reads and writes UTF-8 only.  In a database of another encoding
  * (EUC_CN, GBK is client-only, GB18030 likewise) arguments are converted to
@@ -199,84 +200,4 @@ mv_result_convert(mv_buf *out)
 	pfree(server);
 	mv_buf_free(out);
 	return PointerGetDatum(result);
-}
-
-/* Raises the parameter error "<param> must not be negative". */
-void
-mv_raise_negative(const char *param)
-{
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-			 errmsg("%s must not be negative", param),
-			 errhint("Pass zero or a positive number, or leave the parameter out to use its default.")));
-}
-
-void
-mv_raise_pad_too_large(void)
-{
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-			 errmsg("pad must be at most %d", MV_MAX_PAD),
-			 errhint("pad is the number of mask characters that replace the hidden part, such as 2 or 4.")));
-}
-
-/*
- * Raises the error for a core status.  Parameter errors are
- * invalid_parameter_value with a hint listing what is allowed; the others
- * are internal failures that no argument can fix.
- */
-void
-mv_raise_status(mv_status st, const char *param)
-{
-	switch (st)
-	{
-		case MV_OK:
-			break;
-		case MV_ERR_MASK_CHAR:
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("mask_char must be exactly one character"),
-					 errhint("Pass one user-perceived character (one grapheme), such as '*' or 'X'.")));
-			break;
-		case MV_ERR_NEGATIVE:
-			mv_raise_negative(param);
-			break;
-		case MV_ERR_ID_KEEP:
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("keep_head must be between 0 and 6 and keep_tail between 0 and 4"),
-					 errhint("An identity number may show at most its region code (6 characters) and its last 4 characters, never the birth date.")));
-			break;
-		case MV_ERR_NAME_KEEP:
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("invalid value for parameter \"keep\""),
-					 errhint("Use 'surname' (keep the surname) or 'last' (keep the last character).")));
-			break;
-		case MV_ERR_ADDRESS_LEVEL:
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("invalid value for parameter \"keep_level\""),
-					 errhint("Use one of 'province', 'city', 'district', 'town', 'road', 'community', 'building', 'unit', 'floor' or 'room'.")));
-			break;
-		case MV_ERR_BAD_UTF8:
-			/* The server validates every text, so only a bug gets here. */
-			ereport(ERROR,
-					(errcode(ERRCODE_CHARACTER_NOT_IN_REPERTOIRE),
-					 errmsg("invalid UTF-8 in argument \"%s\"", param)));
-			break;
-		case MV_ERR_ICU:
-			ereport(ERROR,
-					(errcode(ERRCODE_INTERNAL_ERROR),
-					 errmsg("could not process text with ICU"),
-					 errdetail("ICU error: %s", mv_icu_error_name())));
-			break;
-		case MV_ERR_NOMEM:
-			ereport(ERROR,
-					(errcode(ERRCODE_OUT_OF_MEMORY),
-					 errmsg("out of memory")));
-			break;
-	}
-	/* Unknown status: fail rather than return an unmasked value. */
-	elog(ERROR, "unexpected maskview status %d", (int) st);
 }

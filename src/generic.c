@@ -44,8 +44,7 @@ partial(PG_FUNCTION_ARGS)
 	value = mv_text_utf8(PG_GETARG_TEXT_PP(0));
 
 	mv_result_init(&out, value.len);
-	mv_check_status(mv_partial(value, keep_head, keep_tail, &mask, &out),
-					"keep_head");
+	mv_check_status(mv_partial(value, keep_head, keep_tail, &mask, &out));
 	return mv_result_text(&out);
 }
 
@@ -68,7 +67,7 @@ redact(PG_FUNCTION_ARGS)
 	value = mv_text_utf8(PG_GETARG_TEXT_PP(0));
 
 	mv_result_init(&out, value.len);
-	mv_check_status(mv_redact(value, &mask, &out), "pad");
+	mv_check_status(mv_redact(value, &mask, &out));
 	return mv_result_text(&out);
 }
 
@@ -95,8 +94,7 @@ digits(PG_FUNCTION_ARGS)
 	value = mv_text_utf8(PG_GETARG_TEXT_PP(0));
 
 	mv_result_init(&out, value.len);
-	mv_check_status(mv_digits(value, keep_head, keep_tail, &mask, &out),
-					"keep_head");
+	mv_check_status(mv_digits(value, keep_head, keep_tail, &mask, &out));
 	return mv_result_text(&out);
 }
 

@@ -2,8 +2,8 @@
  *
  * mv_glue.h
  *	  Helpers shared by the SQL-callable glue: text arguments viewed as
- *	  UTF-8, results built in place as text, and the mapping of core status
- *	  codes to ereport.
+ *	  UTF-8 (encoding.c), results built in place as text, and the errors
+ *	  (errors.c).
  *
  * In a UTF8 database a text argument is handed to the core without a copy
  * and the result buffer becomes the returned varlena, so the hot path does
@@ -67,18 +67,17 @@ mv_result_text(mv_buf *out)
 }
 
 /*
- * Raises the error for a status other than MV_OK.  `param` names the
- * parameter a parameter error is about; it is only used for statuses that do
- * not name their parameter themselves.  Never quotes any argument.
+ * Raises the error for a status other than MV_OK (errors.c): a parameter
+ * error names the parameter its status names.  Never quotes any argument.
  */
-extern void mv_raise_status(mv_status st, const char *param) pg_attribute_noreturn();
+extern void mv_raise_status(mv_status st) pg_attribute_noreturn();
 
 /* Raises unless st is MV_OK; the check is inline, the error is not. */
 static inline void
-mv_check_status(mv_status st, const char *param)
+mv_check_status(mv_status st)
 {
 	if (unlikely(st != MV_OK))
-		mv_raise_status(st, param);
+		mv_raise_status(st);
 }
 
 /* Raises the parameter error "<param> must not be negative". */
@@ -138,7 +137,7 @@ mv_call_value_mask(FunctionCallInfo fcinfo, mv_value_mask_fn fn)
 
 	/* (+2: a short e-mail local part grows to three mask chars) */
 	mv_result_init(&out, value.len + 2);
-	mv_check_status(fn(value, &mask, &out), "mask_char");
+	mv_check_status(fn(value, &mask, &out));
 	return mv_result_text(&out);
 }
 

@@ -30,7 +30,7 @@ mv_mask_check(const mv_mask *mask)
 	mv_status	st;
 
 	if (mask->has_pad && mask->pad < 0)
-		return MV_ERR_NEGATIVE;
+		return MV_ERR_PAD_NEGATIVE;
 	if (mask->ch.len == 1)
 		return ((unsigned char) mask->ch.ptr[0] < 0x80) ? MV_OK : MV_ERR_MASK_CHAR;
 	if (mask->ch.len == 0)

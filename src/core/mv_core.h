@@ -27,12 +27,17 @@
 /* ---------------------------------------------------------------------
  * Status codes
  * ---------------------------------------------------------------------
+ *
+ * A parameter error names its parameter, so that the glue's message names
+ * the right one whichever function returned it.
  */
 typedef enum mv_status
 {
 	MV_OK = 0,
 	MV_ERR_MASK_CHAR,			/* mask_char is not exactly one grapheme */
-	MV_ERR_NEGATIVE,			/* a keep_* or pad argument is negative */
+	MV_ERR_PAD_NEGATIVE,		/* pad is negative */
+	MV_ERR_KEEP_HEAD_NEGATIVE,	/* keep_head is negative */
+	MV_ERR_KEEP_TAIL_NEGATIVE,	/* keep_tail is negative */
 	MV_ERR_ID_KEEP,				/* cn_id_card: keep_head not 0-6 or keep_tail
 								 * not 0-4 */
 	MV_ERR_NAME_KEEP,			/* cn_name: keep is not 'surname' or 'last' */

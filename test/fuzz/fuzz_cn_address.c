@@ -5,7 +5,7 @@
  * Properties (MASKING_RULES.md, "cn_address"):
  * - status: MV_OK exactly when the level is one of the ten, the mask char
  *   valid and the pad not negative; MV_ERR_ADDRESS_LEVEL, MV_ERR_MASK_CHAR,
- *   MV_ERR_NEGATIVE otherwise; MV_ERR_BAD_UTF8 for an invalid value.
+ *   MV_ERR_PAD_NEGATIVE otherwise; MV_ERR_BAD_UTF8 for an invalid value.
  *   mv_addr_level_parse accepts exactly the ten level names.
  * - the output is a prefix of the value ending at a grapheme boundary,
  *   followed by exactly pad mask chars (without a pad: one per grapheme of
@@ -109,7 +109,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!mask_valid)
 		bad |= FZ_BAD(MV_ERR_MASK_CHAR);
 	if (mask.has_pad && mask.pad < 0)
-		bad |= FZ_BAD(MV_ERR_NEGATIVE);
+		bad |= FZ_BAD(MV_ERR_PAD_NEGATIVE);
 
 	/* One call with the drawn (maybe invalid) level, for the status. */
 	fz_out_init(&out);

@@ -4,7 +4,7 @@
  *
  * Properties (MASKING_RULES.md, "cn_id_card"):
  * - status: MV_OK exactly when keep_head is 0-6, keep_tail 0-4 and the
- *   mask char valid; MV_ERR_ID_KEEP (or MV_ERR_NEGATIVE for a negative
+ *   mask char valid; MV_ERR_ID_KEEP (or MV_ERR_KEEP_*_NEGATIVE for a negative
  *   keep) and MV_ERR_MASK_CHAR otherwise; MV_ERR_BAD_UTF8 for an invalid
  *   value.
  * - canonical form: NFKC, white space dropped, x upper-cased.  When it is
@@ -73,8 +73,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		bad |= FZ_BAD(MV_ERR_MASK_CHAR);
 	if (keep_head < 0 || keep_head > 6 || keep_tail < 0 || keep_tail > 4)
 		bad |= FZ_BAD(MV_ERR_ID_KEEP);
-	if (keep_head < 0 || keep_tail < 0)
-		bad |= FZ_BAD(MV_ERR_NEGATIVE);
+	if (keep_head < 0)
+		bad |= FZ_BAD(MV_ERR_KEEP_HEAD_NEGATIVE);
+	if (keep_tail < 0)
+		bad |= FZ_BAD(MV_ERR_KEEP_TAIL_NEGATIVE);
 
 	/* cn_id_card has no pad parameter: the glue never sets one. */
 	fz_out_init(&out);

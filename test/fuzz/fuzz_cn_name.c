@@ -131,7 +131,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!mask_valid)
 		bad |= FZ_BAD(MV_ERR_MASK_CHAR);
 	if (mask.has_pad && mask.pad < 0)
-		bad |= FZ_BAD(MV_ERR_NEGATIVE);
+		bad |= FZ_BAD(MV_ERR_PAD_NEGATIVE);
 	v = in.value;
 
 	fz_out_init(&out);

@@ -5,7 +5,7 @@
  *
  * Properties (MASKING_RULES.md, "Generic functions"):
  * - status: MV_OK exactly when the parameters are valid, whatever the value;
- *   otherwise an error the bad parameter explains (MV_ERR_NEGATIVE,
+ *   otherwise an error the bad parameter explains (MV_ERR_*_NEGATIVE,
  *   MV_ERR_MASK_CHAR); digits also rejects invalid UTF-8 values.
  * - partial and redact: the output equals the contract computed here from
  *   the grapheme split (kept graphemes copied, leak guard, pad), so partial
@@ -36,10 +36,12 @@ bad_params(const params *p, bool keeps, bool pad)
 {
 	unsigned	bad = 0;
 
-	if (keeps && (p->keep_head < 0 || p->keep_tail < 0))
-		bad |= FZ_BAD(MV_ERR_NEGATIVE);
+	if (keeps && p->keep_head < 0)
+		bad |= FZ_BAD(MV_ERR_KEEP_HEAD_NEGATIVE);
+	if (keeps && p->keep_tail < 0)
+		bad |= FZ_BAD(MV_ERR_KEEP_TAIL_NEGATIVE);
 	if (pad && p->mask.has_pad && p->mask.pad < 0)
-		bad |= FZ_BAD(MV_ERR_NEGATIVE);
+		bad |= FZ_BAD(MV_ERR_PAD_NEGATIVE);
 	if (!p->mask_valid)
 		bad |= FZ_BAD(MV_ERR_MASK_CHAR);
 	return bad;

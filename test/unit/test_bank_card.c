@@ -82,7 +82,7 @@ test_errors(void)
 	CHECK(card_status(S("6222021234567890128"),
 					  &((mv_mask) {{"**", 2}, false, 0})) == MV_ERR_MASK_CHAR);
 	CHECK(card_status(S(""), &((mv_mask) {{"*", 1}, true, -2})) ==
-		  MV_ERR_NEGATIVE);
+		  MV_ERR_PAD_NEGATIVE);
 	CHECK(card_status(S("6222\x80"), &star) == MV_ERR_BAD_UTF8);
 }
 

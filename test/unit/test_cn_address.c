@@ -262,7 +262,7 @@ test_level_parse_and_errors(void)
 	CHECK(addr_status(S(WUHU), MV_ADDR_CITY, &((mv_mask) {{"**", 2}, true, 4})) ==
 		  MV_ERR_MASK_CHAR);
 	CHECK(addr_status(S(WUHU), MV_ADDR_CITY, &((mv_mask) {{"*", 1}, true, -4})) ==
-		  MV_ERR_NEGATIVE);
+		  MV_ERR_PAD_NEGATIVE);
 	CHECK(addr_status(S("安徽\xe7"), MV_ADDR_CITY, &pad4) == MV_ERR_BAD_UTF8);
 }
 

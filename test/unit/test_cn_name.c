@@ -198,7 +198,7 @@ test_errors(void)
 	CHECK(name_status(S("张三"), &((mv_mask) {{"", 0}, false, 0}), SUR) ==
 		  MV_ERR_MASK_CHAR);
 	CHECK(name_status(S("张三"), &((mv_mask) {{"*", 1}, true, -1}), SUR) ==
-		  MV_ERR_NEGATIVE);
+		  MV_ERR_PAD_NEGATIVE);
 	/* the mask is checked even when the value is empty */
 	CHECK(name_status(S(""), &((mv_mask) {{"**", 2}, false, 0}), SUR) ==
 		  MV_ERR_MASK_CHAR);

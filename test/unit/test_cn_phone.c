@@ -130,7 +130,7 @@ test_empty_and_masks(void)
 	CHECK(phone_status(S(""), &((mv_mask) {{"", 0}, false, 0})) ==
 		  MV_ERR_MASK_CHAR);
 	CHECK(phone_status(S("138"), &((mv_mask) {{"*", 1}, true, -1})) ==
-		  MV_ERR_NEGATIVE);
+		  MV_ERR_PAD_NEGATIVE);
 	CHECK(phone_status(S("138\xc0\x80"), &star) == MV_ERR_BAD_UTF8);
 }
 

@@ -123,13 +123,13 @@ main(void)
 	CHECK_MASK("", e_empty);
 
 	/* parameter errors */
-	CHECK(status_of(err_neg_head) == MV_ERR_NEGATIVE);
-	CHECK(status_of(err_neg_tail) == MV_ERR_NEGATIVE);
+	CHECK(status_of(err_neg_head) == MV_ERR_KEEP_HEAD_NEGATIVE);
+	CHECK(status_of(err_neg_tail) == MV_ERR_KEEP_TAIL_NEGATIVE);
 	CHECK(status_of(err_two_chars) == MV_ERR_MASK_CHAR);
-	CHECK(status_of(err_neg_pad) == MV_ERR_NEGATIVE);
-	CHECK(status_of(err_neg_pad_empty) == MV_ERR_NEGATIVE);
+	CHECK(status_of(err_neg_pad) == MV_ERR_PAD_NEGATIVE);
+	CHECK(status_of(err_neg_pad_empty) == MV_ERR_PAD_NEGATIVE);
 	CHECK(status_of(err_redact_mask) == MV_ERR_MASK_CHAR);
-	CHECK(status_of(err_digits_neg) == MV_ERR_NEGATIVE);
+	CHECK(status_of(err_digits_neg) == MV_ERR_KEEP_TAIL_NEGATIVE);
 	CHECK(status_of(err_digits_mask) == MV_ERR_MASK_CHAR);
 	CHECK(status_of(err_email_mask) == MV_ERR_MASK_CHAR);
 	CHECK(status_of(err_digits_utf8) == MV_ERR_BAD_UTF8);

@@ -35,7 +35,7 @@ main(void)
 	CHECK(check("\xe2", false, 0) == MV_ERR_MASK_CHAR);
 	/* pad */
 	CHECK(check("*", true, 0) == MV_OK);
-	CHECK(check("*", true, -1) == MV_ERR_NEGATIVE);
-	CHECK(check("\xe2\x97\x8f", true, -1) == MV_ERR_NEGATIVE);
+	CHECK(check("*", true, -1) == MV_ERR_PAD_NEGATIVE);
+	CHECK(check("\xe2\x97\x8f", true, -1) == MV_ERR_PAD_NEGATIVE);
 	return MV_TEST_DONE();
 }
