@@ -50,14 +50,9 @@ mv_bank_card(mv_str value, const mv_mask *mask, mv_buf *out)
 	size_t		n;
 	mv_status	st;
 
-	st = mv_mask_check(mask);
-	if (st != MV_OK)
-		return st;
-	st = mv_number_text(value, &t, &storage);
+	st = mv_number_mask_start(value, mask, &t, &storage, &m);
 	if (st != MV_OK || value.len == 0)
 		return st;				/* (storage is unused for "") */
-	m = *mask;
-	m.has_pad = false;
 
 	if (!scan_card(t, &n) || n < 8 || n > 19)
 		st = mv_redact(value, &m, out);

@@ -92,21 +92,20 @@ mv_cn_id_card(mv_str value, int keep_head, int keep_tail, const mv_mask *mask,
 			  mv_buf *out)
 {
 	mv_mask		m;
+	mv_str		t;
+	mv_buf		storage;
 	id_chars	id;
 	bool		parsed;
 	int			tail;
 	mv_status	st;
 
-	st = mv_mask_check(mask);
-	if (st != MV_OK)
-		return st;
 	if (keep_head < 0 || keep_head > 6 || keep_tail < 0 || keep_tail > 4)
 		return MV_ERR_ID_KEEP;
-	st = parse_id(value, &id, &parsed);
+	st = mv_number_mask_start(value, mask, &t, &storage, &m);
 	if (st != MV_OK || value.len == 0)
-		return st;
-	m = *mask;
-	m.has_pad = false;
+		return st;				/* (storage is unused for "") */
+	parsed = canonical_id(t, &id);
+	mv_buf_free(&storage);
 	if (!parsed)
 		return mv_redact(value, &m, out);
 

@@ -322,14 +322,9 @@ mv_cn_phone(mv_str value, const mv_mask *mask, mv_buf *out)
 	phone_plan	plan;
 	mv_status	st;
 
-	st = mv_mask_check(mask);
-	if (st != MV_OK)
-		return st;
-	st = mv_number_text(value, &t, &storage);
+	st = mv_number_mask_start(value, mask, &t, &storage, &m);
 	if (st != MV_OK || value.len == 0)
 		return st;				/* (storage is unused for "") */
-	m = *mask;
-	m.has_pad = false;
 
 	if (parse_phone(t, &plan))
 		st = mv_write_digits_masked(t, (size_t) plan.lo, (size_t) plan.hi,

@@ -28,6 +28,15 @@ extern size_t mv_ascii_prefix(const char *s, size_t len);
 extern mv_status mv_number_text(mv_str value, mv_str *t, mv_buf *storage);
 
 /*
+ * The start every number mask (cn_phone, cn_id_card, bank_card) shares:
+ * checks the mask, reads value with mv_number_text() into *t and *storage,
+ * and sets *m to the mask without its pad (these masks have none).  On an
+ * error storage needs no freeing; otherwise free it with mv_buf_free.
+ */
+extern mv_status mv_number_mask_start(mv_str value, const mv_mask *mask,
+									  mv_str *t, mv_buf *storage, mv_mask *m);
+
+/*
  * Appends t with some of its ASCII digits replaced by mask_char: counting
  * digits from 0, those in [lo, hi) and those from `from` on.  Every other
  * byte is copied.
