@@ -50,6 +50,13 @@ mv_raise_status(mv_status st)
 					 errmsg("mask_char must be exactly one character"),
 					 errhint("Pass one user-perceived character (one grapheme), such as '*' or 'X'.")));
 			break;
+		case MV_ERR_MASK_CHAR_UNPRINTABLE:
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("mask_char must be a printable character"),
+					 errdetail("A control character (such as a line break, a tab or an escape) or an invisible one (such as a zero width space) would garble or hide the masked value."),
+					 errhint("Pass one visible character, such as '*' or 'X'.")));
+			break;
 		case MV_ERR_PAD_NEGATIVE:
 			mv_raise_negative("pad");
 			break;

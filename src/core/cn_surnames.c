@@ -122,10 +122,6 @@ static const surname_pair compound_surnames[] = {
 	(sizeof(compound_surnames) / sizeof(compound_surnames[0]))
 
 /*
- * True if the code points first, second spell a compound surname.  A binary
- * search over 93 pairs: at most 7 comparisons, no allocation, no ICU.
- */
-/*
  * One bit per CJK Unified Ideograph U+4E00..U+9FFF that begins a compound
  * surname, built on first use.  Nearly every name starts with a character
  * that begins none (张, 王, 李 ...), and this answers for them with one load
@@ -156,6 +152,10 @@ may_begin_compound(uint32_t cp)
 	return (first_cp_bits[i / 64] >> (i % 64)) & 1;
 }
 
+/*
+ * True if the code points first, second spell a compound surname.  A binary
+ * search over 93 pairs: at most 7 comparisons, no allocation, no ICU.
+ */
 bool
 mv_is_compound_surname(uint32_t first, uint32_t second)
 {

@@ -10,11 +10,6 @@
 #include "mv_core.h"
 
 /*
- * A mask is valid when its character is exactly one grapheme of valid UTF-8
- * and its pad, if any, is not negative.  One printable ASCII byte (the
- * usual "*") is decided without segmenting.
- */
-/*
  * The last multi-byte mask character found valid.  A view calls a mask with
  * the same mask_char on every row; remembering it keeps ICU out of the
  * per-row path for '●' or '＊' too.
@@ -23,16 +18,33 @@
 static char memo_bytes[MEMO_MAX];
 static size_t memo_len;
 
+/*
+ * A mask is valid when its character is exactly one printable grapheme of
+ * valid UTF-8 and its pad, if any, is not negative.  One ASCII byte (the
+ * usual "*") is decided without segmenting.  A control character (a line
+ * break, an escape that a terminal would obey) or an invisible one (zero
+ * width space) is refused: written over the hidden part it would garble or
+ * hide the masked output rather than mark what was masked.  A control always
+ * stands alone as a grapheme (UAX #29, GB4/GB5; CR LF begins with CR), so
+ * only the grapheme's first code point needs checking.
+ */
 mv_status
 mv_mask_check(const mv_mask *mask)
 {
 	size_t		count;
+	size_t		pos;
 	mv_status	st;
 
 	if (mask->has_pad && mask->pad < 0)
 		return MV_ERR_PAD_NEGATIVE;
 	if (mask->ch.len == 1)
-		return ((unsigned char) mask->ch.ptr[0] < 0x80) ? MV_OK : MV_ERR_MASK_CHAR;
+	{
+		unsigned char c = (unsigned char) mask->ch.ptr[0];
+
+		if (c >= 0x80)
+			return MV_ERR_MASK_CHAR;
+		return mv_is_unprintable(c) ? MV_ERR_MASK_CHAR_UNPRINTABLE : MV_OK;
+	}
 	if (mask->ch.len == 0)
 		return MV_ERR_MASK_CHAR;
 	if (mask->ch.len == memo_len &&
@@ -45,6 +57,9 @@ mv_mask_check(const mv_mask *mask)
 		return st;
 	if (count != 1)
 		return MV_ERR_MASK_CHAR;
+	pos = 0;
+	if (mv_is_unprintable(mv_utf8_next(mask->ch.ptr, mask->ch.len, &pos)))
+		return MV_ERR_MASK_CHAR_UNPRINTABLE;
 	if (mask->ch.len <= MEMO_MAX)
 	{
 		memcpy(memo_bytes, mask->ch.ptr, mask->ch.len);

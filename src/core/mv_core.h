@@ -35,6 +35,8 @@ typedef enum mv_status
 {
 	MV_OK = 0,
 	MV_ERR_MASK_CHAR,			/* mask_char is not exactly one grapheme */
+	MV_ERR_MASK_CHAR_UNPRINTABLE,	/* mask_char is a control or format
+									 * character */
 	MV_ERR_PAD_NEGATIVE,		/* pad is negative */
 	MV_ERR_KEEP_HEAD_NEGATIVE,	/* keep_head is negative */
 	MV_ERR_KEEP_TAIL_NEGATIVE,	/* keep_tail is negative */
@@ -201,6 +203,14 @@ extern bool mv_is_han(uint32_t cp);
 extern bool mv_is_alphabetic(uint32_t cp);
 extern bool mv_is_white_space(uint32_t cp);
 
+/*
+ * True for a code point that shows nothing by itself or acts on the text
+ * around it: a control (Cc: line breaks, tabs, escape), a format character
+ * (Cf: zero width space, bidirectional controls), a line or paragraph
+ * separator (Zl, Zp).
+ */
+extern bool mv_is_unprintable(uint32_t cp);
+
 /* Releases the per-process ICU objects (for leak checkers; optional). */
 extern void mv_core_shutdown(void);
 
@@ -216,9 +226,6 @@ typedef struct mv_mask
 	bool		has_pad;		/* pad given: masked span is exactly pad chars */
 	int			pad;
 } mv_mask;
-
-/* The default mask: "*" without pad. */
-#define MV_MASK_DEFAULT ((mv_mask) { MV_STR_LIT("*"), false, 0 })
 
 /* Checks the mask parameters (one grapheme, pad not negative). */
 extern mv_status mv_mask_check(const mv_mask *mask);

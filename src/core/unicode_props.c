@@ -36,6 +36,18 @@ mv_is_alphabetic(uint32_t cp)
 }
 
 bool
+mv_is_unprintable(uint32_t cp)
+{
+	int8_t		type;
+
+	if (cp < 0xA0)
+		return cp < 0x20 || cp >= 0x7F;
+	type = u_charType((UChar32) cp);
+	return type == U_CONTROL_CHAR || type == U_FORMAT_CHAR ||
+		type == U_LINE_SEPARATOR || type == U_PARAGRAPH_SEPARATOR;
+}
+
+bool
 mv_is_white_space(uint32_t cp)
 {
 	if (cp < 0x80)

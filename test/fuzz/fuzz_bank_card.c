@@ -36,7 +36,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fz_out_init(&out);
 	st = mv_bank_card(v, &mask, &out);
 	fz_check_status_utf8("bank_card", st,
-						 mask_valid ? 0 : FZ_BAD(MV_ERR_MASK_CHAR),
+						 mask_valid ? 0 : FZ_BAD_MASK_CHAR,
 						 mv_utf8_valid(v.ptr, v.len));
 	if (st != MV_OK || v.len == 0)
 	{

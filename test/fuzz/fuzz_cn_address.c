@@ -107,7 +107,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check_level_parse(&in);
 	v = in.value;
 	if (!mask_valid)
-		bad |= FZ_BAD(MV_ERR_MASK_CHAR);
+		bad |= FZ_BAD_MASK_CHAR;
 	if (mask.has_pad && mask.pad < 0)
 		bad |= FZ_BAD(MV_ERR_PAD_NEGATIVE);
 

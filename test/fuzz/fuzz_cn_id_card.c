@@ -70,7 +70,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	mask.ch = fz_mask_char(&in, &mask_valid);
 	v = in.value;
 	if (!mask_valid)
-		bad |= FZ_BAD(MV_ERR_MASK_CHAR);
+		bad |= FZ_BAD_MASK_CHAR;
 	if (keep_head < 0 || keep_head > 6 || keep_tail < 0 || keep_tail > 4)
 		bad |= FZ_BAD(MV_ERR_ID_KEEP);
 	if (keep_head < 0)

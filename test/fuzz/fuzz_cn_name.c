@@ -129,7 +129,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	keep = (fz_byte(&in) & 1) ? MV_NAME_KEEP_LAST : MV_NAME_KEEP_SURNAME;
 	check_keep_parse(&in);
 	if (!mask_valid)
-		bad |= FZ_BAD(MV_ERR_MASK_CHAR);
+		bad |= FZ_BAD_MASK_CHAR;
 	if (mask.has_pad && mask.pad < 0)
 		bad |= FZ_BAD(MV_ERR_PAD_NEGATIVE);
 	v = in.value;

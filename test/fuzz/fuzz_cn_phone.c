@@ -42,7 +42,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fz_out_init(&out);
 	st = mv_cn_phone(v, &mask, &out);
 	fz_check_status_utf8("cn_phone", st,
-						 mask_valid ? 0 : FZ_BAD(MV_ERR_MASK_CHAR),
+						 mask_valid ? 0 : FZ_BAD_MASK_CHAR,
 						 mv_utf8_valid(v.ptr, v.len));
 	if (st != MV_OK)
 	{

@@ -32,6 +32,9 @@
 
 #include "mv_core.h"
 
+/* The default mask of the SQL functions: "*" without pad. */
+#define MV_MASK_DEFAULT ((mv_mask) { MV_STR_LIT("*"), false, 0 })
+
 /* ---------------------------------------------------------------------
  * Failure reporting
  * ---------------------------------------------------------------------
@@ -217,7 +220,8 @@ fz_keep(fz_input *in)
 
 /*
  * Mask characters: index 0 is the default; the valid ones are exactly one
- * grapheme; the others are not (and must give MV_ERR_MASK_CHAR).
+ * printable grapheme; the others are not (and must give MV_ERR_MASK_CHAR, or
+ * MV_ERR_MASK_CHAR_UNPRINTABLE: FZ_BAD_MASK_CHAR).
  */
 typedef struct fz_mask_char
 {
@@ -231,7 +235,7 @@ static const fz_mask_choice fz_mask_chars[] = {
 	FZ_MC("*", true), FZ_MC("X", true), FZ_MC("\xEF\xBC\x8A", true),	/* ＊ */
 	FZ_MC("\xE2\x97\x8F", true),	/* ● */
 	FZ_MC("#", true), FZ_MC("e\xCC\x81", true),
-	FZ_MC("👨‍👩‍👧", true), FZ_MC("\r\n", true), FZ_MC("\xE5\xBC\xA0", true),	/* 张 */
+	FZ_MC("👨‍👩‍👧", true), FZ_MC("\r\n", false), FZ_MC("\xE5\xBC\xA0", true),	/* 张 */
 	FZ_MC("", false), FZ_MC("**", false), FZ_MC("ab", false),
 	FZ_MC("\xFF", false), FZ_MC("\xC3", false), FZ_MC("\xE5\xBC", false),
 	FZ_MC("\n\r", false), FZ_MC("🇨🇳🇨🇳", false),
@@ -272,6 +276,8 @@ fz_pad(fz_input *in, mv_mask *mask)
  * value, empty included.
  */
 #define FZ_BAD(status) (1u << (status))
+#define FZ_BAD_MASK_CHAR (FZ_BAD(MV_ERR_MASK_CHAR) | \
+						  FZ_BAD(MV_ERR_MASK_CHAR_UNPRINTABLE))
 
 static inline void
 fz_check_status(const char *fn, mv_status st, unsigned bad)

@@ -43,7 +43,7 @@ bad_params(const params *p, bool keeps, bool pad)
 	if (pad && p->mask.has_pad && p->mask.pad < 0)
 		bad |= FZ_BAD(MV_ERR_PAD_NEGATIVE);
 	if (!p->mask_valid)
-		bad |= FZ_BAD(MV_ERR_MASK_CHAR);
+		bad |= FZ_BAD_MASK_CHAR;
 	return bad;
 }
 

@@ -57,11 +57,18 @@ FROM (VALUES
     -- the short key of row 23 again, looked for in its hex form
     (34, $c$mask.pseudonym('张三丰', '\x7365637265746b6579'::bytea)$c$, '7365637265746b6579'),
     -- self-test of the leak check: the parameter's name is in the message
-    (35, $c$mask.partial('x', 1, 0, '**')$c$, 'mask_char')
+    (35, $c$mask.partial('x', 1, 0, '**')$c$, 'mask_char'),
+    -- a mask char must be printable: no line break, tab, escape, invisible
+    (36, $c$mask.partial('张三丰secret', 1, 0, E'\n')$c$, '张三丰secret'),
+    (37, $c$mask.redact('张三丰secret', E'\t')$c$, '张三丰secret'),
+    (38, $c$mask.cn_phone('13812345678', E'\x1b')$c$, '13812345678'),
+    (39, $c$mask.cn_name('张三丰', E'\r\n')$c$, '张三丰'),
+    (40, $c$mask.email('zhangsan@example.com', U&'\200B')$c$, 'zhangsan')
 ) AS t(n, call, secret), LATERAL pg_temp.try(call, secret) AS e
 ORDER BY n;
 
 -- Whole errors as a client sees them (the SQLSTATEs are shown above).
 SELECT mask.partial('张三丰', 1, 0, '**');
 SELECT mask.cn_id_card('340202199001011231', 7, 1);
+SELECT mask.partial('张三丰', 1, 0, E'\n');
 SELECT mask.pseudonym('张三丰', '\x7365637265746b6579'::bytea);

@@ -33,6 +33,19 @@ main(void)
 	CHECK(check("\xf0\x9f\x91\xa8\xe2\x80\x8d\xf0\x9f\x91\xa9\xe2\x80\x8d\xf0\x9f\x91\xa7", false, 0) == MV_OK);
 	/* one non-ASCII byte is not a character */
 	CHECK(check("\xe2", false, 0) == MV_ERR_MASK_CHAR);
+	/* controls and invisible characters are not printable */
+	CHECK(check("\n", false, 0) == MV_ERR_MASK_CHAR_UNPRINTABLE);
+	CHECK(check("\t", false, 0) == MV_ERR_MASK_CHAR_UNPRINTABLE);
+	CHECK(check("\x1b", false, 0) == MV_ERR_MASK_CHAR_UNPRINTABLE);
+	CHECK(check("\x7f", false, 0) == MV_ERR_MASK_CHAR_UNPRINTABLE);
+	CHECK(check("\r\n", false, 0) == MV_ERR_MASK_CHAR_UNPRINTABLE);	/* one grapheme */
+	CHECK(check("\xc2\x85", false, 0) == MV_ERR_MASK_CHAR_UNPRINTABLE); /* NEL */
+	CHECK(check("\xe2\x80\x8b", false, 0) == MV_ERR_MASK_CHAR_UNPRINTABLE);	/* ZWSP */
+	CHECK(check("\xe2\x80\xa8", false, 0) == MV_ERR_MASK_CHAR_UNPRINTABLE);	/* LS */
+	CHECK(check(" ", false, 0) == MV_OK);
+	CHECK(check("\xe3\x80\x80", false, 0) == MV_OK);	/* ideographic space */
+	/* the ZWJ inside an emoji sequence is fine (checked above too) */
+	CHECK(check("\xf0\x9f\x91\xa8\xe2\x80\x8d\xf0\x9f\x91\xa9\xe2\x80\x8d\xf0\x9f\x91\xa7", false, 0) == MV_OK);
 	/* pad */
 	CHECK(check("*", true, 0) == MV_OK);
 	CHECK(check("*", true, -1) == MV_ERR_PAD_NEGATIVE);
