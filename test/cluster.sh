@@ -49,12 +49,14 @@ mv_cluster_stop() {
     MV_CLUSTER_DIR=
 }
 
-# Builds with warnings as errors and installs into the server's directories.
-# Serialised with a lock (one per server installation) so that concurrent runs
-# on one machine do not install over each other.
+# Builds with warnings as errors (MV_WERROR=1 unless the caller set it) and
+# installs into the server's directories; install is given the same flags, or
+# it would rebuild everything without them.  Serialised with a lock (one per
+# server installation) so that concurrent runs on one machine do not install
+# over each other.
 mv_build_and_install() {
     exec 9>"/tmp/maskview-install.$("${PG_CONFIG:-pg_config}" --bindir | cksum | cut -d' ' -f1).lock"
     flock 9
-    make -s -j2 all PROFILE="${MV_WERROR:--Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers -Wno-sign-compare -Wno-cast-function-type -Werror}" >/dev/null
-    make -s install >/dev/null
+    make -s -j2 all MV_WERROR="${MV_WERROR:-1}" >/dev/null
+    make -s install MV_WERROR="${MV_WERROR:-1}" >/dev/null
 }

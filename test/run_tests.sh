@@ -5,6 +5,8 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 top=$(pwd)
+# Warnings are errors in every build below (the Makefile's MV_WERROR).
+export MV_WERROR=${MV_WERROR:-1}
 
 test/install_deps.sh || exit 1
 . test/cluster.sh
