@@ -23,9 +23,9 @@
  * int = NULL): masks a personal name, keeping the surname (or the last
  * character); NULL value gives NULL, other NULLs mean the default.
  */
-PG_FUNCTION_INFO_V1(cn_name);
+PG_FUNCTION_INFO_V1(mv_sql_cn_name);
 Datum
-cn_name(PG_FUNCTION_ARGS)
+mv_sql_cn_name(PG_FUNCTION_ARGS)
 {
 	mv_mask		mask;
 	mv_name_keep keep = MV_NAME_KEEP_SURNAME;
@@ -51,9 +51,9 @@ cn_name(PG_FUNCTION_ARGS)
  * mobile number, the local part of a landline, or the whole of anything
  * else.
  */
-PG_FUNCTION_INFO_V1(cn_phone);
+PG_FUNCTION_INFO_V1(mv_sql_cn_phone);
 Datum
-cn_phone(PG_FUNCTION_ARGS)
+mv_sql_cn_phone(PG_FUNCTION_ARGS)
 {
 	return mv_call_value_mask(fcinfo, mv_cn_phone);
 }
@@ -63,9 +63,9 @@ cn_phone(PG_FUNCTION_ARGS)
  * mask_char text = '*'): masks a resident identity number, never revealing
  * the birth date (keep_head 0-6, keep_tail 0-4).
  */
-PG_FUNCTION_INFO_V1(cn_id_card);
+PG_FUNCTION_INFO_V1(mv_sql_cn_id_card);
 Datum
-cn_id_card(PG_FUNCTION_ARGS)
+mv_sql_cn_id_card(PG_FUNCTION_ARGS)
 {
 	mv_mask		mask;
 	mv_str		value;
@@ -125,9 +125,9 @@ cn_address_level(FmgrInfo *flinfo, mv_str name)
  * '*', pad int = 4): keeps the recognised levels up to keep_level and
  * replaces the rest with exactly pad mask chars.
  */
-PG_FUNCTION_INFO_V1(cn_address);
+PG_FUNCTION_INFO_V1(mv_sql_cn_address);
 Datum
-cn_address(PG_FUNCTION_ARGS)
+mv_sql_cn_address(PG_FUNCTION_ARGS)
 {
 	mv_mask		mask;
 	mv_addr_level level;
@@ -148,9 +148,9 @@ cn_address(PG_FUNCTION_ARGS)
  * mask.bank_card(value text, mask_char text = '*'): keeps the issuer prefix
  * (6 digits) and the last 4 digits of a card number, redacts anything else.
  */
-PG_FUNCTION_INFO_V1(bank_card);
+PG_FUNCTION_INFO_V1(mv_sql_bank_card);
 Datum
-bank_card(PG_FUNCTION_ARGS)
+mv_sql_bank_card(PG_FUNCTION_ARGS)
 {
 	return mv_call_value_mask(fcinfo, mv_bank_card);
 }
@@ -160,25 +160,25 @@ bank_card(PG_FUNCTION_ARGS)
  * correct check character and a real date, or a 15-digit one with a real
  * date.
  */
-PG_FUNCTION_INFO_V1(cn_id_card_valid);
+PG_FUNCTION_INFO_V1(mv_sql_cn_id_card_valid);
 Datum
-cn_id_card_valid(PG_FUNCTION_ARGS)
+mv_sql_cn_id_card_valid(PG_FUNCTION_ARGS)
 {
 	PG_RETURN_BOOL(mv_cn_id_card_valid(mv_text_utf8(PG_GETARG_TEXT_PP(0))));
 }
 
 /* mask.cn_mobile_valid(value text): true for a mainland mobile number. */
-PG_FUNCTION_INFO_V1(cn_mobile_valid);
+PG_FUNCTION_INFO_V1(mv_sql_cn_mobile_valid);
 Datum
-cn_mobile_valid(PG_FUNCTION_ARGS)
+mv_sql_cn_mobile_valid(PG_FUNCTION_ARGS)
 {
 	PG_RETURN_BOOL(mv_cn_mobile_valid(mv_text_utf8(PG_GETARG_TEXT_PP(0))));
 }
 
 /* mask.luhn_valid(value text): true for 12-19 digits passing the Luhn check. */
-PG_FUNCTION_INFO_V1(luhn_valid);
+PG_FUNCTION_INFO_V1(mv_sql_luhn_valid);
 Datum
-luhn_valid(PG_FUNCTION_ARGS)
+mv_sql_luhn_valid(PG_FUNCTION_ARGS)
 {
 	PG_RETURN_BOOL(mv_luhn_valid(mv_text_utf8(PG_GETARG_TEXT_PP(0))));
 }

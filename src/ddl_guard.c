@@ -22,15 +22,14 @@
 #include "utils/builtins.h"
 #include "utils/memutils.h"
 
-PG_FUNCTION_INFO_V1(mv_drops_extension);
-
 /*
  * mask._drops_extension(query text, extension name) -> boolean: true when
  * one of the statements in query is a DROP EXTENSION naming extension
  * without CASCADE.
  */
+PG_FUNCTION_INFO_V1(mv_sql_drops_extension);
 Datum
-mv_drops_extension(PG_FUNCTION_ARGS)
+mv_sql_drops_extension(PG_FUNCTION_ARGS)
 {
 	char	   *query = text_to_cstring(PG_GETARG_TEXT_PP(0));
 	char	   *extension = NameStr(*PG_GETARG_NAME(1));

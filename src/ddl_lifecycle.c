@@ -5,11 +5,11 @@
  *	  a command tag, and a tag does not say which columns an ALTER TABLE
  *	  drops or retypes, nor which subcommands it ran.
  *
- * _ddl_command_start(): the ddl_command_start event trigger.  A generated
- *	  view reads the columns of its table, and PostgreSQL refuses a plain
- *	  ALTER TABLE ... DROP COLUMN or ALTER COLUMN ... TYPE of a column a
- *	  view reads ("view depends on it").  For such a command on a protected
- *	  table this hands the table and the column names to
+ * mv_sql_on_ddl_command_start(): the ddl_command_start event trigger.
+ *	  A generated view reads the columns of its table, and PostgreSQL
+ *	  refuses a plain ALTER TABLE ... DROP COLUMN or ALTER COLUMN ... TYPE of
+ *	  a column a view reads ("view depends on it").  For such a command on a
+ *	  protected table this hands the table and the column names to
  *	  mask._before_column_change(), which drops the generated views that
  *	  read them (inside the command's transaction: a failing command brings
  *	  them back); the ddl_command_end trigger regenerates them from the
@@ -18,9 +18,9 @@
  *	  For CREATE TABLE ... (LIKE t) it hands t to mask._before_create_like(),
  *	  which audits a copy of a protected table's structure.
  *
- * _ddl_subcommands(pg_ddl_command): the kinds of subcommand an ALTER TABLE
- *	  ran (DROP COLUMN, ALTER COLUMN TYPE, ATTACH PARTITION ...), or the kind
- *	  of a simple command (RENAME, SET SCHEMA), as text, for the
+ * mv_sql_ddl_subcommands(pg_ddl_command): the kinds of subcommand an
+ *	  ALTER TABLE ran (DROP COLUMN, ALTER COLUMN TYPE, ATTACH PARTITION ...),
+ *	  or the kind of a simple command (RENAME, SET SCHEMA), as text, for the
  *	  ddl_command_end trigger's audit row and to know when rules must be
  *	  validated again.
  *
@@ -38,9 +38,6 @@
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
-
-PG_FUNCTION_INFO_V1(_ddl_command_start);
-PG_FUNCTION_INFO_V1(_ddl_subcommands);
 
 /* The name of an ALTER TABLE subcommand kind maskview cares about, or NULL. */
 static const char *
@@ -112,8 +109,9 @@ mv_audit_create_like(CreateStmt *stmt)
 	}
 }
 
+PG_FUNCTION_INFO_V1(mv_sql_on_ddl_command_start);
 Datum
-_ddl_command_start(PG_FUNCTION_ARGS)
+mv_sql_on_ddl_command_start(PG_FUNCTION_ARGS)
 {
 	EventTriggerData *trigdata;
 	AlterTableStmt *stmt;
@@ -180,8 +178,9 @@ _ddl_command_start(PG_FUNCTION_ARGS)
 	PG_RETURN_VOID();
 }
 
+PG_FUNCTION_INFO_V1(mv_sql_ddl_subcommands);
 Datum
-_ddl_subcommands(PG_FUNCTION_ARGS)
+mv_sql_ddl_subcommands(PG_FUNCTION_ARGS)
 {
 	CollectedCommand *cmd = (CollectedCommand *) PG_GETARG_POINTER(0);
 	Datum		elems[64];

@@ -67,9 +67,9 @@ bucket_range(FunctionCallInfo fcinfo, Oid rangetype,
  * mask.generalize(value numeric, step numeric) -> numrange: [floor(value /
  * step) * step, + step); NaN and infinite values give (,).
  */
-PG_FUNCTION_INFO_V1(generalize_numeric);
+PG_FUNCTION_INFO_V1(mv_sql_generalize_numeric);
 Datum
-generalize_numeric(PG_FUNCTION_ARGS)
+mv_sql_generalize_numeric(PG_FUNCTION_ARGS)
 {
 	Numeric		value = PG_GETARG_NUMERIC(0);
 	Numeric		step = PG_GETARG_NUMERIC(1);
@@ -118,9 +118,9 @@ generalize_numeric(PG_FUNCTION_ARGS)
  * mask.generalize(value bigint, step bigint) -> int8range: [floor(value /
  * step) * step, + step), open on a side whose bound is not a bigint.
  */
-PG_FUNCTION_INFO_V1(generalize_bigint);
+PG_FUNCTION_INFO_V1(mv_sql_generalize_bigint);
 Datum
-generalize_bigint(PG_FUNCTION_ARGS)
+mv_sql_generalize_bigint(PG_FUNCTION_ARGS)
 {
 	int64		value = PG_GETARG_INT64(0);
 	int64		step = PG_GETARG_INT64(1);
@@ -204,9 +204,9 @@ julian_bound(int julian, bool *infinite)
  * month or ISO week (Monday to Sunday) holding value; infinite dates give
  * (,).
  */
-PG_FUNCTION_INFO_V1(generalize_date);
+PG_FUNCTION_INFO_V1(mv_sql_generalize_date);
 Datum
-generalize_date(PG_FUNCTION_ARGS)
+mv_sql_generalize_date(PG_FUNCTION_ARGS)
 {
 	DateADT		value = PG_GETARG_DATEADT(0);
 	date_unit	unit = parse_unit(PG_GETARG_TEXT_PP(1));

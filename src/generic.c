@@ -21,9 +21,9 @@
  * '*', pad int = NULL): keeps keep_head leading and keep_tail trailing
  * graphemes; NULL value or keep count gives NULL, as a STRICT call would.
  */
-PG_FUNCTION_INFO_V1(partial);
+PG_FUNCTION_INFO_V1(mv_sql_partial);
 Datum
-partial(PG_FUNCTION_ARGS)
+mv_sql_partial(PG_FUNCTION_ARGS)
 {
 	mv_mask		mask;
 	mv_str		value;
@@ -52,9 +52,9 @@ partial(PG_FUNCTION_ARGS)
  * mask.redact(value text, mask_char text = '*', pad int = NULL): masks every
  * grapheme, or writes exactly pad mask chars; NULL value gives NULL.
  */
-PG_FUNCTION_INFO_V1(redact);
+PG_FUNCTION_INFO_V1(mv_sql_redact);
 Datum
-redact(PG_FUNCTION_ARGS)
+mv_sql_redact(PG_FUNCTION_ARGS)
 {
 	mv_mask		mask;
 	mv_str		value;
@@ -76,9 +76,9 @@ redact(PG_FUNCTION_ARGS)
  * '*'): masks decimal digits of the NFKC form except keep_head leading and
  * keep_tail trailing digits; other characters are copied.
  */
-PG_FUNCTION_INFO_V1(digits);
+PG_FUNCTION_INFO_V1(mv_sql_digits);
 Datum
-digits(PG_FUNCTION_ARGS)
+mv_sql_digits(PG_FUNCTION_ARGS)
 {
 	mv_mask		mask;
 	mv_str		value;
@@ -102,9 +102,9 @@ digits(PG_FUNCTION_ARGS)
  * mask.email(value text, mask_char text = '*'): keeps the domain and the
  * local part's first grapheme, hides the local part's length.
  */
-PG_FUNCTION_INFO_V1(email);
+PG_FUNCTION_INFO_V1(mv_sql_email);
 Datum
-email(PG_FUNCTION_ARGS)
+mv_sql_email(PG_FUNCTION_ARGS)
 {
 	return mv_call_value_mask(fcinfo, mv_email);
 }

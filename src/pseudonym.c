@@ -99,9 +99,9 @@ pseudonym_state(FmgrInfo *flinfo, const uint8 *key, size_t keylen)
  * mask.pseudonym(value text, key bytea, length int = 12): the first length
  * Crockford base32 characters of HMAC-SHA-256(key, UTF-8 bytes of value).
  */
-PG_FUNCTION_INFO_V1(pseudonym);
+PG_FUNCTION_INFO_V1(mv_sql_pseudonym);
 Datum
-pseudonym(PG_FUNCTION_ARGS)
+mv_sql_pseudonym(PG_FUNCTION_ARGS)
 {
 	bytea	   *key = PG_GETARG_BYTEA_PP(1);
 	int32		length = PG_GETARG_INT32(2);

@@ -21,9 +21,9 @@
 /*
  * mask._random_bytes(n int) returns bytea: n bytes from pg_strong_random.
  */
-PG_FUNCTION_INFO_V1(_random_bytes);
+PG_FUNCTION_INFO_V1(mv_sql_random_bytes);
 Datum
-_random_bytes(PG_FUNCTION_ARGS)
+mv_sql_random_bytes(PG_FUNCTION_ARGS)
 {
 	int32		n = PG_GETARG_INT32(0);
 	bytea	   *result;

@@ -29,9 +29,9 @@
  * mask.pseudonym returned, without its argument checks (the test calls it
  * only with valid arguments).
  */
-PG_FUNCTION_INFO_V1(pseudonym_pg_hmac);
+PG_FUNCTION_INFO_V1(mv_sql_pseudonym_pg_hmac);
 Datum
-pseudonym_pg_hmac(PG_FUNCTION_ARGS)
+mv_sql_pseudonym_pg_hmac(PG_FUNCTION_ARGS)
 {
 	bytea	   *key = PG_GETARG_BYTEA_PP(1);
 	int32		length = PG_GETARG_INT32(2);
@@ -65,9 +65,9 @@ pseudonym_pg_hmac(PG_FUNCTION_ARGS)
  * cn_address_reference(value text, keep_level text, mask_char text, pad
  * int): mask.cn_address through the parser mv_cn_address replaced.
  */
-PG_FUNCTION_INFO_V1(cn_address_reference);
+PG_FUNCTION_INFO_V1(mv_sql_cn_address_reference);
 Datum
-cn_address_reference(PG_FUNCTION_ARGS)
+mv_sql_cn_address_reference(PG_FUNCTION_ARGS)
 {
 	mv_mask		mask;
 	mv_addr_level level;

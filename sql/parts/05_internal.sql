@@ -4,7 +4,7 @@
 CREATE FUNCTION mask._random_bytes(n integer)
 RETURNS bytea
 LANGUAGE C VOLATILE STRICT PARALLEL RESTRICTED
-AS 'MODULE_PATHNAME', '_random_bytes';
+AS 'MODULE_PATHNAME', 'mv_sql_random_bytes';
 
 COMMENT ON FUNCTION mask._random_bytes(integer) IS
     'Internal: n bytes (16 to 1024) from pg_strong_random, for policy keys.';

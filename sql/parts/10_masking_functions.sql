@@ -25,7 +25,7 @@ CREATE FUNCTION mask.partial(value text, keep_head integer, keep_tail integer,
                              mask_char text DEFAULT '*', pad integer DEFAULT NULL)
 RETURNS text
 LANGUAGE C IMMUTABLE PARALLEL SAFE COST 5
-AS 'MODULE_PATHNAME', 'partial';
+AS 'MODULE_PATHNAME', 'mv_sql_partial';
 
 COMMENT ON FUNCTION mask.partial(text, integer, integer, text, integer) IS
     'Keeps the first keep_head and last keep_tail graphemes and masks the rest; at least one grapheme is always masked. With pad, the masked part is exactly pad mask chars.';
@@ -33,7 +33,7 @@ COMMENT ON FUNCTION mask.partial(text, integer, integer, text, integer) IS
 CREATE FUNCTION mask.redact(value text, mask_char text DEFAULT '*', pad integer DEFAULT NULL)
 RETURNS text
 LANGUAGE C IMMUTABLE PARALLEL SAFE COST 5
-AS 'MODULE_PATHNAME', 'redact';
+AS 'MODULE_PATHNAME', 'mv_sql_redact';
 
 COMMENT ON FUNCTION mask.redact(text, text, integer) IS
     'Masks every grapheme (one mask char each, or exactly pad mask chars).';
@@ -42,7 +42,7 @@ CREATE FUNCTION mask.digits(value text, keep_head integer, keep_tail integer,
                             mask_char text DEFAULT '*')
 RETURNS text
 LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE COST 5
-AS 'MODULE_PATHNAME', 'digits';
+AS 'MODULE_PATHNAME', 'mv_sql_digits';
 
 COMMENT ON FUNCTION mask.digits(text, integer, integer, text) IS
     'After NFKC, masks decimal digits except the first keep_head and last keep_tail digits; other characters are copied.';
@@ -50,7 +50,7 @@ COMMENT ON FUNCTION mask.digits(text, integer, integer, text) IS
 CREATE FUNCTION mask.email(value text, mask_char text DEFAULT '*')
 RETURNS text
 LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE COST 5
-AS 'MODULE_PATHNAME', 'email';
+AS 'MODULE_PATHNAME', 'mv_sql_email';
 
 COMMENT ON FUNCTION mask.email(text, text) IS
     'Keeps the domain and the first grapheme of the local part, which is followed by exactly three mask chars; anything that is not local@domain is redacted.';
@@ -61,7 +61,7 @@ CREATE FUNCTION mask.cn_name(value text, mask_char text DEFAULT '*',
                              keep text DEFAULT 'surname', pad integer DEFAULT NULL)
 RETURNS text
 LANGUAGE C IMMUTABLE PARALLEL SAFE COST 5
-AS 'MODULE_PATHNAME', 'cn_name';
+AS 'MODULE_PATHNAME', 'mv_sql_cn_name';
 
 COMMENT ON FUNCTION mask.cn_name(text, text, text, integer) IS
     'Masks a personal name: Han names keep the surname (compound surnames included) or, with keep => ''last'', the last character; names with a middle dot keep the first grapheme and the dots; other alphabetic names keep the first letter of each word.';
@@ -69,7 +69,7 @@ COMMENT ON FUNCTION mask.cn_name(text, text, text, integer) IS
 CREATE FUNCTION mask.cn_phone(value text, mask_char text DEFAULT '*')
 RETURNS text
 LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE COST 5
-AS 'MODULE_PATHNAME', 'cn_phone';
+AS 'MODULE_PATHNAME', 'mv_sql_cn_phone';
 
 COMMENT ON FUNCTION mask.cn_phone(text, text) IS
     'Masks a Chinese phone number: digits 4-7 of a mobile number, the local number of a landline except its last two digits, the middle of a 400/800 number; anything else is redacted.';
@@ -78,7 +78,7 @@ CREATE FUNCTION mask.cn_id_card(value text, keep_head integer DEFAULT 1,
                                 keep_tail integer DEFAULT 1, mask_char text DEFAULT '*')
 RETURNS text
 LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE COST 5
-AS 'MODULE_PATHNAME', 'cn_id_card';
+AS 'MODULE_PATHNAME', 'mv_sql_cn_id_card';
 
 COMMENT ON FUNCTION mask.cn_id_card(text, integer, integer, text) IS
     'Masks a resident identity number (18 or 15 characters), keeping keep_head (0-6) leading and keep_tail (0-4) trailing characters, so the birth date never shows; other shapes are redacted.';
@@ -87,7 +87,7 @@ CREATE FUNCTION mask.cn_address(value text, keep_level text DEFAULT 'district',
                                 mask_char text DEFAULT '*', pad integer DEFAULT 4)
 RETURNS text
 LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE COST 50
-AS 'MODULE_PATHNAME', 'cn_address';
+AS 'MODULE_PATHNAME', 'mv_sql_cn_address';
 
 COMMENT ON FUNCTION mask.cn_address(text, text, text, integer) IS
     'Keeps the recognised administrative levels of an address up to keep_level (province, city, district, town, road, community, building, unit, floor, room) and replaces the rest with exactly pad mask chars.';
@@ -95,7 +95,7 @@ COMMENT ON FUNCTION mask.cn_address(text, text, text, integer) IS
 CREATE FUNCTION mask.bank_card(value text, mask_char text DEFAULT '*')
 RETURNS text
 LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE COST 5
-AS 'MODULE_PATHNAME', 'bank_card';
+AS 'MODULE_PATHNAME', 'mv_sql_bank_card';
 
 COMMENT ON FUNCTION mask.bank_card(text, text) IS
     'Masks a bank card number: 12-19 digits keep the first 6 and last 4, 8-11 digits keep the last 4; spaces and hyphens are copied; anything else is redacted.';
@@ -105,7 +105,7 @@ COMMENT ON FUNCTION mask.bank_card(text, text) IS
 CREATE FUNCTION mask.cn_id_card_valid(value text)
 RETURNS boolean
 LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE COST 5
-AS 'MODULE_PATHNAME', 'cn_id_card_valid';
+AS 'MODULE_PATHNAME', 'mv_sql_cn_id_card_valid';
 
 COMMENT ON FUNCTION mask.cn_id_card_valid(text) IS
     'True for an 18-character resident identity number with a correct ISO 7064 MOD 11-2 check character and a real date, or a 15-digit one with a real date.';
@@ -113,7 +113,7 @@ COMMENT ON FUNCTION mask.cn_id_card_valid(text) IS
 CREATE FUNCTION mask.cn_mobile_valid(value text)
 RETURNS boolean
 LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE COST 5
-AS 'MODULE_PATHNAME', 'cn_mobile_valid';
+AS 'MODULE_PATHNAME', 'mv_sql_cn_mobile_valid';
 
 COMMENT ON FUNCTION mask.cn_mobile_valid(text) IS
     'True for a mainland mobile number: an optional +86, 0086 or 86 prefix and 11 digits starting 13-19.';
@@ -121,7 +121,7 @@ COMMENT ON FUNCTION mask.cn_mobile_valid(text) IS
 CREATE FUNCTION mask.luhn_valid(value text)
 RETURNS boolean
 LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE COST 5
-AS 'MODULE_PATHNAME', 'luhn_valid';
+AS 'MODULE_PATHNAME', 'mv_sql_luhn_valid';
 
 COMMENT ON FUNCTION mask.luhn_valid(text) IS
     'True for 12-19 digits that pass the Luhn check.';
@@ -131,7 +131,7 @@ COMMENT ON FUNCTION mask.luhn_valid(text) IS
 CREATE FUNCTION mask.pseudonym(value text, key bytea, length integer DEFAULT 12)
 RETURNS text
 LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE COST 50
-AS 'MODULE_PATHNAME', 'pseudonym';
+AS 'MODULE_PATHNAME', 'mv_sql_pseudonym';
 
 COMMENT ON FUNCTION mask.pseudonym(text, bytea, integer) IS
     'The first length (6-52) Crockford base32 characters of HMAC-SHA-256 of the UTF-8 value under key (at least 16 bytes); the same in every database encoding.';
@@ -139,7 +139,7 @@ COMMENT ON FUNCTION mask.pseudonym(text, bytea, integer) IS
 CREATE FUNCTION mask.generalize(value numeric, step numeric)
 RETURNS numrange
 LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE COST 10
-AS 'MODULE_PATHNAME', 'generalize_numeric';
+AS 'MODULE_PATHNAME', 'mv_sql_generalize_numeric';
 
 COMMENT ON FUNCTION mask.generalize(numeric, numeric) IS
     'The bucket [floor(value / step) * step, + step) holding value; step must be positive; NaN and infinite values give the unbounded range.';
@@ -147,7 +147,7 @@ COMMENT ON FUNCTION mask.generalize(numeric, numeric) IS
 CREATE FUNCTION mask.generalize(value bigint, step bigint)
 RETURNS int8range
 LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE COST 10
-AS 'MODULE_PATHNAME', 'generalize_bigint';
+AS 'MODULE_PATHNAME', 'mv_sql_generalize_bigint';
 
 COMMENT ON FUNCTION mask.generalize(bigint, bigint) IS
     'The bucket [floor(value / step) * step, + step) holding value; step must be positive; a bound beyond bigint''s range leaves that side unbounded.';
@@ -155,7 +155,7 @@ COMMENT ON FUNCTION mask.generalize(bigint, bigint) IS
 CREATE FUNCTION mask.generalize(value date, unit text)
 RETURNS daterange
 LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE COST 10
-AS 'MODULE_PATHNAME', 'generalize_date';
+AS 'MODULE_PATHNAME', 'mv_sql_generalize_date';
 
 COMMENT ON FUNCTION mask.generalize(date, text) IS
     'The year, quarter, month or ISO week (Monday to Sunday) holding value, as a daterange; infinite dates give the unbounded range.';

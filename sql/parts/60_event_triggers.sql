@@ -149,7 +149,7 @@ COMMENT ON FUNCTION mask._on_ddl_command_end() IS
 CREATE FUNCTION mask._ddl_subcommands(command pg_ddl_command)
 RETURNS text[]
 LANGUAGE C STABLE STRICT
-AS 'MODULE_PATHNAME', '_ddl_subcommands';
+AS 'MODULE_PATHNAME', 'mv_sql_ddl_subcommands';
 
 COMMENT ON FUNCTION mask._ddl_subcommands(pg_ddl_command) IS
 'Internal: the kinds of subcommand (DROP COLUMN, ALTER COLUMN TYPE, ATTACH PARTITION, RENAME, SET SCHEMA ...) of a command reported by pg_event_trigger_ddl_commands().';
@@ -165,7 +165,7 @@ COMMENT ON FUNCTION mask._ddl_subcommands(pg_ddl_command) IS
 CREATE FUNCTION mask._on_ddl_command_start()
 RETURNS event_trigger
 LANGUAGE C SECURITY DEFINER
-AS 'MODULE_PATHNAME', '_ddl_command_start';
+AS 'MODULE_PATHNAME', 'mv_sql_on_ddl_command_start';
 
 COMMENT ON FUNCTION mask._on_ddl_command_start() IS
 'Internal event trigger function: before ALTER TABLE drops or retypes columns of a protected table, drops the generated views that read them (regenerated at ddl_command_end), so a plain DROP COLUMN or ALTER COLUMN TYPE works.';

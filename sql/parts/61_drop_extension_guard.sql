@@ -9,7 +9,7 @@
 CREATE FUNCTION mask._drops_extension(query text, extension name)
 RETURNS boolean
 LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE
-AS 'MODULE_PATHNAME', 'mv_drops_extension';
+AS 'MODULE_PATHNAME', 'mv_sql_drops_extension';
 
 COMMENT ON FUNCTION mask._drops_extension(text, name) IS
 'Internal: true when the SQL text holds a DROP EXTENSION of the named extension without CASCADE (read from the raw parse tree; nothing is executed).';

@@ -23,7 +23,7 @@ DECLARE
                  WHERE oid = 'mask.pseudonym(text,bytea,integer)'::regprocedure);
 BEGIN
     EXECUTE format('CREATE FUNCTION pg_temp.t14_reference(text, bytea, integer) RETURNS text '
-                   'LANGUAGE C IMMUTABLE STRICT AS %L, %L', lib, 'pseudonym_pg_hmac');
+                   'LANGUAGE C IMMUTABLE STRICT AS %L, %L', lib, 'mv_sql_pseudonym_pg_hmac');
 END
 $$;
 
@@ -82,7 +82,7 @@ DECLARE
 BEGIN
     EXECUTE format('CREATE FUNCTION pg_temp.t14_address_reference(text, text, text, integer) '
                    'RETURNS text LANGUAGE C IMMUTABLE STRICT AS %L, %L',
-                   lib, 'cn_address_reference');
+                   lib, 'mv_sql_cn_address_reference');
 END
 $$;
 CREATE TEMP TABLE t14_pieces (k integer, alts text[]);
