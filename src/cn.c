@@ -3,7 +3,8 @@
  * cn.c
  *	  SQL glue of the Chinese personal-information masks and validators:
  *	  mask.cn_name, cn_phone, cn_id_card, cn_address, bank_card,
- *	  cn_id_card_valid, cn_mobile_valid, luhn_valid.
+ *	  cn_id_card_valid, cn_mobile_valid, luhn_valid, and detect()'s name
+ *	  test.
  *
  * cn_name has a pad parameter defaulting to NULL and is therefore not
  * STRICT; every other function here is STRICT, so its arguments are never
@@ -181,4 +182,20 @@ Datum
 mv_sql_luhn_valid(PG_FUNCTION_ARGS)
 {
 	PG_RETURN_BOOL(mv_luhn_valid(mv_text_utf8(PG_GETARG_TEXT_PP(0))));
+}
+
+/*
+ * mask._detect_is_name(value text) -> boolean, for mask.detect(): whether
+ * value has the shape of a Chinese personal name (mv_cn_name_detect), read
+ * by the classes and surname lists cn_name masks with.
+ */
+PG_FUNCTION_INFO_V1(mv_sql_detect_is_name);
+Datum
+mv_sql_detect_is_name(PG_FUNCTION_ARGS)
+{
+	bool		is_name;
+
+	mv_check_status(mv_cn_name_detect(mv_text_utf8(PG_GETARG_TEXT_PP(0)),
+									  &is_name));
+	PG_RETURN_BOOL(is_name);
 }

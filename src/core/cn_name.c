@@ -361,6 +361,34 @@ mask_plain_han(mv_str v, size_t n, const uint32_t first_two[2],
 }
 
 /*
+ * Splits value into graphemes (*g, to be freed with mv_graphemes_free) and
+ * makes *name the view of them without outer white space, trimmed by whole
+ * graphemes: a space carrying a combining mark is a grapheme of the name,
+ * and a grapheme is never split.  name's offsets stay relative to value (the
+ * helpers above read value, not the trimmed name); it is never freed itself.
+ * White space alone trims to a name of no graphemes.
+ */
+static mv_status
+split_trimmed(mv_str value, mv_graphemes *g, mv_graphemes *name)
+{
+	size_t		lo = 0;
+	size_t		hi;
+	mv_status	st = mv_graphemes_split(value, g);
+
+	if (st != MV_OK)
+		return st;
+	hi = g->count;
+	while (lo < hi && grapheme_is_white_space(value, g, lo))
+		lo++;
+	while (hi > lo && grapheme_is_white_space(value, g, hi - 1))
+		hi--;
+	*name = *g;
+	name->count = hi - lo;
+	name->offs = g->offs + lo;
+	return MV_OK;
+}
+
+/*
  * Masks a personal name per MASKING_RULES ("cn_name"), appending to out.
  * Errors only for a bad mask or invalid UTF-8; a value of no known shape is
  * masked by mv_partial(trimmed, 1, 0).
@@ -371,8 +399,6 @@ mv_cn_name(mv_str value, const mv_mask *mask, mv_name_keep keep, mv_buf *out)
 	mv_graphemes g;
 	mv_graphemes name_g;
 	mv_str		name;
-	size_t		lo = 0;
-	size_t		hi;
 	size_t		letters;
 	size_t		n_han;
 	uint32_t	first_two[2];
@@ -388,38 +414,15 @@ mv_cn_name(mv_str value, const mv_mask *mask, mv_name_keep keep, mv_buf *out)
 	if (!mv_utf8_valid(value.ptr, value.len))
 		return MV_ERR_BAD_UTF8;
 
-	st = mv_graphemes_split(value, &g);
-	if (st != MV_OK)
+	st = split_trimmed(value, &g, &name_g);
+	/* White space alone carries no name: it trims to the empty result. */
+	if (st != MV_OK || name_g.count == 0)
 	{
 		mv_graphemes_free(&g);
 		return st;
 	}
-
-	/*
-	 * Trim outer white space by whole graphemes: a space carrying a combining
-	 * mark is a grapheme of the name, and a grapheme is never split.
-	 */
-	hi = g.count;
-	while (lo < hi && grapheme_is_white_space(value, &g, lo))
-		lo++;
-	while (hi > lo && grapheme_is_white_space(value, &g, hi - 1))
-		hi--;
-	/* White space alone carries no name: it trims to the empty result. */
-	if (lo == hi)
-	{
-		mv_graphemes_free(&g);
-		return MV_OK;
-	}
-	name.ptr = value.ptr + g.offs[lo];
-	name.len = g.offs[hi] - g.offs[lo];
-
-	/*
-	 * The name's graphemes: a view into g (offsets stay relative to value,
-	 * so the helpers below read value, not name).  Never freed itself.
-	 */
-	name_g = g;
-	name_g.count = hi - lo;
-	name_g.offs = g.offs + lo;
+	name.ptr = value.ptr + name_g.offs[0];
+	name.len = name_g.offs[name_g.count] - name_g.offs[0];
 
 	switch (classify_name(value, &name_g, &letters))
 	{
@@ -442,4 +445,66 @@ mv_cn_name(mv_str value, const mv_mask *mask, mv_name_keep keep, mv_buf *out)
 	}
 	mv_graphemes_free(&g);
 	return st;
+}
+
+/*
+ * Whether value has the shape mask.detect() counts as a Chinese personal
+ * name, read with the same grapheme classes as the mask: after trimming, 2
+ * to 4 Han graphemes of which the first is a common surname or the first two
+ * a compound one (cn_surnames.c), or 2 to 4 runs of 1 to 8 Han graphemes
+ * joined by middle dots (阿依古丽·买买提, the form of transliterated names).
+ */
+mv_status
+mv_cn_name_detect(mv_str value, bool *is_name)
+{
+	mv_graphemes g;
+	mv_graphemes name_g;
+	uint32_t	first_two[2] = {0, 0};
+	size_t		parts = 1;
+	size_t		part_len = 0;
+	bool		shaped = true;
+	mv_status	st;
+
+	*is_name = false;
+	/* A name holds at least one non-ASCII character: skip the rest cheaply. */
+	if (mv_ascii_prefix(value.ptr, value.len) == value.len)
+		return MV_OK;
+	if (!mv_utf8_valid(value.ptr, value.len))
+		return MV_ERR_BAD_UTF8;
+	st = split_trimmed(value, &g, &name_g);
+	if (st != MV_OK)
+	{
+		mv_graphemes_free(&g);
+		return st;
+	}
+	for (size_t i = 0; i < name_g.count && shaped; i++)
+	{
+		uint32_t	cp;
+		name_class	c = classify_grapheme(value, name_g.offs[i],
+										  name_g.offs[i + 1], &cp);
+
+		if (i < 2)
+			first_two[i] = cp;
+		if (c == NC_HAN)
+			shaped = ++part_len <= 8;
+		else if (c == NC_DOT)
+		{
+			shaped = part_len > 0;
+			parts++;
+			part_len = 0;
+		}
+		else
+			shaped = false;
+	}
+	if (shaped && part_len > 0)
+	{
+		if (parts == 1)
+			*is_name = name_g.count >= 2 && name_g.count <= 4 &&
+				(mv_is_common_surname(first_two[0]) ||
+				 mv_is_compound_surname(first_two[0], first_two[1]));
+		else
+			*is_name = parts <= 4;
+	}
+	mv_graphemes_free(&g);
+	return MV_OK;
 }

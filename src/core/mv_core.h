@@ -120,6 +120,9 @@ mv_buf_append(mv_buf *buf, const char *bytes, size_t n)
 /* True if the bytes are well-formed UTF-8 (no surrogates, no overlongs). */
 extern bool mv_utf8_valid(const char *s, size_t len);
 
+/* Length of the ASCII prefix of s, read a word at a time. */
+extern size_t mv_ascii_prefix(const char *s, size_t len);
+
 /*
  * Decodes the code point at s[*pos] and advances *pos.  The input must be
  * valid UTF-8 (checked by mv_utf8_valid or guaranteed by the server).
@@ -254,6 +257,16 @@ extern mv_status mv_cn_name(mv_str value, const mv_mask *mask,
 
 /* True if the first two code points form a compound surname (欧阳 ...). */
 extern bool mv_is_compound_surname(uint32_t first, uint32_t second);
+
+/* True if cp is one of the common single-character surnames (王, 李 ...). */
+extern bool mv_is_common_surname(uint32_t cp);
+
+/*
+ * Sets *is_name to whether value has the shape of a Chinese personal name,
+ * as mask.detect() counts one (cn_name.c).  MV_ERR_BAD_UTF8 if value is not
+ * UTF-8.
+ */
+extern mv_status mv_cn_name_detect(mv_str value, bool *is_name);
 
 /* Phone numbers (cn_phone.c) */
 extern mv_status mv_cn_phone(mv_str value, const mv_mask *mask, mv_buf *out);

@@ -16,9 +16,6 @@
 
 #include "mv_core.h"
 
-/* Length of the ASCII prefix of s (utf8.c). */
-extern size_t mv_ascii_prefix(const char *s, size_t len);
-
 /*
  * The text a number mask parses: value checked to be UTF-8
  * (MV_ERR_BAD_UTF8 if not) and NFKC-normalised.  As mv_nfkc, *t points at

@@ -11,7 +11,7 @@
  */
 #include <string.h>
 
-#include "number_text.h"
+#include "mv_core.h"
 
 /* Every byte's high bit, eight bytes at a time. */
 #define HIGH_BITS UINT64_C(0x8080808080808080)

@@ -1,6 +1,7 @@
 /*
  * fuzz_cn_name.c
- *	  libFuzzer target: mv_cn_name and mv_name_keep_parse.
+ *	  libFuzzer target: mv_cn_name, mv_name_keep_parse and
+ *	  mv_cn_name_detect.
  *
  * Properties (MASKING_RULES.md, "cn_name"):
  * - status: MV_OK exactly when the mask is valid; MV_ERR_BAD_UTF8 for an
@@ -14,7 +15,8 @@
  *   exactly: surname (two graphemes when at least three and a compound
  *   surname) + masked rest, or masked rest + last grapheme for keep =>
  *   'last'; one grapheme is fully masked; pad replaces the masked count;
- * - empty or white-space-only in, nothing revealed out.
+ * - empty or white-space-only in, nothing revealed out;
+ * - mv_cn_name_detect returns MV_OK exactly for valid UTF-8.
  */
 #include "fuzz_common.h"
 
@@ -133,6 +135,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (mask.has_pad && mask.pad < 0)
 		bad |= FZ_BAD(MV_ERR_PAD_NEGATIVE);
 	v = in.value;
+
+	/* detect()'s name test reads any value; it fails only for bad UTF-8. */
+	{
+		bool		is_name;
+		mv_status	ds = mv_cn_name_detect(v, &is_name);
+
+		FZ_CHECK(ds == (mv_utf8_valid(v.ptr, v.len) ? MV_OK : MV_ERR_BAD_UTF8),
+				 "mv_cn_name_detect returned %d", (int) ds);
+	}
 
 	fz_out_init(&out);
 	st = mv_cn_name(v, &mask, keep, &out);

@@ -1,6 +1,7 @@
 /*
  * test_cn_name.c
- *	  Unit tests of mv_cn_name, mv_name_keep_parse and mv_is_compound_surname:
+ *	  Unit tests of mv_cn_name, mv_name_keep_parse, mv_is_compound_surname
+ *	  and mv_cn_name_detect (with mv_is_common_surname):
  *	  every example of MASKING_RULES.md ("cn_name"), the compound surnames,
  *	  trimming, middle dots, alphabetic and mixed-script names, pad, errors.
  */
@@ -240,6 +241,63 @@ test_compound_table(void)
 	CHECK(!mv_is_compound_surname(0x10FFFF, 0x9633));
 }
 
+/* mv_cn_name_detect on one value: 1 name, 0 not, -1 an error. */
+static int
+detect(const char *value)
+{
+	bool		is_name = true;
+
+	if (mv_cn_name_detect(S(value), &is_name) != MV_OK)
+		return -1;
+	return is_name ? 1 : 0;
+}
+
+static void
+test_detect(void)
+{
+	/* common surname + 1-3 characters, after trimming */
+	CHECK(detect("张三") == 1);
+	CHECK(detect(" 王芳 ") == 1);
+	CHECK(detect("\xe3\x80\x80王芳\t") == 1);	/* ideographic space, tab */
+	CHECK(detect("高峰电价") == 1);	/* (a word shaped like a name) */
+	/* compound surnames, from the one list the mask uses too */
+	CHECK(detect("欧阳娜娜") == 1);
+	CHECK(detect("司马光") == 1);
+	CHECK(detect("公西华") == 1);	/* 公 alone is no common surname */
+	CHECK(detect("歐陽修") == 1);	/* traditional form */
+	CHECK(detect("欧阳") == 1);
+	/* middle-dot names: 2-4 parts of 1-8 Han characters */
+	CHECK(detect("阿依古丽·买买提") == 1);
+	CHECK(detect("阿依古丽・买买提") == 1);
+	CHECK(detect("阿依古丽•买买提•艾力") == 1);
+	CHECK(detect("阿·买·提·艾·力") == 0);	/* five parts */
+	CHECK(detect("阿依古丽阿依古丽阿·买") == 0);	/* a part of nine */
+	CHECK(detect("阿依古丽阿依古丽·买") == 1);	/* of eight */
+	CHECK(detect("·买买提") == 0);
+	CHECK(detect("买买提·") == 0);
+	CHECK(detect("阿依··买买提") == 0);
+	CHECK(detect("Jean·Paul") == 0);
+	/* not names */
+	CHECK(detect("张") == 0);
+	CHECK(detect("张三丰李四") == 0);
+	CHECK(detect("电费") == 0);
+	CHECK(detect("国家") == 0);
+	CHECK(detect("张 三") == 0);
+	CHECK(detect("张三1") == 0);
+	CHECK(detect("John Smith") == 0);
+	CHECK(detect("13812345678") == 0);
+	CHECK(detect("") == 0);
+	CHECK(detect("   ") == 0);
+	CHECK(detect("\xe3\x80\x80") == 0);
+	CHECK(detect("张\xe4\xb8") == -1);
+	/* the common surnames */
+	CHECK(mv_is_common_surname(0x738B));	/* 王 */
+	CHECK(mv_is_common_surname(0x5C27));	/* 尧 */
+	CHECK(!mv_is_common_surname(0x56FD));	/* 国 */
+	CHECK(!mv_is_common_surname('A'));
+	CHECK(!mv_is_common_surname(0x10FFFF));
+}
+
 int
 main(void)
 {
@@ -251,5 +309,6 @@ main(void)
 	test_other();
 	test_errors();
 	test_compound_table();
+	test_detect();
 	return MV_TEST_DONE();
 }
