@@ -185,7 +185,7 @@ mv_sql_luhn_valid(PG_FUNCTION_ARGS)
 }
 
 /*
- * mask._detect_is_name(value text) -> boolean, for mask.detect(): whether
+ * mask_internal._detect_is_name(value text) -> boolean, for mask.detect(): whether
  * value has the shape of a Chinese personal name (mv_cn_name_detect), read
  * by the classes and surname lists cn_name masks with.
  */

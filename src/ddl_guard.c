@@ -5,7 +5,7 @@
  *
  * DROP EXTENSION maskview while policies exist would fail on PostgreSQL's
  * dependency check with a message about one internal view; the event
- * trigger mask._on_ddl_command_start() wants to refuse it first with a
+ * trigger mask_internal._on_ddl_command_start() wants to refuse it first with a
  * message that says what to do.  A ddl_command_start trigger is not told
  * which extension is being dropped, so it asks this function about the
  * statement text (current_query()).  Only the raw parser is used: no
@@ -23,7 +23,7 @@
 #include "utils/memutils.h"
 
 /*
- * mask._drops_extension(query text, extension name) -> boolean: true when
+ * mask_internal._drops_extension(query text, extension name) -> boolean: true when
  * one of the statements in query is a DROP EXTENSION naming extension
  * without CASCADE.
  */

@@ -10,12 +10,12 @@
  *	  refuses a plain ALTER TABLE ... DROP COLUMN or ALTER COLUMN ... TYPE of
  *	  a column a view reads ("view depends on it").  For such a command on a
  *	  protected table this hands the table and the column names to
- *	  mask._before_column_change(), which drops the generated views that
+ *	  mask_internal._before_column_change(), which drops the generated views that
  *	  read them (inside the command's transaction: a failing command brings
  *	  them back); the ddl_command_end trigger regenerates them from the
  *	  catalog, orphaning rules that no longer apply.
  *
- *	  For CREATE TABLE ... (LIKE t) it hands t to mask._before_create_like(),
+ *	  For CREATE TABLE ... (LIKE t) it hands t to mask_internal._before_create_like(),
  *	  which audits a copy of a protected table's structure.
  *
  * mv_sql_ddl_subcommands(pg_ddl_command): the kinds of subcommand an
@@ -74,7 +74,7 @@ mv_subcommand_name(AlterTableType t)
 
 /*
  * CREATE TABLE ... (LIKE t): hands each LIKE source and the new table's
- * name to mask._before_create_like(), which audits copies of protected
+ * name to mask_internal._before_create_like(), which audits copies of protected
  * tables.
  */
 static void
@@ -100,10 +100,10 @@ mv_audit_create_like(CreateStmt *stmt)
 		values[1] = CStringGetTextDatum(quote_qualified_identifier(stmt->relation->schemaname,
 																	stmt->relation->relname));
 		SPI_connect();
-		rc = SPI_execute_with_args("SELECT mask._before_create_like($1::pg_catalog.regclass, $2)",
+		rc = SPI_execute_with_args("SELECT mask_internal._before_create_like($1::pg_catalog.regclass, $2)",
 								   2, argtypes, values, NULL, false, 0);
 		if (rc != SPI_OK_SELECT)
-			elog(ERROR, "could not run mask._before_create_like: %s",
+			elog(ERROR, "could not run mask_internal._before_create_like: %s",
 				 SPI_result_code_string(rc));
 		SPI_finish();
 	}
@@ -122,7 +122,7 @@ mv_sql_on_ddl_command_start(PG_FUNCTION_ARGS)
 	if (!CALLED_AS_EVENT_TRIGGER(fcinfo))
 		ereport(ERROR,
 				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
-				 errmsg("%s must be called as an event trigger", "mask._ddl_command_start")));
+				 errmsg("%s must be called as an event trigger", "mask_internal._ddl_command_start")));
 	trigdata = (EventTriggerData *) fcinfo->context;
 	if (trigdata->parsetree != NULL && IsA(trigdata->parsetree, CreateStmt))
 	{
@@ -167,11 +167,11 @@ mv_sql_on_ddl_command_start(PG_FUNCTION_ARGS)
 		values[2] = BoolGetDatum(stmt->relation->inh);
 
 		SPI_connect();
-		rc = SPI_execute_with_args("SELECT mask._before_column_change("
+		rc = SPI_execute_with_args("SELECT mask_internal._before_column_change("
 								   "$1::pg_catalog.regclass, $2, $3)",
 								   3, argtypes, values, NULL, false, 0);
 		if (rc != SPI_OK_SELECT)
-			elog(ERROR, "could not run mask._before_column_change: %s",
+			elog(ERROR, "could not run mask_internal._before_column_change: %s",
 				 SPI_result_code_string(rc));
 		SPI_finish();
 	}

@@ -19,7 +19,7 @@
 #define MV_KEY_MAX_BYTES 1024
 
 /*
- * mask._random_bytes(n int) returns bytea: n bytes from pg_strong_random.
+ * mask_internal._random_bytes(n int) returns bytea: n bytes from pg_strong_random.
  */
 PG_FUNCTION_INFO_V1(mv_sql_random_bytes);
 Datum

@@ -113,7 +113,7 @@ mv_identifier_length(const char *s)
 }
 
 /*
- * mask._rename_columns(expression text, renames jsonb) returns text: the
+ * mask_internal._rename_columns(expression text, renames jsonb) returns text: the
  * expression with every column reference named in renames (old -> new)
  * replaced by the new name, quoted where needed.  An expression that does
  * not parse, or a reference written in a form this does not rewrite

@@ -13,7 +13,7 @@
 #            matches the catalog
 # After each restart: the policy's protected tables, rules, views, grants and
 # audit rows are all there or all absent, every view's definition is what the
-# catalog generates (mask._view_query), the audit ids run 1..n and
+# catalog generates (mask_internal._view_query), the audit ids run 1..n and
 # mask.verify_audit_log() is empty; at the end mask.verify() (when it exists)
 # reports no error or warning.
 #
@@ -139,7 +139,7 @@ BEGIN
             INSERT INTO mismatch VALUES (format('view %I.%I is missing', p.view_schema, p.view_name));
             CONTINUE;
         END IF;
-        EXECUTE format('CREATE TEMP VIEW expected_view AS %s', mask._view_query(p.policy_id, p.relation));
+        EXECUTE format('CREATE TEMP VIEW expected_view AS %s', mask_internal._view_query(p.policy_id, p.relation));
         IF pg_get_viewdef('expected_view'::regclass) IS DISTINCT FROM
            pg_get_viewdef(format('%I.%I', p.view_schema, p.view_name)::regclass) THEN
             INSERT INTO mismatch VALUES (format('view %I.%I differs from the catalog', p.view_schema, p.view_name));

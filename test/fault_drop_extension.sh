@@ -94,7 +94,7 @@ SELECT 'relation ' || n.nspname || '.' || c.relname || ' owner=' || c.relowner::
        || ' comment=' || coalesce(obj_description(c.oid, 'pg_class'), '-')
        || ' def=' || coalesce(pg_get_viewdef(c.oid), '-')
   FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
- WHERE n.nspname IN (SELECT view_schema FROM mask.policy) OR (n.nspname = 'mask' AND c.relname LIKE '\_key\_%')
+ WHERE n.nspname IN (SELECT view_schema FROM mask.policy) OR (n.nspname = 'mask_internal' AND c.relname LIKE '\_key\_%')
  ORDER BY 1;
 SELECT 'event trigger ' || evtname || ' ' || evtenabled::text FROM pg_event_trigger ORDER BY 1;
 SQL
@@ -158,11 +158,11 @@ psql -X -q -v ON_ERROR_STOP=1 -U "$su" -d "$db" -c "DROP EXTENSION maskview CASC
     || problem "DROP EXTENSION maskview CASCADE failed: $(grep -m1 ERROR "$work/d3.out")"
 left=$(q -c "SELECT string_agg(n.nspname || '.' || c.relname, ', ')
                FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-              WHERE n.nspname IN ('drop_notice', 'drop_later', 'mask')")
+              WHERE n.nspname IN ('drop_notice', 'drop_later', 'mask', 'mask_internal')")
 [ -z "$left" ] || problem "DROP EXTENSION CASCADE left relations behind: $left"
 left=$(q -c "SELECT string_agg(evtname, ', ') FROM pg_event_trigger")
 [ -z "$left" ] || problem "DROP EXTENSION CASCADE left event triggers: $left"
-left=$(q -c "SELECT string_agg(p.oid::regprocedure::text, ', ') FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = 'mask'")
+left=$(q -c "SELECT string_agg(p.oid::regprocedure::text, ', ') FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname IN ('mask', 'mask_internal')")
 [ -z "$left" ] || problem "DROP EXTENSION CASCADE left functions: $left"
 raw "$work/raw.after" || problem "raw data fingerprint after DROP EXTENSION CASCADE failed"
 diff -q "$work/raw.before" "$work/raw.after" >/dev/null \

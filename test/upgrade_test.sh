@@ -202,7 +202,7 @@ q "$dba" -c "SELECT pg_catalog.format('UPDATE mask.policy_key AS k SET key = %L:
                FROM mask.policy_key AS k JOIN mask.policy AS p ON p.id = k.policy_id" >"$work/keys.sql" \
     || abort "(reading A's keys)"
 [ "$(grep -c '^UPDATE' "$work/keys.sql")" -eq 2 ] || fail "A should have two policy keys"
-q "$dbb" -f "$work/keys.sql" -c "SELECT mask._regenerate_policy(p.id) FROM mask.policy AS p" >/dev/null \
+q "$dbb" -f "$work/keys.sql" -c "SELECT mask_internal._regenerate_policy(p.id) FROM mask.policy AS p" >/dev/null \
     || abort "(copying A's keys into B and regenerating)"
 masked "$dbb" b
 fingerprint "$dbb" b

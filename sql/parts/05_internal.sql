@@ -1,18 +1,18 @@
 -- Internal helpers used by the policy engine.  Not for direct use: EXECUTE
 -- is revoked from PUBLIC and only the extension's SECURITY DEFINER API calls them.
 
-CREATE FUNCTION mask._random_bytes(n integer)
+CREATE FUNCTION mask_internal._random_bytes(n integer)
 RETURNS bytea
 LANGUAGE C VOLATILE STRICT PARALLEL RESTRICTED
 AS 'MODULE_PATHNAME', 'mv_sql_random_bytes';
 
-COMMENT ON FUNCTION mask._random_bytes(integer) IS
+COMMENT ON FUNCTION mask_internal._random_bytes(integer) IS
     'Internal: n bytes (16 to 1024) from pg_strong_random, for policy keys.';
 
 
 -- A grantee of an ACL entry (aclexplode) as SQL writes it: a quoted role
 -- name, or PUBLIC for grantee 0.  For REVOKE statements and findings.
-CREATE FUNCTION mask._grantee_name(grantee oid)
+CREATE FUNCTION mask_internal._grantee_name(grantee oid)
 RETURNS text
 LANGUAGE sql STABLE STRICT
 SET search_path = pg_catalog, pg_temp
@@ -21,5 +21,5 @@ AS $$
                 ELSE pg_catalog.quote_ident(pg_catalog.pg_get_userbyid(grantee)) END
 $$;
 
-COMMENT ON FUNCTION mask._grantee_name(oid) IS
+COMMENT ON FUNCTION mask_internal._grantee_name(oid) IS
 'Internal: an ACL grantee as a quoted role name, or PUBLIC for grantee 0.';

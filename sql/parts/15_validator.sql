@@ -16,7 +16,7 @@
 -- constants and casts whose value would still depend on these settings at
 -- read time: src/rule_settings.c).
 
-CREATE FUNCTION mask._validate_expression(expression text, relation regclass,
+CREATE FUNCTION mask_internal._validate_expression(expression text, relation regclass,
                                           is_row_filter boolean,
                                           key_sql text DEFAULT NULL)
 RETURNS text
@@ -33,20 +33,20 @@ SET extra_float_digits = 1
 SET bytea_output = 'hex'
 AS 'MODULE_PATHNAME', '_validate_expression';
 
-COMMENT ON FUNCTION mask._validate_expression(text, regclass, boolean, text) IS
+COMMENT ON FUNCTION mask_internal._validate_expression(text, regclass, boolean, text) IS
     'Internal: checks a masking rule (is_row_filter false) or row filter (true) over relation '
     'against the allowlist and returns the SQL to put in the view, rebuilt from the parse tree; '
     'key_sql is the policy''s key subquery for mask.pseudonym.  Refusals raise 22023.';
 
 -- Column renames in a rule or row filter as typed, done on the parse tree:
 -- only the tokens the parser reads as column references change.
-CREATE FUNCTION mask._rename_columns(expression text, renames jsonb)
+CREATE FUNCTION mask_internal._rename_columns(expression text, renames jsonb)
 RETURNS text
 LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
 SET standard_conforming_strings = on
 AS 'MODULE_PATHNAME', '_rename_columns';
 
-COMMENT ON FUNCTION mask._rename_columns(text, jsonb) IS
+COMMENT ON FUNCTION mask_internal._rename_columns(text, jsonb) IS
     'Internal: the expression with the column references named in renames (old name -> new name) '
     'replaced, found with the raw parser; the result is validated again before use.';

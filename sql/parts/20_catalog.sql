@@ -39,7 +39,7 @@ CREATE TABLE mask.protected (
     relation        regclass NOT NULL,
     -- Qualified name and column name -> attnum map as of the last
     -- regeneration.  The names say which columns were added or dropped since
-    -- (see mask._reconcile); the attnums are only a hint that tells the event
+    -- (see mask_internal._reconcile); the attnums are only a hint that tells the event
     -- trigger the old name of a renamed column, and are checked against the
     -- names before use (after a restore they belong to another numbering).
     relation_name   text NOT NULL,
@@ -101,7 +101,7 @@ COMMENT ON TABLE mask.member IS
 'Roles that read a policy''s masked views.';
 
 -- The pseudonym key of each policy.  Readable by the extension owner only;
--- generated views reach it through the per-policy key view mask."_key_<id>"
+-- generated views reach it through the per-policy key view mask_internal."_key_<id>"
 -- (see 40_views.sql), which only the owners of the policy's tables may select
 -- and which shows the key only to the masked views' readers (41_keys.sql).
 CREATE TABLE mask.policy_key (
@@ -134,12 +134,12 @@ COMMENT ON TABLE mask.auditor IS
 'Roles given mask.grant_auditor(): they read the catalog views, the audit log and the masked views.';
 
 -- Functions a superuser declared safe for rules besides the mask schema's
--- own; read by the validator (mask._validate_expression), which resolves each
+-- own; read by the validator (mask_internal._validate_expression), which resolves each
 -- signature with to_regprocedure at use: a function dropped (or not restored)
 -- is simply not trusted.  Stored as text, since pg_upgrade --check refuses a
 -- regprocedure column in a user table.
 CREATE TABLE mask.trusted_function (
-    -- schema-qualified signature, written by mask._function_signature()
+    -- schema-qualified signature, written by mask_internal._function_signature()
     func            text PRIMARY KEY,
     trusted_by      name NOT NULL DEFAULT session_user,
     trusted_at      timestamptz NOT NULL DEFAULT pg_catalog.now()

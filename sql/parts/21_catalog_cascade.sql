@@ -11,7 +11,7 @@
 -- restore).  The triggers are created in 95_triggers.sql.
 -- ---------------------------------------------------------------------------
 
-CREATE FUNCTION mask._catalog_cascade()
+CREATE FUNCTION mask_internal._catalog_cascade()
 RETURNS trigger
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
@@ -28,5 +28,5 @@ BEGIN
 END;
 $$;
 
-COMMENT ON FUNCTION mask._catalog_cascade() IS
+COMMENT ON FUNCTION mask_internal._catalog_cascade() IS
 'Internal trigger function: deletes the rows of a deleted policy (protected tables, members, key) or protected table (rules); the catalog has no foreign keys so that pg_restore may load it in any order.';

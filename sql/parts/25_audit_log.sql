@@ -34,7 +34,7 @@ CREATE TABLE mask.audit_log (
 REVOKE ALL ON TABLE mask.audit_log FROM PUBLIC;
 
 -- The log survives pg_dump / restore with the rest of the catalog.  Ids are
--- assigned by mask._audit() (see there), the identity sequence is dumped too so
+-- assigned by mask_internal._audit() (see there), the identity sequence is dumped too so
 -- that a restored database has the same state as the original.
 SELECT pg_catalog.pg_extension_config_dump('mask.audit_log', '');
 SELECT pg_catalog.pg_extension_config_dump('mask.audit_log_id_seq', '');
@@ -60,7 +60,7 @@ COMMENT ON COLUMN mask.audit_log.details IS
 COMMENT ON COLUMN mask.audit_log.prev_hash IS
 'hash of the previous row; 32 zero bytes for the first row.';
 COMMENT ON COLUMN mask.audit_log.hash IS
-'sha256(prev_hash || mask._audit_canonical(row)), see mask._audit_row_hash().';
+'sha256(prev_hash || mask_internal._audit_canonical(row)), see mask_internal._audit_row_hash().';
 
 
 -- ---------------------------------------------------------------------------

@@ -1,5 +1,5 @@
 -- ---------------------------------------------------------------------------
--- Audit log functions: append (mask._audit), the canonical row text and its
+-- Audit log functions: append (mask_internal._audit), the canonical row text and its
 -- hash, the append-only trigger function and the chain check.  The table and
 -- its chain design: 25_audit_log.sql; its triggers: 95_triggers.sql.
 -- ---------------------------------------------------------------------------
@@ -11,7 +11,7 @@
 -- is already normalised (sorted keys, no insignificant whitespace).  The text is
 -- converted to UTF-8 so that the hash does not depend on the server encoding.
 -- Changing this function invalidates every stored hash: version it ("v1").
-CREATE FUNCTION mask._audit_canonical(id bigint, at timestamptz,
+CREATE FUNCTION mask_internal._audit_canonical(id bigint, at timestamptz,
                                       session_role name, current_role_ name,
                                       action text, policy name, object text,
                                       details jsonb)
@@ -36,14 +36,14 @@ AS $$
         details::text]) WITH ORDINALITY AS f(v, n)
 $$;
 
-COMMENT ON FUNCTION mask._audit_canonical(bigint, timestamptz, name, name, text, name, text, jsonb) IS
+COMMENT ON FUNCTION mask_internal._audit_canonical(bigint, timestamptz, name, name, text, name, text, jsonb) IS
 'Internal: the canonical byte string of an audit row that its hash covers (length-prefixed fields, UTC time, UTF-8).';
 
 
 -- The hash of one row given its predecessor's hash.  Executable by everyone:
 -- it is a pure function over its arguments and lets anyone who can read the
 -- log (auditors) recompute the chain with mask.verify_audit_log().
-CREATE FUNCTION mask._audit_row_hash(prev_hash bytea, id bigint, at timestamptz,
+CREATE FUNCTION mask_internal._audit_row_hash(prev_hash bytea, id bigint, at timestamptz,
                                      session_role name, current_role_ name,
                                      action text, policy name, object text,
                                      details jsonb)
@@ -51,11 +51,11 @@ RETURNS bytea
 LANGUAGE sql IMMUTABLE PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
 AS $$
-    SELECT pg_catalog.sha256(prev_hash || mask._audit_canonical(
+    SELECT pg_catalog.sha256(prev_hash || mask_internal._audit_canonical(
         id, at, session_role, current_role_, action, policy, object, details))
 $$;
 
-COMMENT ON FUNCTION mask._audit_row_hash(bytea, bigint, timestamptz, name, name, text, name, text, jsonb) IS
+COMMENT ON FUNCTION mask_internal._audit_row_hash(bytea, bigint, timestamptz, name, name, text, name, text, jsonb) IS
 'Internal: sha256(prev_hash || canonical row text), the hash stored in mask.audit_log.hash.';
 
 
@@ -63,7 +63,7 @@ COMMENT ON FUNCTION mask._audit_row_hash(bytea, bigint, timestamptz, name, name,
 -- functions current_user is the definer.  The "role" setting is untouched by
 -- SECURITY DEFINER and holds what SET ROLE made current in the session
 -- ('none' when nothing was set).
-CREATE FUNCTION mask._audit_session_role()
+CREATE FUNCTION mask_internal._audit_session_role()
 RETURNS name
 LANGUAGE sql STABLE
 SET search_path = pg_catalog, pg_temp
@@ -73,12 +73,12 @@ AS $$
                 ELSE pg_catalog.current_setting('role')::name END
 $$;
 
-COMMENT ON FUNCTION mask._audit_session_role() IS
+COMMENT ON FUNCTION mask_internal._audit_session_role() IS
 'Internal: the role set by SET ROLE in the session, else session_user (what mask.audit_log.acting_role records).';
 
 
 -- Appends one row at the end of the chain.  The caller holds the append lock.
-CREATE FUNCTION mask._audit_append(at timestamptz, session_role name, current_role_ name,
+CREATE FUNCTION mask_internal._audit_append(at timestamptz, session_role name, current_role_ name,
                                    action text, policy name, object text, details jsonb)
 RETURNS void
 LANGUAGE plpgsql VOLATILE
@@ -112,7 +112,7 @@ BEGIN
         OVERRIDING SYSTEM VALUE
         VALUES (v_id, _audit_append.at, session_role, current_role_, action, policy, object, details,
                 v_prev,
-                mask._audit_row_hash(v_prev, v_id, _audit_append.at, session_role, current_role_,
+                mask_internal._audit_row_hash(v_prev, v_id, _audit_append.at, session_role, current_role_,
                                      action, policy, object, details));
     EXCEPTION WHEN unique_violation THEN
         RAISE EXCEPTION 'could not serialize access to the audit log due to a concurrent policy change'
@@ -122,14 +122,14 @@ BEGIN
 END;
 $$;
 
-COMMENT ON FUNCTION mask._audit_append(timestamptz, name, name, text, name, text, jsonb) IS
-'Internal: appends one row to the hash chain of mask.audit_log; the caller holds the append lock (mask._audit).';
+COMMENT ON FUNCTION mask_internal._audit_append(timestamptz, name, name, text, name, text, jsonb) IS
+'Internal: appends one row to the hash chain of mask.audit_log; the caller holds the append lock (mask_internal._audit).';
 
 
 -- Appends one row.  Called exactly once by every API function (which are
 -- SECURITY DEFINER themselves), never by users: EXECUTE is revoked from PUBLIC.
 -- Committed reads waiting in mask.audit_pending are chained first.
-CREATE FUNCTION mask._audit(action text, policy name, object text, details jsonb)
+CREATE FUNCTION mask_internal._audit(action text, policy name, object text, details jsonb)
 RETURNS text
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
@@ -150,23 +150,23 @@ BEGIN
     -- id and predecessor are chosen.  Unlike an advisory lock, no other role
     -- can take it to block the API (LOCK in this mode needs UPDATE/DELETE/
     -- TRUNCATE privilege on the table, which nobody else has).  Audited reads
-    -- never take it (mask._audit_read): the lock lasts until the end of the
+    -- never take it (mask_internal._audit_read): the lock lasts until the end of the
     -- transaction, and a reader's open transaction would block every writer.
     LOCK TABLE mask.audit_log IN SHARE ROW EXCLUSIVE MODE;
 
     FOR v_pending IN SELECT p.* FROM mask.audit_pending p ORDER BY p.id LOOP
-        PERFORM mask._audit_append(v_pending.at, v_pending.login_role, v_pending.acting_role,
+        PERFORM mask_internal._audit_append(v_pending.at, v_pending.login_role, v_pending.acting_role,
                                    v_pending.action, v_pending.policy, v_pending.object,
                                    v_pending.details);
         v_moved := v_moved || v_pending.id;
     END LOOP;
     IF v_moved <> '{}' THEN
-        v_prev := mask._internal_begin();
+        v_prev := mask_internal._internal_begin();
         DELETE FROM mask.audit_pending p WHERE p.id = ANY (v_moved);
-        PERFORM mask._internal_end(v_prev);
+        PERFORM mask_internal._internal_end(v_prev);
     END IF;
 
-    PERFORM mask._audit_append(v_at, pg_catalog."session_user"(), mask._audit_session_role(),
+    PERFORM mask_internal._audit_append(v_at, pg_catalog."session_user"(), mask_internal._audit_session_role(),
                                action, policy, object, details);
     -- What the API call returns to psql and scripts: the change in one line,
     -- as the audit row records it ("set_rule: policy notice, t.phone").
@@ -177,14 +177,14 @@ END;
 $$;
 
 
-COMMENT ON FUNCTION mask._audit(text, name, text, jsonb) IS
+COMMENT ON FUNCTION mask_internal._audit(text, name, text, jsonb) IS
 'Internal: appends one hash-chained row to mask.audit_log; called once per API call by the policy engine. Records session_user and the session''s role (SET ROLE, else session_user), not the SECURITY DEFINER owner.';
 
 
 -- Records an audited read (export_policy) without taking the append lock:
 -- readers of the catalog and the log never block writers.  The row waits in
--- mask.audit_pending until the next mask._audit() chains it.
-CREATE FUNCTION mask._audit_read(action text, policy name, object text, details jsonb)
+-- mask.audit_pending until the next mask_internal._audit() chains it.
+CREATE FUNCTION mask_internal._audit_read(action text, policy name, object text, details jsonb)
 RETURNS void
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
@@ -195,25 +195,25 @@ BEGIN
             USING ERRCODE = 'invalid_parameter_value';
     END IF;
     INSERT INTO mask.audit_pending (at, login_role, acting_role, action, policy, object, details)
-    VALUES (pg_catalog.clock_timestamp(), pg_catalog."session_user"(), mask._audit_session_role(),
+    VALUES (pg_catalog.clock_timestamp(), pg_catalog."session_user"(), mask_internal._audit_session_role(),
             action, policy, object, details);
 END;
 $$;
 
-COMMENT ON FUNCTION mask._audit_read(text, name, text, jsonb) IS
+COMMENT ON FUNCTION mask_internal._audit_read(text, name, text, jsonb) IS
 'Internal: records an audited read in mask.audit_pending, without the append lock; the next API call chains it into mask.audit_log.';
 
 
--- Pending reads are never changed, and removed only by mask._audit() as it
+-- Pending reads are never changed, and removed only by mask_internal._audit() as it
 -- chains them (under maskview's internal mark, which only the extension owner
 -- can set).
-CREATE FUNCTION mask._audit_pending_refuse()
+CREATE FUNCTION mask_internal._audit_pending_refuse()
 RETURNS trigger
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
-    IF TG_OP = 'DELETE' AND mask._internal_active() THEN
+    IF TG_OP = 'DELETE' AND mask_internal._internal_active() THEN
         RETURN OLD;
     END IF;
     RAISE EXCEPTION 'mask.audit_pending is append-only: % is not allowed', TG_OP
@@ -222,14 +222,14 @@ BEGIN
 END;
 $$;
 
-COMMENT ON FUNCTION mask._audit_pending_refuse() IS
+COMMENT ON FUNCTION mask_internal._audit_pending_refuse() IS
 'Internal trigger function: refuses UPDATE, TRUNCATE and DELETE on mask.audit_pending, except maskview''s own chaining.';
 
 
 -- Append-only: row UPDATE/DELETE and TRUNCATE are refused for everyone,
 -- including the owner.  A superuser can disable the triggers; the hash chain
 -- is what then shows the change.
-CREATE FUNCTION mask._audit_log_refuse()
+CREATE FUNCTION mask_internal._audit_log_refuse()
 RETURNS trigger
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
@@ -242,14 +242,17 @@ BEGIN
 END;
 $$;
 
-COMMENT ON FUNCTION mask._audit_log_refuse() IS
+COMMENT ON FUNCTION mask_internal._audit_log_refuse() IS
 'Internal trigger function: refuses UPDATE, DELETE and TRUNCATE on mask.audit_log.';
 
 -- Recomputes the chain in id order and reports the first row where it breaks.
--- SECURITY INVOKER on purpose: it reads nothing the caller could not read.
+-- SECURITY DEFINER so that the hash functions it recomputes with stay
+-- internal (PUBLIC executes no mask_internal function); EXECUTE is for
+-- auditors and admins, who read the whole log anyway, and the result says
+-- only where the chain breaks.
 CREATE FUNCTION mask.verify_audit_log()
 RETURNS TABLE (id bigint, problem text)
-LANGUAGE plpgsql STABLE
+LANGUAGE plpgsql STABLE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
@@ -272,7 +275,7 @@ BEGIN
             RETURN NEXT;
             RETURN;
         END IF;
-        IF r.hash IS DISTINCT FROM mask._audit_row_hash(
+        IF r.hash IS DISTINCT FROM mask_internal._audit_row_hash(
                 r.prev_hash, r.id, r.at, r.login_role, r.acting_role,
                 r.action, r.policy, r.object, r.details) THEN
             id := r.id;

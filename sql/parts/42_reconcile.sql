@@ -5,8 +5,8 @@
 
 -- column name -> attnum of the live columns of a relation.  The names are
 -- what the catalog goes by; the attnums are only a hint for the event trigger
--- (see mask._renamed_column).
-CREATE FUNCTION mask._columns_snapshot(relation regclass)
+-- (see mask_internal._renamed_column).
+CREATE FUNCTION mask_internal._columns_snapshot(relation regclass)
 RETURNS jsonb
 LANGUAGE sql STABLE
 SET search_path = pg_catalog, pg_temp
@@ -18,7 +18,7 @@ AS $$
      WHERE a.attrelid = relation AND a.attnum > 0 AND NOT a.attisdropped
 $$;
 
-COMMENT ON FUNCTION mask._columns_snapshot(regclass) IS
+COMMENT ON FUNCTION mask_internal._columns_snapshot(regclass) IS
 'Internal: the column name -> attnum map of a relation, stored in mask.protected to notice dropped or added columns and to tell the event trigger the old name of a renamed column.';
 
 
@@ -30,13 +30,13 @@ COMMENT ON FUNCTION mask._columns_snapshot(regclass) IS
 -- new_name was not there before.  Guessing wrong would put a rule on another
 -- column, so no answer (the rules of the old name are orphaned, and verify()
 -- reports them) is the fallback.
-CREATE FUNCTION mask._renamed_column(snapshot jsonb, relation regclass, new_name name)
+CREATE FUNCTION mask_internal._renamed_column(snapshot jsonb, relation regclass, new_name name)
 RETURNS name
 LANGUAGE plpgsql STABLE
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    v_current jsonb := mask._columns_snapshot(relation);
+    v_current jsonb := mask_internal._columns_snapshot(relation);
     v_gone    text[];
     v_hint    text;
 BEGIN
@@ -60,7 +60,7 @@ BEGIN
 END;
 $$;
 
-COMMENT ON FUNCTION mask._renamed_column(jsonb, regclass, name) IS
+COMMENT ON FUNCTION mask_internal._renamed_column(jsonb, regclass, name) IS
 'Internal: the old name of a column renamed to new_name, from the stored column snapshot of a protected table, or NULL when it cannot be told without guessing.';
 
 
@@ -75,10 +75,10 @@ COMMENT ON FUNCTION mask._renamed_column(jsonb, regclass, name) IS
 -- longer exists, or whose expression no longer validates (after DDL, when
 -- revalidate is true), is orphaned and its column hidden.  Renamed columns
 -- are renamed in the rules and the row filter on the parse tree
--- (mask._rename_columns), never by scanning the text.  A row filter that
+-- (mask_internal._rename_columns), never by scanning the text.  A row filter that
 -- no longer validates is an error: dropping it would show every row, so the
 -- DDL is refused instead.
-CREATE FUNCTION mask._reconcile(policy_id integer, relation regclass,
+CREATE FUNCTION mask_internal._reconcile(policy_id integer, relation regclass,
                                 renames jsonb DEFAULT '{}', revalidate boolean DEFAULT false)
 RETURNS jsonb
 LANGUAGE plpgsql VOLATILE
@@ -129,7 +129,7 @@ BEGIN
     END IF;
 
     -- Only renames of columns the snapshot knew, to names that exist now.
-    v_current := mask._columns_snapshot(v_prot.relation);
+    v_current := mask_internal._columns_snapshot(v_prot.relation);
     SELECT COALESCE(pg_catalog.jsonb_object_agg(e.key, e.value), '{}') INTO v_renames
       FROM pg_catalog.jsonb_each_text(v_renames) e
      WHERE v_prot.columns ? e.key AND NOT v_current ? e.key AND v_current ? e.value;
@@ -166,10 +166,10 @@ BEGIN
         v_expr := v_rule.expression;
         v_sql := NULL;
         IF v_rule.action = 'mask' THEN
-            v_expr := mask._rename_columns(v_rule.expression, v_renames);
+            v_expr := mask_internal._rename_columns(v_rule.expression, v_renames);
             BEGIN
-                v_sql := mask._validate_expression(v_expr, v_prot.relation, false,
-                                                   mask._key_sql(v_prot.policy_id));
+                v_sql := mask_internal._validate_expression(v_expr, v_prot.relation, false,
+                                                   mask_internal._key_sql(v_prot.policy_id));
             EXCEPTION WHEN invalid_parameter_value THEN
                 UPDATE mask.rule r SET orphaned = true
                  WHERE r.policy_id = v_rule.policy_id AND r.relation = v_rule.relation
@@ -195,9 +195,9 @@ BEGIN
 
     IF v_prot.row_filter IS NOT NULL
        AND (v_renames <> '{}' OR v_dropped <> '{}' OR _reconcile.revalidate) THEN
-        v_filter := mask._rename_columns(v_prot.row_filter, v_renames);
+        v_filter := mask_internal._rename_columns(v_prot.row_filter, v_renames);
         BEGIN
-            v_filter_sql := mask._validate_expression(v_filter, v_prot.relation, true);
+            v_filter_sql := mask_internal._validate_expression(v_filter, v_prot.relation, true);
         EXCEPTION WHEN invalid_parameter_value THEN
             RAISE EXCEPTION 'row filter of % in policy % no longer applies', v_name,
                 (SELECT p.name FROM mask.policy p WHERE p.id = v_prot.policy_id)
@@ -237,5 +237,5 @@ BEGIN
 END;
 $$;
 
-COMMENT ON FUNCTION mask._reconcile(integer, regclass, jsonb, boolean) IS
+COMMENT ON FUNCTION mask_internal._reconcile(integer, regclass, jsonb, boolean) IS
 'Internal: brings the catalog entry of a protected table up to date (columns by name; renames only as passed in by the event trigger), orphaning rules that no longer apply, and returns what changed.';

@@ -6,21 +6,21 @@
 -- The SELECT a generated view is made of, from the catalog alone.  Also what
 -- mask.verify() compares a view's definition with.  A view over a Citus table
 -- reads through a row function instead (48_citus.sql).
-CREATE FUNCTION mask._view_query(policy_id integer, relation regclass)
+CREATE FUNCTION mask_internal._view_query(policy_id integer, relation regclass)
 RETURNS text
 LANGUAGE sql STABLE
 SET search_path = pg_catalog, pg_temp
 AS $$
-    SELECT CASE WHEN mask._citus_kind(relation) IS NULL
-                THEN mask._view_select(policy_id, relation)
-                ELSE mask._citus_view_query(policy_id, relation) END
+    SELECT CASE WHEN mask_internal._citus_kind(relation) IS NULL
+                THEN mask_internal._view_select(policy_id, relation)
+                ELSE mask_internal._citus_view_query(policy_id, relation) END
 $$;
 
-COMMENT ON FUNCTION mask._view_query(integer, regclass) IS
+COMMENT ON FUNCTION mask_internal._view_query(integer, regclass) IS
 'Internal: the query of the masked view of one protected table, as generated from the catalog (hidden columns omitted).';
 
 -- The masked SELECT over the raw table itself.
-CREATE FUNCTION mask._view_select(policy_id integer, relation regclass)
+CREATE FUNCTION mask_internal._view_select(policy_id integer, relation regclass)
 RETURNS text
 LANGUAGE sql STABLE
 SET search_path = pg_catalog, pg_temp
@@ -47,14 +47,14 @@ AS $$
      WHERE p.policy_id = _view_select.policy_id AND p.relation = _view_select.relation
 $$;
 
-COMMENT ON FUNCTION mask._view_select(integer, regclass) IS
+COMMENT ON FUNCTION mask_internal._view_select(integer, regclass) IS
 'Internal: the masked SELECT over a protected table (rules in column order, hidden columns omitted, the row filter).';
 
 
 -- Drops a generated view if it exists and is a view (never anything else),
--- with whatever depends on it (audited by mask._drop_view_cascade): the
+-- with whatever depends on it (audited by mask_internal._drop_view_cascade): the
 -- objects of members over a masked view never veto unprotect or drop_policy.
-CREATE FUNCTION mask._drop_generated_view(view_schema name, view_name name)
+CREATE FUNCTION mask_internal._drop_generated_view(view_schema name, view_name name)
 RETURNS void
 LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, pg_temp
@@ -66,13 +66,13 @@ BEGIN
       JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
      WHERE n.nspname = view_schema AND c.relname = view_name AND c.relkind = 'v';
     IF FOUND THEN
-        PERFORM mask._drop_view_cascade(v_view, 'the masked view is removed from the policy');
+        PERFORM mask_internal._drop_view_cascade(v_view, 'the masked view is removed from the policy');
     END IF;
-    PERFORM mask._citus_drop(view_schema, view_name);
+    PERFORM mask_internal._citus_drop(view_schema, view_name);
 END;
 $$;
 
-COMMENT ON FUNCTION mask._drop_generated_view(name, name) IS
+COMMENT ON FUNCTION mask_internal._drop_generated_view(name, name) IS
 'Internal: drops one generated view if present, with its dependent objects (audited when there are any).';
 
 
@@ -80,9 +80,9 @@ COMMENT ON FUNCTION mask._drop_generated_view(name, name) IS
 -- that of only_relation when a call changed nothing else (set_rule,
 -- drop_rule): replacing a view takes an exclusive lock until commit, and
 -- readers of the policy's other views need not wait for it, nor deadlock
--- with it.  Returns, per table, what mask._reconcile found changed (for the
+-- with it.  Returns, per table, what mask_internal._reconcile found changed (for the
 -- event triggers' audit rows).  Grants are applied to the whole policy.
-CREATE FUNCTION mask._regenerate_policy(policy_id integer, only_relation regclass DEFAULT NULL)
+CREATE FUNCTION mask_internal._regenerate_policy(policy_id integer, only_relation regclass DEFAULT NULL)
 RETURNS jsonb
 LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, pg_temp
@@ -117,7 +117,7 @@ BEGIN
     IF NOT FOUND THEN
         RETURN v_result;
     END IF;
-    v_prev := mask._internal_begin();
+    v_prev := mask_internal._internal_begin();
 
     -- The schema may have been dropped by hand; the catalog says it exists.
     IF NOT EXISTS (SELECT FROM pg_catalog.pg_namespace n WHERE n.nspname = v_policy.view_schema) THEN
@@ -126,27 +126,27 @@ BEGIN
     ELSE
         -- A schema of another owner (an 0.2.0 policy's) is taken over when
         -- it holds nothing but generated views (45_view_schema.sql).
-        v_former := mask._claim_view_schema(v_policy.view_schema);
+        v_former := mask_internal._claim_view_schema(v_policy.view_schema);
         IF v_former IS NOT NULL THEN
             v_result := v_result || pg_catalog.jsonb_build_object(v_policy.view_schema,
                 pg_catalog.jsonb_build_object('schema_owner_changed',
                     pg_catalog.jsonb_build_object('from', v_former,
-                        'to', pg_catalog.pg_get_userbyid(mask._extension_owner()))));
+                        'to', pg_catalog.pg_get_userbyid(mask_internal._extension_owner()))));
         END IF;
     END IF;
-    PERFORM mask._ensure_key_view(v_policy.id);
+    PERFORM mask_internal._ensure_key_view(v_policy.id);
 
     FOR v_prot IN SELECT p.* FROM mask.protected p
                    WHERE p.policy_id = v_policy.id
                      AND (_regenerate_policy.only_relation IS NULL
                           OR p.relation = _regenerate_policy.only_relation)
                    ORDER BY p.relation_name LOOP
-        v_changes := mask._reconcile(v_policy.id, v_prot.relation);
+        v_changes := mask_internal._reconcile(v_policy.id, v_prot.relation);
         IF v_changes <> '{}' THEN
             v_result := v_result || pg_catalog.jsonb_build_object(v_prot.relation_name, v_changes);
         END IF;
         IF v_changes ? 'table_dropped' THEN
-            PERFORM mask._drop_generated_view(v_policy.view_schema, v_prot.view_name);
+            PERFORM mask_internal._drop_generated_view(v_policy.view_schema, v_prot.view_name);
             CONTINUE;
         END IF;
         SELECT p.* INTO v_prot FROM mask.protected p
@@ -165,9 +165,9 @@ BEGIN
         v_target := pg_catalog.format('%I.%I', v_policy.view_schema, v_prot.view_name);
         -- a Citus table's view reads a row function owned by the table
         -- owner; both stay on the coordinator (48_citus.sql)
-        v_citus := COALESCE(v_citus, mask._citus_local_begin(v_prot.relation));
-        PERFORM mask._citus_prepare(v_policy.id, v_prot.relation, v_owner);
-        v_query := mask._view_query(v_policy.id, v_prot.relation);
+        v_citus := COALESCE(v_citus, mask_internal._citus_local_begin(v_prot.relation));
+        PERFORM mask_internal._citus_prepare(v_policy.id, v_prot.relation, v_owner);
+        v_query := mask_internal._view_query(v_policy.id, v_prot.relation);
         v_view_oid := NULL;
         v_old_owner := NULL;
         SELECT c.oid, c.relkind, pg_catalog.pg_get_userbyid(c.relowner)
@@ -185,9 +185,9 @@ BEGIN
         -- of the view it replaces: a view carrying any (added by its owner,
         -- or planted in its place) is dropped and generated afresh.
         IF v_view_oid IS NOT NULL THEN
-            v_added := mask._view_additions(v_view_oid);
+            v_added := mask_internal._view_additions(v_view_oid);
             IF v_added <> '{}' THEN
-                PERFORM mask._drop_view_cascade(v_view_oid,
+                PERFORM mask_internal._drop_view_cascade(v_view_oid,
                     'the view carried objects maskview did not generate',
                     pg_catalog.jsonb_build_object('removed', pg_catalog.to_jsonb(v_added)));
                 v_result := v_result || pg_catalog.jsonb_build_object(v_prot.relation_name,
@@ -212,7 +212,7 @@ BEGIN
             EXECUTE pg_catalog.format('CREATE OR REPLACE VIEW %s WITH (security_barrier) AS %s',
                                       v_target, v_query);
         EXCEPTION WHEN invalid_table_definition THEN
-            PERFORM mask._drop_view_cascade(v_view_oid,
+            PERFORM mask_internal._drop_view_cascade(v_view_oid,
                 'the columns of the masked view changed (a hidden or renamed column, or a rule of another type)');
             EXECUTE pg_catalog.format('CREATE VIEW %s WITH (security_barrier) AS %s', v_target, v_query);
         END;
@@ -235,12 +235,12 @@ BEGIN
         END LOOP;
     END LOOP;
 
-    PERFORM mask._apply_grants(v_policy.id);
-    PERFORM mask._citus_local_end(v_citus);
-    PERFORM mask._internal_end(v_prev);
+    PERFORM mask_internal._apply_grants(v_policy.id);
+    PERFORM mask_internal._citus_local_end(v_citus);
+    PERFORM mask_internal._internal_end(v_prev);
     RETURN v_result;
 END;
 $$;
 
-COMMENT ON FUNCTION mask._regenerate_policy(integer, regclass) IS
+COMMENT ON FUNCTION mask_internal._regenerate_policy(integer, regclass) IS
 'Internal: regenerates the masked views of a policy (or only that of one table) from the catalog, after following DDL on the tables, and applies the policy''s grants; returns what was followed.';

@@ -10,7 +10,7 @@
 -- CASCADE: a grantee given GRANT OPTION may have passed the privilege on.
 -- Runs as the extension owner; changes nothing (and locks nothing) when the
 -- ACLs are already clean, which is the usual case.
-CREATE FUNCTION mask._restrict_key_relation(relation regclass, allowed oid[])
+CREATE FUNCTION mask_internal._restrict_key_relation(relation regclass, allowed oid[])
 RETURNS void
 LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, pg_temp
@@ -31,12 +31,12 @@ BEGIN
         EXECUTE pg_catalog.format('REVOKE ALL %s ON %s FROM %s CASCADE',
             COALESCE('(' || pg_catalog.quote_ident(v_g.attname) || ')', ''),
             _restrict_key_relation.relation,
-            mask._grantee_name(v_g.grantee));
+            mask_internal._grantee_name(v_g.grantee));
     END LOOP;
 END;
 $$;
 
-COMMENT ON FUNCTION mask._restrict_key_relation(regclass, oid[]) IS
+COMMENT ON FUNCTION mask_internal._restrict_key_relation(regclass, oid[]) IS
 'Internal: revokes every grant on a key relation but its owner''s and the table-level ones of the allowed roles; column grants always.';
 
 
@@ -44,7 +44,7 @@ COMMENT ON FUNCTION mask._restrict_key_relation(regclass, oid[]) IS
 -- on every view to members and auditors, nothing to anyone else (grants made
 -- by hand on a generated view are revoked); SELECT on the key view to the
 -- owners of the policy's tables only, and nothing on the key table.
-CREATE FUNCTION mask._apply_grants(policy_id integer)
+CREATE FUNCTION mask_internal._apply_grants(policy_id integer)
 RETURNS void
 LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, pg_temp
@@ -66,10 +66,17 @@ BEGIN
       JOIN pg_catalog.pg_roles ro ON ro.oid = x.oid;
     v_readers := COALESCE(v_readers, '{}');
 
-    v_prev := mask._internal_begin();
+    v_prev := mask_internal._internal_begin();
+    -- EXECUTE on mask_internal._key_reader to everyone whose query can reach
+    -- a key view (readers here, the tables' owners below): a view runs
+    -- functions as the role whose query runs, and PUBLIC executes no
+    -- internal function.  The function only answers whether that role may
+    -- see the key; a grant left after a membership ends answers false.
     FOR v_reader IN SELECT ro.rolname FROM pg_catalog.pg_roles ro
                      WHERE ro.oid = ANY (v_readers) ORDER BY ro.rolname LOOP
         EXECUTE pg_catalog.format('GRANT USAGE ON SCHEMA %I TO %I', v_schema, v_reader);
+        EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION mask_internal._key_reader(integer, name) TO %I',
+                                  v_reader);
     END LOOP;
 
     FOR v_prot IN SELECT p.view_name FROM mask.protected p
@@ -83,14 +90,14 @@ BEGIN
                           WHERE c.oid = v_view AND g.grantee <> c.relowner
                             AND NOT (g.grantee = ANY (v_readers)) LOOP
             EXECUTE pg_catalog.format('REVOKE ALL ON %I.%I FROM %s', v_schema, v_prot.view_name,
-                mask._grantee_name(v_grantee));
+                mask_internal._grantee_name(v_grantee));
         END LOOP;
         FOR v_reader IN SELECT ro.rolname FROM pg_catalog.pg_roles ro
                          WHERE ro.oid = ANY (v_readers) ORDER BY ro.rolname LOOP
             EXECUTE pg_catalog.format('GRANT SELECT ON %I.%I TO %I', v_schema, v_prot.view_name, v_reader);
         END LOOP;
         -- the row function of a view over a Citus table (48_citus.sql)
-        PERFORM mask._citus_grants(v_schema, v_prot.view_name, v_readers);
+        PERFORM mask_internal._citus_grants(v_schema, v_prot.view_name, v_readers);
     END LOOP;
 
     -- The key view: SELECT for the owners of the masked views, nothing for
@@ -100,20 +107,22 @@ BEGIN
       FROM mask.protected p JOIN pg_catalog.pg_class c ON c.oid = p.relation
      WHERE p.policy_id = _apply_grants.policy_id;
     v_owners := COALESCE(v_owners, '{}');
-    PERFORM mask._restrict_key_relation('mask.policy_key', '{}');
-    v_view := pg_catalog.to_regclass(pg_catalog.format('%I.%I', 'mask',
-                                     mask._key_view_name(_apply_grants.policy_id)));
+    PERFORM mask_internal._restrict_key_relation('mask.policy_key', '{}');
+    v_view := pg_catalog.to_regclass(pg_catalog.format('%I.%I', 'mask_internal',
+                                     mask_internal._key_view_name(_apply_grants.policy_id)));
     IF v_view IS NOT NULL THEN
-        PERFORM mask._restrict_key_relation(v_view, v_owners);
+        PERFORM mask_internal._restrict_key_relation(v_view, v_owners);
         FOR v_reader IN SELECT ro.rolname FROM pg_catalog.pg_roles ro
                          WHERE ro.oid = ANY (v_owners) ORDER BY ro.rolname LOOP
-            EXECUTE pg_catalog.format('GRANT SELECT ON %I.%I TO %I', 'mask',
-                                      mask._key_view_name(_apply_grants.policy_id), v_reader);
+            EXECUTE pg_catalog.format('GRANT SELECT ON %I.%I TO %I', 'mask_internal',
+                                      mask_internal._key_view_name(_apply_grants.policy_id), v_reader);
+            EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION mask_internal._key_reader(integer, name) TO %I',
+                                      v_reader);
         END LOOP;
     END IF;
-    PERFORM mask._internal_end(v_prev);
+    PERFORM mask_internal._internal_end(v_prev);
 END;
 $$;
 
-COMMENT ON FUNCTION mask._apply_grants(integer) IS
+COMMENT ON FUNCTION mask_internal._apply_grants(integer) IS
 'Internal: makes the privileges on a policy''s views, view schema and key view exactly what the catalog says.';

@@ -22,7 +22,7 @@
 
 -- The role that owns the extension, i.e. the owner of its functions and of
 -- every view schema.
-CREATE FUNCTION mask._extension_owner()
+CREATE FUNCTION mask_internal._extension_owner()
 RETURNS oid
 LANGUAGE sql STABLE
 SET search_path = pg_catalog, pg_temp
@@ -30,13 +30,13 @@ AS $$
     SELECT e.extowner FROM pg_catalog.pg_extension e WHERE e.extname = 'maskview'
 $$;
 
-COMMENT ON FUNCTION mask._extension_owner() IS
+COMMENT ON FUNCTION mask_internal._extension_owner() IS
 'Internal: the owner of extension maskview, who owns every view schema.';
 
 
 -- Why a schema cannot hold a policy's views, or NULL when it can.  A schema
 -- that does not exist yet can (create_policy creates it).
-CREATE FUNCTION mask._view_schema_refusal(view_schema name)
+CREATE FUNCTION mask_internal._view_schema_refusal(view_schema name)
 RETURNS text
 LANGUAGE plpgsql STABLE
 SET search_path = pg_catalog, pg_temp
@@ -46,7 +46,7 @@ DECLARE
     v_table text;
     v_who   text;
 BEGIN
-    IF view_schema IN ('public', 'mask', 'pg_catalog', 'information_schema')
+    IF view_schema IN ('public', 'mask', 'mask_internal', 'pg_catalog', 'information_schema')
        OR view_schema LIKE 'pg\_%' THEN
         RETURN pg_catalog.format('Schema %s is a shared or system schema; a view schema must belong to maskview alone.',
                                  pg_catalog.quote_ident(view_schema));
@@ -55,13 +55,13 @@ BEGIN
     IF NOT FOUND THEN
         RETURN NULL;
     END IF;
-    IF v_nsp.nspowner <> mask._extension_owner() THEN
+    IF v_nsp.nspowner <> mask_internal._extension_owner() THEN
         RETURN pg_catalog.format('Schema %s is owned by %s, not by the extension owner %s: its owner could replace the generated views.',
                                  pg_catalog.quote_ident(view_schema),
                                  pg_catalog.quote_ident(pg_catalog.pg_get_userbyid(v_nsp.nspowner)),
-                                 pg_catalog.quote_ident(pg_catalog.pg_get_userbyid(mask._extension_owner())));
+                                 pg_catalog.quote_ident(pg_catalog.pg_get_userbyid(mask_internal._extension_owner())));
     END IF;
-    SELECT pg_catalog.string_agg(DISTINCT mask._grantee_name(g.grantee), ', ')
+    SELECT pg_catalog.string_agg(DISTINCT mask_internal._grantee_name(g.grantee), ', ')
       INTO v_who
       FROM pg_catalog.pg_namespace n, pg_catalog.aclexplode(n.nspacl) g
      WHERE n.oid = v_nsp.oid AND g.privilege_type = 'CREATE' AND g.grantee <> n.nspowner;
@@ -80,7 +80,7 @@ BEGIN
 END;
 $$;
 
-COMMENT ON FUNCTION mask._view_schema_refusal(name) IS
+COMMENT ON FUNCTION mask_internal._view_schema_refusal(name) IS
 'Internal: why a schema cannot be a view schema (shared or system schema, not owned by the extension owner, CREATE granted to others, holds a protected table), or NULL.';
 
 
@@ -88,7 +88,7 @@ COMMENT ON FUNCTION mask._view_schema_refusal(name) IS
 -- schema maskview created; after an upgrade the schema's former owner may
 -- have left some).  Relations, functions, types (except row types of
 -- relations) and operators are what a planted object would be.
-CREATE FUNCTION mask._view_schema_foreign_objects(view_schema name)
+CREATE FUNCTION mask_internal._view_schema_foreign_objects(view_schema name)
 RETURNS text[]
 LANGUAGE sql STABLE
 SET search_path = pg_catalog, pg_temp
@@ -108,7 +108,7 @@ AS $$
                AND NOT (p.proargtypes = '17'::pg_catalog.oidvector AND EXISTS (
                         SELECT FROM mask.protected pr JOIN mask.policy po ON po.id = pr.policy_id
                          WHERE po.view_schema = n.nspname
-                           AND p.proname = mask._citus_rows_name(pr.view_name)))
+                           AND p.proname = mask_internal._citus_rows_name(pr.view_name)))
             UNION ALL
             SELECT pg_catalog.format('type %s', t.oid::pg_catalog.regtype)
               FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
@@ -122,7 +122,7 @@ AS $$
              WHERE n.nspname = _view_schema_foreign_objects.view_schema) x(o)
 $$;
 
-COMMENT ON FUNCTION mask._view_schema_foreign_objects(name) IS
+COMMENT ON FUNCTION mask_internal._view_schema_foreign_objects(name) IS
 'Internal: the relations, functions, types and operators in a view schema that are not generated views.';
 
 
@@ -132,7 +132,7 @@ COMMENT ON FUNCTION mask._view_schema_foreign_objects(name) IS
 -- former owner's CREATE and everybody else's are revoked.  Returns the former
 -- owner when the schema was taken over, NULL otherwise; a schema that cannot
 -- be taken over is left alone and mask.verify() reports it as an error.
-CREATE FUNCTION mask._claim_view_schema(view_schema name)
+CREATE FUNCTION mask_internal._claim_view_schema(view_schema name)
 RETURNS name
 LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, pg_temp
@@ -144,24 +144,24 @@ DECLARE
     v_prev   text;
 BEGIN
     SELECT n.nspowner INTO v_owner FROM pg_catalog.pg_namespace n WHERE n.nspname = view_schema;
-    IF NOT FOUND OR mask._extension_owner() IS NULL THEN
+    IF NOT FOUND OR mask_internal._extension_owner() IS NULL THEN
         RETURN NULL;
     END IF;
-    v_prev := mask._internal_begin();
-    IF v_owner <> mask._extension_owner() THEN
-        IF mask._view_schema_foreign_objects(view_schema) <> '{}'
-           OR view_schema IN ('public', 'mask', 'pg_catalog', 'information_schema')
+    v_prev := mask_internal._internal_begin();
+    IF v_owner <> mask_internal._extension_owner() THEN
+        IF mask_internal._view_schema_foreign_objects(view_schema) <> '{}'
+           OR view_schema IN ('public', 'mask', 'mask_internal', 'pg_catalog', 'information_schema')
            OR view_schema LIKE 'pg\_%' THEN
-            PERFORM mask._internal_end(v_prev);
+            PERFORM mask_internal._internal_end(v_prev);
             RETURN NULL;
         END IF;
         v_former := pg_catalog.pg_get_userbyid(v_owner);
         BEGIN
             EXECUTE pg_catalog.format('ALTER SCHEMA %I OWNER TO %I', view_schema,
-                                      pg_catalog.pg_get_userbyid(mask._extension_owner()));
+                                      pg_catalog.pg_get_userbyid(mask_internal._extension_owner()));
         EXCEPTION WHEN insufficient_privilege THEN
             -- (an extension owner that is not a superuser cannot take it)
-            PERFORM mask._internal_end(v_prev);
+            PERFORM mask_internal._internal_end(v_prev);
             RETURN NULL;
         END;
     END IF;
@@ -171,14 +171,14 @@ BEGIN
                       WHERE n.nspname = view_schema AND g.privilege_type = 'CREATE'
                         AND g.grantee <> n.nspowner LOOP
         EXECUTE pg_catalog.format('REVOKE CREATE ON SCHEMA %I FROM %s', view_schema,
-            mask._grantee_name(v_grantee));
+            mask_internal._grantee_name(v_grantee));
     END LOOP;
-    PERFORM mask._internal_end(v_prev);
+    PERFORM mask_internal._internal_end(v_prev);
     RETURN v_former;
 END;
 $$;
 
-COMMENT ON FUNCTION mask._claim_view_schema(name) IS
+COMMENT ON FUNCTION mask_internal._claim_view_schema(name) IS
 'Internal: makes the extension owner the owner of a view schema that holds nothing but generated views, and revokes CREATE on it from everybody else; returns the former owner if it changed.';
 
 
@@ -191,7 +191,7 @@ COMMENT ON FUNCTION mask._claim_view_schema(name) IS
 -- and the owner is not compared, because after ALTER TABLE ... OWNER TO the
 -- view legitimately still has the former owner until regenerated (and
 -- re-owning it keeps the objects of members over it).  Empty when clean.
-CREATE FUNCTION mask._view_additions(view oid)
+CREATE FUNCTION mask_internal._view_additions(view oid)
 RETURNS text[]
 LANGUAGE sql STABLE
 SET search_path = pg_catalog, pg_temp
@@ -215,14 +215,14 @@ AS $$
                AND a.attacl IS NOT NULL AND pg_catalog.cardinality(a.attacl) > 0) x
 $$;
 
-COMMENT ON FUNCTION mask._view_additions(oid) IS
+COMMENT ON FUNCTION mask_internal._view_additions(oid) IS
 'Internal: the rules (other than _RETURN), triggers, column defaults and column grants on a generated view, which maskview never makes; empty when clean.';
 
 
 -- Every object that depends on a relation, directly or through other
 -- objects (views over views, functions with a BEGIN ATOMIC body, columns of
 -- its row type), by their identities: what DROP ... CASCADE takes with it.
-CREATE FUNCTION mask._dependents(relation oid)
+CREATE FUNCTION mask_internal._dependents(relation oid)
 RETURNS text[]
 LANGUAGE sql STABLE
 SET search_path = pg_catalog, pg_temp
@@ -256,7 +256,7 @@ AS $$
                 AND EXISTS (SELECT FROM pg_catalog.pg_type t WHERE t.oid = r.objid AND t.typrelid <> 0))
 $$;
 
-COMMENT ON FUNCTION mask._dependents(oid) IS
+COMMENT ON FUNCTION mask_internal._dependents(oid) IS
 'Internal: identities of every object that DROP ... CASCADE of a relation would drop with it.';
 
 
@@ -265,7 +265,7 @@ COMMENT ON FUNCTION mask._dependents(oid) IS
 -- itself: the objects of members and others over a masked view never veto a
 -- change of the policy.  why: what needed the view gone.  extra: more
 -- details; when not empty the row is written even without dependents.
-CREATE FUNCTION mask._drop_view_cascade(view oid, why text, extra jsonb DEFAULT '{}')
+CREATE FUNCTION mask_internal._drop_view_cascade(view oid, why text, extra jsonb DEFAULT '{}')
 RETURNS void
 LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, pg_temp
@@ -285,21 +285,21 @@ BEGIN
         RETURN;
     END IF;
     v_name := pg_catalog.format('%I.%I', v_schema, v_view);
-    v_deps := mask._dependents(_drop_view_cascade.view);
+    v_deps := mask_internal._dependents(_drop_view_cascade.view);
     SELECT po.name INTO v_policy
       FROM mask.policy po JOIN mask.protected p ON p.policy_id = po.id
      WHERE po.view_schema = v_schema AND p.view_name = v_view
      ORDER BY po.name LIMIT 1;
-    v_prev := mask._internal_begin();
+    v_prev := mask_internal._internal_begin();
     EXECUTE pg_catalog.format('DROP VIEW %s CASCADE', v_name);
-    PERFORM mask._internal_end(v_prev);
+    PERFORM mask_internal._internal_end(v_prev);
     IF v_deps <> '{}' OR extra <> '{}' THEN
-        PERFORM mask._audit('drop_dependents', v_policy, v_name,
+        PERFORM mask_internal._audit('drop_dependents', v_policy, v_name,
             pg_catalog.jsonb_build_object('why', why, 'dependents', pg_catalog.to_jsonb(v_deps))
             || extra);
     END IF;
 END;
 $$;
 
-COMMENT ON FUNCTION mask._drop_view_cascade(oid, text, jsonb) IS
+COMMENT ON FUNCTION mask_internal._drop_view_cascade(oid, text, jsonb) IS
 'Internal: drops a generated view with CASCADE and writes an audit row naming every dependent object dropped with it (and why).';

@@ -38,7 +38,7 @@
 
 -- The protected tables and their inheritance parents and children: a
 -- privilege on a partition or a parent reads the same rows.
-CREATE FUNCTION mask._relation_family(relations oid[])
+CREATE FUNCTION mask_internal._relation_family(relations oid[])
 RETURNS TABLE (relid oid, name text, relowner oid, relacl aclitem[])
 LANGUAGE sql STABLE
 SET search_path = pg_catalog, pg_temp
@@ -54,7 +54,7 @@ AS $$
      ORDER BY 2
 $$;
 
-COMMENT ON FUNCTION mask._relation_family(oid[]) IS
+COMMENT ON FUNCTION mask_internal._relation_family(oid[]) IS
 'Internal: the given tables with their inheritance parents and children (partitions), by name.';
 
 
@@ -63,7 +63,7 @@ COMMENT ON FUNCTION mask._relation_family(oid[]) IS
 -- types of composite types, recursively.  Their owners can make the server
 -- run their code on every stored value (ALTER DOMAIN ... ADD CONSTRAINT
 -- checks every row).
-CREATE FUNCTION mask._column_types(relations oid[])
+CREATE FUNCTION mask_internal._column_types(relations oid[])
 RETURNS SETOF oid
 LANGUAGE sql STABLE
 SET search_path = pg_catalog, pg_temp
@@ -83,14 +83,14 @@ AS $$
     SELECT ty.typid FROM ty
 $$;
 
-COMMENT ON FUNCTION mask._column_types(oid[]) IS
+COMMENT ON FUNCTION mask_internal._column_types(oid[]) IS
 'Internal: every type the columns of the given tables are built from (arrays, domains, ranges and composites followed).';
 
 
 -- The server functions that read or write files of the server (and so the
 -- tables' data files): EXECUTE on any of them is a path.  By name, in any
 -- schema, so that adminpack's and future versions are included.
-CREATE FUNCTION mask._server_file_functions()
+CREATE FUNCTION mask_internal._server_file_functions()
 RETURNS SETOF regprocedure
 LANGUAGE sql STABLE
 SET search_path = pg_catalog, pg_temp
@@ -104,7 +104,7 @@ AS $$
      ORDER BY p.oid::regprocedure::text
 $$;
 
-COMMENT ON FUNCTION mask._server_file_functions() IS
+COMMENT ON FUNCTION mask_internal._server_file_functions() IS
 'Internal: server functions that read or write server files (pg_read_file, pg_read_binary_file, lo_import, lo_export, adminpack''s pg_file_write and pg_file_rename).';
 
 
@@ -112,7 +112,7 @@ COMMENT ON FUNCTION mask._server_file_functions() IS
 -- itself, then the roles it reaches), each as (path, hint): path a full
 -- sentence naming the role, the privilege and the object; hint the fix.
 -- No row means the role reaches the raw data only through masked views.
-CREATE FUNCTION mask._raw_paths(role oid, relations oid[])
+CREATE FUNCTION mask_internal._raw_paths(role oid, relations oid[])
 RETURNS TABLE (path text, hint text)
 LANGUAGE plpgsql STABLE
 SET search_path = pg_catalog, pg_temp
@@ -128,11 +128,11 @@ DECLARE
     v_func    regprocedure;
     v_any     boolean := false;   -- a path was returned
 BEGIN
-    v_family := ARRAY(SELECT f.relid FROM mask._relation_family(_raw_paths.relations) f);
-    v_types := ARRAY(SELECT mask._column_types(v_family));
+    v_family := ARRAY(SELECT f.relid FROM mask_internal._relation_family(_raw_paths.relations) f);
+    v_types := ARRAY(SELECT mask_internal._column_types(v_family));
 
     -- PUBLIC first: it is the widest path and the first to close.
-    FOR v_t IN SELECT f.* FROM mask._relation_family(_raw_paths.relations) f LOOP
+    FOR v_t IN SELECT f.* FROM mask_internal._relation_family(_raw_paths.relations) f LOOP
         FOR v_g IN SELECT DISTINCT g.privilege_type, NULL::name AS col
                      FROM pg_catalog.aclexplode(v_t.relacl) g WHERE g.grantee = 0
                    UNION
@@ -157,9 +157,9 @@ BEGIN
     END LOOP;
 
     -- EXECUTE granted to PUBLIC on a server file function or the admin API.
-    FOR v_func IN SELECT f FROM mask._server_file_functions() f
+    FOR v_func IN SELECT f FROM mask_internal._server_file_functions() f
                   UNION
-                  SELECT f FROM mask._admin_functions() f
+                  SELECT f FROM mask_internal._admin_functions() f
                   ORDER BY 1 LOOP
         CONTINUE WHEN NOT EXISTS (SELECT FROM pg_catalog.pg_proc p, pg_catalog.aclexplode(p.proacl) g
                                    WHERE p.oid = v_func AND g.grantee = 0 AND g.privilege_type = 'EXECUTE');
@@ -221,7 +221,7 @@ BEGIN
         END IF;
         -- Granted EXECUTE directly (not through PUBLIC, reported once below,
         -- nor through a role, which the loop visits itself).
-        FOR v_func IN SELECT f FROM mask._server_file_functions() f
+        FOR v_func IN SELECT f FROM mask_internal._server_file_functions() f
                        WHERE EXISTS (SELECT FROM pg_catalog.pg_proc p, pg_catalog.aclexplode(p.proacl) g
                                       WHERE p.oid = f AND g.grantee = v_r.oid
                                         AND g.privilege_type = 'EXECUTE') LOOP
@@ -231,7 +231,7 @@ BEGIN
             v_any := true;
             RETURN NEXT;
         END LOOP;
-        SELECT f INTO v_func FROM mask._admin_functions() f
+        SELECT f INTO v_func FROM mask_internal._admin_functions() f
          WHERE EXISTS (SELECT FROM pg_catalog.pg_proc p, pg_catalog.aclexplode(p.proacl) g
                         WHERE p.oid = f AND g.grantee = v_r.oid AND g.privilege_type = 'EXECUTE')
          ORDER BY f::text LIMIT 1;
@@ -245,7 +245,7 @@ BEGIN
             RETURN NEXT;
         END IF;
 
-        FOR v_t IN SELECT f.* FROM mask._relation_family(_raw_paths.relations) f LOOP
+        FOR v_t IN SELECT f.* FROM mask_internal._relation_family(_raw_paths.relations) f LOOP
             IF v_t.relowner = v_r.oid THEN
                 path := pg_catalog.format('%s owns %s.', v_who, v_t.name);
                 hint := 'Give the table an owner the member cannot become (ALTER TABLE ... OWNER TO).';
@@ -299,7 +299,7 @@ BEGIN
 
     -- Anything PostgreSQL itself would allow that the paths above missed.
     IF NOT v_any THEN
-        FOR v_t IN SELECT f.* FROM mask._relation_family(_raw_paths.relations) f LOOP
+        FOR v_t IN SELECT f.* FROM mask_internal._relation_family(_raw_paths.relations) f LOOP
             IF pg_catalog.has_table_privilege(_raw_paths.role, v_t.relid,
                    'SELECT, INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER')
                OR pg_catalog.has_any_column_privilege(_raw_paths.role, v_t.relid,
@@ -313,21 +313,21 @@ BEGIN
 END;
 $$;
 
-COMMENT ON FUNCTION mask._raw_paths(oid, oid[]) IS
+COMMENT ON FUNCTION mask_internal._raw_paths(oid, oid[]) IS
 'Internal: every way a role could reach the raw data of the given tables other than through masked views, each as a sentence (path) and its fix (hint); no row when there is none.';
 
 
--- The first path of mask._raw_paths(), or NULL: what add_member() refuses
+-- The first path of mask_internal._raw_paths(), or NULL: what add_member() refuses
 -- with.
-CREATE FUNCTION mask._read_path(role oid, relations oid[])
+CREATE FUNCTION mask_internal._read_path(role oid, relations oid[])
 RETURNS text
 LANGUAGE sql STABLE
 SET search_path = pg_catalog, pg_temp
 AS $$
-    SELECT p.path FROM mask._raw_paths(role, relations) p LIMIT 1
+    SELECT p.path FROM mask_internal._raw_paths(role, relations) p LIMIT 1
 $$;
 
-COMMENT ON FUNCTION mask._read_path(oid, oid[]) IS
+COMMENT ON FUNCTION mask_internal._read_path(oid, oid[]) IS
 'Internal: a sentence naming how a role could read one of the given tables (or their inheritance relatives) other than through masked views, or NULL.';
 
 
@@ -335,7 +335,7 @@ COMMENT ON FUNCTION mask._read_path(oid, oid[]) IS
 -- that inherits its privileges or can SET ROLE to it, through any chain of
 -- grants (pg_auth_members).  Superusers pass every check without being
 -- granted the role and are not listed unless they were granted it.
-CREATE FUNCTION mask._member_readers(member oid)
+CREATE FUNCTION mask_internal._member_readers(member oid)
 RETURNS TABLE (reader oid, name name, via_grant boolean)
 LANGUAGE sql STABLE
 SET search_path = pg_catalog, pg_temp
@@ -349,5 +349,5 @@ AS $$
      ORDER BY ro.oid <> member, ro.rolname
 $$;
 
-COMMENT ON FUNCTION mask._member_readers(oid) IS
+COMMENT ON FUNCTION mask_internal._member_readers(oid) IS
 'Internal: a member role and every role granted it (directly or through other roles), which read its masked views too.';

@@ -27,7 +27,7 @@
 -- ---------------------------------------------------------------------------
 
 -- The role that called the API, as the audit log records it.
-CREATE FUNCTION mask._caller()
+CREATE FUNCTION mask_internal._caller()
 RETURNS oid
 LANGUAGE sql STABLE
 SET search_path = pg_catalog, pg_temp
@@ -39,7 +39,7 @@ AS $$
           WHERE ro.rolname = pg_catalog."session_user"()))
 $$;
 
-COMMENT ON FUNCTION mask._caller() IS
+COMMENT ON FUNCTION mask_internal._caller() IS
 'Internal: the role that called the SECURITY DEFINER API (the SET ROLE role, else the session user), as the audit log records it.';
 
 
@@ -48,7 +48,7 @@ COMMENT ON FUNCTION mask._caller() IS
 -- column is read when its quoted name occurs outside the string literals.
 -- A literal that merely looks like a quoted name is skipped with the rest
 -- of the literal; anything else over-counts, which only asks for more.
-CREATE FUNCTION mask._sql_columns(relation regclass, sql text)
+CREATE FUNCTION mask_internal._sql_columns(relation regclass, sql text)
 RETURNS name[]
 LANGUAGE sql STABLE
 SET search_path = pg_catalog, pg_temp
@@ -61,21 +61,21 @@ AS $$
                '"' || pg_catalog.replace(a.attname, '"', '""') || '"') > 0
 $$;
 
-COMMENT ON FUNCTION mask._sql_columns(regclass, text) IS
-'Internal: the columns of a table that a validated rule or row filter (SQL from mask._validate_expression) reads.';
+COMMENT ON FUNCTION mask_internal._sql_columns(regclass, text) IS
+'Internal: the columns of a table that a validated rule or row filter (SQL from mask_internal._validate_expression) reads.';
 
 
 -- Raises 42501 unless the calling role could read the table (columns NULL)
 -- or each of the given columns of it itself.  action names what was
 -- refused, for the message ("protect", "set a rule on").
-CREATE FUNCTION mask._caller_must_read(relation regclass, columns name[], action text)
+CREATE FUNCTION mask_internal._caller_must_read(relation regclass, columns name[], action text)
 RETURNS void
 LANGUAGE plpgsql STABLE
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    v_caller oid := mask._caller();
-    v_name   text := pg_catalog.quote_ident(pg_catalog.pg_get_userbyid(mask._caller()));
+    v_caller oid := mask_internal._caller();
+    v_name   text := pg_catalog.quote_ident(pg_catalog.pg_get_userbyid(mask_internal._caller()));
     v_rel    record;
     v_col    name;
     v_hint   text := 'An admin may only publish data it could read itself: ask the table''s owner or a superuser to make this call, or have the owner GRANT SELECT on the table (or the columns) to the admin.';
@@ -127,5 +127,5 @@ BEGIN
 END;
 $$;
 
-COMMENT ON FUNCTION mask._caller_must_read(regclass, name[], text) IS
+COMMENT ON FUNCTION mask_internal._caller_must_read(regclass, name[], text) IS
 'Internal: refuses (42501) unless the role calling the API could read the table, or the given columns of it, itself.';

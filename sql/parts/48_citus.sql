@@ -11,10 +11,10 @@
 -- user is the owner, and Citus opens the shard connections as the owner.
 -- The view is
 --     SELECT * FROM <view_schema>."<view_name>_rows"((<key subquery>))
--- with the key subquery of every generated view (mask._key_sql), evaluated
+-- with the key subquery of every generated view (mask_internal._key_sql), evaluated
 -- as the reader before the function runs, so the key rules of 41_keys.sql
 -- apply unchanged.  The function checks the key it is given against the
--- policy's (mask._key_matches) and uses NULL otherwise: called directly with
+-- policy's (mask_internal._key_matches) and uses NULL otherwise: called directly with
 -- a key of the caller's choice it cannot compute pseudonyms of raw values.
 --
 -- Inside the function, the masks of the rules run on the workers (the
@@ -33,7 +33,7 @@
 
 -- 'distributed' or 'reference' for a Citus table, NULL otherwise (and
 -- always NULL where Citus is not installed).
-CREATE FUNCTION mask._citus_kind(relation regclass)
+CREATE FUNCTION mask_internal._citus_kind(relation regclass)
 RETURNS text
 LANGUAGE plpgsql STABLE
 SET search_path = pg_catalog, pg_temp
@@ -53,14 +53,14 @@ BEGIN
 END;
 $$;
 
-COMMENT ON FUNCTION mask._citus_kind(regclass) IS
+COMMENT ON FUNCTION mask_internal._citus_kind(regclass) IS
 'Internal: distributed or reference for a Citus table (read from pg_dist_partition), NULL for any other table or without Citus.';
 
 -- Whether key is the policy's key.  The row functions run as the table
--- owner, who may not read keys: mask._citus_prepare grants the owner
+-- owner, who may not read keys: mask_internal._citus_prepare grants the owner
 -- EXECUTE here (a yes/no about a 32-byte random key is no help in guessing
 -- it); nobody else may call it.
-CREATE FUNCTION mask._key_matches(policy_id integer, key bytea)
+CREATE FUNCTION mask_internal._key_matches(policy_id integer, key bytea)
 RETURNS boolean
 LANGUAGE sql STABLE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
@@ -69,7 +69,7 @@ AS $$
                     WHERE k.policy_id = _key_matches.policy_id AND k.key = _key_matches.key)
 $$;
 
-COMMENT ON FUNCTION mask._key_matches(integer, bytea) IS
+COMMENT ON FUNCTION mask_internal._key_matches(integer, bytea) IS
 'Internal: true when key is the policy''s pseudonym key (used by the row functions of Citus tables, which receive the key from their view).';
 
 -- The settings a row function runs under.  Inside it Citus executes the
@@ -77,7 +77,7 @@ COMMENT ON FUNCTION mask._key_matches(integer, bytea) IS
 -- its logging settings (citus.log_remote_commands, DEBUG messages) would
 -- show that query to whoever set them: the reader.  Pinned here, the
 -- reader's own settings do not reach into the function.
-CREATE FUNCTION mask._citus_quiet()
+CREATE FUNCTION mask_internal._citus_quiet()
 RETURNS text
 LANGUAGE sql IMMUTABLE
 SET search_path = pg_catalog, pg_temp
@@ -86,11 +86,11 @@ AS $$
            'SET citus.worker_min_messages = warning SET citus.explain_all_tasks = off'
 $$;
 
-COMMENT ON FUNCTION mask._citus_quiet() IS
+COMMENT ON FUNCTION mask_internal._citus_quiet() IS
 'Internal: the SET clauses of the row functions of Citus views, so that no logging setting of the reader shows the queries they run (which hold the key).';
 
 -- The name of the row function of a generated view.
-CREATE FUNCTION mask._citus_rows_name(view_name name)
+CREATE FUNCTION mask_internal._citus_rows_name(view_name name)
 RETURNS name
 LANGUAGE sql IMMUTABLE STRICT
 SET search_path = pg_catalog, pg_temp
@@ -98,24 +98,24 @@ AS $$
     SELECT (pg_catalog.left(view_name, 58) || '_rows')::name
 $$;
 
-COMMENT ON FUNCTION mask._citus_rows_name(name) IS
+COMMENT ON FUNCTION mask_internal._citus_rows_name(name) IS
 'Internal: the name of the SECURITY DEFINER row function that a masked view of a Citus table reads (<view>_rows).';
 
 -- The row function of a generated view, if it has one.
-CREATE FUNCTION mask._citus_rows_function(view_schema name, view_name name)
+CREATE FUNCTION mask_internal._citus_rows_function(view_schema name, view_name name)
 RETURNS regprocedure
 LANGUAGE sql STABLE STRICT
 SET search_path = pg_catalog, pg_temp
 AS $$
     SELECT pg_catalog.to_regprocedure(pg_catalog.format('%I.%I(bytea)', view_schema,
-                                                        mask._citus_rows_name(view_name)))
+                                                        mask_internal._citus_rows_name(view_name)))
 $$;
 
-COMMENT ON FUNCTION mask._citus_rows_function(name, name) IS
+COMMENT ON FUNCTION mask_internal._citus_rows_function(name, name) IS
 'Internal: the row function of the masked view view_schema.view_name of a Citus table, or NULL.';
 
--- The view query for a Citus table (what mask._view_query returns for it).
-CREATE FUNCTION mask._citus_view_query(policy_id integer, relation regclass)
+-- The view query for a Citus table (what mask_internal._view_query returns for it).
+CREATE FUNCTION mask_internal._citus_view_query(policy_id integer, relation regclass)
 RETURNS text
 LANGUAGE sql STABLE
 SET search_path = pg_catalog, pg_temp
@@ -128,18 +128,18 @@ AS $$
                                                   AND NOT r.orphaned)
                                   THEN '*' ELSE '' END,
                              po.view_schema,
-                             mask._citus_rows_name(p.view_name),
+                             mask_internal._citus_rows_name(p.view_name),
                              CASE WHEN EXISTS (SELECT FROM mask.rule r
                                                 WHERE r.policy_id = p.policy_id AND r.relation = p.relation
                                                   AND NOT r.orphaned
-                                                  AND pg_catalog.strpos(r.expression_sql, mask._key_sql(p.policy_id)) > 0)
-                                  THEN mask._key_sql(p.policy_id)
+                                                  AND pg_catalog.strpos(r.expression_sql, mask_internal._key_sql(p.policy_id)) > 0)
+                                  THEN mask_internal._key_sql(p.policy_id)
                                   ELSE 'NULL::bytea' END)
       FROM mask.protected p JOIN mask.policy po ON po.id = p.policy_id
      WHERE p.policy_id = _citus_view_query.policy_id AND p.relation = _citus_view_query.relation
 $$;
 
-COMMENT ON FUNCTION mask._citus_view_query(integer, regclass) IS
+COMMENT ON FUNCTION mask_internal._citus_view_query(integer, regclass) IS
 'Internal: the query of the masked view of a Citus table: a call of its row function with the policy''s key subquery.';
 
 -- What maskview generates for a Citus table (the row function, the view and
@@ -147,7 +147,7 @@ COMMENT ON FUNCTION mask._citus_view_query(integer, regclass) IS
 -- the DDL to the workers, where neither the function nor the catalog is.
 -- _citus_local_begin turns propagation off for the rest of the
 -- regeneration and returns the setting to restore (NULL: nothing to do).
-CREATE FUNCTION mask._citus_local_begin(relation regclass)
+CREATE FUNCTION mask_internal._citus_local_begin(relation regclass)
 RETURNS text
 LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, pg_temp
@@ -155,7 +155,7 @@ AS $$
 DECLARE
     v_setting text := pg_catalog.current_setting('citus.enable_ddl_propagation', true);
 BEGIN
-    IF v_setting IS NULL OR mask._citus_kind(relation) IS NULL THEN
+    IF v_setting IS NULL OR mask_internal._citus_kind(relation) IS NULL THEN
         RETURN NULL;
     END IF;
     PERFORM pg_catalog.set_config('citus.enable_ddl_propagation', 'off', true);
@@ -163,10 +163,10 @@ BEGIN
 END;
 $$;
 
-COMMENT ON FUNCTION mask._citus_local_begin(regclass) IS
+COMMENT ON FUNCTION mask_internal._citus_local_begin(regclass) IS
 'Internal: for a Citus table, turns Citus DDL propagation off while maskview generates its coordinator-only view; returns the setting to restore, or NULL.';
 
-CREATE FUNCTION mask._citus_local_end(previous text)
+CREATE FUNCTION mask_internal._citus_local_end(previous text)
 RETURNS void
 LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, pg_temp
@@ -178,13 +178,13 @@ BEGIN
 END;
 $$;
 
-COMMENT ON FUNCTION mask._citus_local_end(text) IS
-'Internal: restores the Citus DDL propagation setting saved by mask._citus_local_begin().';
+COMMENT ON FUNCTION mask_internal._citus_local_end(text) IS
+'Internal: restores the Citus DDL propagation setting saved by mask_internal._citus_local_begin().';
 
 -- Citus DDL propagation off until the end of the current (sub)transaction,
 -- where Citus is loaded: for the temporary views mask.verify() builds and
 -- rolls back, which Citus would otherwise warn it cannot propagate.
-CREATE FUNCTION mask._citus_local_ddl()
+CREATE FUNCTION mask_internal._citus_local_ddl()
 RETURNS void
 LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, pg_temp
@@ -196,12 +196,12 @@ BEGIN
 END;
 $$;
 
-COMMENT ON FUNCTION mask._citus_local_ddl() IS
+COMMENT ON FUNCTION mask_internal._citus_local_ddl() IS
 'Internal: where Citus is loaded, turns its DDL propagation off for the rest of the (sub)transaction.';
 
 -- (Re)creates the row function of the masked view of a Citus table, owned
 -- by the table owner, and returns its signature; NULL for other tables.
-CREATE FUNCTION mask._citus_prepare(policy_id integer, relation regclass, owner name)
+CREATE FUNCTION mask_internal._citus_prepare(policy_id integer, relation regclass, owner name)
 RETURNS regprocedure
 LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, pg_temp
@@ -210,7 +210,7 @@ DECLARE
     v_prot    mask.protected;
     v_schema  name;
     v_fn      text;
-    v_key_sql text := mask._key_sql(policy_id);
+    v_key_sql text := mask_internal._key_sql(policy_id);
     v_inner   text[] := '{}';
     v_outer   text[] := '{}';
     v_result  text[] := '{}';
@@ -222,18 +222,18 @@ DECLARE
     v_sig     regprocedure;
     v_probe   text;
 BEGIN
-    IF mask._citus_kind(relation) IS NULL THEN
+    IF mask_internal._citus_kind(relation) IS NULL THEN
         RETURN NULL;
     END IF;
     SELECT p.* INTO v_prot FROM mask.protected p
      WHERE p.policy_id = _citus_prepare.policy_id AND p.relation = _citus_prepare.relation;
     SELECT po.view_schema INTO v_schema FROM mask.policy po WHERE po.id = _citus_prepare.policy_id;
-    v_fn := pg_catalog.format('%I.%I', v_schema, mask._citus_rows_name(v_prot.view_name));
+    v_fn := pg_catalog.format('%I.%I', v_schema, mask_internal._citus_rows_name(v_prot.view_name));
 
     -- The result columns: those of the ordinary masked query, with their
     -- types, read from a probe view of it, dropped straight away.
     v_probe := pg_catalog.format('%I.%I', v_schema, '_maskview_probe_' || pg_catalog.pg_backend_pid());
-    EXECUTE pg_catalog.format('CREATE VIEW %s AS %s', v_probe, mask._view_select(policy_id, relation));
+    EXECUTE pg_catalog.format('CREATE VIEW %s AS %s', v_probe, mask_internal._view_select(policy_id, relation));
     FOR v_a IN SELECT a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod) AS type
                  FROM pg_catalog.pg_attribute a
                 WHERE a.attrelid = v_probe::pg_catalog.regclass AND a.attnum > 0
@@ -290,8 +290,8 @@ BEGIN
     v_body := pg_catalog.format($f$
 #variable_conflict use_column
 BEGIN
-    -- maskview row function of a Citus table: see mask._citus_prepare.
-    IF _maskview_key IS NOT NULL AND NOT mask._key_matches(%s, _maskview_key) THEN
+    -- maskview row function of a Citus table: see mask_internal._citus_prepare.
+    IF _maskview_key IS NOT NULL AND NOT mask_internal._key_matches(%s, _maskview_key) THEN
         _maskview_key := NULL;
     END IF;
     RETURN QUERY %s;
@@ -300,19 +300,22 @@ $f$, policy_id, v_body);
 
     BEGIN
         EXECUTE pg_catalog.format(
-            'CREATE OR REPLACE FUNCTION %s(_maskview_key bytea) RETURNS TABLE (%s) LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp ' || mask._citus_quiet() || ' AS %L',
+            'CREATE OR REPLACE FUNCTION %s(_maskview_key bytea) RETURNS TABLE (%s) LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp ' || mask_internal._citus_quiet() || ' AS %L',
             v_fn, pg_catalog.array_to_string(v_result, ', '), v_body);
     EXCEPTION WHEN invalid_function_definition THEN
         -- another result type: the view over it goes too, and is made again
         EXECUTE pg_catalog.format('DROP FUNCTION %s(bytea) CASCADE', v_fn);
         EXECUTE pg_catalog.format(
-            'CREATE FUNCTION %s(_maskview_key bytea) RETURNS TABLE (%s) LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp ' || mask._citus_quiet() || ' AS %L',
+            'CREATE FUNCTION %s(_maskview_key bytea) RETURNS TABLE (%s) LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp ' || mask_internal._citus_quiet() || ' AS %L',
             v_fn, pg_catalog.array_to_string(v_result, ', '), v_body);
     END;
     v_sig := pg_catalog.to_regprocedure(v_fn || '(bytea)');
     EXECUTE pg_catalog.format('ALTER FUNCTION %s OWNER TO %I', v_sig, owner);
     EXECUTE pg_catalog.format('REVOKE ALL ON FUNCTION %s FROM PUBLIC', v_sig);
-    EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION mask._key_matches(integer, bytea) TO %I', owner);
+    -- The row function names mask_internal._key_matches, so its owner needs
+    -- the schema too (USAGE shows only names; EXECUTE stays refused).
+    EXECUTE pg_catalog.format('GRANT USAGE ON SCHEMA mask_internal TO %I', owner);
+    EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION mask_internal._key_matches(integer, bytea) TO %I', owner);
     EXECUTE pg_catalog.format('COMMENT ON FUNCTION %s IS %L', v_sig,
         pg_catalog.format('maskview: rows of the masked view of Citus table %s, read as its owner (generated; do not call directly).',
                           relation::text));
@@ -320,17 +323,17 @@ $f$, policy_id, v_body);
 END;
 $$;
 
-COMMENT ON FUNCTION mask._citus_prepare(integer, regclass, name) IS
+COMMENT ON FUNCTION mask_internal._citus_prepare(integer, regclass, name) IS
 'Internal: (re)creates the SECURITY DEFINER row function, owned by the table owner, that the masked view of a Citus table reads; NULL for other tables.';
 
 -- EXECUTE on the row function of a view for exactly the view's readers.
-CREATE FUNCTION mask._citus_grants(view_schema name, view_name name, readers oid[])
+CREATE FUNCTION mask_internal._citus_grants(view_schema name, view_name name, readers oid[])
 RETURNS void
 LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    v_fn      regprocedure := mask._citus_rows_function(view_schema, view_name);
+    v_fn      regprocedure := mask_internal._citus_rows_function(view_schema, view_name);
     v_grantee oid;
 BEGIN
     IF v_fn IS NULL THEN
@@ -341,7 +344,7 @@ BEGIN
                       WHERE f.oid = v_fn AND g.grantee <> f.proowner
                         AND NOT (g.grantee = ANY (readers)) LOOP
         EXECUTE pg_catalog.format('REVOKE ALL ON FUNCTION %s FROM %s', v_fn,
-            mask._grantee_name(v_grantee));
+            mask_internal._grantee_name(v_grantee));
     END LOOP;
     FOR v_grantee IN SELECT ro.oid FROM pg_catalog.pg_roles ro
                       WHERE ro.oid = ANY (readers) ORDER BY ro.rolname LOOP
@@ -351,17 +354,17 @@ BEGIN
 END;
 $$;
 
-COMMENT ON FUNCTION mask._citus_grants(name, name, oid[]) IS
+COMMENT ON FUNCTION mask_internal._citus_grants(name, name, oid[]) IS
 'Internal: EXECUTE on the row function of a masked view of a Citus table for the view''s readers, nobody else.';
 
 -- Drops the row function of a view that is dropped (if it has one).
-CREATE FUNCTION mask._citus_drop(view_schema name, view_name name)
+CREATE FUNCTION mask_internal._citus_drop(view_schema name, view_name name)
 RETURNS void
 LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    v_fn regprocedure := mask._citus_rows_function(view_schema, view_name);
+    v_fn regprocedure := mask_internal._citus_rows_function(view_schema, view_name);
 BEGIN
     IF v_fn IS NOT NULL THEN
         EXECUTE pg_catalog.format('DROP FUNCTION %s CASCADE', v_fn);
@@ -369,5 +372,5 @@ BEGIN
 END;
 $$;
 
-COMMENT ON FUNCTION mask._citus_drop(name, name) IS
+COMMENT ON FUNCTION mask_internal._citus_drop(name, name) IS
 'Internal: drops the row function of a masked view of a Citus table together with the view.';

@@ -10,7 +10,7 @@
 -- ---------------------------------------------------------------------------
 
 -- The policy row for a name, or 22023.
-CREATE FUNCTION mask._policy(policy name)
+CREATE FUNCTION mask_internal._policy(policy name)
 RETURNS mask.policy
 LANGUAGE plpgsql STABLE
 SET search_path = pg_catalog, pg_temp
@@ -32,13 +32,13 @@ BEGIN
 END;
 $$;
 
-COMMENT ON FUNCTION mask._policy(name) IS
+COMMENT ON FUNCTION mask_internal._policy(name) IS
 'Internal: the catalog row of a policy, or invalid_parameter_value naming the unknown policy.';
 
 
 -- Refuses a name argument PostgreSQL would cut to 63 bytes (22023), so that
 -- two long names never silently become one object.
-CREATE FUNCTION mask._check_name_length(parameter text, value text)
+CREATE FUNCTION mask_internal._check_name_length(parameter text, value text)
 RETURNS void
 LANGUAGE plpgsql IMMUTABLE
 SET search_path = pg_catalog, pg_temp
@@ -54,12 +54,12 @@ BEGIN
 END;
 $$;
 
-COMMENT ON FUNCTION mask._check_name_length(text, text) IS
+COMMENT ON FUNCTION mask_internal._check_name_length(text, text) IS
 'Internal: refuses (22023) a name argument longer than the 63 bytes of a PostgreSQL name instead of letting it be truncated.';
 
 
 -- The protected-table row of (policy, relation), or 22023.
-CREATE FUNCTION mask._protected(policy mask.policy, relation regclass)
+CREATE FUNCTION mask_internal._protected(policy mask.policy, relation regclass)
 RETURNS mask.protected
 LANGUAGE plpgsql STABLE
 SET search_path = pg_catalog, pg_temp
@@ -83,13 +83,13 @@ BEGIN
 END;
 $$;
 
-COMMENT ON FUNCTION mask._protected(mask.policy, regclass) IS
+COMMENT ON FUNCTION mask_internal._protected(mask.policy, regclass) IS
 'Internal: the catalog row of a protected table of a policy, or invalid_parameter_value.';
 
 
 -- Whether a role may lose USAGE on a view schema: not while it is still a
 -- member of another policy using the schema, or an auditor.
-CREATE FUNCTION mask._revoke_schema_usage(view_schema name, role oid)
+CREATE FUNCTION mask_internal._revoke_schema_usage(view_schema name, role oid)
 RETURNS void
 LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, pg_temp
@@ -104,14 +104,14 @@ BEGIN
        OR EXISTS (SELECT FROM mask.auditor a WHERE a.role = _revoke_schema_usage.role) THEN
         RETURN;
     END IF;
-    v_prev := mask._internal_begin();
+    v_prev := mask_internal._internal_begin();
     EXECUTE pg_catalog.format('REVOKE USAGE ON SCHEMA %I FROM %I', view_schema,
                               pg_catalog.pg_get_userbyid(role));
-    PERFORM mask._internal_end(v_prev);
+    PERFORM mask_internal._internal_end(v_prev);
 END;
 $$;
 
-COMMENT ON FUNCTION mask._revoke_schema_usage(name, oid) IS
+COMMENT ON FUNCTION mask_internal._revoke_schema_usage(name, oid) IS
 'Internal: revokes USAGE on a view schema from a role that no longer needs it as member or auditor.';
 
 
@@ -138,15 +138,15 @@ BEGIN
         RAISE EXCEPTION 'view schema of policy "%" must not be empty', create_policy.policy
             USING ERRCODE = 'invalid_parameter_value';
     END IF;
-    PERFORM mask._check_name_length('policy', create_policy.policy);
-    PERFORM mask._check_name_length('view_schema', create_policy.view_schema);
+    PERFORM mask_internal._check_name_length('policy', create_policy.policy);
+    PERFORM mask_internal._check_name_length('view_schema', create_policy.view_schema);
     IF EXISTS (SELECT FROM mask.policy p WHERE p.name = create_policy.policy) THEN
         RAISE EXCEPTION 'policy "%" already exists', create_policy.policy
             USING ERRCODE = 'invalid_parameter_value';
     END IF;
     -- The views' schema is readable by every member and its owner could
     -- replace the views: it belongs to maskview alone (45_view_schema.sql).
-    v_refusal := mask._view_schema_refusal(create_policy.view_schema);
+    v_refusal := mask_internal._view_schema_refusal(create_policy.view_schema);
     IF v_refusal IS NOT NULL THEN
         RAISE EXCEPTION 'schema "%" cannot hold masked views', create_policy.view_schema
             USING ERRCODE = 'invalid_parameter_value',
@@ -154,7 +154,7 @@ BEGIN
                   HINT = 'Name a schema that does not exist yet: create_policy creates it, owned by the extension owner.';
     END IF;
 
-    v_prev := mask._internal_begin();
+    v_prev := mask_internal._internal_begin();
     IF NOT EXISTS (SELECT FROM pg_catalog.pg_namespace n WHERE n.nspname = create_policy.view_schema) THEN
         EXECUTE pg_catalog.format('CREATE SCHEMA %I', create_policy.view_schema);
         v_created := true;
@@ -162,11 +162,11 @@ BEGIN
     INSERT INTO mask.policy (name, view_schema, description, schema_created)
     VALUES (create_policy.policy, create_policy.view_schema, create_policy.description, v_created)
     RETURNING id INTO v_id;
-    INSERT INTO mask.policy_key (policy_id, key) VALUES (v_id, mask._new_key());
-    PERFORM mask._regenerate_policy(v_id);
-    PERFORM mask._internal_end(v_prev);
+    INSERT INTO mask.policy_key (policy_id, key) VALUES (v_id, mask_internal._new_key());
+    PERFORM mask_internal._regenerate_policy(v_id);
+    PERFORM mask_internal._internal_end(v_prev);
 
-    RETURN mask._audit('create_policy', create_policy.policy, create_policy.view_schema::text,
+    RETURN mask_internal._audit('create_policy', create_policy.policy, create_policy.view_schema::text,
         pg_catalog.jsonb_build_object('view_schema', create_policy.view_schema,
                                       'description', create_policy.description,
                                       'schema_created', v_created));
@@ -191,25 +191,25 @@ DECLARE
     v_dropped  boolean := false;
     v_prev     text;
 BEGIN
-    v_policy := mask._policy(drop_policy.policy);
-    v_prev := mask._internal_begin();
+    v_policy := mask_internal._policy(drop_policy.policy);
+    v_prev := mask_internal._internal_begin();
 
     SELECT pg_catalog.array_agg(p.relation_name ORDER BY p.relation_name) INTO v_tables
       FROM mask.protected p WHERE p.policy_id = v_policy.id;
     FOR v_prot IN SELECT p.* FROM mask.protected p WHERE p.policy_id = v_policy.id LOOP
-        PERFORM mask._drop_generated_view(v_policy.view_schema, v_prot.view_name);
+        PERFORM mask_internal._drop_generated_view(v_policy.view_schema, v_prot.view_name);
     END LOOP;
-    EXECUTE pg_catalog.format('DROP VIEW IF EXISTS %I.%I', 'mask', mask._key_view_name(v_policy.id));
+    EXECUTE pg_catalog.format('DROP VIEW IF EXISTS %I.%I', 'mask_internal', mask_internal._key_view_name(v_policy.id));
 
     SELECT pg_catalog.array_agg(m.role_name ORDER BY m.role_name) INTO v_members
       FROM mask.member m WHERE m.policy_id = v_policy.id;
     FOR v_member IN SELECT m.* FROM mask.member m WHERE m.policy_id = v_policy.id LOOP
-        PERFORM mask._reset_search_path(v_member);
+        PERFORM mask_internal._reset_search_path(v_member);
     END LOOP;
     DELETE FROM mask.policy p WHERE p.id = v_policy.id;   -- cascades to the rest
 
     IF v_members IS NOT NULL THEN
-        PERFORM mask._revoke_schema_usage(v_policy.view_schema, ro.oid)
+        PERFORM mask_internal._revoke_schema_usage(v_policy.view_schema, ro.oid)
            FROM pg_catalog.pg_roles ro WHERE ro.rolname = ANY (v_members);
     END IF;
 
@@ -223,9 +223,9 @@ BEGIN
             v_dropped := false;
         END;
     END IF;
-    PERFORM mask._internal_end(v_prev);
+    PERFORM mask_internal._internal_end(v_prev);
 
-    RETURN mask._audit('drop_policy', v_policy.name, v_policy.view_schema::text,
+    RETURN mask_internal._audit('drop_policy', v_policy.name, v_policy.view_schema::text,
         pg_catalog.jsonb_build_object('tables', COALESCE(v_tables, '{}'),
                                       'members', COALESCE(v_members, '{}'),
                                       'schema_dropped', v_dropped));
@@ -255,7 +255,7 @@ DECLARE
     v_followed  jsonb := '{}';
     v_prev      text;
 BEGIN
-    v_policy := mask._policy(protect.policy);
+    v_policy := mask_internal._policy(protect.policy);
     IF protect.relation IS NULL THEN
         RAISE EXCEPTION 'relation must not be NULL'
             USING ERRCODE = 'invalid_parameter_value';
@@ -298,10 +298,10 @@ BEGIN
                   DETAIL = 'The masked view reads the table as the table''s owner, to whom row security policies do not apply unless forced: members would see every row.',
                   HINT = 'Either ALTER TABLE ... FORCE ROW LEVEL SECURITY (the policies then apply, evaluated for the owner), or express the restriction as the row filter of mask.protect() and DISABLE ROW LEVEL SECURITY.';
     END IF;
-    IF v_rel.nspname = 'mask' THEN
+    IF v_rel.nspname IN ('mask', 'mask_internal') THEN
         RAISE EXCEPTION 'table % belongs to maskview', protect.relation
             USING ERRCODE = 'invalid_parameter_value',
-                  DETAIL = 'The tables of schema mask cannot be protected.';
+                  DETAIL = 'The tables of schemas mask and mask_internal cannot be protected.';
     END IF;
     -- A view schema holds generated views only: a table there would sit
     -- next to its own masked view, readable by every member's search_path.
@@ -312,13 +312,13 @@ BEGIN
                   HINT = 'Move the table to a schema of its own (ALTER TABLE ... SET SCHEMA).';
     END IF;
     -- Only what the caller could read itself (47_caller_reads.sql).
-    PERFORM mask._caller_must_read(protect.relation, NULL, 'protect');
+    PERFORM mask_internal._caller_must_read(protect.relation, NULL, 'protect');
 
     IF protect.view_name = '' THEN
         RAISE EXCEPTION 'view name must not be empty'
             USING ERRCODE = 'invalid_parameter_value';
     END IF;
-    PERFORM mask._check_name_length('view_name', protect.view_name);
+    PERFORM mask_internal._check_name_length('view_name', protect.view_name);
     v_view := COALESCE(protect.view_name, v_rel.relname::text);
     SELECT o.relation_name INTO v_other
       FROM mask.protected o JOIN mask.policy p ON p.id = o.policy_id
@@ -345,20 +345,20 @@ BEGIN
                   HINT = 'Pass another view_name.';
     END IF;
 
-    v_prev := mask._internal_begin();
+    v_prev := mask_internal._internal_begin();
     IF v_old.relation IS NOT NULL THEN
         -- Validate the new filter against the table as it is now.
-        v_followed := mask._reconcile(v_policy.id, protect.relation);
+        v_followed := mask_internal._reconcile(v_policy.id, protect.relation);
     END IF;
     IF protect.row_filter IS NOT NULL THEN
-        v_filter_sql := mask._validate_expression(protect.row_filter, protect.relation, true);
-        PERFORM mask._caller_must_read(protect.relation,
-                                       mask._sql_columns(protect.relation, v_filter_sql), 'filter on');
+        v_filter_sql := mask_internal._validate_expression(protect.row_filter, protect.relation, true);
+        PERFORM mask_internal._caller_must_read(protect.relation,
+                                       mask_internal._sql_columns(protect.relation, v_filter_sql), 'filter on');
     END IF;
 
     -- A member of the policy must not be able to read the table it now protects.
     FOR v_member IN SELECT m.role FROM mask.member m WHERE m.policy_id = v_policy.id ORDER BY m.role_name LOOP
-        v_path := mask._read_path(v_member.role, ARRAY[protect.relation::oid]);
+        v_path := mask_internal._read_path(v_member.role, ARRAY[protect.relation::oid]);
         IF v_path IS NOT NULL THEN
             RAISE EXCEPTION 'member % of policy "%" can read %', v_member.role, v_policy.name, protect.relation
                 USING ERRCODE = 'invalid_parameter_value',
@@ -368,13 +368,13 @@ BEGIN
     END LOOP;
 
     IF v_old.relation IS NOT NULL AND v_old.view_name <> v_view THEN
-        PERFORM mask._drop_generated_view(v_policy.view_schema, v_old.view_name);
+        PERFORM mask_internal._drop_generated_view(v_policy.view_schema, v_old.view_name);
     END IF;
     INSERT INTO mask.protected AS p (policy_id, relation, relation_name, columns, view_name,
                                      row_filter, row_filter_sql)
     VALUES (v_policy.id, protect.relation,
             pg_catalog.format('%I.%I', v_rel.nspname, v_rel.relname),
-            mask._columns_snapshot(protect.relation), v_view,
+            mask_internal._columns_snapshot(protect.relation), v_view,
             protect.row_filter, v_filter_sql)
     ON CONFLICT ON CONSTRAINT protected_pkey DO UPDATE
         SET view_name = EXCLUDED.view_name,
@@ -382,10 +382,10 @@ BEGIN
             row_filter_sql = EXCLUDED.row_filter_sql,
             added_by = session_user,
             added_at = pg_catalog.now();
-    PERFORM mask._regenerate_policy(v_policy.id);
-    PERFORM mask._internal_end(v_prev);
+    PERFORM mask_internal._regenerate_policy(v_policy.id);
+    PERFORM mask_internal._internal_end(v_prev);
 
-    RETURN mask._audit('protect', v_policy.name, pg_catalog.format('%I.%I', v_rel.nspname, v_rel.relname),
+    RETURN mask_internal._audit('protect', v_policy.name, pg_catalog.format('%I.%I', v_rel.nspname, v_rel.relname),
         pg_catalog.jsonb_build_object(
             'view', pg_catalog.format('%I.%I', v_policy.view_schema, v_view),
             'row_filter', protect.row_filter,
@@ -413,18 +413,18 @@ DECLARE
     v_rules  bigint;
     v_prev   text;
 BEGIN
-    v_policy := mask._policy(unprotect.policy);
-    v_prot := mask._protected(v_policy, unprotect.relation);
+    v_policy := mask_internal._policy(unprotect.policy);
+    v_prot := mask_internal._protected(v_policy, unprotect.relation);
     SELECT pg_catalog.count(*) INTO v_rules FROM mask.rule r
      WHERE r.policy_id = v_policy.id AND r.relation = v_prot.relation;
 
-    v_prev := mask._internal_begin();
-    PERFORM mask._drop_generated_view(v_policy.view_schema, v_prot.view_name);
+    v_prev := mask_internal._internal_begin();
+    PERFORM mask_internal._drop_generated_view(v_policy.view_schema, v_prot.view_name);
     DELETE FROM mask.protected p WHERE p.policy_id = v_policy.id AND p.relation = v_prot.relation;
-    PERFORM mask._regenerate_policy(v_policy.id);
-    PERFORM mask._internal_end(v_prev);
+    PERFORM mask_internal._regenerate_policy(v_policy.id);
+    PERFORM mask_internal._internal_end(v_prev);
 
-    RETURN mask._audit('unprotect', v_policy.name, v_prot.relation_name,
+    RETURN mask_internal._audit('unprotect', v_policy.name, v_prot.relation_name,
         pg_catalog.jsonb_build_object('view', pg_catalog.format('%I.%I', v_policy.view_schema, v_prot.view_name),
                                       'rules_dropped', v_rules));
 END;
@@ -449,11 +449,11 @@ DECLARE
     v_followed jsonb;
     v_prev     text;
 BEGIN
-    v_policy := mask._policy(set_rule.policy);
-    v_prot := mask._protected(v_policy, set_rule.relation);
-    v_prev := mask._internal_begin();
+    v_policy := mask_internal._policy(set_rule.policy);
+    v_prot := mask_internal._protected(v_policy, set_rule.relation);
+    v_prev := mask_internal._internal_begin();
     -- Column names and the validator must see the table as it is now.
-    v_followed := mask._reconcile(v_policy.id, v_prot.relation);
+    v_followed := mask_internal._reconcile(v_policy.id, v_prot.relation);
 
     IF NOT EXISTS (SELECT FROM pg_catalog.pg_attribute a
                     WHERE a.attrelid = v_prot.relation AND a.attname = set_rule.column_name
@@ -474,13 +474,13 @@ BEGIN
         WHEN 'NULL' THEN v_action := 'null';
         ELSE
             v_action := 'mask';
-            v_sql := mask._validate_expression(set_rule.expression, v_prot.relation, false,
-                                               mask._key_sql(v_policy.id));
+            v_sql := mask_internal._validate_expression(set_rule.expression, v_prot.relation, false,
+                                               mask_internal._key_sql(v_policy.id));
     END CASE;
     -- PASS and masks publish the column: only one the caller could read.
     IF v_action <> 'null' THEN
-        PERFORM mask._caller_must_read(v_prot.relation,
-                                       ARRAY[set_rule.column_name] || mask._sql_columns(v_prot.relation, v_sql),
+        PERFORM mask_internal._caller_must_read(v_prot.relation,
+                                       ARRAY[set_rule.column_name] || mask_internal._sql_columns(v_prot.relation, v_sql),
                                        'set a rule on');
     END IF;
 
@@ -499,10 +499,10 @@ BEGIN
             orphaned = false,
             set_by = session_user,
             set_at = pg_catalog.now();
-    PERFORM mask._regenerate_policy(v_policy.id, v_prot.relation);
-    PERFORM mask._internal_end(v_prev);
+    PERFORM mask_internal._regenerate_policy(v_policy.id, v_prot.relation);
+    PERFORM mask_internal._internal_end(v_prev);
 
-    RETURN mask._audit('set_rule', v_policy.name,
+    RETURN mask_internal._audit('set_rule', v_policy.name,
         pg_catalog.format('%s.%I', (SELECT p.relation_name FROM mask.protected p
                                      WHERE p.policy_id = v_policy.id AND p.relation = v_prot.relation),
                           set_rule.column_name),
@@ -531,10 +531,10 @@ DECLARE
     v_rule   mask.rule;
     v_prev   text;
 BEGIN
-    v_policy := mask._policy(drop_rule.policy);
-    v_prot := mask._protected(v_policy, drop_rule.relation);
-    v_prev := mask._internal_begin();
-    PERFORM mask._reconcile(v_policy.id, v_prot.relation);
+    v_policy := mask_internal._policy(drop_rule.policy);
+    v_prot := mask_internal._protected(v_policy, drop_rule.relation);
+    v_prev := mask_internal._internal_begin();
+    PERFORM mask_internal._reconcile(v_policy.id, v_prot.relation);
 
     -- The rule of that column name, live or orphaned (columns are
     -- identified by name, so there is at most one).
@@ -551,10 +551,10 @@ BEGIN
     DELETE FROM mask.rule r
      WHERE r.policy_id = v_rule.policy_id AND r.relation = v_rule.relation
        AND r.column_name = v_rule.column_name;
-    PERFORM mask._regenerate_policy(v_policy.id, v_prot.relation);
-    PERFORM mask._internal_end(v_prev);
+    PERFORM mask_internal._regenerate_policy(v_policy.id, v_prot.relation);
+    PERFORM mask_internal._internal_end(v_prev);
 
-    RETURN mask._audit('drop_rule', v_policy.name,
+    RETURN mask_internal._audit('drop_rule', v_policy.name,
         pg_catalog.format('%s.%I', v_prot.relation_name, v_rule.column_name),
         pg_catalog.jsonb_build_object('action', v_rule.action, 'expression', v_rule.expression,
                                       'orphaned', v_rule.orphaned));
@@ -573,15 +573,15 @@ AS $$
 DECLARE
     v_policy mask.policy;
 BEGIN
-    v_policy := mask._policy(rotate_key.policy);
+    v_policy := mask_internal._policy(rotate_key.policy);
     -- The views read the key through the key view at each execution, so
     -- they need no regeneration; pseudonyms change from the next query on.
-    UPDATE mask.policy_key k SET key = mask._new_key(), created_at = pg_catalog.now()
+    UPDATE mask.policy_key k SET key = mask_internal._new_key(), created_at = pg_catalog.now()
      WHERE k.policy_id = v_policy.id;
     IF NOT FOUND THEN
-        INSERT INTO mask.policy_key (policy_id, key) VALUES (v_policy.id, mask._new_key());
+        INSERT INTO mask.policy_key (policy_id, key) VALUES (v_policy.id, mask_internal._new_key());
     END IF;
-    RETURN mask._audit('rotate_key', v_policy.name, NULL,
+    RETURN mask_internal._audit('rotate_key', v_policy.name, NULL,
         pg_catalog.jsonb_build_object('pseudonyms_change', true));
 END;
 $$;

@@ -22,7 +22,7 @@
 
 -- The role's search_path setting in the current database, as
 -- pg_db_role_setting stores it after "search_path=", or NULL.
-CREATE FUNCTION mask._role_search_path(role oid)
+CREATE FUNCTION mask_internal._role_search_path(role oid)
 RETURNS text
 LANGUAGE sql STABLE
 SET search_path = pg_catalog, pg_temp
@@ -35,11 +35,11 @@ AS $$
      LIMIT 1
 $$;
 
-COMMENT ON FUNCTION mask._role_search_path(oid) IS
+COMMENT ON FUNCTION mask_internal._role_search_path(oid) IS
 'Internal: a role''s search_path setting in the current database (ALTER ROLE ... IN DATABASE), or NULL.';
 
 -- The search_path add_member sets, as pg_db_role_setting stores it.
-CREATE FUNCTION mask._member_search_path(view_schema name)
+CREATE FUNCTION mask_internal._member_search_path(view_schema name)
 RETURNS text
 LANGUAGE sql IMMUTABLE STRICT
 SET search_path = pg_catalog, pg_temp
@@ -47,11 +47,11 @@ AS $$
     SELECT pg_catalog.quote_ident(view_schema) || ', "$user", public'
 $$;
 
-COMMENT ON FUNCTION mask._member_search_path(name) IS
+COMMENT ON FUNCTION mask_internal._member_search_path(name) IS
 'Internal: the search_path value add_member sets for members, as stored in pg_db_role_setting.';
 
 -- Why add_member may not put view_schema into role's search_path, or NULL.
-CREATE FUNCTION mask._search_path_refusal(view_schema name, role oid, policy_id integer)
+CREATE FUNCTION mask_internal._search_path_refusal(view_schema name, role oid, policy_id integer)
 RETURNS text
 LANGUAGE plpgsql STABLE
 SET search_path = pg_catalog, pg_temp
@@ -72,7 +72,7 @@ BEGIN
                                  pg_catalog.quote_ident(pg_catalog.pg_get_userbyid(v_nsp.nspowner)),
                                  pg_catalog.quote_ident(pg_catalog.pg_get_userbyid(v_owner)));
     END IF;
-    SELECT pg_catalog.string_agg(mask._grantee_name(g.grantee),
+    SELECT pg_catalog.string_agg(mask_internal._grantee_name(g.grantee),
                                  ', ' ORDER BY g.grantee)
       INTO v_other
       FROM pg_catalog.aclexplode(v_nsp.nspacl) g
@@ -94,7 +94,7 @@ BEGIN
 END;
 $$;
 
-COMMENT ON FUNCTION mask._search_path_refusal(name, oid, integer) IS
+COMMENT ON FUNCTION mask_internal._search_path_refusal(name, oid, integer) IS
 'Internal: why add_member may not put a view schema into a role''s search_path (schema not maskview''s alone, or the role''s search_path already serves another policy), or NULL.';
 
 -- Puts back the search_path a member had before add_member set it, if
@@ -102,7 +102,7 @@ COMMENT ON FUNCTION mask._search_path_refusal(name, oid, integer) IS
 -- written back verbatim only when it has the shape PostgreSQL stores
 -- (identifiers, quoted where needed, separated by ", "); anything else is
 -- left alone rather than interpolated into DDL.
-CREATE FUNCTION mask._reset_search_path(member mask.member)
+CREATE FUNCTION mask_internal._reset_search_path(member mask.member)
 RETURNS boolean
 LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, pg_temp
@@ -116,8 +116,8 @@ BEGIN
         RETURN false;
     END IF;
     SELECT p.view_schema INTO v_schema FROM mask.policy p WHERE p.id = (_reset_search_path.member).policy_id;
-    IF mask._role_search_path((_reset_search_path.member).role)
-       IS DISTINCT FROM mask._member_search_path(v_schema) THEN
+    IF mask_internal._role_search_path((_reset_search_path.member).role)
+       IS DISTINCT FROM mask_internal._member_search_path(v_schema) THEN
         RETURN false;
     END IF;
     IF v_before IS NULL THEN
@@ -136,7 +136,7 @@ BEGIN
 END;
 $$;
 
-COMMENT ON FUNCTION mask._reset_search_path(mask.member) IS
+COMMENT ON FUNCTION mask_internal._reset_search_path(mask.member) IS
 'Internal: puts back the search_path a member had in this database before add_member set it, unless it was changed since.';
 
 
@@ -152,7 +152,7 @@ DECLARE
     v_hint   text;
     v_prev   text;
 BEGIN
-    v_policy := mask._policy(add_member.policy);
+    v_policy := mask_internal._policy(add_member.policy);
     IF add_member.member IS NULL THEN
         RAISE EXCEPTION 'member must not be NULL'
             USING ERRCODE = 'invalid_parameter_value';
@@ -176,8 +176,8 @@ BEGIN
     -- The role, and every role that inherits it or can become it (they
     -- read the views too): no other way to the raw data (46_member_paths.sql).
     SELECT r.path, r.hint INTO v_path, v_hint
-      FROM mask._member_readers(add_member.member) m,
-           LATERAL mask._raw_paths(m.reader,
+      FROM mask_internal._member_readers(add_member.member) m,
+           LATERAL mask_internal._raw_paths(m.reader,
                                    ARRAY(SELECT p.relation::oid FROM mask.protected p
                                           WHERE p.policy_id = v_policy.id)) WITH ORDINALITY r
      ORDER BY m.reader <> add_member.member, m.name, r.ordinality
@@ -190,7 +190,7 @@ BEGIN
     END IF;
 
     IF add_member.set_search_path THEN
-        v_path := mask._search_path_refusal(v_policy.view_schema, add_member.member, v_policy.id);
+        v_path := mask_internal._search_path_refusal(v_policy.view_schema, add_member.member, v_policy.id);
         IF v_path IS NOT NULL THEN
             RAISE EXCEPTION 'cannot set the search_path of role % to the views of policy "%"',
                             add_member.member, v_policy.name
@@ -200,21 +200,21 @@ BEGIN
         END IF;
     END IF;
 
-    v_prev := mask._internal_begin();
+    v_prev := mask_internal._internal_begin();
     INSERT INTO mask.member (policy_id, role, role_name, search_path_set, search_path_before)
     VALUES (v_policy.id, add_member.member, v_name, COALESCE(add_member.set_search_path, false),
-            CASE WHEN add_member.set_search_path THEN mask._role_search_path(add_member.member) END);
+            CASE WHEN add_member.set_search_path THEN mask_internal._role_search_path(add_member.member) END);
     IF add_member.set_search_path THEN
         -- Unqualified table names in the member's tools then find the
         -- masked views first; in this database only.
         EXECUTE pg_catalog.format('ALTER ROLE %I IN DATABASE %I SET search_path = %s',
                                   v_name, pg_catalog.current_database(),
-                                  mask._member_search_path(v_policy.view_schema));
+                                  mask_internal._member_search_path(v_policy.view_schema));
     END IF;
-    PERFORM mask._regenerate_policy(v_policy.id);
-    PERFORM mask._internal_end(v_prev);
+    PERFORM mask_internal._regenerate_policy(v_policy.id);
+    PERFORM mask_internal._internal_end(v_prev);
 
-    RETURN mask._audit('add_member', v_policy.name, v_name::text,
+    RETURN mask_internal._audit('add_member', v_policy.name, v_name::text,
         pg_catalog.jsonb_build_object('set_search_path', COALESCE(add_member.set_search_path, false)));
 END;
 $$;
@@ -234,7 +234,7 @@ DECLARE
     v_reset  boolean;
     v_prev   text;
 BEGIN
-    v_policy := mask._policy(remove_member.policy);
+    v_policy := mask_internal._policy(remove_member.policy);
     SELECT m.* INTO v_member FROM mask.member m
      WHERE m.policy_id = v_policy.id AND m.role = remove_member.member;
     IF NOT FOUND THEN
@@ -242,14 +242,14 @@ BEGIN
             USING ERRCODE = 'invalid_parameter_value';
     END IF;
 
-    v_prev := mask._internal_begin();
+    v_prev := mask_internal._internal_begin();
     DELETE FROM mask.member m WHERE m.policy_id = v_policy.id AND m.role = remove_member.member;
-    v_reset := mask._reset_search_path(v_member);
-    PERFORM mask._regenerate_policy(v_policy.id);   -- revokes SELECT on the views
-    PERFORM mask._revoke_schema_usage(v_policy.view_schema, remove_member.member);
-    PERFORM mask._internal_end(v_prev);
+    v_reset := mask_internal._reset_search_path(v_member);
+    PERFORM mask_internal._regenerate_policy(v_policy.id);   -- revokes SELECT on the views
+    PERFORM mask_internal._revoke_schema_usage(v_policy.view_schema, remove_member.member);
+    PERFORM mask_internal._internal_end(v_prev);
 
-    RETURN mask._audit('remove_member', v_policy.name, v_member.role_name::text,
+    RETURN mask_internal._audit('remove_member', v_policy.name, v_member.role_name::text,
         pg_catalog.jsonb_build_object('search_path_reset', v_reset));
 END;
 $$;

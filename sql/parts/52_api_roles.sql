@@ -10,7 +10,7 @@
 -- The functions grant_admin hands out: the policy API, without
 -- trust_function (superusers only).  Functions other parts of the
 -- extension add later (export/import) are included when they exist.
-CREATE FUNCTION mask._admin_functions()
+CREATE FUNCTION mask_internal._admin_functions()
 RETURNS SETOF regprocedure
 LANGUAGE sql STABLE
 SET search_path = pg_catalog, pg_temp
@@ -36,11 +36,11 @@ AS $$
      WHERE f IS NOT NULL
 $$;
 
-COMMENT ON FUNCTION mask._admin_functions() IS
+COMMENT ON FUNCTION mask_internal._admin_functions() IS
 'Internal: the API functions an admin may execute.';
 
 -- What auditors (and admins) read: catalog views, audit log, reports.
-CREATE FUNCTION mask._set_catalog_read(role name, allow boolean)
+CREATE FUNCTION mask_internal._set_catalog_read(role name, allow boolean)
 RETURNS void
 LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, pg_temp
@@ -69,7 +69,7 @@ BEGIN
 END;
 $$;
 
-COMMENT ON FUNCTION mask._set_catalog_read(name, boolean) IS
+COMMENT ON FUNCTION mask_internal._set_catalog_read(name, boolean) IS
 'Internal: grants or revokes SELECT on the auditor views and the audit log and EXECUTE on the reports.';
 
 
@@ -101,12 +101,12 @@ BEGIN
     END IF;
 
     INSERT INTO mask.admin (role, role_name) VALUES (grant_admin.role, v_name);
-    FOR v_func IN SELECT f FROM mask._admin_functions() f LOOP
+    FOR v_func IN SELECT f FROM mask_internal._admin_functions() f LOOP
         EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION %s TO %I', v_func, v_name);
     END LOOP;
-    PERFORM mask._set_catalog_read(v_name, true);
+    PERFORM mask_internal._set_catalog_read(v_name, true);
 
-    RETURN mask._audit('grant_admin', NULL, v_name::text, '{}'::jsonb);
+    RETURN mask_internal._audit('grant_admin', NULL, v_name::text, '{}'::jsonb);
 END;
 $$;
 
@@ -130,14 +130,14 @@ BEGIN
     END IF;
     v_name := pg_catalog.pg_get_userbyid(revoke_admin.role);
     DELETE FROM mask.admin a WHERE a.role = revoke_admin.role;
-    FOR v_func IN SELECT f FROM mask._admin_functions() f LOOP
+    FOR v_func IN SELECT f FROM mask_internal._admin_functions() f LOOP
         EXECUTE pg_catalog.format('REVOKE EXECUTE ON FUNCTION %s FROM %I', v_func, v_name);
     END LOOP;
     IF NOT EXISTS (SELECT FROM mask.auditor a WHERE a.role = revoke_admin.role) THEN
-        PERFORM mask._set_catalog_read(v_name, false);
+        PERFORM mask_internal._set_catalog_read(v_name, false);
     END IF;
 
-    RETURN mask._audit('revoke_admin', NULL, v_name::text, '{}'::jsonb);
+    RETURN mask_internal._audit('revoke_admin', NULL, v_name::text, '{}'::jsonb);
 END;
 $$;
 
@@ -164,16 +164,16 @@ BEGIN
     END IF;
     v_name := pg_catalog.pg_get_userbyid(grant_auditor.role);
 
-    v_prev := mask._internal_begin();
+    v_prev := mask_internal._internal_begin();
     INSERT INTO mask.auditor (role, role_name) VALUES (grant_auditor.role, v_name);
-    PERFORM mask._set_catalog_read(v_name, true);
+    PERFORM mask_internal._set_catalog_read(v_name, true);
     -- Masked views of every policy (masked data only), e.g. for linkability().
     FOR v_policy IN SELECT p.id FROM mask.policy p ORDER BY p.id LOOP
-        PERFORM mask._apply_grants(v_policy);
+        PERFORM mask_internal._apply_grants(v_policy);
     END LOOP;
-    PERFORM mask._internal_end(v_prev);
+    PERFORM mask_internal._internal_end(v_prev);
 
-    RETURN mask._audit('grant_auditor', NULL, v_name::text, '{}'::jsonb);
+    RETURN mask_internal._audit('grant_auditor', NULL, v_name::text, '{}'::jsonb);
 END;
 $$;
 
@@ -197,18 +197,18 @@ BEGIN
     END IF;
     v_name := pg_catalog.pg_get_userbyid(revoke_auditor.role);
 
-    v_prev := mask._internal_begin();
+    v_prev := mask_internal._internal_begin();
     DELETE FROM mask.auditor a WHERE a.role = revoke_auditor.role;
     IF NOT EXISTS (SELECT FROM mask.admin a WHERE a.role = revoke_auditor.role) THEN
-        PERFORM mask._set_catalog_read(v_name, false);
+        PERFORM mask_internal._set_catalog_read(v_name, false);
     END IF;
     FOR v_policy IN SELECT p.* FROM mask.policy p ORDER BY p.id LOOP
-        PERFORM mask._apply_grants(v_policy.id);
-        PERFORM mask._revoke_schema_usage(v_policy.view_schema, revoke_auditor.role);
+        PERFORM mask_internal._apply_grants(v_policy.id);
+        PERFORM mask_internal._revoke_schema_usage(v_policy.view_schema, revoke_auditor.role);
     END LOOP;
-    PERFORM mask._internal_end(v_prev);
+    PERFORM mask_internal._internal_end(v_prev);
 
-    RETURN mask._audit('revoke_auditor', NULL, v_name::text, '{}'::jsonb);
+    RETURN mask_internal._audit('revoke_auditor', NULL, v_name::text, '{}'::jsonb);
 END;
 $$;
 
@@ -222,7 +222,7 @@ COMMENT ON FUNCTION mask.revoke_auditor(regrole) IS
 -- compares the signature of each function a rule calls with the stored ones,
 -- so a function dropped and created again (a restore, pg_upgrade) stays
 -- trusted, and one that is gone is trusted by nobody.
-CREATE FUNCTION mask._function_signature(func regprocedure)
+CREATE FUNCTION mask_internal._function_signature(func regprocedure)
 RETURNS text
 LANGUAGE sql STABLE STRICT
 SET search_path = pg_catalog, pg_temp
@@ -233,7 +233,7 @@ AS $$
      WHERE p.oid = func
 $$;
 
-COMMENT ON FUNCTION mask._function_signature(regprocedure) IS
+COMMENT ON FUNCTION mask_internal._function_signature(regprocedure) IS
 'Internal: the schema-qualified signature of a function as stored in mask.trusted_function (text: pg_upgrade refuses regprocedure columns).';
 
 
@@ -256,10 +256,10 @@ BEGIN
     IF trust_function.func IS NULL THEN
         RAISE EXCEPTION 'function must not be NULL' USING ERRCODE = 'invalid_parameter_value';
     END IF;
-    INSERT INTO mask.trusted_function (func) VALUES (mask._function_signature(trust_function.func))
+    INSERT INTO mask.trusted_function (func) VALUES (mask_internal._function_signature(trust_function.func))
     ON CONFLICT DO NOTHING;
     v_new := FOUND;
-    RETURN mask._audit('trust_function', NULL, mask._function_signature(trust_function.func),
+    RETURN mask_internal._audit('trust_function', NULL, mask_internal._function_signature(trust_function.func),
                         pg_catalog.jsonb_build_object('already_trusted', NOT v_new));
 END;
 $$;
@@ -288,7 +288,7 @@ BEGIN
     IF untrust_function.func IS NULL THEN
         RAISE EXCEPTION 'function must not be NULL' USING ERRCODE = 'invalid_parameter_value';
     END IF;
-    v_signature := mask._function_signature(untrust_function.func);
+    v_signature := mask_internal._function_signature(untrust_function.func);
     IF NOT EXISTS (SELECT FROM mask.trusted_function t WHERE t.func = v_signature) THEN
         RAISE EXCEPTION 'function % is not trusted', v_signature
             USING ERRCODE = 'invalid_parameter_value',
@@ -313,7 +313,7 @@ BEGIN
                   HINT = 'Change those rules with mask.set_rule() or mask.drop_rule() first.';
     END IF;
     DELETE FROM mask.trusted_function t WHERE t.func = v_signature;
-    RETURN mask._audit('untrust_function', NULL, v_signature, '{}'::jsonb);
+    RETURN mask_internal._audit('untrust_function', NULL, v_signature, '{}'::jsonb);
 END;
 $$;
 

@@ -15,11 +15,11 @@
 -- Each is written to the audit log.  Both functions are SECURITY DEFINER
 -- because the DDL is usually run by the table owner, who may not touch the
 -- catalog.  DDL run by maskview itself (view regeneration) is skipped through
--- a mark in mask._internal_ddl, which only the extension owner can write, so
+-- a mark in mask_internal._internal_ddl, which only the extension owner can write, so
 -- no other role can hide its DDL from the audit log.
 -- ---------------------------------------------------------------------------
 
-CREATE FUNCTION mask._on_ddl_command_end()
+CREATE FUNCTION mask_internal._on_ddl_command_end()
 RETURNS event_trigger
 LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
@@ -36,7 +36,7 @@ DECLARE
     v_done     jsonb := '{}';
     v_kinds    text[];
 BEGIN
-    IF mask._internal_active() THEN
+    IF mask_internal._internal_active() THEN
         RETURN;
     END IF;
     -- Every relation a command touched, with the relations that inherit from
@@ -46,7 +46,7 @@ BEGIN
     -- counts as touched.
     FOR v_cmd IN WITH RECURSIVE cmd AS (
                      SELECT c.objid, c.objsubid, c.command_tag,
-                            mask._ddl_subcommands(c.command) AS kinds
+                            mask_internal._ddl_subcommands(c.command) AS kinds
                        FROM pg_catalog.pg_event_trigger_ddl_commands() c
                       WHERE c.classid = 'pg_catalog.pg_class'::pg_catalog.regclass
                         AND c.command_tag <> 'ALTER TYPE'
@@ -81,13 +81,13 @@ BEGIN
             v_renames := '{}';
             IF v_cmd.new_name IS NOT NULL THEN
                 v_new := v_cmd.new_name;
-                v_old := mask._renamed_column(v_prot.columns, v_cmd.rel::regclass, v_new);
+                v_old := mask_internal._renamed_column(v_prot.columns, v_cmd.rel::regclass, v_new);
                 IF v_old IS NOT NULL THEN
                     v_renames := pg_catalog.jsonb_build_object(v_old, v_new);
                 END IF;
             END IF;
             -- Rules are validated again when a column changed type or went.
-            v_changes := mask._reconcile(v_prot.policy_id, v_cmd.rel::regclass, v_renames,
+            v_changes := mask_internal._reconcile(v_prot.policy_id, v_cmd.rel::regclass, v_renames,
                                          v_cmd.kinds && ARRAY['DROP COLUMN', 'ALTER COLUMN TYPE']);
             v_pending := v_pending || pg_catalog.jsonb_build_array(pg_catalog.jsonb_build_object(
                        'policy_id', v_prot.policy_id,
@@ -119,7 +119,7 @@ BEGIN
         v_changes := v_cmd.cmd -> 'changes';
         CONTINUE WHEN v_changes = '{}' AND v_kinds = '{}';
         IF NOT v_done ? (v_cmd.policy_id || '/' || (v_cmd.cmd ->> 'relid')) THEN
-            v_followed := mask._regenerate_policy(v_cmd.policy_id, (v_cmd.cmd ->> 'relid')::oid::regclass);
+            v_followed := mask_internal._regenerate_policy(v_cmd.policy_id, (v_cmd.cmd ->> 'relid')::oid::regclass);
             v_done := v_done || pg_catalog.jsonb_build_object(v_cmd.policy_id || '/' || (v_cmd.cmd ->> 'relid'), true);
             v_changes := v_changes || COALESCE(v_followed -> (SELECT p.relation_name FROM mask.protected p
                                                                WHERE p.policy_id = v_cmd.policy_id
@@ -130,7 +130,7 @@ BEGIN
                           WHERE k NOT IN ('RENAME', 'ADD COLUMN', 'OWNER TO'));
         CONTINUE WHEN v_changes = '{}' AND v_kinds = '{}';
         -- changes as {table name before the command: what changed}
-        PERFORM mask._audit('follow_ddl', v_cmd.policy, v_cmd.cmd ->> 'relation',
+        PERFORM mask_internal._audit('follow_ddl', v_cmd.policy, v_cmd.cmd ->> 'relation',
                             pg_catalog.jsonb_build_object('command', v_cmd.cmd ->> 'command',
                                 'changes', CASE WHEN v_changes = '{}' THEN '{}'::jsonb
                                                 ELSE pg_catalog.jsonb_build_object(v_cmd.cmd ->> 'name', v_changes) END)
@@ -140,34 +140,34 @@ BEGIN
 END;
 $$;
 
-COMMENT ON FUNCTION mask._on_ddl_command_end() IS
+COMMENT ON FUNCTION mask_internal._on_ddl_command_end() IS
 'Internal event trigger function: after DDL on a protected table (or a parent of one), follows column renames (told by PostgreSQL which column), orphans rules of dropped columns, regenerates the policies and audits every command.';
 
 
 -- The kinds of subcommand a collected DDL command ran (C: plpgsql cannot
 -- read a pg_ddl_command).
-CREATE FUNCTION mask._ddl_subcommands(command pg_ddl_command)
+CREATE FUNCTION mask_internal._ddl_subcommands(command pg_ddl_command)
 RETURNS text[]
 LANGUAGE C STABLE STRICT
 AS 'MODULE_PATHNAME', 'mv_sql_ddl_subcommands';
 
-COMMENT ON FUNCTION mask._ddl_subcommands(pg_ddl_command) IS
+COMMENT ON FUNCTION mask_internal._ddl_subcommands(pg_ddl_command) IS
 'Internal: the kinds of subcommand (DROP COLUMN, ALTER COLUMN TYPE, ATTACH PARTITION, RENAME, SET SCHEMA ...) of a command reported by pg_event_trigger_ddl_commands().';
 
 
 -- ddl_command_start: reads the ALTER TABLE parse tree (C) and, when it drops
--- or retypes columns, calls mask._before_column_change().  SECURITY DEFINER
+-- or retypes columns, calls mask_internal._before_column_change().  SECURITY DEFINER
 -- because the table owner running the DDL may not touch the catalog.  No
 -- SET search_path, unlike every plpgsql function: the table names of the
 -- command must resolve with the caller's search_path, as the command's own
 -- will.  The function runs no SQL of the caller's: its one query names
 -- everything with its schema, and the plpgsql functions it calls pin theirs.
-CREATE FUNCTION mask._on_ddl_command_start()
+CREATE FUNCTION mask_internal._on_ddl_command_start()
 RETURNS event_trigger
 LANGUAGE C SECURITY DEFINER
 AS 'MODULE_PATHNAME', 'mv_sql_on_ddl_command_start';
 
-COMMENT ON FUNCTION mask._on_ddl_command_start() IS
+COMMENT ON FUNCTION mask_internal._on_ddl_command_start() IS
 'Internal event trigger function: before ALTER TABLE drops or retypes columns of a protected table, drops the generated views that read them (regenerated at ddl_command_end), so a plain DROP COLUMN or ALTER COLUMN TYPE works.';
 
 
@@ -179,7 +179,7 @@ COMMENT ON FUNCTION mask._on_ddl_command_start() IS
 -- all happens in the command's transaction: a failing command brings the
 -- views back.  A view some other object depends on is not dropped: the
 -- command is refused with a hint instead.
-CREATE FUNCTION mask._before_column_change(relation regclass, columns text[], recurse boolean)
+CREATE FUNCTION mask_internal._before_column_change(relation regclass, columns text[], recurse boolean)
 RETURNS void
 LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, pg_temp
@@ -188,7 +188,7 @@ DECLARE
     v_view record;
     v_prev text;
 BEGIN
-    IF mask._internal_active() THEN
+    IF mask_internal._internal_active() THEN
         RETURN;
     END IF;
     FOR v_view IN WITH RECURSIVE rels(rel) AS (
@@ -217,7 +217,7 @@ BEGIN
         -- Objects of members over the masked view never veto the owner's
         -- change: they go with the view, named in a drop_dependents audit
         -- row (45_view_schema.sql), as for every other regeneration.
-        PERFORM mask._drop_view_cascade(v_view.view_oid,
+        PERFORM mask_internal._drop_view_cascade(v_view.view_oid,
             'the table owner drops or retypes a column the masked view reads');
     END LOOP;
 END;
@@ -227,7 +227,7 @@ $$;
 -- unprotected table (its data is whatever is put into it).  Audited, so an
 -- auditor sees where a protected structure was copied.  Called by the
 -- ddl_command_start trigger; an aborted CREATE TABLE takes the row with it.
-CREATE FUNCTION mask._before_create_like(relation regclass, new_table text)
+CREATE FUNCTION mask_internal._before_create_like(relation regclass, new_table text)
 RETURNS void
 LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, pg_temp
@@ -235,13 +235,13 @@ AS $$
 DECLARE
     v_p record;
 BEGIN
-    IF mask._internal_active() THEN
+    IF mask_internal._internal_active() THEN
         RETURN;
     END IF;
     FOR v_p IN SELECT po.name, p.relation_name FROM mask.protected p
                  JOIN mask.policy po ON po.id = p.policy_id
                 WHERE p.relation = _before_create_like.relation ORDER BY po.name LOOP
-        PERFORM mask._audit('follow_ddl', v_p.name, v_p.relation_name,
+        PERFORM mask_internal._audit('follow_ddl', v_p.name, v_p.relation_name,
             pg_catalog.jsonb_build_object('command', 'CREATE TABLE', 'changes', '{}'::jsonb,
                 'subcommands', pg_catalog.jsonb_build_array('LIKE'),
                 'copy', _before_create_like.new_table,
@@ -250,15 +250,15 @@ BEGIN
 END;
 $$;
 
-COMMENT ON FUNCTION mask._before_create_like(regclass, text) IS
+COMMENT ON FUNCTION mask_internal._before_create_like(regclass, text) IS
 'Internal: audits CREATE TABLE ... (LIKE t) of a protected table (the copy is not protected).';
 
 
-COMMENT ON FUNCTION mask._before_column_change(regclass, text[], boolean) IS
+COMMENT ON FUNCTION mask_internal._before_column_change(regclass, text[], boolean) IS
 'Internal: drops the generated views that read columns an ALTER TABLE is about to drop or retype (the ddl_command_end trigger regenerates them).';
 
 
-CREATE FUNCTION mask._on_sql_drop()
+CREATE FUNCTION mask_internal._on_sql_drop()
 RETURNS event_trigger
 LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
@@ -270,7 +270,7 @@ DECLARE
     v_altered  oid[];
     v_prev     text;
 BEGIN
-    IF mask._internal_active()
+    IF mask_internal._internal_active()
        -- DROP EXTENSION maskview: the catalog is going away with it.
        OR EXISTS (SELECT FROM pg_catalog.pg_event_trigger_dropped_objects() d
                    WHERE d.object_type = 'extension' AND d.object_name = 'maskview') THEN
@@ -287,12 +287,12 @@ BEGIN
                     FROM mask.protected p JOIN mask.policy po ON po.id = p.policy_id
                    WHERE p.relation::oid = ANY (v_tables)
                    ORDER BY po.name, p.relation_name LOOP
-        v_prev := mask._internal_begin();
+        v_prev := mask_internal._internal_begin();
         DELETE FROM mask.protected p
          WHERE p.policy_id = v_prot.policy_id AND p.relation = v_prot.relation;
-        PERFORM mask._apply_grants(v_prot.policy_id);   -- key view grants
-        PERFORM mask._internal_end(v_prev);
-        PERFORM mask._audit('follow_drop_table', v_prot.name, v_prot.relation_name,
+        PERFORM mask_internal._apply_grants(v_prot.policy_id);   -- key view grants
+        PERFORM mask_internal._internal_end(v_prev);
+        PERFORM mask_internal._audit('follow_drop_table', v_prot.name, v_prot.relation_name,
             pg_catalog.jsonb_build_object('command', TG_TAG,
                                           'view', pg_catalog.format('%I.%I', v_prot.view_schema, v_prot.view_name)));
     END LOOP;
@@ -306,7 +306,7 @@ BEGIN
                    WHERE d.object_type = 'view'
                      AND NOT (p.relation::oid = ANY (v_altered))
                    ORDER BY po.name, d.object_name LOOP
-        PERFORM mask._audit('generated_view_dropped', v_view.name,
+        PERFORM mask_internal._audit('generated_view_dropped', v_view.name,
             pg_catalog.format('%I.%I', v_view.schema_name, v_view.object_name),
             pg_catalog.jsonb_build_object('command', TG_TAG, 'table', v_view.relation_name,
                                           'note', 'recreated by the next regeneration of the policy'));
@@ -314,5 +314,5 @@ BEGIN
 END;
 $$;
 
-COMMENT ON FUNCTION mask._on_sql_drop() IS
+COMMENT ON FUNCTION mask_internal._on_sql_drop() IS
 'Internal event trigger function: removes dropped protected tables from their policies and audits generated views dropped by hand.';

@@ -6,15 +6,15 @@
 -- DROP EXTENSION of any other extension.  The trigger itself: 95_triggers.sql.
 -- ---------------------------------------------------------------------------
 
-CREATE FUNCTION mask._drops_extension(query text, extension name)
+CREATE FUNCTION mask_internal._drops_extension(query text, extension name)
 RETURNS boolean
 LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE
 AS 'MODULE_PATHNAME', 'mv_sql_drops_extension';
 
-COMMENT ON FUNCTION mask._drops_extension(text, name) IS
+COMMENT ON FUNCTION mask_internal._drops_extension(text, name) IS
 'Internal: true when the SQL text holds a DROP EXTENSION of the named extension without CASCADE (read from the raw parse tree; nothing is executed).';
 
-CREATE FUNCTION mask._on_drop_extension()
+CREATE FUNCTION mask_internal._on_drop_extension()
 RETURNS event_trigger
 LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
@@ -26,7 +26,7 @@ BEGIN
     SELECT pg_catalog.count(*), pg_catalog.string_agg(pg_catalog.quote_literal(p.name), ', ' ORDER BY p.name)
       INTO v_policies, v_names
       FROM mask.policy p;
-    IF v_policies > 0 AND mask._drops_extension(pg_catalog.current_query(), 'maskview') THEN
+    IF v_policies > 0 AND mask_internal._drops_extension(pg_catalog.current_query(), 'maskview') THEN
         RAISE EXCEPTION 'maskview still has % %: %', v_policies,
                 CASE WHEN v_policies = 1 THEN 'policy' ELSE 'policies' END, v_names
             USING ERRCODE = 'dependent_objects_still_exist',
@@ -36,5 +36,5 @@ BEGIN
 END;
 $$;
 
-COMMENT ON FUNCTION mask._on_drop_extension() IS
+COMMENT ON FUNCTION mask_internal._on_drop_extension() IS
 'Internal event trigger function: refuses DROP EXTENSION maskview (without CASCADE) while policies exist, saying how to export and drop them.';

@@ -6,7 +6,7 @@
 -- masked views read it.  A view (or rule, or policy applied through a view)
 -- checks relation privileges as its owner but evaluates CURRENT_USER, and
 -- runs functions, as the role whose query runs.  So a table owner's own view
--- over mask."_key_<id>", read by a member, would get the key (the key view
+-- over mask_internal."_key_<id>", read by a member, would get the key (the key view
 -- shows it to members, 41_keys.sql) and could hand it to the member, or to
 -- the owner through a function of the owner's.  This trigger refuses any such
 -- object when it is created or altered; mask.verify() reports one that exists
@@ -31,7 +31,7 @@
 -- is checked as the owner of a view through which the table is read.
 -- ---------------------------------------------------------------------------
 
-CREATE FUNCTION mask._on_ddl_key_guard()
+CREATE FUNCTION mask_internal._on_ddl_key_guard()
 RETURNS event_trigger
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
@@ -64,7 +64,8 @@ BEGIN
       JOIN pg_catalog.pg_class k ON d.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass
                                 AND k.oid = d.refobjid
       JOIN pg_catalog.pg_namespace n ON n.oid = k.relnamespace
-     WHERE n.nspname = 'mask' AND (k.relname = 'policy_key' OR k.relname ~ '^_key_[0-9]+$')
+     WHERE (n.nspname = 'mask' AND k.relname = 'policy_key')
+        OR (n.nspname = 'mask_internal' AND k.relname ~ '^_key_[0-9]+$')
      ORDER BY 2, 3
      LIMIT 1;
     IF FOUND THEN
@@ -77,5 +78,5 @@ BEGIN
 END;
 $$;
 
-COMMENT ON FUNCTION mask._on_ddl_key_guard() IS
+COMMENT ON FUNCTION mask_internal._on_ddl_key_guard() IS
 'Internal event trigger function: refuses a view, materialized view, rule or row-security policy that reads mask.policy_key or a key view, unless made by a superuser (maskview itself).';

@@ -32,7 +32,7 @@
 -- anchored at word starts and ends (\m, \M) where a bare substring would hit
 -- unrelated names (tel in hotel, name in username); what still matches
 -- wrongly (product name, card type) is settled by the content evidence.
-CREATE FUNCTION mask._detect_dictionary()
+CREATE FUNCTION mask_internal._detect_dictionary()
 RETURNS TABLE (pii_type text, ascii_pattern text, utf8_hex_alternatives text)
 LANGUAGE sql IMMUTABLE PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
@@ -64,7 +64,7 @@ AS $$
      'e5a793e5908d|e688b7e4b8bb|e88194e7b3bbe4baba|e5908de5ad97|e688b7e5908d|e4b89ae4b8bb|e68c81e58da1e4baba|e5aea2e688b7e5908d|e4bd8fe688b7|e7a79fe688b7')
 $$;
 
-COMMENT ON FUNCTION mask._detect_dictionary() IS
+COMMENT ON FUNCTION mask_internal._detect_dictionary() IS
 'Internal: the column-name dictionaries of mask.detect() (ASCII patterns and UTF-8 hex words per pii_type).';
 
 -- Single-character surnames, hex of their UTF-8 bytes: the most frequent
@@ -72,7 +72,7 @@ COMMENT ON FUNCTION mask._detect_dictionary() IS
 -- the population).  Surnames that are also everyday words and rare as
 -- surnames (guo, ping, hai, he, shi ...) are left out on purpose: a two-character
 -- word starting with one would look like a name.
-CREATE FUNCTION mask._detect_surnames()
+CREATE FUNCTION mask_internal._detect_surnames()
 RETURNS text[]
 LANGUAGE sql IMMUTABLE PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
@@ -113,11 +113,11 @@ ARRAY[
         'e6989d', 'e6a48d', 'e8a1a1', 'e5b0a7']::text[]
 $$;
 
-COMMENT ON FUNCTION mask._detect_surnames() IS
+COMMENT ON FUNCTION mask_internal._detect_surnames() IS
 'Internal: common single-character Han surnames as hex of their UTF-8 bytes (decoded by test 40_detect).';
 
 -- Compound surnames (fuxing: ouyang, sima, zhuge ...), hex of their UTF-8 bytes.
-CREATE FUNCTION mask._detect_compound_surnames()
+CREATE FUNCTION mask_internal._detect_compound_surnames()
 RETURNS text[]
 LANGUAGE sql IMMUTABLE PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
@@ -130,11 +130,11 @@ ARRAY[
         'e68b93e8b78b', 'e7acace4ba94', 'e5b7a6e4b898', 'e6b7b3e4ba8e', 'e58d95e4ba8e', 'e58fb8e7a9ba', 'e585ace7be8a', 'e997bee4b898']::text[]
 $$;
 
-COMMENT ON FUNCTION mask._detect_compound_surnames() IS
+COMMENT ON FUNCTION mask_internal._detect_compound_surnames() IS
 'Internal: compound Han surnames as hex of their UTF-8 bytes (decoded by test 40_detect).';
 
 -- The pii_types whose dictionary the column name matches.
-CREATE FUNCTION mask._detect_name_hints(column_name name)
+CREATE FUNCTION mask_internal._detect_name_hints(column_name name)
 RETURNS text[]
 LANGUAGE sql STABLE PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
@@ -143,7 +143,7 @@ AS $$
     -- that \m and \M (word start and end) see holder_name and holderName as
     -- the words "holder name" (the underscore is a word character to them).
     SELECT COALESCE(pg_catalog.array_agg(d.pii_type), '{}')
-      FROM mask._detect_dictionary() d
+      FROM mask_internal._detect_dictionary() d
      WHERE pg_catalog.lower(pg_catalog.regexp_replace(
                pg_catalog.regexp_replace(column_name::text, '([a-z0-9])([A-Z])', '\1 \2', 'g'),
                '[^A-Za-z0-9]+', ' ', 'g')) ~ d.ascii_pattern
@@ -151,7 +151,7 @@ AS $$
                ~ ('^(..)*(' || d.utf8_hex_alternatives || ')')
 $$;
 
-COMMENT ON FUNCTION mask._detect_name_hints(name) IS
+COMMENT ON FUNCTION mask_internal._detect_name_hints(name) IS
 'Internal: the pii_types whose column-name dictionary (Chinese or English) the name matches.';
 
 -- Han-name shape: after trimming, two to four Han characters of which the
@@ -162,7 +162,7 @@ COMMENT ON FUNCTION mask._detect_name_hints(name) IS
 -- character is a three-byte sequence E4-E9 (U+4000-U+9FFF, the unified
 -- ideographs and extension A's upper part) or a four-byte F0 A0-AF one
 -- (planes 2, extension B onwards).
-CREATE FUNCTION mask._detect_is_name(value text)
+CREATE FUNCTION mask_internal._detect_is_name(value text)
 RETURNS boolean
 LANGUAGE sql STABLE STRICT PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
@@ -171,15 +171,15 @@ AS $$
         -- a name has at least one multi-byte character; skip the rest cheaply
         WHEN pg_catalog.octet_length(value) = pg_catalog.length(value) THEN false
         WHEN h.x ~ '^(e[4-9][89ab][0-9a-f][89ab][0-9a-f]|f0a[0-9a-f][89ab][0-9a-f][89ab][0-9a-f]){2,4}$'
-            THEN pg_catalog.substr(h.x, 1, 6) = ANY (mask._detect_surnames())
-              OR pg_catalog.substr(h.x, 1, 12) = ANY (mask._detect_compound_surnames())
+            THEN pg_catalog.substr(h.x, 1, 6) = ANY (mask_internal._detect_surnames())
+              OR pg_catalog.substr(h.x, 1, 12) = ANY (mask_internal._detect_compound_surnames())
         ELSE h.x ~ ('^(e[4-9][89ab][0-9a-f][89ab][0-9a-f]){1,8}'
                     '((c2b7|e280a2|e383bb|e280a7)(e[4-9][89ab][0-9a-f][89ab][0-9a-f]){1,8}){1,3}$')
     END
       FROM (SELECT pg_catalog.encode(pg_catalog.convert_to(pg_catalog.btrim(value), 'UTF8'), 'hex') AS x) h
 $$;
 
-COMMENT ON FUNCTION mask._detect_is_name(text) IS
+COMMENT ON FUNCTION mask_internal._detect_is_name(text) IS
 'Internal (mask.detect): true when the value has the shape of a Han personal name (common or compound surname + 1-3 characters) or of a middle-dot name.';
 
 -- Address: the cn_address parser (the one that masks addresses) recognises
@@ -190,7 +190,7 @@ COMMENT ON FUNCTION mask._detect_is_name(text) IS
 -- levels found.  One level alone (a district followed by free text, a
 -- street name in a sentence) is
 -- not enough.
-CREATE FUNCTION mask._detect_is_address(value text)
+CREATE FUNCTION mask_internal._detect_is_address(value text)
 RETURNS boolean
 LANGUAGE sql STABLE STRICT PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
@@ -203,12 +203,12 @@ AS $$
              CROSS JOIN LATERAL (SELECT mask.cn_address(pg_catalog.btrim(value), l.level, '*', 1) AS kept) o)
 $$;
 
-COMMENT ON FUNCTION mask._detect_is_address(text) IS
+COMMENT ON FUNCTION mask_internal._detect_is_address(text) IS
 'Internal (mask.detect): true when cn_address recognises at least two address levels in order and they cover at least half of the value.';
 
 -- Phone: the cn_phone parser recognises a mobile, landline or 400/800
 -- number; anything else it redacts whole, so a kept digit means recognised.
-CREATE FUNCTION mask._detect_is_phone(value text)
+CREATE FUNCTION mask_internal._detect_is_phone(value text)
 RETURNS boolean
 LANGUAGE sql STABLE STRICT PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
@@ -216,10 +216,10 @@ AS $$
     SELECT mask.cn_phone(value, '*') ~ '[0-9]'
 $$;
 
-COMMENT ON FUNCTION mask._detect_is_phone(text) IS
+COMMENT ON FUNCTION mask_internal._detect_is_phone(text) IS
 'Internal (mask.detect): true when cn_phone recognises a mobile, landline or 400/800 number (it keeps some digits).';
 
-CREATE FUNCTION mask._detect_is_email(value text)
+CREATE FUNCTION mask_internal._detect_is_email(value text)
 RETURNS boolean
 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
@@ -227,7 +227,7 @@ AS $$
     SELECT pg_catalog.btrim(value) ~ '^[^@[:space:]]+@[^@[:space:].]+(\.[^@[:space:].]+)+$'
 $$;
 
-COMMENT ON FUNCTION mask._detect_is_email(text) IS
+COMMENT ON FUNCTION mask_internal._detect_is_email(text) IS
 'Internal (mask.detect): true for local@domain.tld (no spaces, one @, a dotted domain).';
 
 -- Rough row count of a table, a partitioned table (sum of its leaves) or a
@@ -235,7 +235,7 @@ COMMENT ON FUNCTION mask._detect_is_email(text) IS
 -- (reltuples = -1) are guessed from their size at 30 rows per 8 kB page: a
 -- low guess only makes the sampling percentage larger, and LIMIT still stops
 -- the scan at sample_rows.
-CREATE FUNCTION mask._detect_estimated_rows(relation regclass)
+CREATE FUNCTION mask_internal._detect_estimated_rows(relation regclass)
 RETURNS double precision
 LANGUAGE sql STABLE
 SET search_path = pg_catalog, pg_temp
@@ -248,7 +248,7 @@ AS $$
                       WHERE t.isleaf AND t.relid <> relation)
 $$;
 
-COMMENT ON FUNCTION mask._detect_estimated_rows(regclass) IS
+COMMENT ON FUNCTION mask_internal._detect_estimated_rows(regclass) IS
 'Internal (mask.detect): estimated rows of a table, materialized view or partitioned table, to size its sample.';
 
 -- One relation: samples it once for all its text-like columns and returns
@@ -256,7 +256,7 @@ COMMENT ON FUNCTION mask._detect_estimated_rows(regclass) IS
 -- Not SECURITY DEFINER itself: mask.detect() and mask.verify() call it with
 -- the extension owner's rights; anyone else calling it directly (EXECUTE is
 -- revoked from PUBLIC) would read with their own.
-CREATE FUNCTION mask._detect_relation(target regclass, sample_rows integer)
+CREATE FUNCTION mask_internal._detect_relation(target regclass, sample_rows integer)
 RETURNS TABLE (relation regclass, "column" name, pii_type text, confidence real,
                evidence text, suggested_rule text, covered_by name[])
 LANGUAGE plpgsql STABLE
@@ -324,7 +324,7 @@ BEGIN
                                 n.nspname, c.relname)
       FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
      WHERE c.oid = v_rel;
-    v_est := mask._detect_estimated_rows(v_rel);
+    v_est := mask_internal._detect_estimated_rows(v_rel);
     IF v_est > 2.0 * sample_rows THEN
         v_from := v_from || CASE WHEN v_est > 100000
             THEN pg_catalog.format(' TABLESAMPLE SYSTEM (%s) REPEATABLE (0)',
@@ -341,10 +341,10 @@ BEGIN
         'SELECT x.attnum, pg_catalog.count(x.v) AS nonnull,'
         ' pg_catalog.count(*) FILTER (WHERE mask.cn_id_card_valid(x.sv)) AS id_card,'
         ' pg_catalog.count(*) FILTER (WHERE mask.luhn_valid(x.sv)) AS bank_card,'
-        ' pg_catalog.count(*) FILTER (WHERE mask._detect_is_phone(x.sv)) AS phone,'
-        ' pg_catalog.count(*) FILTER (WHERE mask._detect_is_email(x.sv)) AS email,'
-        ' pg_catalog.count(*) FILTER (WHERE mask._detect_is_address(x.sv)) AS address,'
-        ' pg_catalog.count(*) FILTER (WHERE mask._detect_is_name(x.sv)) AS name'
+        ' pg_catalog.count(*) FILTER (WHERE mask_internal._detect_is_phone(x.sv)) AS phone,'
+        ' pg_catalog.count(*) FILTER (WHERE mask_internal._detect_is_email(x.sv)) AS email,'
+        ' pg_catalog.count(*) FILTER (WHERE mask_internal._detect_is_address(x.sv)) AS address,'
+        ' pg_catalog.count(*) FILTER (WHERE mask_internal._detect_is_name(x.sv)) AS name'
         ' FROM (SELECT %s FROM %s LIMIT %s) s'
         ' CROSS JOIN LATERAL (VALUES %s) u(attnum, v)'
         ' CROSS JOIN LATERAL (SELECT u.attnum, u.v, CASE WHEN pg_catalog.octet_length(u.v) <= 512'
@@ -368,7 +368,7 @@ BEGIN
                          phone bigint, email bigint, address bigint, name bigint) LOOP
         SELECT a.attname INTO v_name FROM pg_catalog.pg_attribute a
          WHERE a.attrelid = v_rel AND a.attnum = v_stat.attnum;
-        v_hints := mask._detect_name_hints(v_name);
+        v_hints := mask_internal._detect_name_hints(v_name);
         v_best := NULL;
         v_best_conf := 0;
         v_best_hits := 0;
@@ -439,7 +439,7 @@ BEGIN
 END;
 $$;
 
-COMMENT ON FUNCTION mask._detect_relation(regclass, integer) IS
+COMMENT ON FUNCTION mask_internal._detect_relation(regclass, integer) IS
 'Internal: mask.detect() for one table, partitioned table or materialized view.';
 
 CREATE FUNCTION mask.detect(schema name DEFAULT NULL, sample_rows integer DEFAULT 1000)
@@ -479,11 +479,11 @@ BEGIN
          WHERE c.relkind IN ('r', 'p', 'm') AND NOT c.relispartition
            AND c.relpersistence <> 't'
            AND CASE WHEN detect.schema IS NOT NULL THEN n.nspname = detect.schema
-                    ELSE n.nspname NOT IN ('pg_catalog', 'information_schema', 'mask')
+                    ELSE n.nspname NOT IN ('pg_catalog', 'information_schema', 'mask', 'mask_internal')
                          AND n.nspname !~ '^pg_(toast|temp_|toast_temp_)' END
          ORDER BY n.nspname, c.relname
     LOOP
-        RETURN QUERY SELECT * FROM mask._detect_relation(v_rel, sample_rows);
+        RETURN QUERY SELECT * FROM mask_internal._detect_relation(v_rel, sample_rows);
     END LOOP;
 END;
 $$;

@@ -22,12 +22,12 @@
 -- Global findings (the audit chain, the event triggers) have policy NULL
 -- and are reported with or without only_policy.
 --
--- Member paths are found by mask._raw_paths() (46_member_paths.sql), the
+-- Member paths are found by mask_internal._raw_paths() (46_member_paths.sql), the
 -- function add_member() refuses with, so verify() and add_member() always
 -- name the same path and the same fix, for the member and for every role
 -- granted the member role.
 -- A view's definition is compared with the definition of a view built from
--- the catalog's own generator (mask._view_query) in a rolled-back
+-- the catalog's own generator (mask_internal._view_query) in a rolled-back
 -- subtransaction, both printed by pg_get_viewdef(): no second copy of the
 -- generator, no fingerprint to keep in step, and what is compared is what
 -- PostgreSQL will run.
@@ -43,7 +43,7 @@
 -- and protected tables, never a temporary view.  Errors of the SQL (a
 -- trusted function dropped since, say) propagate: the caller reports them.
 -- Raises 25006 in a read-only transaction.
-CREATE FUNCTION mask._viewdef_of_query(query text)
+CREATE FUNCTION mask_internal._viewdef_of_query(query text)
 RETURNS text
 LANGUAGE plpgsql VOLATILE STRICT
 SET search_path = pg_catalog, pg_temp
@@ -57,7 +57,7 @@ BEGIN
         IF pg_catalog.to_regclass(pg_catalog.format('pg_temp.%I', '_maskview_verify_expected')) IS NOT NULL THEN
             EXECUTE pg_catalog.format('DROP VIEW pg_temp.%I', '_maskview_verify_expected');
         END IF;
-        PERFORM mask._citus_local_ddl();      -- (no Citus warning about a temporary view)
+        PERFORM mask_internal._citus_local_ddl();      -- (no Citus warning about a temporary view)
         EXECUTE pg_catalog.format('CREATE TEMPORARY VIEW %I AS %s', '_maskview_verify_expected', query);
         v_def := pg_catalog.pg_get_viewdef(
                      pg_catalog.to_regclass(pg_catalog.format('pg_temp.%I', '_maskview_verify_expected')), false);
@@ -70,23 +70,23 @@ BEGIN
 END;
 $$;
 
-COMMENT ON FUNCTION mask._viewdef_of_query(text) IS
+COMMENT ON FUNCTION mask_internal._viewdef_of_query(text) IS
 'Internal: pg_get_viewdef() of a view made of the query, built as a temporary view in a rolled-back subtransaction.';
 
 -- The definition of the view the catalog generates now for one protected
 -- table; NULL when the table is gone.
-CREATE FUNCTION mask._verify_expected_viewdef(policy_id integer, relation regclass)
+CREATE FUNCTION mask_internal._verify_expected_viewdef(policy_id integer, relation regclass)
 RETURNS text
 LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
-    RETURN mask._viewdef_of_query(mask._view_query(_verify_expected_viewdef.policy_id,
+    RETURN mask_internal._viewdef_of_query(mask_internal._view_query(_verify_expected_viewdef.policy_id,
                                                    _verify_expected_viewdef.relation));
 END;
 $$;
 
-COMMENT ON FUNCTION mask._verify_expected_viewdef(integer, regclass) IS
+COMMENT ON FUNCTION mask_internal._verify_expected_viewdef(integer, regclass) IS
 'Internal: pg_get_viewdef() of the masked view the catalog generates now for one protected table, built as a temporary view in a rolled-back subtransaction.';
 
 
@@ -94,7 +94,7 @@ COMMENT ON FUNCTION mask._verify_expected_viewdef(integer, regclass) IS
 -- itself (EXECUTE is revoked from PUBLIC): verify() runs it with the
 -- extension owner's rights, which reading privileges of every role and
 -- sampling tables for detect() needs.
-CREATE FUNCTION mask._verify_findings(only_policy name)
+CREATE FUNCTION mask_internal._verify_findings(only_policy name)
 RETURNS TABLE (severity text, policy name, object text, finding text, hint text)
 LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, pg_temp
@@ -126,8 +126,8 @@ BEGIN
         v_rels := ARRAY(SELECT pr.relation::oid FROM mask.protected pr
                           JOIN pg_catalog.pg_class c ON c.oid = pr.relation
                          WHERE pr.policy_id = v_pol.id);
-        v_key_view := pg_catalog.to_regclass(pg_catalog.format('%I.%I', 'mask',
-                                             mask._key_view_name(v_pol.id)));
+        v_key_view := pg_catalog.to_regclass(pg_catalog.format('%I.%I', 'mask_internal',
+                                             mask_internal._key_view_name(v_pol.id)));
 
         -- ---------------------------------------------------- the key ---
         IF NOT EXISTS (SELECT FROM mask.policy_key k WHERE k.policy_id = v_pol.id) THEN
@@ -147,13 +147,13 @@ BEGIN
                                                  WHERE c2.oid = ANY (v_rels))
                         ORDER BY 1 LOOP
                 severity := 'error';
-                object := pg_catalog.format('%I.%I', 'mask', mask._key_view_name(v_pol.id));
+                object := pg_catalog.format('%I.%I', 'mask_internal', mask_internal._key_view_name(v_pol.id));
                 finding := pg_catalog.format('%s can read the policy''s pseudonym key through its key view.',
                     CASE WHEN v_g.grantee = 0 THEN 'PUBLIC'
                          ELSE 'Role ' || pg_catalog.quote_ident(pg_catalog.pg_get_userbyid(v_g.grantee)) END);
                 hint := pg_catalog.format('REVOKE ALL ON %s FROM %s; then SELECT mask.rotate_key(%L); since the key may be known.',
                     object,
-                    mask._grantee_name(v_g.grantee),
+                    mask_internal._grantee_name(v_g.grantee),
                     v_pol.name);
                 RETURN NEXT;
             END LOOP;
@@ -178,8 +178,8 @@ BEGIN
             -- views too.
             v_path := NULL;
             FOR v_a IN SELECT rd.reader, rd.name, rd.via_grant, p.path, p.hint
-                         FROM mask._member_readers(v_m.roleid) rd
-                         LEFT JOIN LATERAL (SELECT r.path, r.hint FROM mask._raw_paths(rd.reader, v_rels) r
+                         FROM mask_internal._member_readers(v_m.roleid) rd
+                         LEFT JOIN LATERAL (SELECT r.path, r.hint FROM mask_internal._raw_paths(rd.reader, v_rels) r
                                              LIMIT 1) p ON true LOOP
                 IF NOT v_a.via_grant THEN
                     CONTINUE WHEN v_a.path IS NULL;
@@ -315,7 +315,7 @@ BEGIN
                 v_err := NULL;
                 v_state := NULL;
                 BEGIN
-                    v_expected := mask._verify_expected_viewdef(v_pol.id, v_t.relid::regclass);
+                    v_expected := mask_internal._verify_expected_viewdef(v_pol.id, v_t.relid::regclass);
                 EXCEPTION WHEN OTHERS THEN
                     GET STACKED DIAGNOSTICS v_err = MESSAGE_TEXT, v_state = RETURNED_SQLSTATE;
                 END;
@@ -330,13 +330,13 @@ BEGIN
                     finding := 'The catalog no longer generates a valid view for this table: ' || v_err;
                     hint := 'Fix the rule or row filter concerned with mask.set_rule() / mask.drop_rule() / mask.protect().';
                     RETURN NEXT;
-                ELSIF mask._viewdef_unlocked(v_v.oid) IS DISTINCT FROM v_expected THEN
+                ELSIF mask_internal._viewdef_unlocked(v_v.oid) IS DISTINCT FROM v_expected THEN
                     severity := 'error';
                     finding := 'The view''s definition differs from what the catalog generates (altered or replaced by hand).';
                     hint := v_protect;
                     RETURN NEXT;
                 END IF;
-                -- Masked data for members and auditors only (mask._apply_grants).
+                -- Masked data for members and auditors only (mask_internal._apply_grants).
                 v_readers := ARRAY(SELECT m.role::oid FROM mask.member m WHERE m.policy_id = v_pol.id
                                    UNION SELECT au.role::oid FROM mask.auditor au);
                 FOR v_g IN SELECT DISTINCT g.grantee
@@ -348,7 +348,7 @@ BEGIN
                         CASE WHEN v_g.grantee = 0 THEN 'PUBLIC'
                              ELSE 'Role ' || pg_catalog.quote_ident(pg_catalog.pg_get_userbyid(v_g.grantee)) END);
                     hint := pg_catalog.format('REVOKE ALL ON %s FROM %s; (or add the role with mask.add_member()).',
-                        object, mask._grantee_name(v_g.grantee));
+                        object, mask_internal._grantee_name(v_g.grantee));
                     RETURN NEXT;
                 END LOOP;
             END IF;
@@ -376,7 +376,7 @@ BEGIN
             -- (info: nothing leaks, but no masked form is offered either).
             FOR v_d IN SELECT d."column", d.pii_type, d.confidence, d.evidence, d.suggested_rule,
                               r.action
-                         FROM mask._detect_relation(v_t.relid::regclass, 1000) d
+                         FROM mask_internal._detect_relation(v_t.relid::regclass, 1000) d
                          JOIN pg_catalog.pg_attribute a
                            ON a.attrelid = v_t.relid AND a.attname = d."column"
                          LEFT JOIN mask.rule r
@@ -431,7 +431,7 @@ BEGIN
 END;
 $$;
 
-COMMENT ON FUNCTION mask._verify_findings(name) IS
+COMMENT ON FUNCTION mask_internal._verify_findings(name) IS
 'Internal: every finding of mask.verify(), unordered.';
 
 
@@ -447,17 +447,17 @@ AS $$
 -- mask.grant_auditor() and mask.grant_admin() grant it.
 BEGIN
     IF verify.only_policy IS NOT NULL THEN
-        PERFORM mask._policy(verify.only_policy);   -- 22023 for an unknown policy
+        PERFORM mask_internal._policy(verify.only_policy);   -- 22023 for an unknown policy
     END IF;
     -- Each concern adds its findings from a function of its own
-    -- (mask._verify_<concern>(only_policy), same columns): one line here.
+    -- (mask_internal._verify_<concern>(only_policy), same columns): one line here.
     RETURN QUERY
         SELECT f.severity, f.policy, f.object, f.finding, f.hint
-          FROM (SELECT * FROM mask._verify_findings(verify.only_policy)
-                UNION ALL SELECT * FROM mask._verify_lifecycle(verify.only_policy)
-                UNION ALL SELECT * FROM mask._verify_keys(verify.only_policy)
-                UNION ALL SELECT * FROM mask._verify_views(verify.only_policy)
-                UNION ALL SELECT * FROM mask._verify_settings(verify.only_policy)
+          FROM (SELECT * FROM mask_internal._verify_findings(verify.only_policy)
+                UNION ALL SELECT * FROM mask_internal._verify_lifecycle(verify.only_policy)
+                UNION ALL SELECT * FROM mask_internal._verify_keys(verify.only_policy)
+                UNION ALL SELECT * FROM mask_internal._verify_views(verify.only_policy)
+                UNION ALL SELECT * FROM mask_internal._verify_settings(verify.only_policy)
                 ) f
          ORDER BY pg_catalog.array_position(ARRAY['error', 'warning', 'info'], f.severity),
                   f.policy COLLATE "C" NULLS FIRST, f.object COLLATE "C" NULLS FIRST,

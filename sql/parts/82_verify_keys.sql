@@ -3,7 +3,7 @@
 -- guessable values made too short?  (Hooked into mask.verify() by one line in
 -- 82_verify.sql.)
 --
---   error    a key relation (mask.policy_key or mask."_key_<id>") has a grant
+--   error    a key relation (mask.policy_key or mask_internal."_key_<id>") has a grant
 --            maskview did not make, a column grant, or is not the view
 --            maskview generates; an object other than maskview's reads a key
 --            relation; the key guard event trigger is missing or disabled
@@ -16,22 +16,22 @@
 -- ---------------------------------------------------------------------------
 
 -- The definition, as pg_get_viewdef() prints it, of the key view that
--- mask._key_view_query() generates (mask._viewdef_of_query, 82_verify.sql).
-CREATE FUNCTION mask._verify_expected_key_viewdef(policy_id integer)
+-- mask_internal._key_view_query() generates (mask_internal._viewdef_of_query, 82_verify.sql).
+CREATE FUNCTION mask_internal._verify_expected_key_viewdef(policy_id integer)
 RETURNS text
 LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
-    RETURN mask._viewdef_of_query(mask._key_view_query(_verify_expected_key_viewdef.policy_id));
+    RETURN mask_internal._viewdef_of_query(mask_internal._key_view_query(_verify_expected_key_viewdef.policy_id));
 END;
 $$;
 
-COMMENT ON FUNCTION mask._verify_expected_key_viewdef(integer) IS
-'Internal: pg_get_viewdef() of the key view mask._key_view_query() generates for a policy, built in a rolled-back subtransaction.';
+COMMENT ON FUNCTION mask_internal._verify_expected_key_viewdef(integer) IS
+'Internal: pg_get_viewdef() of the key view mask_internal._key_view_query() generates for a policy, built in a rolled-back subtransaction.';
 
 
-CREATE FUNCTION mask._verify_keys(only_policy name)
+CREATE FUNCTION mask_internal._verify_keys(only_policy name)
 RETURNS TABLE (severity text, policy name, object text, finding text, hint text)
 LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, pg_temp
@@ -51,7 +51,7 @@ BEGIN
                   ORDER BY p.name LOOP
         policy := v_pol.name;
         v_rotate := pg_catalog.format(' Then SELECT mask.rotate_key(%L); since the key may be known.', v_pol.name);
-        object := pg_catalog.format('%I.%I', 'mask', mask._key_view_name(v_pol.id));
+        object := pg_catalog.format('%I.%I', 'mask_internal', mask_internal._key_view_name(v_pol.id));
         SELECT c.oid, c.relkind, c.relowner,
                COALESCE('security_barrier=true' = ANY (c.reloptions), false) AS barrier
           INTO v_view
@@ -78,12 +78,12 @@ BEGIN
             RETURN NEXT;
         ELSE
             BEGIN
-                v_expected := mask._verify_expected_key_viewdef(v_pol.id);
+                v_expected := mask_internal._verify_expected_key_viewdef(v_pol.id);
             EXCEPTION WHEN read_only_sql_transaction THEN
                 v_expected := NULL;   -- reported for the masked views already
             END;
             IF v_expected IS NOT NULL
-               AND mask._viewdef_unlocked(v_view.oid) IS DISTINCT FROM v_expected THEN
+               AND mask_internal._viewdef_unlocked(v_view.oid) IS DISTINCT FROM v_expected THEN
                 severity := 'error';
                 finding := 'The key view''s definition differs from what maskview generates (an earlier version''s, or changed by hand): it may show the key to the owners of the policy''s tables.';
                 hint := 'SELECT mask.refresh_privileges(); (it recreates the key views).' || v_rotate;
@@ -93,7 +93,7 @@ BEGIN
 
         -- ------------------------------------ grants on the key view ---
         -- Table-level grants to others than the table owners are reported
-        -- by mask._verify_findings; column grants here (nobody gets one).
+        -- by mask_internal._verify_findings; column grants here (nobody gets one).
         IF v_view.oid IS NOT NULL THEN
             FOR v_g IN SELECT DISTINCT a.attname, g.grantee
                          FROM pg_catalog.pg_attribute a, pg_catalog.aclexplode(a.attacl) g
@@ -102,9 +102,9 @@ BEGIN
                 severity := 'error';
                 finding := pg_catalog.format('%s holds a column grant on the key view (column %I): maskview grants none, and a column grant escapes table-level checks.',
                                              CASE WHEN v_g.grantee = 0 THEN '' ELSE 'Role ' END
-                                             || mask._grantee_name(v_g.grantee), v_g.attname);
+                                             || mask_internal._grantee_name(v_g.grantee), v_g.attname);
                 hint := pg_catalog.format('REVOKE ALL (%I) ON %s FROM %s; (or any API change of the policy removes it).',
-                                          v_g.attname, object, mask._grantee_name(v_g.grantee)) || v_rotate;
+                                          v_g.attname, object, mask_internal._grantee_name(v_g.grantee)) || v_rotate;
                 RETURN NEXT;
             END LOOP;
         END IF;
@@ -153,7 +153,7 @@ BEGIN
         FOR v_r IN WITH short AS (
                        SELECT r.relation, r.column_name, r.expression,
                               COALESCE((pg_catalog.regexp_match(r.expression_sql,
-                                  '\(SELECT k\.key FROM mask\.\S+ k\), *([0-9]+)\)'))[1]::integer, 12) AS len
+                                  '\(SELECT k\.key FROM mask_internal\.\S+ k\), *([0-9]+)\)'))[1]::integer, 12) AS len
                          FROM mask.rule r
                         WHERE r.policy_id = v_pol.id AND r.action = 'mask' AND NOT r.orphaned
                           AND r.expression_sql LIKE '%mask.pseudonym(%')
@@ -163,7 +163,7 @@ BEGIN
                      FROM (SELECT DISTINCT s2.relation FROM short s2
                              JOIN pg_catalog.pg_class c ON c.oid = s2.relation AND c.relkind IN ('r', 'p')
                             WHERE s2.len < 12 OFFSET 0) t
-                     CROSS JOIN LATERAL mask._detect_relation(t.relation, 1000) d
+                     CROSS JOIN LATERAL mask_internal._detect_relation(t.relation, 1000) d
                      JOIN short s ON s.relation = t.relation AND s.column_name = d."column"
                     WHERE s.len < 12 AND d.pii_type IN ('phone', 'bank_card', 'id_card')
                       AND d.confidence >= 0.5
@@ -194,12 +194,12 @@ BEGIN
         severity := 'error';
         finding := pg_catalog.format('%s holds a privilege on the key table%s: it can read every policy''s key.',
                                      CASE WHEN v_g.grantee = 0 THEN '' ELSE 'Role ' END
-                                     || mask._grantee_name(v_g.grantee),
+                                     || mask_internal._grantee_name(v_g.grantee),
                                      CASE WHEN v_g.attname IS NOT NULL
                                           THEN pg_catalog.format(' (column %I)', v_g.attname) ELSE '' END);
         hint := pg_catalog.format('REVOKE ALL %sON mask.policy_key FROM %s CASCADE; (or any API change of a policy removes it), then rotate every policy''s key: SELECT mask.rotate_key(name) FROM mask.policy;',
                                   COALESCE('(' || pg_catalog.quote_ident(v_g.attname) || ') ', ''),
-                                  mask._grantee_name(v_g.grantee));
+                                  mask_internal._grantee_name(v_g.grantee));
         RETURN NEXT;
     END LOOP;
     -- Objects reading the key table itself, other than the key views.
@@ -214,7 +214,7 @@ BEGIN
                         WHERE d.classid = 'pg_catalog.pg_rewrite'::pg_catalog.regclass
                           AND d.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass
                           AND d.refobjid = 'mask.policy_key'::pg_catalog.regclass AND d.deptype = 'n'
-                          AND NOT (c.relnamespace = 'mask'::regnamespace AND c.relname ~ '^_key_[0-9]+$'
+                          AND NOT (c.relnamespace = 'mask_internal'::regnamespace AND c.relname ~ '^_key_[0-9]+$'
                                    AND r.rulename = '_RETURN')
                        UNION ALL
                        SELECT 'policy', pl.polrelid::regclass::text, pg_catalog.quote_ident(pl.polname)
@@ -246,5 +246,5 @@ BEGIN
 END;
 $$;
 
-COMMENT ON FUNCTION mask._verify_keys(name) IS
+COMMENT ON FUNCTION mask_internal._verify_keys(name) IS
 'Internal: the findings of mask.verify() about keys: grants and column grants on key relations, key views not as generated, objects reading a key relation, the key guard trigger, and short pseudonyms of phone, card and ID numbers.';

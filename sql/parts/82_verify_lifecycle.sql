@@ -9,11 +9,11 @@
 --   warning  a trusted function whose stored signature no longer resolves
 --            (dropped, or not restored): rules calling it are refused.
 -- Rules naming a column that does not exist (a restored catalog, a rename
--- the event trigger did not see) are reported by mask._verify_findings as
+-- the event trigger did not see) are reported by mask_internal._verify_findings as
 -- orphaned rules: the view hides such a column, nothing guesses where it went.
 -- ---------------------------------------------------------------------------
 
-CREATE FUNCTION mask._verify_lifecycle(only_policy name)
+CREATE FUNCTION mask_internal._verify_lifecycle(only_policy name)
 RETURNS TABLE (severity text, policy name, object text, finding text, hint text)
 LANGUAGE plpgsql STABLE
 SET search_path = pg_catalog, pg_temp
@@ -78,5 +78,5 @@ BEGIN
 END;
 $$;
 
-COMMENT ON FUNCTION mask._verify_lifecycle(name) IS
+COMMENT ON FUNCTION mask_internal._verify_lifecycle(name) IS
 'Internal: mask.verify() findings about row level security the masked views bypass and trusted functions that no longer resolve.';

@@ -3,7 +3,7 @@
 -- refuses.  (Hooked into mask.verify() by one line in 82_verify.sql.)
 --
 --   error    a live masking rule or row filter in the catalog that
---            mask._validate_expression refuses now: one stored by an older
+--            mask_internal._validate_expression refuses now: one stored by an older
 --            version before casts that quote values, constants that read
 --            differently under other DateStyle/TimeZone settings, stable
 --            functions in row filters and bad constant parameters were
@@ -14,7 +14,7 @@
 --            DDL (row filter).
 -- ---------------------------------------------------------------------------
 
-CREATE FUNCTION mask._verify_settings(only_policy name)
+CREATE FUNCTION mask_internal._verify_settings(only_policy name)
 RETURNS TABLE (severity text, policy name, object text, finding text, hint text)
 LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, pg_temp
@@ -42,8 +42,8 @@ BEGIN
         CONTINUE WHEN NOT EXISTS (SELECT FROM pg_catalog.pg_class c WHERE c.oid = v_row.relation);
         BEGIN
             -- (a sample key: the policy's own is not needed to validate)
-            PERFORM mask._validate_expression(v_row.expr, v_row.relation, v_row.is_filter,
-                                              CASE WHEN NOT v_row.is_filter THEN mask._key_sql(0) END);
+            PERFORM mask_internal._validate_expression(v_row.expr, v_row.relation, v_row.is_filter,
+                                              CASE WHEN NOT v_row.is_filter THEN mask_internal._key_sql(0) END);
         EXCEPTION WHEN invalid_parameter_value THEN
             GET STACKED DIAGNOSTICS v_detail = PG_EXCEPTION_DETAIL;
             severity := 'error';
@@ -64,5 +64,5 @@ BEGIN
 END;
 $$;
 
-COMMENT ON FUNCTION mask._verify_settings(name) IS
+COMMENT ON FUNCTION mask_internal._verify_settings(name) IS
 'Internal (mask.verify()): live masking rules and row filters that the validator of this version refuses (settings-dependent constants or casts, casts that quote values, bad constant parameters), as errors.';

@@ -8,7 +8,7 @@
 -- views; the rest needs the DBA.
 -- ---------------------------------------------------------------------------
 
-CREATE FUNCTION mask._verify_views(only_policy name)
+CREATE FUNCTION mask_internal._verify_views(only_policy name)
 RETURNS TABLE (severity text, policy name, object text, finding text, hint text)
 LANGUAGE plpgsql STABLE
 SET search_path = pg_catalog, pg_temp
@@ -20,7 +20,7 @@ DECLARE
     v_objects text[];
     v_who     text;
     v_added   text[];
-    v_extowner name := pg_catalog.pg_get_userbyid(mask._extension_owner());
+    v_extowner name := pg_catalog.pg_get_userbyid(mask_internal._extension_owner());
 BEGIN
     FOR v_pol IN SELECT p.id, p.name, p.view_schema FROM mask.policy p
                   WHERE _verify_views.only_policy IS NULL OR p.name = _verify_views.only_policy
@@ -31,8 +31,8 @@ BEGIN
         SELECT n.oid, n.nspowner, pg_catalog.pg_get_userbyid(n.nspowner) AS owner INTO v_nsp
           FROM pg_catalog.pg_namespace n WHERE n.nspname = v_pol.view_schema;
         CONTINUE WHEN NOT FOUND;   -- a missing view schema is reported with the missing views
-        v_objects := mask._view_schema_foreign_objects(v_pol.view_schema);
-        IF v_nsp.nspowner <> mask._extension_owner() THEN
+        v_objects := mask_internal._view_schema_foreign_objects(v_pol.view_schema);
+        IF v_nsp.nspowner <> mask_internal._extension_owner() THEN
             finding := pg_catalog.format('The view schema is owned by %I, not by the extension owner %I: its owner can drop the generated views and plant objects of its own in their place.',
                                          v_nsp.owner, v_extowner);
             hint := CASE WHEN v_objects = '{}'
@@ -41,7 +41,7 @@ BEGIN
                                                 pg_catalog.array_to_string(v_objects, ', ')) END;
             RETURN NEXT;
         END IF;
-        SELECT pg_catalog.string_agg(DISTINCT mask._grantee_name(g.grantee), ', ')
+        SELECT pg_catalog.string_agg(DISTINCT mask_internal._grantee_name(g.grantee), ', ')
           INTO v_who
           FROM pg_catalog.pg_namespace n, pg_catalog.aclexplode(n.nspacl) g
          WHERE n.oid = v_nsp.oid AND g.privilege_type = 'CREATE' AND g.grantee <> n.nspowner;
@@ -61,7 +61,7 @@ BEGIN
                         JOIN pg_catalog.pg_class c ON c.relname = p.view_name AND c.relnamespace = v_nsp.oid
                                                   AND c.relkind = 'v'
                        WHERE p.policy_id = v_pol.id ORDER BY p.view_name LOOP
-            v_added := mask._view_additions(v_view.oid);
+            v_added := mask_internal._view_additions(v_view.oid);
             IF v_added <> '{}' THEN
                 object := pg_catalog.format('%I.%I', v_pol.view_schema, v_view.view_name);
                 finding := pg_catalog.format('The generated view carries %s, which maskview never makes: CREATE OR REPLACE VIEW would keep them.',
@@ -84,7 +84,7 @@ BEGIN
 END;
 $$;
 
-COMMENT ON FUNCTION mask._verify_views(name) IS
+COMMENT ON FUNCTION mask_internal._verify_views(name) IS
 'Internal: mask.verify() findings about view schemas (owner, CREATE grants, foreign objects, protected tables) and additions (rules, triggers, column grants) to generated views.';
 
 
@@ -94,7 +94,7 @@ COMMENT ON FUNCTION mask._verify_views(name) IS
 -- open transaction would then block every regeneration of the view and the
 -- owner's ALTER TABLE.  Locks taken in a subtransaction that is rolled back
 -- are released with it; the text survives in a variable.
-CREATE FUNCTION mask._viewdef_unlocked(view oid)
+CREATE FUNCTION mask_internal._viewdef_unlocked(view oid)
 RETURNS text
 LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, pg_temp
@@ -112,5 +112,5 @@ BEGIN
 END;
 $$;
 
-COMMENT ON FUNCTION mask._viewdef_unlocked(oid) IS
+COMMENT ON FUNCTION mask_internal._viewdef_unlocked(oid) IS
 'Internal: pg_get_viewdef() of a view, printed in a rolled-back subtransaction so that no lock outlives the call (readers never block writers).';

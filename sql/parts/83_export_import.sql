@@ -40,7 +40,7 @@
 
 -- The document of a policy, without auditing (export_policy and
 -- import_policy both use it).
-CREATE FUNCTION mask._policy_document(policy_id integer)
+CREATE FUNCTION mask_internal._policy_document(policy_id integer)
 RETURNS jsonb
 LANGUAGE sql STABLE
 SET search_path = pg_catalog, pg_temp
@@ -88,13 +88,13 @@ AS $$
      WHERE p.id = _policy_document.policy_id
 $$;
 
-COMMENT ON FUNCTION mask._policy_document(integer) IS
+COMMENT ON FUNCTION mask_internal._policy_document(integer) IS
 'Internal: the policy document of mask.export_policy() (no key, no audit data), without writing the audit log.';
 
 
 -- A short digest of a document: recorded in the audit log, so an export and
 -- a later import of the same document can be matched there.
-CREATE FUNCTION mask._document_sha256(doc jsonb)
+CREATE FUNCTION mask_internal._document_sha256(doc jsonb)
 RETURNS text
 LANGUAGE sql IMMUTABLE STRICT
 SET search_path = pg_catalog, pg_temp
@@ -102,7 +102,7 @@ AS $$
     SELECT pg_catalog.encode(pg_catalog.sha256(pg_catalog.convert_to(doc::text, 'UTF8')), 'hex')
 $$;
 
-COMMENT ON FUNCTION mask._document_sha256(jsonb) IS
+COMMENT ON FUNCTION mask_internal._document_sha256(jsonb) IS
 'Internal: hex sha256 of a policy document''s jsonb text, recorded in the audit log by export and import.';
 
 
@@ -119,13 +119,13 @@ DECLARE
     v_policy mask.policy;
     v_doc    jsonb;
 BEGIN
-    v_policy := mask._policy(export_policy.policy);
-    v_doc := mask._policy_document(v_policy.id);
-    -- A read: recorded without the append lock (mask._audit_read), so an
+    v_policy := mask_internal._policy(export_policy.policy);
+    v_doc := mask_internal._policy_document(v_policy.id);
+    -- A read: recorded without the append lock (mask_internal._audit_read), so an
     -- auditor holding the document in an open transaction blocks nobody.
-    PERFORM mask._audit_read('export_policy', v_policy.name, NULL,
+    PERFORM mask_internal._audit_read('export_policy', v_policy.name, NULL,
         pg_catalog.jsonb_build_object(
-            'document_sha256', mask._document_sha256(v_doc),
+            'document_sha256', mask_internal._document_sha256(v_doc),
             'tables', pg_catalog.jsonb_array_length(v_doc -> 'tables'),
             'rules', (SELECT pg_catalog.count(*) FROM pg_catalog.jsonb_array_elements(v_doc -> 'tables') t,
                              pg_catalog.jsonb_array_elements(t -> 'rules') r),
@@ -139,7 +139,7 @@ COMMENT ON FUNCTION mask.export_policy(name) IS
 
 
 -- Raises the 22023 of a refused document part.
-CREATE FUNCTION mask._import_refuse(part text, problem text, hint text DEFAULT NULL)
+CREATE FUNCTION mask_internal._import_refuse(part text, problem text, hint text DEFAULT NULL)
 RETURNS void
 LANGUAGE plpgsql IMMUTABLE
 SET search_path = pg_catalog, pg_temp
@@ -152,14 +152,14 @@ BEGIN
 END;
 $$;
 
-COMMENT ON FUNCTION mask._import_refuse(text, text, text) IS
+COMMENT ON FUNCTION mask_internal._import_refuse(text, text, text) IS
 'Internal: raises invalid_parameter_value for import_policy() with a detail naming the offending part of the document.';
 
 
 -- Checks that an object has only the allowed keys and each present key the
 -- right JSON type ('string', 'string|null', 'array', 'boolean', 'number');
 -- required keys must be present (and not null unless the type allows it).
-CREATE FUNCTION mask._import_check_object(part text, obj jsonb, allowed text[], types text[],
+CREATE FUNCTION mask_internal._import_check_object(part text, obj jsonb, allowed text[], types text[],
                                           required text[])
 RETURNS void
 LANGUAGE plpgsql IMMUTABLE
@@ -170,29 +170,29 @@ DECLARE
     v_i    integer;
 BEGIN
     IF obj IS NULL OR pg_catalog.jsonb_typeof(obj) <> 'object' THEN
-        PERFORM mask._import_refuse(part, 'must be a JSON object.');
+        PERFORM mask_internal._import_refuse(part, 'must be a JSON object.');
     END IF;
     FOR v_key IN SELECT k FROM pg_catalog.jsonb_object_keys(obj) k ORDER BY k LOOP
         v_i := pg_catalog.array_position(allowed, v_key);
         IF v_i IS NULL THEN
-            PERFORM mask._import_refuse(part, pg_catalog.format('unknown key "%s" (allowed: %s).',
+            PERFORM mask_internal._import_refuse(part, pg_catalog.format('unknown key "%s" (allowed: %s).',
                                         v_key, pg_catalog.array_to_string(allowed, ', ')));
         END IF;
         IF NOT pg_catalog.jsonb_typeof(obj -> v_key) = ANY (pg_catalog.string_to_array(types[v_i], '|')) THEN
-            PERFORM mask._import_refuse(part, pg_catalog.format('"%s" must be %s, not %s.', v_key,
+            PERFORM mask_internal._import_refuse(part, pg_catalog.format('"%s" must be %s, not %s.', v_key,
                                         pg_catalog.replace(types[v_i], '|', ' or '),
                                         pg_catalog.jsonb_typeof(obj -> v_key)));
         END IF;
     END LOOP;
     FOREACH v_key IN ARRAY required LOOP
         IF NOT obj ? v_key THEN
-            PERFORM mask._import_refuse(part, pg_catalog.format('"%s" is missing.', v_key));
+            PERFORM mask_internal._import_refuse(part, pg_catalog.format('"%s" is missing.', v_key));
         END IF;
     END LOOP;
 END;
 $$;
 
-COMMENT ON FUNCTION mask._import_check_object(text, jsonb, text[], text[], text[]) IS
+COMMENT ON FUNCTION mask_internal._import_check_object(text, jsonb, text[], text[], text[]) IS
 'Internal: import_policy()''s shape check of one JSON object (allowed keys, their types, required keys).';
 
 
@@ -231,24 +231,24 @@ BEGIN
     IF import_policy.replace IS NULL THEN
         RAISE EXCEPTION 'replace must not be NULL' USING ERRCODE = 'invalid_parameter_value';
     END IF;
-    PERFORM mask._import_check_object('document', doc,
+    PERFORM mask_internal._import_check_object('document', doc,
         ARRAY['format', 'format_version', 'policy', 'view_schema', 'description', 'tables', 'members'],
         ARRAY['string', 'number', 'string', 'string', 'string|null', 'array', 'array'],
         ARRAY['format', 'format_version', 'policy', 'view_schema', 'tables', 'members']);
     IF doc ->> 'format' <> 'maskview-policy' THEN
-        PERFORM mask._import_refuse('format', pg_catalog.format('"%s" is not a maskview policy document (expected "maskview-policy").',
+        PERFORM mask_internal._import_refuse('format', pg_catalog.format('"%s" is not a maskview policy document (expected "maskview-policy").',
                                                                 doc ->> 'format'));
     END IF;
     IF doc -> 'format_version' <> '1'::jsonb THEN
-        PERFORM mask._import_refuse('format_version', pg_catalog.format('version %s is not supported; this maskview reads version 1.',
+        PERFORM mask_internal._import_refuse('format_version', pg_catalog.format('version %s is not supported; this maskview reads version 1.',
                                                                         doc -> 'format_version'));
     END IF;
     IF doc ->> 'policy' = '' OR doc ->> 'view_schema' = '' THEN
-        PERFORM mask._import_refuse(CASE WHEN doc ->> 'policy' = '' THEN 'policy' ELSE 'view_schema' END,
+        PERFORM mask_internal._import_refuse(CASE WHEN doc ->> 'policy' = '' THEN 'policy' ELSE 'view_schema' END,
                                     'must not be empty.');
     END IF;
     IF pg_catalog.octet_length(doc ->> 'policy') >= 64 OR pg_catalog.octet_length(doc ->> 'view_schema') >= 64 THEN
-        PERFORM mask._import_refuse(CASE WHEN pg_catalog.octet_length(doc ->> 'policy') >= 64 THEN 'policy'
+        PERFORM mask_internal._import_refuse(CASE WHEN pg_catalog.octet_length(doc ->> 'policy') >= 64 THEN 'policy'
                                          ELSE 'view_schema' END,
                                     'is longer than a PostgreSQL name (63 bytes).');
     END IF;
@@ -256,7 +256,7 @@ BEGIN
     v_schema := (doc ->> 'view_schema')::name;
     SELECT p.* INTO v_existing FROM mask.policy p WHERE p.name = v_name;
     IF FOUND AND NOT import_policy.replace THEN
-        PERFORM mask._import_refuse('policy', pg_catalog.format('policy "%s" already exists.', v_name),
+        PERFORM mask_internal._import_refuse('policy', pg_catalog.format('policy "%s" already exists.', v_name),
             'Nothing was changed. Pass replace => true to replace it with the document (its key is kept), or rename the policy in the document.');
     END IF;
 
@@ -264,7 +264,7 @@ BEGIN
     FOR v_table IN SELECT e FROM pg_catalog.jsonb_array_elements(doc -> 'tables') e LOOP
         v_ti := v_ti + 1;
         v_part := pg_catalog.format('tables[%s]', v_ti);
-        PERFORM mask._import_check_object(v_part, v_table,
+        PERFORM mask_internal._import_check_object(v_part, v_table,
             ARRAY['table', 'view_name', 'row_filter', 'rules'],
             ARRAY['string', 'string|null', 'string|null', 'array'],
             ARRAY['table']);
@@ -274,22 +274,22 @@ BEGIN
             v_rel := NULL;     -- not even a well-formed name
         END;
         IF v_rel IS NULL THEN
-            PERFORM mask._import_refuse(v_part, pg_catalog.format('table %s does not exist.', v_table ->> 'table'),
+            PERFORM mask_internal._import_refuse(v_part, pg_catalog.format('table %s does not exist.', v_table ->> 'table'),
                 'Nothing was changed. Tables are named schema-qualified, as mask.export_policy() writes them.');
         END IF;
         v_part := pg_catalog.format('tables[%s] (%s)', v_ti, v_table ->> 'table');
         IF v_rel::oid = ANY (v_rels) THEN
-            PERFORM mask._import_refuse(v_part, 'the table is listed twice.');
+            PERFORM mask_internal._import_refuse(v_part, 'the table is listed twice.');
         END IF;
         IF (SELECT c.relkind FROM pg_catalog.pg_class c WHERE c.oid = v_rel) NOT IN ('r', 'p') THEN
-            PERFORM mask._import_refuse(v_part, 'is not a table; only tables and partitioned tables can be protected.');
+            PERFORM mask_internal._import_refuse(v_part, 'is not a table; only tables and partitioned tables can be protected.');
         END IF;
         IF v_table ->> 'row_filter' IS NOT NULL THEN
             BEGIN
-                PERFORM mask._validate_expression(v_table ->> 'row_filter', v_rel, true);
+                PERFORM mask_internal._validate_expression(v_table ->> 'row_filter', v_rel, true);
             EXCEPTION WHEN invalid_parameter_value OR syntax_error THEN
                 GET STACKED DIAGNOSTICS v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
-                PERFORM mask._import_refuse(v_part || ' row_filter',
+                PERFORM mask_internal._import_refuse(v_part || ' row_filter',
                                             v_msg || COALESCE(': ' || NULLIF(v_detail, ''), ''));
             END;
         END IF;
@@ -301,7 +301,7 @@ BEGIN
         FOR v_rule IN SELECT e FROM pg_catalog.jsonb_array_elements(COALESCE(v_table -> 'rules', '[]')) e LOOP
             v_ri := v_ri + 1;
             v_part := pg_catalog.format('tables[%s] (%s) rules[%s]', v_ti, v_table ->> 'table', v_ri);
-            PERFORM mask._import_check_object(v_part, v_rule,
+            PERFORM mask_internal._import_check_object(v_part, v_rule,
                 ARRAY['column', 'action', 'expression', 'reason'],
                 ARRAY['string', 'string', 'string', 'string|null'],
                 ARRAY['column', 'expression']);
@@ -310,11 +310,11 @@ BEGIN
             IF NOT EXISTS (SELECT FROM pg_catalog.pg_attribute a
                             WHERE a.attrelid = v_rel AND a.attnum > 0 AND NOT a.attisdropped
                               AND a.attname::text = v_rule ->> 'column') THEN
-                PERFORM mask._import_refuse(v_part, pg_catalog.format('table %s has no column %s.',
+                PERFORM mask_internal._import_refuse(v_part, pg_catalog.format('table %s has no column %s.',
                                             v_rel, pg_catalog.quote_ident(v_rule ->> 'column')));
             END IF;
             IF (v_rule ->> 'column') = ANY (v_columns) THEN
-                PERFORM mask._import_refuse(v_part, 'the column has two rules.');
+                PERFORM mask_internal._import_refuse(v_part, 'the column has two rules.');
             END IF;
             v_columns := v_columns || (v_rule ->> 'column');
             v_expr := v_rule ->> 'expression';
@@ -323,17 +323,17 @@ BEGIN
             v_action := CASE pg_catalog.upper(pg_catalog.btrim(v_expr))
                             WHEN 'PASS' THEN 'pass' WHEN 'NULL' THEN 'null' ELSE 'mask' END;
             IF v_rule ? 'action' AND v_rule ->> 'action' <> v_action THEN
-                PERFORM mask._import_refuse(v_part, pg_catalog.format('action "%s" does not match the expression, which means "%s".',
+                PERFORM mask_internal._import_refuse(v_part, pg_catalog.format('action "%s" does not match the expression, which means "%s".',
                                                                       v_rule ->> 'action', v_action));
             END IF;
             IF v_action = 'mask' THEN
                 BEGIN
                     -- The key's location does not matter for the check;
                     -- set_rule() validates again with the new policy's.
-                    PERFORM mask._validate_expression(v_expr, v_rel, false, mask._key_sql(0));
+                    PERFORM mask_internal._validate_expression(v_expr, v_rel, false, mask_internal._key_sql(0));
                 EXCEPTION WHEN invalid_parameter_value OR syntax_error THEN
                     GET STACKED DIAGNOSTICS v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
-                    PERFORM mask._import_refuse(v_part, v_msg || COALESCE(': ' || NULLIF(v_detail, ''), ''));
+                    PERFORM mask_internal._import_refuse(v_part, v_msg || COALESCE(': ' || NULLIF(v_detail, ''), ''));
                 END;
             END IF;
             v_nrules := v_nrules + 1;
@@ -344,22 +344,22 @@ BEGIN
     FOR v_member IN SELECT e FROM pg_catalog.jsonb_array_elements(doc -> 'members') e LOOP
         v_ti := v_ti + 1;
         v_part := pg_catalog.format('members[%s]', v_ti);
-        PERFORM mask._import_check_object(v_part, v_member, ARRAY['role', 'set_search_path'],
+        PERFORM mask_internal._import_check_object(v_part, v_member, ARRAY['role', 'set_search_path'],
                                           ARRAY['string', 'boolean'], ARRAY['role']);
         v_part := pg_catalog.format('members[%s] (%s)', v_ti, v_member ->> 'role');
         SELECT ro.oid INTO v_role FROM pg_catalog.pg_roles ro WHERE ro.rolname = v_member ->> 'role';
         IF NOT FOUND THEN
-            PERFORM mask._import_refuse(v_part, 'the role does not exist.',
+            PERFORM mask_internal._import_refuse(v_part, 'the role does not exist.',
                 'Nothing was changed. Create the role first, or leave it out of the document.');
         END IF;
         IF v_role = ANY (v_roles) THEN
-            PERFORM mask._import_refuse(v_part, 'the role is listed twice.');
+            PERFORM mask_internal._import_refuse(v_part, 'the role is listed twice.');
         END IF;
         v_roles := v_roles || v_role;
         -- add_member()'s own path check, against the document's tables.
-        v_path := mask._read_path(v_role, v_rels);
+        v_path := mask_internal._read_path(v_role, v_rels);
         IF v_path IS NOT NULL THEN
-            PERFORM mask._import_refuse(v_part, v_path,
+            PERFORM mask_internal._import_refuse(v_part, v_path,
                 'Nothing was changed. Members must reach the protected tables only through the masked views: revoke that access first.');
         END IF;
     END LOOP;
@@ -373,7 +373,7 @@ BEGIN
             PERFORM mask.drop_policy(v_name);
         EXCEPTION WHEN OTHERS THEN
             GET STACKED DIAGNOSTICS v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
-            PERFORM mask._import_refuse('policy', 'the existing policy cannot be dropped: ' || v_msg
+            PERFORM mask_internal._import_refuse('policy', 'the existing policy cannot be dropped: ' || v_msg
                                         || COALESCE(': ' || NULLIF(v_detail, ''), ''));
         END;
     END IF;
@@ -382,7 +382,7 @@ BEGIN
         PERFORM mask.create_policy(v_name, v_schema, doc ->> 'description');
     EXCEPTION WHEN OTHERS THEN
         GET STACKED DIAGNOSTICS v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
-        PERFORM mask._import_refuse('policy', v_msg || COALESCE(': ' || NULLIF(v_detail, ''), ''));
+        PERFORM mask_internal._import_refuse('policy', v_msg || COALESCE(': ' || NULLIF(v_detail, ''), ''));
     END;
     SELECT p.id INTO v_new_id FROM mask.policy p WHERE p.name = v_name;
     IF v_key IS NOT NULL THEN
@@ -399,7 +399,7 @@ BEGIN
             PERFORM mask.protect(v_name, v_rel, v_table ->> 'row_filter', (v_table ->> 'view_name')::name);
         EXCEPTION WHEN OTHERS THEN
             GET STACKED DIAGNOSTICS v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
-            PERFORM mask._import_refuse(v_part, v_msg || COALESCE(': ' || NULLIF(v_detail, ''), ''));
+            PERFORM mask_internal._import_refuse(v_part, v_msg || COALESCE(': ' || NULLIF(v_detail, ''), ''));
         END;
         v_ri := 0;
         FOR v_rule IN SELECT e FROM pg_catalog.jsonb_array_elements(COALESCE(v_table -> 'rules', '[]')) e LOOP
@@ -409,7 +409,7 @@ BEGIN
                                       v_rule ->> 'reason');
             EXCEPTION WHEN OTHERS THEN
                 GET STACKED DIAGNOSTICS v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
-                PERFORM mask._import_refuse(pg_catalog.format('%s rules[%s] (column %s)', v_part, v_ri,
+                PERFORM mask_internal._import_refuse(pg_catalog.format('%s rules[%s] (column %s)', v_part, v_ri,
                                                               v_rule ->> 'column'),
                                             v_msg || COALESCE(': ' || NULLIF(v_detail, ''), ''));
             END;
@@ -424,22 +424,22 @@ BEGIN
                                     COALESCE((v_member ->> 'set_search_path')::boolean, true));
         EXCEPTION WHEN OTHERS THEN
             GET STACKED DIAGNOSTICS v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
-            PERFORM mask._import_refuse(pg_catalog.format('members[%s] (%s)', v_ti, v_member ->> 'role'),
+            PERFORM mask_internal._import_refuse(pg_catalog.format('members[%s] (%s)', v_ti, v_member ->> 'role'),
                                         v_msg || COALESCE(': ' || NULLIF(v_detail, ''), ''));
         END;
     END LOOP;
 
     -- The document of the policy as built, i.e. what export_policy() now
     -- returns: its digest in the audit row links this import to exports.
-    v_result := mask._policy_document(v_new_id);
-    RETURN mask._audit('import_policy', v_name, v_schema::text,
+    v_result := mask_internal._policy_document(v_new_id);
+    RETURN mask_internal._audit('import_policy', v_name, v_schema::text,
         pg_catalog.jsonb_build_object(
             'replaced', v_existing.id IS NOT NULL,
             'key', CASE WHEN v_key IS NOT NULL THEN 'kept' ELSE 'new' END,
             'tables', pg_catalog.cardinality(v_rels),
             'rules', v_nrules,
             'members', pg_catalog.cardinality(v_roles),
-            'document_sha256', mask._document_sha256(v_result)));
+            'document_sha256', mask_internal._document_sha256(v_result)));
 END;
 $$;
 

@@ -27,28 +27,28 @@ BEGIN
     FOR v_role IN SELECT r.rolname AS role_name
                     FROM mask.admin a JOIN pg_catalog.pg_roles r ON r.oid = a.role
                    ORDER BY 1 LOOP
-        FOR v_func IN SELECT f FROM mask._admin_functions() f LOOP
+        FOR v_func IN SELECT f FROM mask_internal._admin_functions() f LOOP
             EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION %s TO %I', v_func, v_role.role_name);
         END LOOP;
-        PERFORM mask._set_catalog_read(v_role.role_name, true);
+        PERFORM mask_internal._set_catalog_read(v_role.role_name, true);
     END LOOP;
     FOR v_role IN SELECT r.rolname AS role_name
                     FROM mask.auditor a JOIN pg_catalog.pg_roles r ON r.oid = a.role
                    ORDER BY 1 LOOP
-        PERFORM mask._set_catalog_read(v_role.role_name, true);
+        PERFORM mask_internal._set_catalog_read(v_role.role_name, true);
     END LOOP;
     FOR v_policy IN SELECT p.id FROM mask.policy p ORDER BY p.name LOOP
         -- Key views are made at run time, so an upgrade script cannot
         -- replace them: this does (0.3.0: barrier and reader condition,
         -- 41_keys.sql), keeping the masked views that read them.
-        PERFORM mask._replace_key_view(v_policy);
+        PERFORM mask_internal._replace_key_view(v_policy);
         -- A view schema of another owner (made before 0.3.0) is taken over
         -- by the extension owner when it holds nothing but generated views;
         -- otherwise mask.verify() reports it (45_view_schema.sql).
-        PERFORM mask._claim_view_schema(p.view_schema) FROM mask.policy p WHERE p.id = v_policy;
-        PERFORM mask._apply_grants(v_policy);
+        PERFORM mask_internal._claim_view_schema(p.view_schema) FROM mask.policy p WHERE p.id = v_policy;
+        PERFORM mask_internal._apply_grants(v_policy);
     END LOOP;
-    RETURN mask._audit('refresh_privileges', NULL, NULL, '{}'::jsonb);
+    RETURN mask_internal._audit('refresh_privileges', NULL, NULL, '{}'::jsonb);
 END;
 $$;
 

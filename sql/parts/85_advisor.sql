@@ -91,7 +91,7 @@ COMMENT ON FUNCTION mask.advisor_hierarchies() IS
 -- owner's rights: a level that names one is refused.  The check is by name
 -- (fail closed: a function of the same name elsewhere is refused too).
 -- level NULL: a rule of apply_advice().
-CREATE FUNCTION mask._advise_check_functions(expression text, col name, level integer)
+CREATE FUNCTION mask_internal._advise_check_functions(expression text, col name, level integer)
 RETURNS void
 LANGUAGE plpgsql STABLE
 SET search_path = pg_catalog, pg_temp
@@ -118,7 +118,7 @@ BEGIN
 END;
 $$;
 
-COMMENT ON FUNCTION mask._advise_check_functions(text, name, integer) IS
+COMMENT ON FUNCTION mask_internal._advise_check_functions(text, name, integer) IS
 'Internal: refuses an advisor level naming a trusted function that is not owned by a superuser (the advisor runs levels as the extension owner).';
 
 
@@ -127,7 +127,7 @@ COMMENT ON FUNCTION mask._advise_check_functions(text, name, integer) IS
 -- for a constant level, which does not split groups).  Every expression goes
 -- through the rule validator, exactly as set_rule would take it, and the SQL
 -- evaluated is what the validator rebuilt.  Refusals raise 22023.
-CREATE FUNCTION mask._advise_levels(policy_id integer, relation regclass,
+CREATE FUNCTION mask_internal._advise_levels(policy_id integer, relation regclass,
                                     quasi_identifiers name[], hierarchies jsonb)
 RETURNS TABLE (col_ord integer, col name, level integer, expression text, group_sql text)
 LANGUAGE plpgsql VOLATILE
@@ -179,7 +179,7 @@ BEGIN
                 WHEN v_type IN ('smallint'::regtype, 'integer'::regtype, 'bigint'::regtype,
                                 'numeric'::regtype, 'real'::regtype, 'double precision'::regtype)
                     THEN 'amount'
-                ELSE COALESCE((SELECT h FROM pg_catalog.unnest(mask._detect_name_hints(v_col)) h
+                ELSE COALESCE((SELECT h FROM pg_catalog.unnest(mask_internal._detect_name_hints(v_col)) h
                                 WHERE v_builtin ? h LIMIT 1), 'text') END;
             v_spec := pg_catalog.to_jsonb(v_hint);
         END IF;
@@ -195,7 +195,7 @@ BEGIN
                                              WHEN 'mask' THEN v_rule.expression END;
             END IF;
             IF v_rule.action = 'mask' THEN
-                PERFORM mask._advise_check_functions(v_rule.expression, v_col, 0);
+                PERFORM mask_internal._advise_check_functions(v_rule.expression, v_col, 0);
             END IF;
             col_ord := v_ord; col := v_col; level := 0; expression := v_expr;
             group_sql := CASE WHEN v_expr IS NULL OR v_expr = 'NULL' THEN NULL
@@ -230,10 +230,10 @@ BEGIN
                 WHEN 'PASS' THEN expression := 'PASS'; group_sql := pg_catalog.quote_ident(v_col);
                 WHEN 'NULL' THEN expression := 'NULL'; group_sql := NULL;
                 ELSE
-                    PERFORM mask._advise_check_functions(v_expr, v_col, v_i);
+                    PERFORM mask_internal._advise_check_functions(v_expr, v_col, v_i);
                     BEGIN
-                        group_sql := mask._validate_expression(v_expr, _advise_levels.relation, false,
-                                                               mask._key_sql(_advise_levels.policy_id));
+                        group_sql := mask_internal._validate_expression(v_expr, _advise_levels.relation, false,
+                                                               mask_internal._key_sql(_advise_levels.policy_id));
                     EXCEPTION WHEN invalid_parameter_value THEN
                         -- The validator's messages name the expression, never a value.
                         GET STACKED DIAGNOSTICS v_detail = PG_EXCEPTION_DETAIL;
@@ -249,7 +249,7 @@ BEGIN
 END;
 $$;
 
-COMMENT ON FUNCTION mask._advise_levels(integer, regclass, name[], jsonb) IS
+COMMENT ON FUNCTION mask_internal._advise_levels(integer, regclass, name[], jsonb) IS
 'Internal: the generalisation levels of each quasi-identifier of mask.advise(), every expression validated as a rule.';
 
 
@@ -257,7 +257,7 @@ COMMENT ON FUNCTION mask._advise_levels(integer, regclass, name[], jsonb) IS
 -- itself, or the table behind a masked view of the policy (an auditor may
 -- not even name the raw table: it lacks USAGE on its schema).  22023 if
 -- neither.
-CREATE FUNCTION mask._advise_target(policy mask.policy, relation regclass)
+CREATE FUNCTION mask_internal._advise_target(policy mask.policy, relation regclass)
 RETURNS mask.protected
 LANGUAGE plpgsql STABLE
 SET search_path = pg_catalog, pg_temp
@@ -275,11 +275,11 @@ BEGIN
     IF FOUND THEN
         RETURN v_prot;
     END IF;
-    RETURN mask._protected(_advise_target.policy, _advise_target.relation);
+    RETURN mask_internal._protected(_advise_target.policy, _advise_target.relation);
 END;
 $$;
 
-COMMENT ON FUNCTION mask._advise_target(mask.policy, regclass) IS
+COMMENT ON FUNCTION mask_internal._advise_target(mask.policy, regclass) IS
 'Internal: the protected table named directly or through its masked view of the policy, or invalid_parameter_value.';
 
 
@@ -287,7 +287,7 @@ COMMENT ON FUNCTION mask._advise_target(mask.policy, regclass) IS
 -- the number of groups of at least k rows, the smallest of them, the rows in
 -- groups below k, all rows, and the discernibility sum over the kept groups
 -- (sum of size squared).  Errors are re-raised without their message.
-CREATE FUNCTION mask._advise_eval(from_sql text, filter_sql text, group_sql text, k integer,
+CREATE FUNCTION mask_internal._advise_eval(from_sql text, filter_sql text, group_sql text, k integer,
                                   OUT groups bigint, OUT min_group bigint, OUT rows_small bigint,
                                   OUT total bigint, OUT dm_kept numeric, OUT min_all bigint)
 LANGUAGE plpgsql VOLATILE
@@ -320,7 +320,7 @@ BEGIN
 END;
 $$;
 
-COMMENT ON FUNCTION mask._advise_eval(text, text, text, integer) IS
+COMMENT ON FUNCTION mask_internal._advise_eval(text, text, text, integer) IS
 'Internal: evaluates one node of the advisor''s lattice with one aggregate query; counts only, error messages withheld.';
 
 
@@ -374,10 +374,10 @@ DECLARE
     v_results integer;
     v_next    integer := -1;
 BEGIN
-    v_policy := mask._policy(advise.policy);
-    v_prot := mask._advise_target(v_policy, advise.relation);
+    v_policy := mask_internal._policy(advise.policy);
+    v_prot := mask_internal._advise_target(v_policy, advise.relation);
     -- Same argument checks (and messages) as linkability().
-    PERFORM mask._linkability_query(v_prot.relation, advise.quasi_identifiers, advise.k);
+    PERFORM FROM mask.linkability(v_prot.relation, advise.quasi_identifiers, advise.k) LIMIT 1;
     IF max_suppressed IS NULL OR max_suppressed < 0 OR max_suppressed >= 1 THEN
         RAISE EXCEPTION 'max_suppressed must be at least 0 and below 1'
             USING ERRCODE = 'invalid_parameter_value',
@@ -391,7 +391,7 @@ BEGIN
      WHERE c.oid = v_prot.relation;
 
     v_d := pg_catalog.cardinality(quasi_identifiers);
-    FOR v_level IN SELECT * FROM mask._advise_levels(v_policy.id, v_prot.relation, quasi_identifiers,
+    FOR v_level IN SELECT * FROM mask_internal._advise_levels(v_policy.id, v_prot.relation, quasi_identifiers,
                                                      hierarchies) l ORDER BY l.col_ord, l.level LOOP
         IF v_level.level = 0 THEN
             v_off := v_off || pg_catalog.cardinality(v_sql);
@@ -464,7 +464,7 @@ BEGIN
             v_mid := (v_lo + v_hi) / 2;
             v_idx := v_path[v_mid];
             IF NOT v_done[v_idx + 1] THEN
-                v_e := mask._advise_eval(v_from, v_prot.row_filter_sql,
+                v_e := mask_internal._advise_eval(v_from, v_prot.row_filter_sql,
                            (SELECT pg_catalog.string_agg(v_sql[v_off[i] + (v_idx / v_stride[i]) % v_h[i] + 1],
                                                          ', ' ORDER BY i)
                               FROM pg_catalog.generate_series(1, v_d) i), k);
@@ -519,7 +519,7 @@ BEGIN
         v_min := v_min || v_idx;
         IF NOT v_done[v_idx + 1] THEN
             -- Inferred, not measured: one more query for its figures.
-            v_e := mask._advise_eval(v_from, v_prot.row_filter_sql,
+            v_e := mask_internal._advise_eval(v_from, v_prot.row_filter_sql,
                        (SELECT pg_catalog.string_agg(v_sql[v_off[i] + (v_idx / v_stride[i]) % v_h[i] + 1],
                                                      ', ' ORDER BY i)
                           FROM pg_catalog.generate_series(1, v_d) i), k);
@@ -533,7 +533,7 @@ BEGIN
     END LOOP;
     v_results := pg_catalog.cardinality(v_min);
 
-    PERFORM mask._audit('advise', v_policy.name, (SELECT p.relation_name FROM mask.protected p
+    PERFORM mask_internal._audit('advise', v_policy.name, (SELECT p.relation_name FROM mask.protected p
                                                    WHERE p.policy_id = v_policy.id
                                                      AND p.relation = v_prot.relation),
         pg_catalog.jsonb_build_object(
@@ -604,8 +604,8 @@ DECLARE
     v_suppressed bigint := 0;
     v_min_group  bigint;
 BEGIN
-    v_policy := mask._policy(apply_advice.policy);
-    v_prot := mask._advise_target(v_policy, apply_advice.relation);
+    v_policy := mask_internal._policy(apply_advice.policy);
+    v_prot := mask_internal._advise_target(v_policy, apply_advice.relation);
     IF rules IS NULL OR pg_catalog.jsonb_typeof(rules) <> 'object' OR rules = '{}' THEN
         RAISE EXCEPTION 'rules must be a non-empty JSON object'
             USING ERRCODE = 'invalid_parameter_value',
@@ -643,15 +643,15 @@ BEGIN
         ELSE
             -- Measured below as the extension owner, like advise()'s levels.
             IF k IS NOT NULL THEN
-                PERFORM mask._advise_check_functions(v_expr, v_col::name, NULL);
+                PERFORM mask_internal._advise_check_functions(v_expr, v_col::name, NULL);
             END IF;
-            v_group := v_group || mask._validate_expression(v_expr, v_prot.relation, false,
-                                                            mask._key_sql(v_policy.id));
+            v_group := v_group || mask_internal._validate_expression(v_expr, v_prot.relation, false,
+                                                            mask_internal._key_sql(v_policy.id));
         END IF;
     END LOOP;
 
     IF k IS NOT NULL THEN
-        v_e := mask._advise_eval(v_from, v_prot.row_filter_sql,
+        v_e := mask_internal._advise_eval(v_from, v_prot.row_filter_sql,
                                  NULLIF(pg_catalog.array_to_string(v_group, ', '), ''), k);
         v_min_group := v_e.min_group;
         IF v_e.rows_small > 0 AND NOT suppress THEN
@@ -717,7 +717,7 @@ BEGIN
         PERFORM mask.protect(v_policy.name, v_prot.relation, v_filter, v_prot.view_name);
     END IF;
 
-    PERFORM mask._audit('apply_advice', v_policy.name, v_prot.relation_name,
+    PERFORM mask_internal._audit('apply_advice', v_policy.name, v_prot.relation_name,
         pg_catalog.jsonb_build_object('rules', rules, 'k', k, 'suppress', suppress,
                                       'rules_changed', v_changed,
                                       'rows_suppressed', v_suppressed,

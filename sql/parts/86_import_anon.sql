@@ -32,7 +32,7 @@
 
 -- Splits the argument list of a call at its top-level commas, keeping quoted
 -- text ('...', "...", $tag$...$tag$) and nested parentheses whole.
-CREATE FUNCTION mask._anon_split_args(args text)
+CREATE FUNCTION mask_internal._anon_split_args(args text)
 RETURNS text[]
 LANGUAGE plpgsql IMMUTABLE STRICT
 SET search_path = pg_catalog, pg_temp
@@ -82,12 +82,12 @@ BEGIN
 END;
 $$;
 
-COMMENT ON FUNCTION mask._anon_split_args(text) IS
+COMMENT ON FUNCTION mask_internal._anon_split_args(text) IS
 'Internal: the top-level arguments of a call''s argument list (quotes and parentheses kept whole), or NULL if the text cannot be read.';
 
 -- The value of a string literal as Anonymizer labels write them ('...' or
 -- $tag$...$tag$), or NULL for anything else.
-CREATE FUNCTION mask._anon_string(literal text)
+CREATE FUNCTION mask_internal._anon_string(literal text)
 RETURNS text
 LANGUAGE plpgsql IMMUTABLE STRICT
 SET search_path = pg_catalog, pg_temp
@@ -106,13 +106,13 @@ BEGIN
 END;
 $$;
 
-COMMENT ON FUNCTION mask._anon_string(text) IS
+COMMENT ON FUNCTION mask_internal._anon_string(text) IS
 'Internal: the value of a quoted or dollar-quoted string literal, or NULL if the text is not one.';
 
 -- The closest maskview rule for one Anonymizer column label: (expression,
 -- note); expression NULL means "no equivalent: the column stays hidden".
 -- What comes out is only a proposal: mask.set_rule() validates it.
-CREATE FUNCTION mask._anon_translate(label text)
+CREATE FUNCTION mask_internal._anon_translate(label text)
 RETURNS TABLE (expression text, note text)
 LANGUAGE plpgsql IMMUTABLE STRICT
 SET search_path = pg_catalog, pg_temp
@@ -138,7 +138,7 @@ BEGIN
         RETURN;
     END IF;
     v_fn := pg_catalog.lower(pg_catalog.substring(v_call, '(?is)^(?:anon\s*\.\s*)?([a-z_0-9]+)\s*\(.*\)$'));
-    v_args := mask._anon_split_args(pg_catalog.substring(v_call, '(?is)^[^(]*\((.*)\)$'));
+    v_args := mask_internal._anon_split_args(pg_catalog.substring(v_call, '(?is)^[^(]*\((.*)\)$'));
     IF v_args = ARRAY[''] THEN
         v_args := '{}';                         -- a call without arguments
     END IF;
@@ -148,7 +148,7 @@ BEGIN
     END IF;
 
     IF v_fn = 'partial' AND pg_catalog.cardinality(v_args) = 4 THEN
-        v_pad := mask._anon_string(v_args[3]);
+        v_pad := mask_internal._anon_string(v_args[3]);
         IF v_pad IS NOT NULL AND pg_catalog.length(v_pad) > 0 THEN
             RETURN QUERY SELECT pg_catalog.format('mask.partial(%s, %s, %s, %L, %s)', v_args[1], v_args[2],
                                                   v_args[4], pg_catalog.left(v_pad, 1), pg_catalog.length(v_pad)),
@@ -171,7 +171,7 @@ BEGIN
                             'anon.generalize_numrange: a range of the same step'::text;
         RETURN;
     ELSIF v_fn = 'generalize_daterange' AND pg_catalog.cardinality(v_args) IN (1, 2) THEN
-        v_unit := pg_catalog.lower(mask._anon_string(COALESCE(v_args[2], '''decade''')));
+        v_unit := pg_catalog.lower(mask_internal._anon_string(COALESCE(v_args[2], '''decade''')));
         IF v_unit IN ('year', 'quarter', 'month', 'week') THEN
             RETURN QUERY SELECT pg_catalog.format('mask.generalize(%s, %L)', v_args[1], v_unit),
                                 'anon.generalize_daterange: a range of the same unit'::text;
@@ -184,7 +184,7 @@ BEGIN
 END;
 $$;
 
-COMMENT ON FUNCTION mask._anon_translate(text) IS
+COMMENT ON FUNCTION mask_internal._anon_translate(text) IS
 'Internal: the closest maskview rule expression for a PostgreSQL Anonymizer column label, with a note; NULL expression when there is none (the column stays hidden).';
 
 
@@ -261,7 +261,7 @@ BEGIN
                         'outcome', 'hidden', 'note', 'no anon label: Anonymizer shows the column unmasked, maskview hides it until a rule (e.g. PASS) is set');
                     CONTINUE;
                 END IF;
-                SELECT t.expression, t.note INTO v_tr FROM mask._anon_translate(v_col.label) t;
+                SELECT t.expression, t.note INTO v_tr FROM mask_internal._anon_translate(v_col.label) t;
                 IF v_tr.expression IS NULL THEN
                     v_hidden := v_hidden + 1;
                     v_report := v_report || pg_catalog.jsonb_build_object('object', v_table.relname || '.' || pg_catalog.quote_ident(v_col.attname),
@@ -307,7 +307,7 @@ BEGIN
             END;
         END LOOP;
 
-        PERFORM mask._audit('import_anon', import_anon.policy, NULL,
+        PERFORM mask_internal._audit('import_anon', import_anon.policy, NULL,
                             pg_catalog.jsonb_build_object('policy_created', v_created, 'rules', v_rules,
                                                           'members', v_members, 'hidden', v_hidden));
         IF import_anon.dry_run THEN

@@ -8,13 +8,13 @@
 -- DROP COLUMN works.  Its function is created by 60_event_triggers.sql.
 CREATE EVENT TRIGGER maskview_ddl_command_start ON ddl_command_start
     WHEN TAG IN ('ALTER TABLE', 'ALTER FOREIGN TABLE', 'CREATE TABLE')
-    EXECUTE FUNCTION mask._on_ddl_command_start();
+    EXECUTE FUNCTION mask_internal._on_ddl_command_start();
 
 -- 0.3.0: DROP EXTENSION maskview with policies present is refused with
 -- maskview's own message (61_drop_extension_guard.sql, which ran above).
 CREATE EVENT TRIGGER maskview_drop_extension_guard ON ddl_command_start
     WHEN TAG IN ('DROP EXTENSION')
-    EXECUTE FUNCTION mask._on_drop_extension();
+    EXECUTE FUNCTION mask_internal._on_drop_extension();
 
 -- Keys (41_keys.sql).  The key views of 0.2.0 were plain views of
 -- mask.policy_key, made at run time (not members of the extension, so they
@@ -26,36 +26,48 @@ CREATE EVENT TRIGGER maskview_drop_extension_guard ON ddl_command_start
 DO $$
 DECLARE
     v_view regclass;
-    v_prev text := mask._internal_begin();
+    v_prev text := mask_internal._internal_begin();
 BEGIN
     FOR v_view IN SELECT c.oid::regclass FROM pg_catalog.pg_class c
-                   WHERE c.relnamespace = 'mask'::regnamespace AND c.relkind = 'v'
+                   WHERE c.relnamespace = 'mask_internal'::regnamespace AND c.relkind = 'v'
                      AND c.relname ~ '^_key_[0-9]+$'
                    ORDER BY c.relname LOOP
         EXECUTE pg_catalog.format('ALTER VIEW %s SET (security_barrier = true)', v_view);
     END LOOP;
-    PERFORM mask._internal_end(v_prev);
+    PERFORM mask_internal._internal_end(v_prev);
 END;
 $$;
 
 CREATE EVENT TRIGGER maskview_key_guard ON ddl_command_end
-    EXECUTE FUNCTION mask._on_ddl_key_guard();
+    EXECUTE FUNCTION mask_internal._on_ddl_key_guard();
 
 -- The catalog's cascading deletes, instead of its foreign keys (dropped at
 -- the start; see 21_catalog_cascade.sql).
 CREATE TRIGGER policy_cascade
     AFTER DELETE ON mask.policy
-    FOR EACH ROW EXECUTE FUNCTION mask._catalog_cascade();
+    FOR EACH ROW EXECUTE FUNCTION mask_internal._catalog_cascade();
 CREATE TRIGGER protected_cascade
     AFTER DELETE ON mask.protected
-    FOR EACH ROW EXECUTE FUNCTION mask._catalog_cascade();
+    FOR EACH ROW EXECUTE FUNCTION mask_internal._catalog_cascade();
 
 -- The guards of mask.audit_pending (as in 95_triggers.sql), now that their
 -- function exists.
 CREATE TRIGGER audit_pending_guard
     BEFORE UPDATE OR DELETE ON mask.audit_pending
-    FOR EACH ROW EXECUTE FUNCTION mask._audit_pending_refuse();
+    FOR EACH ROW EXECUTE FUNCTION mask_internal._audit_pending_refuse();
 
 CREATE TRIGGER audit_pending_no_truncate
     BEFORE TRUNCATE ON mask.audit_pending
-    FOR EACH STATEMENT EXECUTE FUNCTION mask._audit_pending_refuse();
+    FOR EACH STATEMENT EXECUTE FUNCTION mask_internal._audit_pending_refuse();
+
+-- The internal objects moved to mask_internal (0.2.0--0.3.0.sql): the rules'
+-- stored SQL names the key views there, and 0.2.0's event triggers, rested
+-- during the move, run the new functions again.
+UPDATE mask.rule
+   SET expression_sql = pg_catalog.regexp_replace(expression_sql,
+           '\(SELECT k\.key FROM mask\.("?_key_[0-9]+"?) k\)', '(SELECT k.key FROM mask_internal.\1 k)', 'g')
+ WHERE expression_sql ~ '\(SELECT k\.key FROM mask\.("?_key_[0-9]+"?) k\)';
+ALTER EVENT TRIGGER maskview_ddl_command_end ENABLE;
+ALTER EVENT TRIGGER maskview_sql_drop ENABLE;
+COMMENT ON COLUMN mask.audit_log.hash IS
+'sha256(prev_hash || mask_internal._audit_canonical(row)), see mask_internal._audit_row_hash().';

@@ -203,3 +203,48 @@ DROP FUNCTION mask.trust_function(regprocedure);
 DROP FUNCTION mask.refresh_privileges();
 DROP FUNCTION mask.import_policy(jsonb, boolean);
 DROP FUNCTION mask._audit(text, name, text, jsonb);
+
+-- mask.linkability() checks its own arguments (PUBLIC executes no internal
+-- function, and it runs with the caller's rights); its helper goes.
+DROP FUNCTION mask._linkability_query(regclass, name[], integer);
+
+-- ---------------------------------------------------------------------------
+-- Internal objects move to schema mask_internal (issue 13), so that \df
+-- mask.* and \dv mask.* show auditors what is for them.  SET SCHEMA keeps
+-- each object's identity: the triggers, event triggers and generated views
+-- that use them follow, and the parts below replace the functions in their
+-- new schema.  The rules' stored SQL names the key views and is rewritten
+-- at the end (its triggers need the new functions); mask.refresh_privileges()
+-- then regenerates every view from it.
+-- ---------------------------------------------------------------------------
+CREATE SCHEMA mask_internal;
+
+-- Until the parts below have replaced them, the moved functions' bodies
+-- still name their old schema: 0.2.0's event triggers would run them on the
+-- move's and the parts' own DDL, so they rest until the end (0.2.0--0.3.0-end.sql).
+ALTER EVENT TRIGGER maskview_ddl_command_end DISABLE;
+ALTER EVENT TRIGGER maskview_sql_drop DISABLE;
+
+DO $move$
+DECLARE
+    v_obj record;
+BEGIN
+    FOR v_obj IN SELECT pg_catalog.format('%s mask.%I(%s)',
+                                          CASE p.prokind WHEN 'p' THEN 'PROCEDURE' ELSE 'FUNCTION' END,
+                                          p.proname, pg_catalog.oidvectortypes(p.proargtypes)) AS what
+                   FROM pg_catalog.pg_proc p
+                  WHERE p.pronamespace = 'mask'::pg_catalog.regnamespace AND p.proname LIKE '\_%'
+                  ORDER BY p.proname, p.oid LOOP
+        EXECUTE pg_catalog.format('ALTER %s SET SCHEMA mask_internal', v_obj.what);
+    END LOOP;
+    -- the key views, and the table that marks maskview's own DDL
+    FOR v_obj IN SELECT c.relname, CASE c.relkind WHEN 'v' THEN 'VIEW' ELSE 'TABLE' END AS kind
+                   FROM pg_catalog.pg_class c
+                  WHERE c.relnamespace = 'mask'::pg_catalog.regnamespace AND c.relkind IN ('r', 'v')
+                    AND c.relname LIKE '\_%'
+                  ORDER BY c.relname LOOP
+        EXECUTE pg_catalog.format('ALTER %s mask.%I SET SCHEMA mask_internal', v_obj.kind, v_obj.relname);
+    END LOOP;
+END
+$move$;
+

@@ -256,7 +256,7 @@ sub sublink {
     my $x = expr($depth + 1, $mode);
     my $from = pick('', ' FROM public.other', ' FROM fz.accounts', ' FROM mask.policy_key',
                     ' FROM public.canary WHERE public.canary_bool()', ' FROM pg_authid',
-                    ' FROM mask."_key_1"', ' FROM generate_series(1, 3)');
+                    ' FROM mask_internal."_key_1"', ' FROM generate_series(1, 3)');
     return pick("(SELECT $x$from)", "EXISTS (SELECT 1$from)", "ARRAY(SELECT $x$from)",
                 "$x IN (SELECT secret$from)", "$x = ANY (SELECT 1$from)",
                 "(SELECT secret FROM public.other)", "(WITH w AS (DELETE FROM public.canary RETURNING 1) SELECT 1)",

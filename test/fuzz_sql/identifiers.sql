@@ -67,7 +67,7 @@ BEGIN
         v_expect := ARRAY(SELECT x FROM pg_catalog.unnest(ARRAY[
                         CASE WHEN NOT v_existed THEN 'schema ' || pg_catalog.quote_ident(v_name) END,
                         'v ' || pg_catalog.quote_ident(v_name) || '.' || pg_catalog.quote_ident(v_name),
-                        'v mask.' || pg_catalog.quote_ident('_key_' || v_id)]) x
+                        'v mask_internal.' || pg_catalog.quote_ident('_key_' || v_id)]) x
                     WHERE x IS NOT NULL ORDER BY x);
         IF v_id IS NULL THEN
             v_problem := 'no policy named ' || pg_catalog.quote_literal(v_name) || ' in the catalog';
@@ -227,7 +227,7 @@ BEGIN
                 v_new := fuzz.new_objects(v_ns, v_rel);
                 SELECT pg_catalog.string_agg(x, ', ') INTO v_bad FROM pg_catalog.unnest(v_new) x
                  WHERE x <> 'schema ' || pg_catalog.quote_ident((v_try ->> 'view_schema')::name)
-                   AND x NOT LIKE 'v mask._key\_%'
+                   AND x NOT LIKE 'v mask_internal._key\_%'
                    AND x NOT LIKE 'v ' || pg_catalog.replace(pg_catalog.quote_ident((v_try ->> 'view_schema')::name), '_', '\_') || '.%';
                 IF v_bad IS NOT NULL THEN
                     v_problem := 'import created ' || v_bad;
@@ -235,7 +235,7 @@ BEGIN
                 SELECT pg_catalog.string_agg(fuzz.untrusted_deps(c.oid), '; ') INTO v_bad
                   FROM pg_catalog.pg_class c
                  WHERE c.oid <> ALL (v_rel) AND c.relkind = 'v'
-                   AND c.relnamespace <> 'mask'::regnamespace;
+                   AND c.relnamespace <> ALL (ARRAY['mask'::regnamespace, 'mask_internal'::regnamespace]);
                 IF v_bad IS NOT NULL THEN
                     v_problem := COALESCE(v_problem || '; ', '') || 'imported view depends on ' || v_bad;
                 END IF;

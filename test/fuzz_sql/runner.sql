@@ -39,7 +39,7 @@ LANGUAGE sql STABLE AS $$
              AND (d.refobjid IN ('fz.accounts'::regclass, view)
                   OR EXISTS (SELECT FROM pg_catalog.pg_class k
                               WHERE k.oid = d.refobjid AND k.relkind = 'v'
-                                AND k.relnamespace = 'mask'::regnamespace
+                                AND k.relnamespace = 'mask_internal'::regnamespace
                                 AND k.relname LIKE '\_key\_%')))
          OR (d.refclassid = 'pg_catalog.pg_proc'::regclass
              AND EXISTS (SELECT FROM pg_catalog.pg_proc p

@@ -49,7 +49,7 @@ SELECT l AS label, t.expression, t.note
                ('MASKED WITH VALUE ''CONFIDENTIAL'''),
                ('MASKED WITH FUNCTION anon.partial(name, 1, $$unterminated, 1)'),
                ('NOT A LABEL')) v(l),
-       mask._anon_translate(v.l) t;
+       mask_internal._anon_translate(v.l) t;
 
 \echo == dry run (the default): the report, and nothing changed
 SELECT object, outcome, maskview, note FROM mask.import_anon('tia_notice');

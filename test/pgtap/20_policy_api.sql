@@ -47,7 +47,7 @@ SELECT throws_ok($$SELECT mask.grant_admin('t20_nobody')$$, '42501', NULL,
                  'a non-admin cannot make itself an admin');
 SELECT throws_ok($$SELECT * FROM mask.rules$$, '42501', NULL,
                  'a non-admin cannot read the catalog views');
-SELECT throws_ok($$SELECT mask._regenerate_policy(1)$$, '42501', NULL,
+SELECT throws_ok($$SELECT mask_internal._regenerate_policy(1)$$, '42501', NULL,
                  'internal functions are not executable either');
 RESET SESSION AUTHORIZATION;
 
@@ -99,7 +99,7 @@ SELECT lives_ok($$SELECT * FROM mask.audit_log$$, 'the auditor reads the audit l
 SELECT is(ARRAY(SELECT holder_name FROM t20_view.households), ARRAY['张*'], 'the auditor reads masked views');
 SELECT throws_ok($$SELECT * FROM mask.policy_key$$, '42501', NULL, 'the auditor cannot read keys');
 SELECT throws_ok($$SELECT * FROM mask.policy$$, '42501', NULL, 'the auditor cannot read the catalog tables directly');
-SELECT throws_ok(pg_catalog.format('SELECT * FROM mask.%I', :'keyview'), '42501', NULL,
+SELECT throws_ok(pg_catalog.format('SELECT * FROM mask_internal.%I', :'keyview'), '42501', NULL,
                  'the auditor cannot read the key view');
 SELECT throws_ok($$SELECT * FROM t20_billing.households$$, '42501', NULL, 'the auditor cannot read the raw table');
 SELECT throws_ok($$SELECT mask.set_rule('t20_p', 't20_billing.households', 'phone', 'PASS')$$, '42501', NULL,
@@ -110,7 +110,7 @@ RESET SESSION AUTHORIZATION;
 
 -- ---------------------------------------------------------------- member ---
 SET SESSION AUTHORIZATION t20_member;
-SELECT throws_ok(pg_catalog.format('SELECT * FROM mask.%I', :'keyview'), '42501', NULL,
+SELECT throws_ok(pg_catalog.format('SELECT * FROM mask_internal.%I', :'keyview'), '42501', NULL,
                  'a member cannot read the key view');
 SELECT throws_ok($$SELECT mask.rotate_key('t20_p')$$, '42501', NULL, 'a member cannot call the API');
 SELECT is(ARRAY(SELECT holder_name || '/' || arrears FROM t20_view.households), ARRAY['张*/120.50'], 'the member reads masked values of the filtered rows');

@@ -1,5 +1,5 @@
 -- mask.verify() with roles: who may run it, that it names exactly the path
--- add_member() would refuse with (one function, mask._read_path, decides
+-- add_member() would refuse with (one function, mask_internal._read_path, decides
 -- both), that it reports drift made by the table owner itself, and that
 -- it leaks no value and no key and leaves nothing behind.
 \unset ECHO
@@ -153,12 +153,12 @@ RESET ROLE;
 SELECT '_key_' || p.id AS keyview FROM mask.policy p WHERE p.name = 't43v_p' \gset
 SET ROLE t43v_owner;
 SET client_min_messages = error;     -- "no privileges were granted"
-SELECT count(pg_temp.refusal(format('GRANT SELECT ON mask.%I TO t43v_nobody', :'keyview')));
+SELECT count(pg_temp.refusal(format('GRANT SELECT ON mask_internal.%I TO t43v_nobody', :'keyview')));
 SET client_min_messages = warning;
 RESET ROLE;
 SELECT is((SELECT count(*)::int FROM mask.verify('t43v_p') WHERE severity = 'error' AND finding LIKE 'Role t43v_nobody can read the policy''s pseudonym key%'),
           0, 'the owner cannot pass the key view on (no grant option), so nothing to report');
-SELECT count(pg_temp.refusal(format('GRANT SELECT ON mask.%I TO t43v_nobody', :'keyview')));
+SELECT count(pg_temp.refusal(format('GRANT SELECT ON mask_internal.%I TO t43v_nobody', :'keyview')));
 SELECT is((SELECT count(*)::int FROM mask.verify('t43v_p') WHERE severity = 'error' AND finding LIKE 'Role t43v_nobody can read the policy''s pseudonym key%'),
           1, 'a superuser granting the key view to another role is an error');
 

@@ -50,7 +50,7 @@ $$, 'setup: a policy, a member, an auditor and an admin');
 -- ---------------------------------------------------------- privileges ---
 SELECT ok(NOT has_function_privilege('public', 'mask.advise(name, regclass, name[], integer, real, jsonb, boolean)', 'EXECUTE')
           AND NOT has_function_privilege('public', 'mask.apply_advice(name, regclass, jsonb, integer, boolean, text)', 'EXECUTE')
-          AND NOT has_function_privilege('public', 'mask._advise_eval(text, text, text, integer)', 'EXECUTE'),
+          AND NOT has_function_privilege('public', 'mask_internal._advise_eval(text, text, text, integer)', 'EXECUTE'),
           'PUBLIC cannot execute the advisor');
 SELECT ok(has_function_privilege('t50_auditor', 'mask.advise(name, regclass, name[], integer, real, jsonb, boolean)', 'EXECUTE')
           AND NOT has_function_privilege('t50_auditor', 'mask.apply_advice(name, regclass, jsonb, integer, boolean, text)', 'EXECUTE'),
@@ -64,7 +64,7 @@ SELECT throws_ok($$SELECT * FROM mask.advise('t50_notice', 't50.households', ARR
                  '42501', NULL, 'a member cannot run advise');
 SELECT throws_ok($$SELECT mask.apply_advice('t50_notice', 't50.households', '{"address": "PASS"}')$$,
                  '42501', NULL, 'a member cannot run apply_advice');
-SELECT throws_ok($$SELECT * FROM mask._advise_eval('t50.households', NULL, 'holder_name', 2)$$,
+SELECT throws_ok($$SELECT * FROM mask_internal._advise_eval('t50.households', NULL, 'holder_name', 2)$$,
                  '42501', NULL, 'a member cannot call the evaluator directly');
 RESET SESSION AUTHORIZATION;
 

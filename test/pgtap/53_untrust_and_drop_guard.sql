@@ -90,13 +90,13 @@ SELECT is(ARRAY(SELECT DISTINCT holder_name FROM t53_v.households), ARRAY['CONFI
     'the masked view shows the constant in every row');
 
 -- The guard's reading of statement texts.
-SELECT ok(mask._drops_extension('DROP EXTENSION maskview', 'maskview'), 'guard: DROP EXTENSION maskview');
-SELECT ok(mask._drops_extension('select 1; drop extension if exists pgtap, maskview restrict;', 'maskview'),
+SELECT ok(mask_internal._drops_extension('DROP EXTENSION maskview', 'maskview'), 'guard: DROP EXTENSION maskview');
+SELECT ok(mask_internal._drops_extension('select 1; drop extension if exists pgtap, maskview restrict;', 'maskview'),
     'guard: several statements, several extensions, IF EXISTS, RESTRICT');
-SELECT ok(NOT mask._drops_extension('DROP EXTENSION maskview CASCADE', 'maskview'),
+SELECT ok(NOT mask_internal._drops_extension('DROP EXTENSION maskview CASCADE', 'maskview'),
     'guard: CASCADE is let through (it drops the views knowingly)');
-SELECT ok(NOT mask._drops_extension('DROP EXTENSION pgtap', 'maskview'), 'guard: other extensions are let through');
-SELECT ok(NOT mask._drops_extension('DROP EXTENSION maskview garbage (', 'maskview'),
+SELECT ok(NOT mask_internal._drops_extension('DROP EXTENSION pgtap', 'maskview'), 'guard: other extensions are let through');
+SELECT ok(NOT mask_internal._drops_extension('DROP EXTENSION maskview garbage (', 'maskview'),
     'guard: a text that does not parse names nothing');
 
 SELECT * FROM finish();

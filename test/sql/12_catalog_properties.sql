@@ -16,10 +16,10 @@ WHERE n.nspname = 'mask'
                     'pseudonym', 'generalize')
 ORDER BY p.proname, p.oid::regprocedure::text;
 
--- Functions of schema mask without a comment (none expected).
+-- Functions of schemas mask and mask_internal without a comment (none expected).
 SELECT p.oid::regprocedure AS uncommented
 FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
-WHERE n.nspname = 'mask' AND obj_description(p.oid, 'pg_proc') IS NULL;
+WHERE n.nspname IN ('mask', 'mask_internal') AND obj_description(p.oid, 'pg_proc') IS NULL;
 
 -- Defaults as MASKING_RULES.md documents them.
 SELECT p.oid::regprocedure AS function, pg_get_function_arguments(p.oid) AS arguments

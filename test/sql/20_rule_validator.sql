@@ -1,5 +1,5 @@
 --
--- 20_rule_validator: mask._validate_expression, the allowlist that every
+-- 20_rule_validator: mask_internal._validate_expression, the allowlist that every
 -- masking rule and row filter passes before it reaches a generated view.
 -- Accepted input comes back as canonical SQL rebuilt from the parse tree;
 -- refused input raises 22023 with a detail naming the offending part.
@@ -46,14 +46,14 @@ INSERT INTO v20.key VALUES ('\x000102030405060708090a0b0c0d0e0f10111213141516171
 
 -- check(): the canonical SQL, or "SQLSTATE message: detail".
 CREATE FUNCTION v20.check(expression text, is_row_filter boolean DEFAULT false,
-                          key_sql text DEFAULT '(SELECT k.key FROM mask."_key_1" k)')
+                          key_sql text DEFAULT '(SELECT k.key FROM mask_internal."_key_1" k)')
 RETURNS text LANGUAGE plpgsql AS $$
 DECLARE
     st text;
     msg text;
     det text;
 BEGIN
-    RETURN mask._validate_expression(expression, 'v20.accounts', is_row_filter, key_sql);
+    RETURN mask_internal._validate_expression(expression, 'v20.accounts', is_row_filter, key_sql);
 EXCEPTION WHEN OTHERS THEN
     GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT,
                             det = PG_EXCEPTION_DETAIL;
@@ -70,7 +70,7 @@ DECLARE
     result boolean;
 BEGIN
     EXECUTE format('SELECT bool_and((%s) IS NOT DISTINCT FROM (%s)) FROM v20.accounts',
-                   mask._validate_expression(expression, 'v20.accounts', false, key_sql),
+                   mask_internal._validate_expression(expression, 'v20.accounts', false, key_sql),
                    reference)
         INTO result;
     RETURN result;
@@ -82,7 +82,7 @@ DECLARE
     result text;
 BEGIN
     EXECUTE format('SELECT coalesce(string_agg(id::text, '','' ORDER BY id), ''none'') FROM v20.accounts WHERE %s',
-                   mask._validate_expression(filter, 'v20.accounts', true))
+                   mask_internal._validate_expression(filter, 'v20.accounts', true))
         INTO result;
     RETURN result;
 END $$;
@@ -156,7 +156,7 @@ SELECT v20.check($$lower(holder_name)$$);
 SELECT v20.check('public.cn_name(holder_name)');
 SELECT v20.check('v20.leak(holder_name)');
 -- functions of schema mask that are not masking functions
-SELECT v20.check('mask._random_bytes(32)');
+SELECT v20.check('mask_internal._random_bytes(32)');
 SELECT v20.check('mask.cn_id_card_valid(mobile)');
 SELECT v20.check($$mask.create_policy('p', 'v')$$);
 -- a function in schema mask that the extension did not create
@@ -351,22 +351,22 @@ SELECT v20.check('active -- and more', true);
 \pset tuples_only off
 \pset format aligned
 \set VERBOSITY default
-SELECT mask._validate_expression('pg_catalog.pg_read_file(''/etc/passwd'')', 'v20.accounts', false);
-SELECT mask._validate_expression('mask.cn_name(holder_name || ''x'')', 'v20.accounts', false);
-SELECT mask._validate_expression('pg_sleep(1) IS NULL', 'v20.accounts', true);
+SELECT mask_internal._validate_expression('pg_catalog.pg_read_file(''/etc/passwd'')', 'v20.accounts', false);
+SELECT mask_internal._validate_expression('mask.cn_name(holder_name || ''x'')', 'v20.accounts', false);
+SELECT mask_internal._validate_expression('pg_sleep(1) IS NULL', 'v20.accounts', true);
 \set VERBOSITY terse
 
 -- ===== The function itself
 -- behaves as STRICT in its first three arguments
-SELECT mask._validate_expression(NULL, 'v20.accounts', false) IS NULL AS null_in_null_out;
-SELECT mask._validate_expression('mask.cn_name(holder_name)', 'v20.accounts', NULL) IS NULL AS null_in_null_out;
+SELECT mask_internal._validate_expression(NULL, 'v20.accounts', false) IS NULL AS null_in_null_out;
+SELECT mask_internal._validate_expression('mask.cn_name(holder_name)', 'v20.accounts', NULL) IS NULL AS null_in_null_out;
 -- only the policy API (the extension owner) may call it
 CREATE ROLE v20_member;
 SELECT has_function_privilege('v20_member',
-       'mask._validate_expression(text, regclass, boolean, text)', 'EXECUTE') AS member_can_execute;
+       'mask_internal._validate_expression(text, regclass, boolean, text)', 'EXECUTE') AS member_can_execute;
 SELECT provolatile, proparallel, proisstrict, prosecdef
-FROM pg_proc WHERE oid = 'mask._validate_expression(text, regclass, boolean, text)'::regprocedure;
-SELECT obj_description('mask._validate_expression(text, regclass, boolean, text)'::regprocedure,
+FROM pg_proc WHERE oid = 'mask_internal._validate_expression(text, regclass, boolean, text)'::regprocedure;
+SELECT obj_description('mask_internal._validate_expression(text, regclass, boolean, text)'::regprocedure,
                        'pg_proc') IS NOT NULL AS has_comment;
 DROP ROLE v20_member;
 

@@ -189,7 +189,7 @@ SELECT pg_temp.try($$SELECT mask.drop_policy('mv21_other')$$);
 DROP TABLE mv21_view.squatter;
 SELECT pg_temp.try($$SELECT mask.drop_policy('mv21_notice')$$);
 SELECT to_regnamespace('mv21_view') AS view_schema,
-       (SELECT count(*) FROM mv21_ids WHERE to_regclass('mask._key_' || id) IS NOT NULL) AS key_views,
+       (SELECT count(*) FROM mv21_ids WHERE to_regclass('mask_internal._key_' || id) IS NOT NULL) AS key_views,
        (SELECT count(*) FROM mask.policy WHERE name LIKE 'mv21%') AS policies,
        (SELECT count(*) FROM mask.rule WHERE relation::text LIKE 'mv21_billing.%') AS rules;
 

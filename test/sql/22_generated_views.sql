@@ -50,7 +50,7 @@ SELECT pg_get_viewdef('mv22_view.meter_rows', true);
 SELECT regexp_replace(pg_get_viewdef(c.oid, true), '\d+', 'N', 'g') AS key_view,
        c.reloptions
   FROM pg_class c
- WHERE c.oid = ('mask._key_' || (SELECT id FROM mask.policy WHERE name = 'mv22_notice'))::regclass;
+ WHERE c.oid = ('mask_internal._key_' || (SELECT id FROM mask.policy WHERE name = 'mv22_notice'))::regclass;
 
 -- security_barrier, owned by the table's owner, commented.
 SELECT c.relname, c.reloptions, pg_get_userbyid(c.relowner) AS owner,
@@ -64,7 +64,7 @@ SELECT a.attname, col_description(a.attrelid, a.attnum)
 SELECT r.rolname,
        has_table_privilege(r.rolname, 'mv22_view.households', 'SELECT') AS reads_view,
        has_schema_privilege(r.rolname, 'mv22_view', 'USAGE') AS uses_schema,
-       has_table_privilege(r.rolname, 'mask._key_' || (SELECT id FROM mask.policy WHERE name = 'mv22_notice'), 'SELECT') AS reads_key_view,
+       has_table_privilege(r.rolname, 'mask_internal._key_' || (SELECT id FROM mask.policy WHERE name = 'mv22_notice'), 'SELECT') AS reads_key_view,
        has_table_privilege(r.rolname, 'mv22_billing.households', 'SELECT') AS reads_raw
   FROM pg_roles r WHERE r.rolname IN ('mv22_owner', 'mv22_printer', 'mv22_auditor')
  ORDER BY 1;

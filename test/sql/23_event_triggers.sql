@@ -83,7 +83,7 @@ CREATE ROLE mv23_new_owner;
 GRANT USAGE ON SCHEMA mv23_billing TO mv23_new_owner;
 ALTER TABLE mv23_billing.accounts OWNER TO mv23_new_owner;
 SELECT pg_get_userbyid(relowner) AS view_owner FROM pg_class WHERE oid = 'mv23_view.households'::regclass;
-SELECT r AS role, has_table_privilege(r, 'mask._key_' || (SELECT id FROM mask.policy WHERE name = 'mv23_notice'), 'SELECT') AS reads_key_view
+SELECT r AS role, has_table_privilege(r, 'mask_internal._key_' || (SELECT id FROM mask.policy WHERE name = 'mv23_notice'), 'SELECT') AS reads_key_view
   FROM unnest(ARRAY['mv23_owner', 'mv23_new_owner']) r ORDER BY 1;
 
 -- DROP TABLE takes the table out of its policy with its rules.
@@ -95,10 +95,10 @@ SELECT count(*) AS rules FROM mask.rule r JOIN mask.policy p ON p.id = r.policy_
 
 -- How renames reach rule text: only column references change, never string
 -- literals, function names, qualified names or cast types.
-SELECT mask._rename_columns($$mask.partial(name, 1, 0, 'name')$$, '{"name": "Full Name"}');
-SELECT mask._rename_columns($$mask.cn_name(NAME, E'na\'me', pad => 3)$$, '{"name": "n2"}');
-SELECT mask._rename_columns($$mask.redact("name"::text)$$, '{"name": "n2", "text": "t2"}');
-SELECT mask._rename_columns($$name(x) + t.name + $q$name$q$ + "Name"$$, '{"name": "n2", "x": "y"}');
+SELECT mask_internal._rename_columns($$mask.partial(name, 1, 0, 'name')$$, '{"name": "Full Name"}');
+SELECT mask_internal._rename_columns($$mask.cn_name(NAME, E'na\'me', pad => 3)$$, '{"name": "n2"}');
+SELECT mask_internal._rename_columns($$mask.redact("name"::text)$$, '{"name": "n2", "text": "t2"}');
+SELECT mask_internal._rename_columns($$name(x) + t.name + $q$name$q$ + "Name"$$, '{"name": "n2", "x": "y"}');
 
 -- The audit log, beginning with the follow-ups.
 SELECT action, object, details FROM mask.audit_log

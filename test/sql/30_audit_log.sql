@@ -6,31 +6,31 @@ CREATE EXTENSION IF NOT EXISTS maskview;
 
 -- The canonical text is the hash input: pin its format, so that a change
 -- (which would invalidate every stored hash) cannot slip in unnoticed.
-SELECT pg_catalog.convert_from(mask._audit_canonical(
+SELECT pg_catalog.convert_from(mask_internal._audit_canonical(
     7, '2024-03-01 08:30:00.123456+08', 'alice', 'admin_role', 'set_rule',
     'notice', 'billing.households.name', '{"expression": "mask.cn_name(name)", "n": 1}'), 'UTF8');
-SELECT pg_catalog.convert_from(mask._audit_canonical(
+SELECT pg_catalog.convert_from(mask_internal._audit_canonical(
     1, '2024-03-01 00:00:00+00', 'a', 'b', 'x', NULL, NULL, NULL), 'UTF8');
 -- Multi-byte content: lengths are in bytes.
-SELECT pg_catalog.convert_from(mask._audit_canonical(
+SELECT pg_catalog.convert_from(mask_internal._audit_canonical(
     2, '2024-03-01 00:00:00+00', 'a', 'b', '备注', '政策', '张三|李四', '{"名": "王五"}'), 'UTF8');
 -- A known hash (sha256 of 32 zero bytes followed by the canonical text).
-SELECT pg_catalog.encode(mask._audit_row_hash(
+SELECT pg_catalog.encode(mask_internal._audit_row_hash(
     pg_catalog.decode(pg_catalog.repeat('00', 32), 'hex'),
     1, '2024-03-01 00:00:00+00', 'a', 'b', 'x', NULL, NULL, NULL), 'hex');
 -- The time zone of the session does not change the hash.
 SET TimeZone = 'Asia/Shanghai';
-SELECT pg_catalog.encode(mask._audit_row_hash(
+SELECT pg_catalog.encode(mask_internal._audit_row_hash(
     pg_catalog.decode(pg_catalog.repeat('00', 32), 'hex'),
     1, '2024-03-01 00:00:00+00', 'a', 'b', 'x', NULL, NULL, NULL), 'hex');
 RESET TimeZone;
 -- Field boundaries cannot be faked by content, and NULL differs from ''.
-SELECT mask._audit_canonical(1, '2024-03-01Z', 'a', 'b', 'x|y', 'p', NULL, NULL)
-     <> mask._audit_canonical(1, '2024-03-01Z', 'a', 'b', 'x', 'y|p', NULL, NULL) AS split_differs,
-       mask._audit_canonical(1, '2024-03-01Z', 'a', 'b', 'x', NULL, NULL, NULL)
-     <> mask._audit_canonical(1, '2024-03-01Z', 'a', 'b', 'x', '', NULL, NULL) AS null_differs,
-       mask._audit_canonical(1, '2024-03-01Z', 'a', 'b', 'x', NULL, '~', NULL)
-     <> mask._audit_canonical(1, '2024-03-01Z', 'a', 'b', 'x', NULL, NULL, NULL) AS tilde_differs;
+SELECT mask_internal._audit_canonical(1, '2024-03-01Z', 'a', 'b', 'x|y', 'p', NULL, NULL)
+     <> mask_internal._audit_canonical(1, '2024-03-01Z', 'a', 'b', 'x', 'y|p', NULL, NULL) AS split_differs,
+       mask_internal._audit_canonical(1, '2024-03-01Z', 'a', 'b', 'x', NULL, NULL, NULL)
+     <> mask_internal._audit_canonical(1, '2024-03-01Z', 'a', 'b', 'x', '', NULL, NULL) AS null_differs,
+       mask_internal._audit_canonical(1, '2024-03-01Z', 'a', 'b', 'x', NULL, '~', NULL)
+     <> mask_internal._audit_canonical(1, '2024-03-01Z', 'a', 'b', 'x', NULL, NULL, NULL) AS tilde_differs;
 
 BEGIN;
 -- Start from an empty log inside this transaction (a superuser can do this
@@ -46,14 +46,14 @@ GRANT USAGE ON SCHEMA mask TO regress_t30_other;
 -- Stands in for an API function: SECURITY DEFINER owned by the superuser.
 CREATE FUNCTION public.t30_api(a text) RETURNS void
 LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
-AS $$ SELECT mask._audit(a, 'p30', 'public.t30', pg_catalog.jsonb_build_object('arg', a)) $$;
+AS $$ SELECT mask_internal._audit(a, 'p30', 'public.t30', pg_catalog.jsonb_build_object('arg', a)) $$;
 GRANT EXECUTE ON FUNCTION public.t30_api(text) TO regress_t30_admin;
 
-SELECT mask._audit('create_policy', 'p30', NULL, '{"view_schema": "v30"}');
+SELECT mask_internal._audit('create_policy', 'p30', NULL, '{"view_schema": "v30"}');
 SET ROLE regress_t30_admin;
 SELECT public.t30_api('set_rule');
 RESET ROLE;
-SELECT mask._audit('add_member', 'p30', 'regress_t30_other', NULL);
+SELECT mask_internal._audit('add_member', 'p30', 'regress_t30_other', NULL);
 
 -- Ids are dense from 1, the first row chains from 32 zero bytes, each row
 -- chains from its predecessor; current_user is the role of the session
@@ -63,7 +63,7 @@ SELECT id, action, policy, object, details,
        acting_role,
        prev_hash = coalesce(lag(hash) OVER (ORDER BY id),
                             pg_catalog.decode(pg_catalog.repeat('00', 32), 'hex')) AS chained,
-       hash = mask._audit_row_hash(prev_hash, id, at, login_role, acting_role,
+       hash = mask_internal._audit_row_hash(prev_hash, id, at, login_role, acting_role,
                                    action, policy, object, details) AS hash_ok,
        at <= clock_timestamp() AS at_ok
   FROM mask.audit_log ORDER BY id;
@@ -71,9 +71,9 @@ SELECT * FROM mask.verify_audit_log();
 
 -- A rolled-back call leaves no gap.
 SAVEPOINT s;
-SELECT mask._audit('rolled_back', NULL, NULL, NULL);
+SELECT mask_internal._audit('rolled_back', NULL, NULL, NULL);
 ROLLBACK TO SAVEPOINT s;
-SELECT mask._audit('rotate_key', 'p30', NULL, NULL);
+SELECT mask_internal._audit('rotate_key', 'p30', NULL, NULL);
 SELECT id, action FROM mask.audit_log ORDER BY id;
 SELECT * FROM mask.verify_audit_log();
 
@@ -97,7 +97,7 @@ ROLLBACK TO SAVEPOINT s;
 -- Non-superusers: no direct append, no reading, no verification by default.
 -- (ROLLBACK TO SAVEPOINT also undoes SET ROLE, hence one SET ROLE each.)
 SET ROLE regress_t30_other;
-SELECT mask._audit('forged', NULL, NULL, NULL);
+SELECT mask_internal._audit('forged', NULL, NULL, NULL);
 ROLLBACK TO SAVEPOINT s;
 SET ROLE regress_t30_other;
 SELECT count(*) FROM mask.audit_log;
@@ -107,7 +107,7 @@ SELECT * FROM mask.verify_audit_log();
 ROLLBACK TO SAVEPOINT s;
 SELECT current_user = session_user AS back_to_superuser;
 SELECT has_table_privilege('public', 'mask.audit_log', 'SELECT') AS public_select,
-       has_function_privilege('public', 'mask._audit(text, name, text, jsonb)', 'EXECUTE') AS public_audit,
+       has_function_privilege('public', 'mask_internal._audit(text, name, text, jsonb)', 'EXECUTE') AS public_audit,
        has_function_privilege('public', 'mask.verify_audit_log()', 'EXECUTE') AS public_verify;
 -- A role granted SELECT (as grant_auditor does) can verify the chain.
 GRANT SELECT ON mask.audit_log TO regress_t30_other;
@@ -123,7 +123,7 @@ UPDATE mask.audit_log SET details = '{"arg": "drop_rule"}' WHERE id = 2;
 SELECT * FROM mask.verify_audit_log();
 -- ... and the same with the row's hash recomputed: the next row shows it.
 UPDATE mask.audit_log
-   SET hash = mask._audit_row_hash(prev_hash, id, at, login_role, acting_role,
+   SET hash = mask_internal._audit_row_hash(prev_hash, id, at, login_role, acting_role,
                                    action, policy, object, details)
  WHERE id = 2;
 SELECT * FROM mask.verify_audit_log();
@@ -165,7 +165,7 @@ SELECT c::regclass AS dumped
  ORDER BY c::regclass::text;
 SELECT p.oid::regprocedure AS function_without_comment
   FROM pg_catalog.pg_proc AS p
- WHERE p.pronamespace = 'mask'::regnamespace
+ WHERE p.pronamespace IN ('mask'::regnamespace, 'mask_internal'::regnamespace)
    AND (p.proname LIKE '%audit%')
    AND pg_catalog.obj_description(p.oid, 'pg_proc') IS NULL;
 SELECT a.attname AS column_without_comment
@@ -174,5 +174,5 @@ SELECT a.attname AS column_without_comment
    AND pg_catalog.col_description(a.attrelid, a.attnum) IS NULL;
 SELECT p.oid::regprocedure AS audit_function_without_pinned_path
   FROM pg_catalog.pg_proc AS p
- WHERE p.pronamespace = 'mask'::regnamespace AND p.proname LIKE '%audit%'
+ WHERE p.pronamespace IN ('mask'::regnamespace, 'mask_internal'::regnamespace) AND p.proname LIKE '%audit%'
    AND NOT coalesce('search_path=pg_catalog, pg_temp' = ANY (p.proconfig), false);

@@ -22,16 +22,16 @@ END $$;
 SELECT d.pii_type, d.ascii_pattern,
        (SELECT pg_catalog.string_agg(pg_catalog.convert_from(pg_catalog.decode(w, 'hex'), 'UTF8'), ' ')
           FROM pg_catalog.regexp_split_to_table(d.utf8_hex_alternatives, '\|') w) AS chinese_words
-  FROM mask._detect_dictionary() d;
-SELECT pg_catalog.cardinality(mask._detect_surnames()) AS surnames,
-       pg_catalog.cardinality(mask._detect_compound_surnames()) AS compound_surnames;
+  FROM mask_internal._detect_dictionary() d;
+SELECT pg_catalog.cardinality(mask_internal._detect_surnames()) AS surnames,
+       pg_catalog.cardinality(mask_internal._detect_compound_surnames()) AS compound_surnames;
 SELECT pg_catalog.string_agg(pg_catalog.convert_from(pg_catalog.decode(s, 'hex'), 'UTF8'), '' ORDER BY o)
-  FROM pg_catalog.unnest(mask._detect_surnames()) WITH ORDINALITY u(s, o);
+  FROM pg_catalog.unnest(mask_internal._detect_surnames()) WITH ORDINALITY u(s, o);
 SELECT pg_catalog.string_agg(pg_catalog.convert_from(pg_catalog.decode(s, 'hex'), 'UTF8'), ' ' ORDER BY o)
-  FROM pg_catalog.unnest(mask._detect_compound_surnames()) WITH ORDINALITY u(s, o);
+  FROM pg_catalog.unnest(mask_internal._detect_compound_surnames()) WITH ORDINALITY u(s, o);
 
 -- Column names: which dictionaries each matches.
-SELECT n AS column_name, mask._detect_name_hints(n) AS hints
+SELECT n AS column_name, mask_internal._detect_name_hints(n) AS hints
   FROM pg_catalog.unnest(ARRAY['holder_name', 'HolderName', '户主', '联系人姓名', 'username', 'filename',
     'phone', 'mobile_no', 'tel', 'hotel', '联系电话', '手机号码', 'id_card', 'idCard', 'id_no', 'IDNO',
     '身份证号', '证件号码', 'address', 'home_addr', '住址', 'email', 'e_mail', 'mailbox', '邮箱',
@@ -39,17 +39,17 @@ SELECT n AS column_name, mask._detect_name_hints(n) AS hints
     'created_at', 'amount', 'contact']::name[]) n;
 
 -- Content validators on single values.
-SELECT v, mask._detect_is_name(v) AS name
+SELECT v, mask_internal._detect_is_name(v) AS name
   FROM pg_catalog.unnest(ARRAY['张三', '欧阳娜娜', '司马光', ' 王芳 ', '阿依古丽·买买提', '阿依古丽・买买提',
     '张', '张三丰李四', '电费', '水费', '高峰电价', '国家', 'John Smith', '13812345678', '']) v;
-SELECT v, mask._detect_is_address(v) AS address
+SELECT v, mask_internal._detect_is_address(v) AS address
   FROM pg_catalog.unnest(ARRAY['安徽省芜湖市镜湖区世贸滨江花园小区3栋2单元1203室',
     '北京市海淀区马连洼街道289号', '芜湖县青枫路12号', '世贸滨江花园小区3栋2单元1203室',
     '镜湖区老菜市场东边第三家', '市场路边', '不详', '张家大院', 'see landlord', '1号楼']) v;
-SELECT v, mask._detect_is_phone(v) AS phone
+SELECT v, mask_internal._detect_is_phone(v) AS phone
   FROM pg_catalog.unnest(ARRAY['13812345678', '+86 138-1234-5678', '１３８１２３４５６７８', '0553-1234567',
     '010 12345678', '400-123-4567', '1390553', '12345678901', '请下午联系', '2024-05-01 08:00:00']) v;
-SELECT v, mask._detect_is_email(v) AS email
+SELECT v, mask_internal._detect_is_email(v) AS email
   FROM pg_catalog.unnest(ARRAY['zhangsan@example.com', ' a.b@mail.example.cn ', 'wang at example.com',
     'a@b', '@example.com', 'x@@y.cn', 'a b@c.cn']) v;
 
@@ -194,14 +194,14 @@ SELECT "column", pii_type, covered_by FROM mask.detect('t40', 500)
 -- Privileges: not for PUBLIC (it reads every table as the extension owner);
 -- an auditor runs it on tables it cannot read and gets the same statistics.
 SELECT pg_catalog.has_function_privilege('regress_t40_nobody', 'mask.detect(name, integer)', 'EXECUTE') AS nobody,
-       pg_catalog.has_function_privilege('regress_t40_nobody', 'mask._detect_relation(regclass, integer)', 'EXECUTE') AS nobody_internal;
+       pg_catalog.has_function_privilege('regress_t40_nobody', 'mask_internal._detect_relation(regclass, integer)', 'EXECUTE') AS nobody_internal;
 SELECT mask.grant_auditor('regress_t40_auditor');
 SELECT pg_catalog.has_table_privilege('regress_t40_auditor', 't40.households', 'SELECT') AS auditor_reads_table,
        pg_catalog.has_schema_privilege('regress_t40_auditor', 't40', 'USAGE') AS auditor_uses_schema;
 SET ROLE regress_t40_auditor;
 SELECT relation::text, "column", pii_type, confidence FROM mask.detect('t40', 500)
  WHERE relation::text = 't40.households' AND "column" = 'c7';
-SELECT pg_temp.err('SELECT * FROM mask._detect_relation(0::oid::regclass, 10)');
+SELECT pg_temp.err('SELECT * FROM mask_internal._detect_relation(0::oid::regclass, 10)');
 RESET ROLE;
 SET ROLE regress_t40_nobody;
 SELECT pg_temp.err('SELECT * FROM mask.detect(''t40'')');
@@ -211,6 +211,6 @@ RESET ROLE;
 SELECT pg_temp.err('SELECT * FROM mask.detect(''t40'', 0)');
 SELECT pg_temp.err('SELECT * FROM mask.detect(''t40'', NULL)');
 SELECT pg_temp.err('SELECT * FROM mask.detect(''no_such_schema'')');
-SELECT pg_temp.err('SELECT * FROM mask._detect_relation(''t40.households_v'', 10)');
+SELECT pg_temp.err('SELECT * FROM mask_internal._detect_relation(''t40.households_v'', 10)');
 
 ROLLBACK;

@@ -137,7 +137,7 @@ SELECT * FROM pg_temp.problems;
 ROLLBACK TO SAVEPOINT drift;
 
 SAVEPOINT drift;
-SELECT pg_temp.err(format('GRANT SELECT ON mask.%I TO t42_printer', '_key_' || id)) AS granted
+SELECT pg_temp.err(format('GRANT SELECT ON mask_internal.%I TO t42_printer', '_key_' || id)) AS granted
   FROM mask.policy WHERE name = 't42';
 SELECT severity, regexp_replace(object, '_key_\d+', '_key_N') AS object, finding,
        regexp_replace(hint, '_key_\d+', '_key_N', 'g') AS hint

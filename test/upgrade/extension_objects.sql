@@ -20,14 +20,15 @@ SELECT 'config_dump ' || c.reloid::regclass::text || ' condition=' || COALESCE(c
  WHERE e.extname = 'maskview'
  ORDER BY 1;
 
--- The schema.
+-- The schemas.
 SELECT '== schema ' || n.nspname
        || E'\nowner ' || pg_catalog.pg_get_userbyid(n.nspowner)
        || E'\nacl ' || COALESCE((SELECT pg_catalog.string_agg(a::text, ',' ORDER BY a::text COLLATE "C")
                                   FROM pg_catalog.unnest(n.nspacl) AS a), '<default>')
        || E'\ncomment ' || COALESCE(pg_catalog.obj_description(n.oid, 'pg_namespace'), '<none>')
   FROM pg_catalog.pg_namespace AS n
- WHERE n.nspname = 'mask';
+ WHERE n.nspname IN ('mask', 'mask_internal')
+ ORDER BY n.nspname;
 
 -- Membership: every object that belongs to the extension.
 SELECT 'member ' || pg_catalog.pg_describe_object(d.classid, d.objid, d.objsubid)
@@ -49,10 +50,10 @@ SELECT 'init_privs ' || pg_catalog.pg_describe_object(i.classoid, i.objoid, i.ob
                   AND d.refclassid = 'pg_catalog.pg_extension'::regclass
                   AND d.refobjid = (SELECT e.oid FROM pg_catalog.pg_extension AS e WHERE e.extname = 'maskview')
                   AND d.deptype = 'e')
-    OR (i.classoid = 'pg_catalog.pg_namespace'::regclass AND i.objoid = 'mask'::regnamespace)
+    OR (i.classoid = 'pg_catalog.pg_namespace'::regclass AND i.objoid IN ('mask'::regnamespace, 'mask_internal'::regnamespace))
  ORDER BY 1;
 
--- Functions (and procedures, aggregates) in schema mask.
+-- Functions (and procedures, aggregates) in schemas mask and mask_internal.
 SELECT '== function ' || p.oid::regprocedure::text
        || E'\nkind ' || p.prokind::text
        || E'\narguments ' || pg_catalog.pg_get_function_arguments(p.oid)
@@ -74,10 +75,10 @@ SELECT '== function ' || p.oid::regprocedure::text
        || E'\nsource\n' || pg_catalog.regexp_replace(p.prosrc, '^', '  | ', 'gn')
   FROM pg_catalog.pg_proc AS p
   JOIN pg_catalog.pg_language AS l ON l.oid = p.prolang
- WHERE p.pronamespace = 'mask'::regnamespace
+ WHERE p.pronamespace IN ('mask'::regnamespace, 'mask_internal'::regnamespace)
  ORDER BY p.oid::regprocedure::text COLLATE "C";
 
--- Relations in schema mask: tables, views (the extension's own and, in a
+-- Relations in schemas mask and mask_internal: tables, views (the extension's own and, in a
 -- database with policies, the key views), sequences, indexes.  Columns in
 -- attnum order: an upgrade that adds a column puts it last, and then the
 -- row type differs from a fresh install's.
@@ -131,7 +132,7 @@ SELECT '== relation ' || c.oid::regclass::text
                THEN E'\ndefinition\n' || pg_catalog.regexp_replace(pg_catalog.pg_get_viewdef(c.oid, true), '^', '  | ', 'gn')
                ELSE '' END
   FROM pg_catalog.pg_class AS c
- WHERE c.relnamespace = 'mask'::regnamespace
+ WHERE c.relnamespace IN ('mask'::regnamespace, 'mask_internal'::regnamespace)
    AND c.relkind NOT IN ('i', 'I', 't')    -- indexes are listed with their table
  ORDER BY c.oid::regclass::text COLLATE "C";
 
@@ -142,7 +143,7 @@ SELECT '== type ' || t.oid::regtype::text || ' ' || t.typtype::text
        || COALESCE(E'\nbase ' || NULLIF(t.typbasetype, 0)::regtype::text, '')
        || E'\ncomment ' || COALESCE(pg_catalog.obj_description(t.oid, 'pg_type'), '<none>')
   FROM pg_catalog.pg_type AS t
- WHERE t.typnamespace = 'mask'::regnamespace
+ WHERE t.typnamespace IN ('mask'::regnamespace, 'mask_internal'::regnamespace)
    AND t.typcategory <> 'A'
    AND (t.typrelid = 0 OR EXISTS (SELECT FROM pg_catalog.pg_class AS c
                                    WHERE c.oid = t.typrelid AND c.relkind = 'c'))
@@ -157,6 +158,6 @@ SELECT '== event trigger ' || et.evtname
        || E'\nowner ' || pg_catalog.pg_get_userbyid(et.evtowner)
        || E'\ncomment ' || COALESCE(pg_catalog.obj_description(et.oid, 'pg_event_trigger'), '<none>')
   FROM pg_catalog.pg_event_trigger AS et
- WHERE et.evtfoid IN (SELECT p.oid FROM pg_catalog.pg_proc AS p WHERE p.pronamespace = 'mask'::regnamespace)
+ WHERE et.evtfoid IN (SELECT p.oid FROM pg_catalog.pg_proc AS p WHERE p.pronamespace IN ('mask'::regnamespace, 'mask_internal'::regnamespace))
     OR et.evtname LIKE 'maskview%'
  ORDER BY et.evtname COLLATE "C";
