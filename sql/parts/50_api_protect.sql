@@ -1,0 +1,201 @@
+-- ---------------------------------------------------------------------------
+-- Policy API: the protected tables of a policy (conventions of the API:
+-- 50_api_policy.sql).
+-- ---------------------------------------------------------------------------
+
+-- view_name is text for the reason given at create_policy.
+CREATE FUNCTION mask.protect(policy name, relation regclass, row_filter text DEFAULT NULL,
+                             view_name text DEFAULT NULL)
+RETURNS text
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    v_policy    mask.policy;
+    v_old       mask.protected;
+    v_rel       record;
+    v_view      name;
+    v_other     text;
+    v_filter_sql text;
+    v_member    record;
+    v_path      text;
+    v_followed  jsonb := '{}';
+    v_prev      text;
+BEGIN
+    v_policy := mask_internal._policy(protect.policy);
+    IF protect.relation IS NULL THEN
+        RAISE EXCEPTION 'relation must not be NULL'
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    SELECT c.relname, c.relkind, c.relpersistence, n.nspname, ro.rolname, ro.rolsuper,
+           c.relrowsecurity, c.relforcerowsecurity INTO v_rel
+      FROM pg_catalog.pg_class c
+      JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+      JOIN pg_catalog.pg_roles ro ON ro.oid = c.relowner
+     WHERE c.oid = protect.relation;
+    IF NOT FOUND THEN
+        -- (0::regclass, or a table dropped since the OID was taken)
+        RAISE EXCEPTION 'relation with OID % does not exist', protect.relation::oid
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'Pass the name of an existing table.';
+    END IF;
+    IF v_rel.relpersistence = 't' THEN
+        -- its view would be a temporary view of this session, not one in
+        -- the policy's schema, and both go at the end of the session
+        RAISE EXCEPTION 'table % is temporary', protect.relation
+            USING ERRCODE = 'invalid_parameter_value',
+                  DETAIL = 'Only permanent and unlogged tables can be protected.';
+    END IF;
+    IF v_rel.relkind NOT IN ('r', 'p') THEN
+        RAISE EXCEPTION '% is not a table', protect.relation
+            USING ERRCODE = 'invalid_parameter_value',
+                  DETAIL = 'Only tables and partitioned tables can be protected.';
+    END IF;
+    IF v_rel.rolsuper THEN
+        RAISE EXCEPTION 'table % is owned by superuser %', protect.relation, v_rel.rolname
+            USING ERRCODE = 'invalid_parameter_value',
+                  DETAIL = 'A masked view is owned by its table''s owner, and a view owned by a superuser would bypass row security and every privilege check on the table.',
+                  HINT = 'Give the table a non-superuser owner, for example with ALTER TABLE ... OWNER TO a role that owns the data.';
+    END IF;
+    -- The view reads the table as its owner, and row security does not
+    -- apply to a table's owner unless forced: members would see every row.
+    IF v_rel.relrowsecurity AND NOT v_rel.relforcerowsecurity THEN
+        RAISE EXCEPTION 'table % has row level security that its owner bypasses', protect.relation
+            USING ERRCODE = 'invalid_parameter_value',
+                  DETAIL = 'The masked view reads the table as the table''s owner, to whom row security policies do not apply unless forced: members would see every row.',
+                  HINT = 'Either ALTER TABLE ... FORCE ROW LEVEL SECURITY (the policies then apply, evaluated for the owner), or express the restriction as the row filter of mask.protect() and DISABLE ROW LEVEL SECURITY.';
+    END IF;
+    IF v_rel.nspname IN ('mask', 'mask_internal') THEN
+        RAISE EXCEPTION 'table % belongs to maskview', protect.relation
+            USING ERRCODE = 'invalid_parameter_value',
+                  DETAIL = 'The tables of schemas mask and mask_internal cannot be protected.';
+    END IF;
+    -- A view schema holds generated views only: a table there would sit
+    -- next to its own masked view, readable by every member's search_path.
+    IF EXISTS (SELECT FROM mask.policy p WHERE p.view_schema = v_rel.nspname) THEN
+        RAISE EXCEPTION 'table % is in a view schema', protect.relation
+            USING ERRCODE = 'invalid_parameter_value',
+                  DETAIL = pg_catalog.format('Schema %s holds the masked views of a policy.', pg_catalog.quote_ident(v_rel.nspname)),
+                  HINT = 'Move the table to a schema of its own (ALTER TABLE ... SET SCHEMA).';
+    END IF;
+    -- Only what the caller could read itself (47_caller_reads.sql).
+    PERFORM mask_internal._caller_must_read(protect.relation, NULL, 'protect');
+
+    IF protect.view_name = '' THEN
+        RAISE EXCEPTION 'view name must not be empty'
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    PERFORM mask_internal._check_name_length('view_name', protect.view_name);
+    v_view := COALESCE(protect.view_name, v_rel.relname::text);
+    SELECT o.relation_name INTO v_other
+      FROM mask.protected o JOIN mask.policy p ON p.id = o.policy_id
+     WHERE p.view_schema = v_policy.view_schema AND o.view_name = v_view
+       AND NOT (o.policy_id = v_policy.id AND o.relation = protect.relation);
+    IF FOUND THEN
+        RAISE EXCEPTION 'view name %.% is already taken', pg_catalog.quote_ident(v_policy.view_schema),
+                        pg_catalog.quote_ident(v_view)
+            USING ERRCODE = 'invalid_parameter_value',
+                  DETAIL = pg_catalog.format('It is the masked view of %s.', v_other),
+                  HINT = 'Pass another view_name.';
+    END IF;
+
+    SELECT p.* INTO v_old FROM mask.protected p
+     WHERE p.policy_id = v_policy.id AND p.relation = protect.relation;
+    -- Any other object of that name is not ours to replace.
+    IF EXISTS (SELECT FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+                WHERE n.nspname = v_policy.view_schema AND c.relname = v_view)
+       AND (v_old.view_name IS NULL OR v_old.view_name <> v_view) THEN
+        RAISE EXCEPTION 'relation %.% already exists', pg_catalog.quote_ident(v_policy.view_schema),
+                        pg_catalog.quote_ident(v_view)
+            USING ERRCODE = 'invalid_parameter_value',
+                  DETAIL = 'maskview does not replace objects it did not generate.',
+                  HINT = 'Pass another view_name.';
+    END IF;
+
+    v_prev := mask_internal._internal_begin();
+    IF v_old.relation IS NOT NULL THEN
+        -- Validate the new filter against the table as it is now.
+        v_followed := mask_internal._reconcile(v_policy.id, protect.relation);
+    END IF;
+    IF protect.row_filter IS NOT NULL THEN
+        v_filter_sql := mask_internal._validate_expression(protect.row_filter, protect.relation, true);
+        PERFORM mask_internal._caller_must_read(protect.relation,
+                                       mask_internal._sql_columns(protect.relation, v_filter_sql), 'filter on');
+    END IF;
+
+    -- A member of the policy must not be able to read the table it now protects.
+    FOR v_member IN SELECT m.role FROM mask.member m WHERE m.policy_id = v_policy.id ORDER BY m.role_name LOOP
+        v_path := mask_internal._read_path(v_member.role, ARRAY[protect.relation::oid]);
+        IF v_path IS NOT NULL THEN
+            RAISE EXCEPTION 'member % of policy "%" can read %', v_member.role, v_policy.name, protect.relation
+                USING ERRCODE = 'invalid_parameter_value',
+                      DETAIL = v_path,
+                      HINT = 'Revoke that access, or remove the member, before protecting the table.';
+        END IF;
+    END LOOP;
+
+    IF v_old.relation IS NOT NULL AND v_old.view_name <> v_view THEN
+        PERFORM mask_internal._drop_generated_view(v_policy.view_schema, v_old.view_name);
+    END IF;
+    INSERT INTO mask.protected AS p (policy_id, relation, relation_name, columns, view_name,
+                                     row_filter, row_filter_sql)
+    VALUES (v_policy.id, protect.relation,
+            pg_catalog.format('%I.%I', v_rel.nspname, v_rel.relname),
+            mask_internal._columns_snapshot(protect.relation), v_view,
+            protect.row_filter, v_filter_sql)
+    ON CONFLICT ON CONSTRAINT protected_pkey DO UPDATE
+        SET view_name = EXCLUDED.view_name,
+            row_filter = EXCLUDED.row_filter,
+            row_filter_sql = EXCLUDED.row_filter_sql,
+            added_by = session_user,
+            added_at = pg_catalog.now();
+    PERFORM mask_internal._regenerate_policy(v_policy.id);
+    PERFORM mask_internal._internal_end(v_prev);
+
+    RETURN mask_internal._audit('protect', v_policy.name, pg_catalog.format('%I.%I', v_rel.nspname, v_rel.relname),
+        pg_catalog.jsonb_build_object(
+            'view', pg_catalog.format('%I.%I', v_policy.view_schema, v_view),
+            'row_filter', protect.row_filter,
+            'replaced', v_old.relation IS NOT NULL,
+            'previous', CASE WHEN v_old.relation IS NOT NULL THEN
+                             pg_catalog.jsonb_build_object('view_name', v_old.view_name,
+                                                           'row_filter', v_old.row_filter) END)
+        || CASE WHEN v_followed <> '{}' THEN pg_catalog.jsonb_build_object('followed', v_followed)
+                ELSE '{}'::jsonb END);
+END;
+$$;
+
+COMMENT ON FUNCTION mask.protect(name, regclass, text, text) IS
+'Protects a table in a policy: its masked view (named view_name, default the table''s name) shows only ruled columns and, with a row filter, only matching rows. Called again for the same table, replaces the row filter and view name.';
+
+
+CREATE FUNCTION mask.unprotect(policy name, relation regclass)
+RETURNS text
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    v_policy mask.policy;
+    v_prot   mask.protected;
+    v_rules  bigint;
+    v_prev   text;
+BEGIN
+    v_policy := mask_internal._policy(unprotect.policy);
+    v_prot := mask_internal._protected(v_policy, unprotect.relation);
+    SELECT pg_catalog.count(*) INTO v_rules FROM mask.rule r
+     WHERE r.policy_id = v_policy.id AND r.relation = v_prot.relation;
+
+    v_prev := mask_internal._internal_begin();
+    PERFORM mask_internal._drop_generated_view(v_policy.view_schema, v_prot.view_name);
+    DELETE FROM mask.protected p WHERE p.policy_id = v_policy.id AND p.relation = v_prot.relation;
+    PERFORM mask_internal._regenerate_policy(v_policy.id);
+    PERFORM mask_internal._internal_end(v_prev);
+
+    RETURN mask_internal._audit('unprotect', v_policy.name, v_prot.relation_name,
+        pg_catalog.jsonb_build_object('view', pg_catalog.format('%I.%I', v_policy.view_schema, v_prot.view_name),
+                                      'rules_dropped', v_rules));
+END;
+$$;
+
+COMMENT ON FUNCTION mask.unprotect(name, regclass) IS
+'Removes a table from a policy: drops its masked view and its rules.';
