@@ -21,6 +21,7 @@ BEGIN
         DELETE FROM mask.protected p WHERE p.policy_id = OLD.id;
         DELETE FROM mask.member m WHERE m.policy_id = OLD.id;
         DELETE FROM mask.policy_key k WHERE k.policy_id = OLD.id;
+        DELETE FROM mask.citus_copy c WHERE c.policy_id = OLD.id;
     ELSIF TG_TABLE_NAME = 'protected' THEN
         DELETE FROM mask.rule r WHERE r.policy_id = OLD.policy_id AND r.relation = OLD.relation;
     END IF;

@@ -67,6 +67,8 @@ BEGIN
     v_readers := COALESCE(v_readers, '{}');
 
     v_prev := mask_internal._internal_begin();
+    -- copies of tables no longer protected go (49_citus_copy.sql)
+    PERFORM mask_internal._citus_copy_cleanup(_apply_grants.policy_id);
     -- EXECUTE on mask_internal._key_reader to everyone whose query can reach
     -- a key view (readers here, the tables' owners below): a view runs
     -- functions as the role whose query runs, and PUBLIC executes no

@@ -100,6 +100,10 @@ AS $$
                AND NOT (c.relkind = 'v' AND EXISTS (
                         SELECT FROM mask.protected p JOIN mask.policy po ON po.id = p.policy_id
                          WHERE po.view_schema = n.nspname AND p.view_name = c.relname))
+               -- the masked copy of a Citus table (49_citus_copy.sql)
+               AND NOT (c.relkind = 'r' AND EXISTS (
+                        SELECT FROM mask.citus_copy cc JOIN mask.policy po ON po.id = cc.policy_id
+                         WHERE po.view_schema = n.nspname AND cc.copy_name = c.relname))
             UNION ALL
             SELECT pg_catalog.format('function %s', p.oid::pg_catalog.regprocedure)
               FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace

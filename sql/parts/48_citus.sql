@@ -336,6 +336,7 @@ DECLARE
     v_fn      regprocedure := mask_internal._citus_rows_function(view_schema, view_name);
     v_grantee oid;
 BEGIN
+    PERFORM mask_internal._citus_copy_sync(view_schema, view_name, readers);   -- 49_citus_copy.sql
     IF v_fn IS NULL THEN
         RETURN;
     END IF;
@@ -366,6 +367,7 @@ AS $$
 DECLARE
     v_fn regprocedure := mask_internal._citus_rows_function(view_schema, view_name);
 BEGIN
+    PERFORM mask_internal._citus_copy_drop(view_schema, view_name);   -- 49_citus_copy.sql
     IF v_fn IS NOT NULL THEN
         EXECUTE pg_catalog.format('DROP FUNCTION %s CASCADE', v_fn);
     END IF;

@@ -32,7 +32,9 @@ AS $$
         'mask.import_policy(jsonb, boolean)',
         'mask.apply_advice(name, regclass, jsonb, integer, boolean, text)',
         'mask.refresh_privileges()',
-        'mask.import_anon(name, name, boolean)']) s) x
+        'mask.import_anon(name, name, boolean)',
+        'mask.set_citus_copy(name, regclass, boolean, name, text)',
+        'mask.refresh(name)']) s) x
      WHERE f IS NOT NULL
 $$;
 

@@ -248,3 +248,32 @@ BEGIN
 END
 $move$;
 
+-- ---------------------------------------------------------------------------
+-- New in 0.3.0: the catalog of materialized masked copies of Citus tables
+-- (as sql/parts/22_catalog_citus_copy.sql creates it on a fresh install).
+-- ---------------------------------------------------------------------------
+
+CREATE TABLE mask.citus_copy (
+    policy_id           integer NOT NULL,   -- mask.policy (id)
+    relation            regclass NOT NULL,  -- mask.protected (policy_id, relation)
+    copy_name           name NOT NULL,      -- in the policy's view schema
+    distribution_column name NOT NULL,      -- a column of the copy
+    -- What the copy holds: the masked SELECT of the rules (mask._view_select)
+    -- and the creation time of the key at its last refresh; filled_with is
+    -- NULL while the copy is empty (before the first refresh, and when a
+    -- change of the rules emptied it).
+    filled_with         text,
+    key_created_at      timestamptz,
+    refreshed_at        timestamptz,
+    refreshed_by        name,
+    refreshed_rows      bigint,
+    enabled_by          name NOT NULL DEFAULT session_user,
+    enabled_at          timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    PRIMARY KEY (policy_id, relation)
+);
+
+COMMENT ON TABLE mask.citus_copy IS
+'Protected Citus tables that a policy keeps a materialized masked copy of (mask.set_citus_copy), and what each copy was last refreshed with.';
+
+REVOKE ALL ON TABLE mask.citus_copy FROM PUBLIC;
+SELECT pg_catalog.pg_extension_config_dump('mask.citus_copy', '');
