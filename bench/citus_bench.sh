@@ -2,10 +2,13 @@
 # make bench-citus: maskview on a local Citus cluster (coordinator + 2 workers
 # on loopback, test/citus/cluster.sh), BENCH_HOUSEHOLDS households (default
 # 1,000,000) in a distributed table of 32 shards.  Medians of BENCH_RUNS
-# (default 3) runs, in one run of this script:
+# (default 3) runs, in one run of this script, for both mechanisms: (a) the
+# masked view (reads through the row function) and (b) the materialized
+# masked copy (mask.set_citus_copy, distributed by the account_no token):
 #   raw COPY of the distributed table (as its owner) against COPY of the
-#   masked view (as a member); a point lookup by pseudonym token; count(*)
-#   through the view (its row filter) against count(*) of the raw rows.
+#   masked rows (as a member); a point lookup by pseudonym token; count(*)
+#   with the row filter (the view's, the copy's) against count(*) of the raw
+#   rows; and for (b) the time of mask.refresh().
 # Needs the citus extension in the server pg_config names (README 'Citus').
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -53,7 +56,6 @@ SELECT mask.set_rule('cb_notice', 'billing.households', 'email', 'mask.email(ema
 SELECT mask.set_rule('cb_notice', 'billing.households', 'balance', 'PASS');
 SELECT mask.add_member('cb_notice', 'cb_printer');
 SQL
-token=$(as cb_printer -c "SELECT account_no FROM cb_notice.households LIMIT 1")
 
 ms() {   # ms ROLE SQL: median wall time in ms over $runs runs
     local role=$1 sql=$2 i t
@@ -63,16 +65,26 @@ ms() {   # ms ROLE SQL: median wall time in ms over $runs runs
         echo "$t"
     done | sort -n | sed -n "$(( (runs + 1) / 2 ))p" | awk '{printf "%.0f", $1 * 1000}'
 }
+# (b): the copy, created and filled once before the measurements
+q -c "SELECT mask.set_citus_copy('cb_notice', 'billing.households', true)" >/dev/null
+token=$(as cb_printer -c "SELECT account_no FROM cb_notice.households_copy LIMIT 1")
 raw_copy=$(ms cb_owner "COPY (SELECT household_id, holder_name, mobile, id_card, address, email, account_no, balance FROM billing.households WHERE in_arrears) TO STDOUT")
-masked_copy=$(ms cb_printer "COPY (SELECT * FROM cb_notice.households) TO STDOUT")
+a_copy=$(ms cb_printer "COPY (SELECT * FROM cb_notice.households) TO STDOUT")
+b_copy=$(ms cb_printer "COPY (SELECT * FROM cb_notice.households_copy) TO STDOUT")
 raw_point=$(ms cb_owner "SELECT * FROM billing.households WHERE account_no = 'ACCT-4242'")
-masked_point=$(ms cb_printer "SELECT * FROM cb_notice.households WHERE account_no = '$token'")
+a_point=$(ms cb_printer "SELECT * FROM cb_notice.households WHERE account_no = '$token'")
+b_point=$(ms cb_printer "SELECT * FROM cb_notice.households_copy WHERE account_no = '$token'")
 raw_count=$(ms cb_owner "SELECT count(*) FROM billing.households WHERE in_arrears")
-masked_count=$(ms cb_printer "SELECT count(*) FROM cb_notice.households")
+a_count=$(ms cb_printer "SELECT count(*) FROM cb_notice.households")
+b_count=$(ms cb_printer "SELECT count(*) FROM cb_notice.households_copy")
+refresh=$(ms postgres "SELECT mask.refresh('cb_notice')")
+rows=$(as cb_printer -c "SELECT count(*) FROM cb_notice.households_copy")
+sizes=$(q -c "SELECT pg_catalog.pg_size_pretty(pg_catalog.citus_total_relation_size('billing.households')) || ' raw, ' || pg_catalog.pg_size_pretty(pg_catalog.citus_total_relation_size('cb_notice.households_copy')) || ' copy'")
 echo "Citus 3 nodes on one machine, $households households, 32 shards, medians of $runs (ms):"
-printf '%-46s %10s %10s %8s\n' "" raw masked ratio
-row() { awk -v l="$1" -v r="$2" -v m="$3" 'BEGIN { printf "%-46s %10d %10d %8.1f\n", l, r, m, m / r }'; }
-row "COPY of the rows in arrears, 7 columns" "$raw_copy" "$masked_copy"
-row "point lookup (raw: account_no; masked: token)" "$raw_point" "$masked_point"
-row "count(*) of the rows in arrears" "$raw_count" "$masked_count"
+printf '%-46s %8s %9s %6s %9s %6s\n' "" raw "(a) view" ratio "(b) copy" ratio
+row() { awk -v l="$1" -v r="$2" -v a="$3" -v b="$4" 'BEGIN { printf "%-46s %8d %9d %6.1f %9d %6.1f\n", l, r, a, a / (r ? r : 1), b, b / (r ? r : 1) }'; }
+row "COPY of the rows in arrears, 7 columns" "$raw_copy" "$a_copy" "$b_copy"
+row "point lookup (raw: account_no; masked: token)" "$raw_point" "$a_point" "$b_point"
+row "count(*) of the rows in arrears" "$raw_count" "$a_count" "$b_count"
+echo "(b) mask.refresh() of the copy ($rows rows): $refresh ms; storage: $sizes"
 mv_citus_stop
