@@ -118,6 +118,8 @@ BEGIN
         RETURN v_result;
     END IF;
     v_prev := mask_internal._internal_begin();
+    -- Where Citus is loaded, all of it stays on the coordinator (48_citus.sql).
+    v_citus := mask_internal._citus_local_begin(only_relation);
 
     -- The schema may have been dropped by hand; the catalog says it exists.
     IF NOT EXISTS (SELECT FROM pg_catalog.pg_namespace n WHERE n.nspname = v_policy.view_schema) THEN
@@ -164,8 +166,7 @@ BEGIN
 
         v_target := pg_catalog.format('%I.%I', v_policy.view_schema, v_prot.view_name);
         -- a Citus table's view reads a row function owned by the table
-        -- owner; both stay on the coordinator (48_citus.sql)
-        v_citus := COALESCE(v_citus, mask_internal._citus_local_begin(v_prot.relation));
+        -- owner (48_citus.sql)
         PERFORM mask_internal._citus_prepare(v_policy.id, v_prot.relation, v_owner);
         v_query := mask_internal._view_query(v_policy.id, v_prot.relation);
         v_view_oid := NULL;
@@ -216,6 +217,11 @@ BEGIN
                 'the columns of the masked view changed (a hidden or renamed column, or a rule of another type)');
             EXECUTE pg_catalog.format('CREATE VIEW %s WITH (security_barrier) AS %s', v_target, v_query);
         END;
+        -- A table that is no longer a Citus table (undistribute_table) keeps
+        -- no row function: its view now reads the table itself.
+        IF mask_internal._citus_kind(v_prot.relation) IS NULL THEN
+            PERFORM mask_internal._citus_drop(v_policy.view_schema, v_prot.view_name);
+        END IF;
         EXECUTE pg_catalog.format('ALTER VIEW %s OWNER TO %I', v_target, v_owner);
         EXECUTE pg_catalog.format('COMMENT ON VIEW %s IS %L', v_target,
             pg_catalog.format('maskview: masked view of %s for policy %s, generated from the policy catalog; changes made by hand are undone by the next regeneration.',

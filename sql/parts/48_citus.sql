@@ -142,11 +142,16 @@ $$;
 COMMENT ON FUNCTION mask_internal._citus_view_query(integer, regclass) IS
 'Internal: the query of the masked view of a Citus table: a call of its row function with the policy''s key subquery.';
 
--- What maskview generates for a Citus table (the row function, the view and
+-- What maskview generates (the row functions, the views, the key views and
 -- their grants) stays on the coordinator: Citus would otherwise propagate
--- the DDL to the workers, where neither the function nor the catalog is.
--- _citus_local_begin turns propagation off for the rest of the
--- regeneration and returns the setting to restore (NULL: nothing to do).
+-- the DDL to the workers, where neither the row function nor the key is.  A
+-- view over a local table too: Citus would only warn that it cannot
+-- propagate it, and a key view would go to the workers.  Regeneration inside
+-- an event trigger on a distributed table so opens no connection of its own
+-- (one that would wait for the shard locks the command holds on the workers).
+-- _citus_local_begin turns propagation off for the rest of the regeneration
+-- and returns the setting to restore (NULL: nothing to do, Citus is not
+-- loaded).  relation is not looked at any more (kept for the signature).
 CREATE FUNCTION mask_internal._citus_local_begin(relation regclass)
 RETURNS text
 LANGUAGE plpgsql VOLATILE
@@ -155,7 +160,7 @@ AS $$
 DECLARE
     v_setting text := pg_catalog.current_setting('citus.enable_ddl_propagation', true);
 BEGIN
-    IF v_setting IS NULL OR mask_internal._citus_kind(relation) IS NULL THEN
+    IF v_setting IS NULL THEN
         RETURN NULL;
     END IF;
     PERFORM pg_catalog.set_config('citus.enable_ddl_propagation', 'off', true);
@@ -164,7 +169,7 @@ END;
 $$;
 
 COMMENT ON FUNCTION mask_internal._citus_local_begin(regclass) IS
-'Internal: for a Citus table, turns Citus DDL propagation off while maskview generates its coordinator-only view; returns the setting to restore, or NULL.';
+'Internal: where Citus is loaded, turns its DDL propagation off while maskview generates its coordinator-only views, row functions and key views; returns the setting to restore, or NULL.';
 
 CREATE FUNCTION mask_internal._citus_local_end(previous text)
 RETURNS void
@@ -199,49 +204,26 @@ $$;
 COMMENT ON FUNCTION mask_internal._citus_local_ddl() IS
 'Internal: where Citus is loaded, turns its DDL propagation off for the rest of the (sub)transaction.';
 
--- (Re)creates the row function of the masked view of a Citus table, owned
--- by the table owner, and returns its signature; NULL for other tables.
-CREATE FUNCTION mask_internal._citus_prepare(policy_id integer, relation regclass, owner name)
-RETURNS regprocedure
-LANGUAGE plpgsql VOLATILE
+-- The plpgsql body of the row function of the masked view of a Citus table,
+-- from the catalog (what mask_internal._citus_prepare installs and mask.verify()
+-- compares with).
+CREATE FUNCTION mask_internal._citus_rows_body(policy_id integer, relation regclass)
+RETURNS text
+LANGUAGE plpgsql STABLE
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     v_prot    mask.protected;
-    v_schema  name;
-    v_fn      text;
     v_key_sql text := mask_internal._key_sql(policy_id);
     v_inner   text[] := '{}';
     v_outer   text[] := '{}';
-    v_result  text[] := '{}';
     v_raw     text[] := '{}';
     v_col     record;
-    v_a       record;
     v_n       integer := 0;
     v_body    text;
-    v_sig     regprocedure;
-    v_probe   text;
 BEGIN
-    IF mask_internal._citus_kind(relation) IS NULL THEN
-        RETURN NULL;
-    END IF;
     SELECT p.* INTO v_prot FROM mask.protected p
-     WHERE p.policy_id = _citus_prepare.policy_id AND p.relation = _citus_prepare.relation;
-    SELECT po.view_schema INTO v_schema FROM mask.policy po WHERE po.id = _citus_prepare.policy_id;
-    v_fn := pg_catalog.format('%I.%I', v_schema, mask_internal._citus_rows_name(v_prot.view_name));
-
-    -- The result columns: those of the ordinary masked query, with their
-    -- types, read from a probe view of it, dropped straight away.
-    v_probe := pg_catalog.format('%I.%I', v_schema, '_maskview_probe_' || pg_catalog.pg_backend_pid());
-    EXECUTE pg_catalog.format('CREATE VIEW %s AS %s', v_probe, mask_internal._view_select(policy_id, relation));
-    FOR v_a IN SELECT a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod) AS type
-                 FROM pg_catalog.pg_attribute a
-                WHERE a.attrelid = v_probe::pg_catalog.regclass AND a.attnum > 0
-                ORDER BY a.attnum LOOP
-        v_result := v_result || pg_catalog.format('%I %s', v_a.attname, v_a.type);
-    END LOOP;
-    EXECUTE pg_catalog.format('DROP VIEW %s', v_probe);
-
+     WHERE p.policy_id = _citus_rows_body.policy_id AND p.relation = _citus_rows_body.relation;
     -- Inner query (pushed to the workers): every rule's mask except the
     -- pseudonyms, plus the raw columns the pseudonyms read.  Outer query
     -- (on the coordinator): the pseudonyms, with the key as a parameter.
@@ -250,7 +232,7 @@ BEGIN
                    FROM mask.rule r
                    JOIN pg_catalog.pg_attribute a
                      ON a.attrelid = r.relation AND a.attname = r.column_name AND a.attnum > 0
-                  WHERE r.policy_id = _citus_prepare.policy_id AND r.relation = _citus_prepare.relation
+                  WHERE r.policy_id = _citus_rows_body.policy_id AND r.relation = _citus_rows_body.relation
                     AND NOT r.orphaned AND NOT a.attisdropped
                   ORDER BY a.attnum LOOP
         v_n := v_n + 1;
@@ -261,7 +243,7 @@ BEGIN
             SELECT v_raw || pg_catalog.array_agg(pg_catalog.quote_ident(a2.attname) ORDER BY a2.attnum)
               INTO v_raw
               FROM pg_catalog.pg_attribute a2
-             WHERE a2.attrelid = _citus_prepare.relation AND a2.attnum > 0 AND NOT a2.attisdropped
+             WHERE a2.attrelid = _citus_rows_body.relation AND a2.attnum > 0 AND NOT a2.attisdropped
                AND pg_catalog.strpos(v_col.expression_sql, pg_catalog.quote_ident(a2.attname)) > 0
                AND NOT (pg_catalog.quote_ident(a2.attname) = ANY (v_raw));
         ELSE
@@ -274,10 +256,9 @@ BEGIN
         END IF;
     END LOOP;
 
-    IF v_result = '{}' THEN
+    IF v_n = 0 THEN
         -- every column hidden: the view has no columns but counts the rows;
-        -- a function needs one, which the view leaves out
-        v_result := ARRAY['_maskview_row boolean'];
+        -- a function needs one (_citus_prepare), which the view leaves out
         v_outer := ARRAY['true'];
     END IF;
     v_body := pg_catalog.format(
@@ -297,6 +278,55 @@ BEGIN
     RETURN QUERY %s;
 END;
 $f$, policy_id, v_body);
+
+    RETURN v_body;
+END;
+$$;
+
+COMMENT ON FUNCTION mask_internal._citus_rows_body(integer, regclass) IS
+'Internal: the plpgsql body of the row function of the masked view of a Citus table, generated from the catalog.';
+
+-- (Re)creates the row function of the masked view of a Citus table, owned
+-- by the table owner, and returns its signature; NULL for other tables.
+CREATE FUNCTION mask_internal._citus_prepare(policy_id integer, relation regclass, owner name)
+RETURNS regprocedure
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    v_prot    mask.protected;
+    v_schema  name;
+    v_fn      text;
+    v_result  text[] := '{}';
+    v_a       record;
+    v_body    text;
+    v_sig     regprocedure;
+    v_probe   text;
+BEGIN
+    IF mask_internal._citus_kind(relation) IS NULL THEN
+        RETURN NULL;
+    END IF;
+    v_body := mask_internal._citus_rows_body(policy_id, relation);
+    SELECT p.* INTO v_prot FROM mask.protected p
+     WHERE p.policy_id = _citus_prepare.policy_id AND p.relation = _citus_prepare.relation;
+    SELECT po.view_schema INTO v_schema FROM mask.policy po WHERE po.id = _citus_prepare.policy_id;
+    v_fn := pg_catalog.format('%I.%I', v_schema, mask_internal._citus_rows_name(v_prot.view_name));
+
+    -- The result columns: those of the ordinary masked query, with their
+    -- types, read from a probe view of it, dropped straight away.
+    v_probe := pg_catalog.format('%I.%I', v_schema, '_maskview_probe_' || pg_catalog.pg_backend_pid());
+    EXECUTE pg_catalog.format('CREATE VIEW %s AS %s', v_probe, mask_internal._view_select(policy_id, relation));
+    FOR v_a IN SELECT a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod) AS type
+                 FROM pg_catalog.pg_attribute a
+                WHERE a.attrelid = v_probe::pg_catalog.regclass AND a.attnum > 0
+                ORDER BY a.attnum LOOP
+        v_result := v_result || pg_catalog.format('%I %s', v_a.attname, v_a.type);
+    END LOOP;
+    EXECUTE pg_catalog.format('DROP VIEW %s', v_probe);
+
+    IF v_result = '{}' THEN
+        v_result := ARRAY['_maskview_row boolean'];   -- see mask_internal._citus_rows_body
+    END IF;
 
     BEGIN
         EXECUTE pg_catalog.format(
@@ -376,3 +406,281 @@ $$;
 
 COMMENT ON FUNCTION mask_internal._citus_drop(name, name) IS
 'Internal: drops the row function of a masked view of a Citus table together with the view.';
+
+
+-- ---------------------------------------------------------------------------
+-- Table rebuilds.  alter_distributed_table, undistribute_table and
+-- create_distributed_table of a Citus local table make a new table: Citus
+-- creates <name>_<hash> beside the old one, moves the rows, drops the old
+-- table (DROP TABLE ... CASCADE) and renames the new one to the old name, all
+-- in one transaction (ReplaceTable in Citus's alter_table.c).  It is the same
+-- table to everyone -- name, columns, data, indexes, grants, the views that
+-- read it -- and so to maskview: when a protected table is dropped while a
+-- table of that Citus name and with its columns stands beside it, the
+-- protection moves to the new table (mask_internal._on_sql_drop, audited
+-- follow_table_rebuild) and the rename that follows regenerates its view.
+-- Refusing the rebuild instead would make Citus's own maintenance (shard
+-- counts, undistributing, converting local tables) impossible on a protected
+-- table short of unprotecting it and losing its rules.
+-- ---------------------------------------------------------------------------
+
+-- The name Citus gives the new table of a rebuild of relname: relname_<hash>
+-- with the unsigned 32-bit hash_any of the name (hashtext), shortened like a
+-- shard name when it would not fit (AppendShardIdToName).
+CREATE FUNCTION mask_internal._citus_rebuild_name(relname name)
+RETURNS name
+LANGUAGE plpgsql IMMUTABLE STRICT
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    v_hash   bigint := (pg_catalog.hashtext(relname::text)::bigint + 4294967296) % 4294967296;
+    v_suffix text := '_' || v_hash::text;
+    v_clip   text := relname::text;
+BEGIN
+    IF pg_catalog.octet_length(relname::text) < 64 - pg_catalog.octet_length(v_suffix) THEN
+        RETURN (relname::text || v_suffix)::name;
+    END IF;
+    -- at most 63 - len(suffix) - 10 bytes of the name, whole characters
+    WHILE pg_catalog.octet_length(v_clip) > 63 - pg_catalog.octet_length(v_suffix) - 10 LOOP
+        v_clip := pg_catalog.left(v_clip, -1);
+    END LOOP;
+    RETURN (v_clip || '_' || pg_catalog.lpad(pg_catalog.to_hex(v_hash), 8, '0') || v_suffix)::name;
+END;
+$$;
+
+COMMENT ON FUNCTION mask_internal._citus_rebuild_name(name) IS
+'Internal: the name Citus gives the new table when it rebuilds table relname (alter_distributed_table, undistribute_table).';
+
+-- The new table of a Citus rebuild of the protected table schema.relname,
+-- which is being dropped: the table of the rebuild name in the same schema
+-- that has every column the catalog knows of the old one; NULL when there is
+-- none, or Citus is not installed (then it is an ordinary DROP TABLE).
+CREATE FUNCTION mask_internal._citus_rebuilt_table(schema_name name, relname name, columns jsonb)
+RETURNS regclass
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT c.oid::pg_catalog.regclass
+      FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+     WHERE pg_catalog.to_regclass('pg_catalog.pg_dist_partition') IS NOT NULL
+       AND n.nspname = _citus_rebuilt_table.schema_name
+       AND c.relname = mask_internal._citus_rebuild_name(_citus_rebuilt_table.relname)
+       AND c.relkind IN ('r', 'p', 'f')
+       AND NOT EXISTS (SELECT FROM pg_catalog.jsonb_object_keys(_citus_rebuilt_table.columns) k
+                        WHERE NOT EXISTS (SELECT FROM pg_catalog.pg_attribute a
+                                           WHERE a.attrelid = c.oid AND a.attname = k
+                                             AND a.attnum > 0 AND NOT a.attisdropped))
+$$;
+
+COMMENT ON FUNCTION mask_internal._citus_rebuilt_table(name, name, jsonb) IS
+'Internal: the new table Citus made to rebuild the protected table schema_name.relname that is being dropped, or NULL.';
+
+-- Moves the protection of a rebuilt table to its new table (called by
+-- mask_internal._on_sql_drop) and returns the new table, or NULL when the drop is
+-- not a rebuild.  The catalog keeps the table's name: the new table takes it
+-- back by the rename that ends the rebuild, whose ddl_command_end
+-- regenerates the view (until then a Citus view's row function reads the
+-- table by that name).
+CREATE FUNCTION mask_internal._citus_follow_rebuild(relation oid, schema_name name, relname name, command text)
+RETURNS regclass
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    v_new  regclass;
+    v_prot record;
+    v_prev text;
+BEGIN
+    SELECT mask_internal._citus_rebuilt_table(schema_name, relname, p.columns) INTO v_new
+      FROM mask.protected p WHERE p.relation = _citus_follow_rebuild.relation
+     ORDER BY p.policy_id LIMIT 1;
+    IF v_new IS NULL OR EXISTS (SELECT FROM mask.protected p WHERE p.relation = v_new) THEN
+        RETURN NULL;
+    END IF;
+    v_prev := mask_internal._internal_begin();
+    UPDATE mask.rule r SET relation = v_new WHERE r.relation = _citus_follow_rebuild.relation;
+    UPDATE mask.protected p SET relation = v_new WHERE p.relation = _citus_follow_rebuild.relation;
+    PERFORM mask_internal._internal_end(v_prev);
+    FOR v_prot IN SELECT po.name, p.relation_name, p.view_name, po.view_schema
+                    FROM mask.protected p JOIN mask.policy po ON po.id = p.policy_id
+                   WHERE p.relation = v_new ORDER BY po.name LOOP
+        PERFORM mask_internal._audit('follow_table_rebuild', v_prot.name, v_prot.relation_name,
+            pg_catalog.jsonb_build_object('command', command,
+                'from_oid', _citus_follow_rebuild.relation, 'to_oid', v_new::oid,
+                'view', pg_catalog.format('%I.%I', v_prot.view_schema, v_prot.view_name),
+                'note', 'Citus rebuilt the table (a new table of the same name, columns and data); the protection follows it'));
+    END LOOP;
+    RETURN v_new;
+END;
+$$;
+
+COMMENT ON FUNCTION mask_internal._citus_follow_rebuild(oid, name, name, text) IS
+'Internal: when a dropped protected table is being rebuilt by Citus (alter_distributed_table, undistribute_table), moves its protection to the new table and audits follow_table_rebuild; NULL for an ordinary drop.';
+
+
+-- ---------------------------------------------------------------------------
+-- Repairs that need more than an event trigger can see.
+-- create_distributed_table / create_reference_table of a protected local
+-- table keep its OID and run no DDL on the coordinator that an event trigger
+-- sees: the view stays the plain form, which members cannot read on a Citus
+-- table, and Citus copies it -- and the key view it reads -- to the workers
+-- (views that read a table it distributes, with their dependencies).
+-- mask.refresh_privileges() calls this for every policy: it drops the copies
+-- on the workers (DROP with Citus propagation on, which also forgets them in
+-- pg_dist_object), and regenerates the views whose form does not match
+-- their table.  mask.verify() reports both (mask_internal._verify_citus).  Not done
+-- in the event triggers: dropping on the workers opens connections there.
+-- ---------------------------------------------------------------------------
+
+-- Whether Citus marked the relation distributed (it is on the workers).
+CREATE FUNCTION mask_internal._citus_on_workers(relation oid)
+RETURNS boolean
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    v_found boolean;
+BEGIN
+    IF relation IS NULL OR pg_catalog.to_regclass('pg_catalog.pg_dist_object') IS NULL THEN
+        RETURN false;
+    END IF;
+    EXECUTE 'SELECT EXISTS (SELECT FROM pg_catalog.pg_dist_object o
+                             WHERE o.classid = ''pg_catalog.pg_class''::pg_catalog.regclass AND o.objid = $1)'
+       INTO v_found USING relation;
+    RETURN v_found;
+END;
+$$;
+
+COMMENT ON FUNCTION mask_internal._citus_on_workers(oid) IS
+'Internal: true when Citus lists the relation in pg_dist_object (it propagated it to the workers).';
+
+-- Whether the view of a protected table has the form its table needs: the
+-- row function for a Citus table, the table itself otherwise.
+CREATE FUNCTION mask_internal._citus_view_form_ok(policy_id integer, relation regclass)
+RETURNS boolean
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT COALESCE((
+        SELECT (mask_internal._citus_kind(p.relation) IS NOT NULL) = COALESCE(EXISTS (
+                   SELECT FROM pg_catalog.pg_rewrite rw
+                     JOIN pg_catalog.pg_depend d
+                       ON d.classid = 'pg_catalog.pg_rewrite'::pg_catalog.regclass AND d.objid = rw.oid
+                      AND d.refclassid = 'pg_catalog.pg_proc'::pg_catalog.regclass
+                      AND d.refobjid = mask_internal._citus_rows_function(po.view_schema, p.view_name)
+                    WHERE rw.ev_class = v.oid), false)
+          FROM mask.protected p
+          JOIN mask.policy po ON po.id = p.policy_id
+          JOIN pg_catalog.pg_namespace n ON n.nspname = po.view_schema
+          JOIN pg_catalog.pg_class v ON v.relnamespace = n.oid AND v.relname = p.view_name AND v.relkind = 'v'
+         WHERE p.policy_id = _citus_view_form_ok.policy_id AND p.relation = _citus_view_form_ok.relation),
+        true)
+$$;
+
+COMMENT ON FUNCTION mask_internal._citus_view_form_ok(integer, regclass) IS
+'Internal: false when the masked view of a Citus table reads the table directly, or that of a local table a row function (true when there is no view).';
+
+-- Whether what maskview generated for a Citus table is in place: the view
+-- (of the row-function form) and the row function as the catalog generates
+-- it, owned by the table owner; for another table, a view that does not
+-- read a row function.  mask_internal._citus_repair regenerates the table otherwise.
+CREATE FUNCTION mask_internal._citus_generated_ok(policy_id integer, relation regclass)
+RETURNS boolean
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    v_prot record;
+    v_fn   regprocedure;
+BEGIN
+    IF NOT mask_internal._citus_view_form_ok(policy_id, relation) THEN
+        RETURN false;
+    END IF;
+    IF mask_internal._citus_kind(relation) IS NULL THEN
+        RETURN true;
+    END IF;
+    SELECT po.view_schema, p.view_name, c.relowner INTO v_prot
+      FROM mask.protected p JOIN mask.policy po ON po.id = p.policy_id
+      JOIN pg_catalog.pg_class c ON c.oid = p.relation
+     WHERE p.policy_id = _citus_generated_ok.policy_id AND p.relation = _citus_generated_ok.relation;
+    v_fn := mask_internal._citus_rows_function(v_prot.view_schema, v_prot.view_name);
+    RETURN v_fn IS NOT NULL
+       AND pg_catalog.to_regclass(pg_catalog.format('%I.%I', v_prot.view_schema, v_prot.view_name)) IS NOT NULL
+       AND EXISTS (SELECT FROM pg_catalog.pg_proc f
+                    WHERE f.oid = v_fn AND f.prosecdef AND f.proowner = v_prot.relowner
+                      AND f.prosrc = mask_internal._citus_rows_body(policy_id, relation));
+END;
+$$;
+
+COMMENT ON FUNCTION mask_internal._citus_generated_ok(integer, regclass) IS
+'Internal: false when the masked view of a protected table does not have the form its table needs, or the row function of a Citus table''s view is missing, re-owned or not what the catalog generates.';
+
+CREATE FUNCTION mask_internal._citus_repair(policy_id integer)
+RETURNS void
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    v_key   regclass := pg_catalog.to_regclass(pg_catalog.format('%I.%I', 'mask_internal',
+                                               mask_internal._key_view_name(policy_id)));
+    v_view  record;
+    v_regen boolean := false;
+    v_setting text := pg_catalog.current_setting('citus.enable_ddl_propagation', true);
+    v_prev  text;
+BEGIN
+    IF v_setting IS NULL OR pg_catalog.to_regclass('pg_catalog.pg_dist_object') IS NULL THEN
+        RETURN;
+    END IF;
+    PERFORM pg_catalog.set_config('citus.enable_ddl_propagation', 'on', true);
+    -- The generated views on the workers go (with the key view, all of the
+    -- policy's: they read it), then the key view; regenerated below.
+    FOR v_view IN SELECT c.oid
+                    FROM mask.protected p JOIN mask.policy po ON po.id = p.policy_id
+                    JOIN pg_catalog.pg_namespace n ON n.nspname = po.view_schema
+                    JOIN pg_catalog.pg_class c ON c.relnamespace = n.oid AND c.relname = p.view_name
+                                              AND c.relkind = 'v'
+                   WHERE p.policy_id = _citus_repair.policy_id
+                     AND (mask_internal._citus_on_workers(c.oid) OR mask_internal._citus_on_workers(v_key))
+                   ORDER BY p.relation_name LOOP
+        PERFORM mask_internal._drop_view_cascade(v_view.oid,
+            'Citus copied the masked view to the workers, where it cannot work; it is made again on the coordinator only');
+        v_regen := true;
+    END LOOP;
+    IF mask_internal._citus_on_workers(v_key) THEN
+        v_prev := mask_internal._internal_begin();
+        EXECUTE pg_catalog.format('DROP VIEW %s', v_key);
+        PERFORM mask_internal._internal_end(v_prev);
+        v_regen := true;
+    END IF;
+    PERFORM pg_catalog.set_config('citus.enable_ddl_propagation', v_setting, true);
+    -- A row function left beside the view of a table that is no longer a
+    -- Citus table (the view reads the table itself).
+    FOR v_view IN SELECT po.view_schema, p.view_name
+                    FROM mask.protected p JOIN mask.policy po ON po.id = p.policy_id
+                   WHERE p.policy_id = _citus_repair.policy_id
+                     AND mask_internal._citus_kind(p.relation) IS NULL
+                     AND mask_internal._citus_rows_function(po.view_schema, p.view_name) IS NOT NULL
+                     AND mask_internal._citus_view_form_ok(p.policy_id, p.relation)
+                   ORDER BY p.relation_name LOOP
+        v_prev := mask_internal._internal_begin();
+        PERFORM mask_internal._citus_drop(v_view.view_schema, v_view.view_name);
+        PERFORM mask_internal._internal_end(v_prev);
+    END LOOP;
+    -- The row functions call mask_internal._key_matches as the table owner.
+    FOR v_view IN SELECT DISTINCT c.relowner
+                    FROM mask.protected p JOIN pg_catalog.pg_class c ON c.oid = p.relation
+                   WHERE p.policy_id = _citus_repair.policy_id
+                     AND mask_internal._citus_kind(p.relation) IS NOT NULL LOOP
+        EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION mask_internal._key_matches(integer, bytea) TO %I',
+                                  pg_catalog.pg_get_userbyid(v_view.relowner));
+    END LOOP;
+    IF v_regen OR EXISTS (SELECT FROM mask.protected p
+                           WHERE p.policy_id = _citus_repair.policy_id
+                             AND NOT mask_internal._citus_generated_ok(p.policy_id, p.relation)) THEN
+        PERFORM mask_internal._regenerate_policy(policy_id);
+    END IF;
+END;
+$$;
+
+COMMENT ON FUNCTION mask_internal._citus_repair(integer) IS
+'Internal: where Citus is loaded, takes the generated views and key view of a policy off the workers and regenerates views whose form does not match their table (after create_distributed_table of a protected table); called by mask.refresh_privileges().';

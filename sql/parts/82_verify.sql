@@ -459,6 +459,7 @@ BEGIN
                 UNION ALL SELECT * FROM mask_internal._verify_views(verify.only_policy)
                 UNION ALL SELECT * FROM mask_internal._verify_settings(verify.only_policy)
                 UNION ALL SELECT * FROM mask_internal._verify_citus_copy(verify.only_policy)
+                UNION ALL SELECT * FROM mask_internal._verify_citus(verify.only_policy)
                 ) f
          ORDER BY pg_catalog.array_position(ARRAY['error', 'warning', 'info'], f.severity),
                   f.policy COLLATE "C" NULLS FIRST, f.object COLLATE "C" NULLS FIRST,

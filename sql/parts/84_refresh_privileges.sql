@@ -42,6 +42,9 @@ BEGIN
         -- replace them: this does (0.3.0: barrier and reader condition,
         -- 41_keys.sql), keeping the masked views that read them.
         PERFORM mask_internal._replace_key_view(v_policy);
+        -- On Citus: views copied to the workers, views of the wrong form
+        -- (a protected table distributed since; 48_citus.sql).
+        PERFORM mask_internal._citus_repair(v_policy);
         -- A view schema of another owner (made before 0.3.0) is taken over
         -- by the extension owner when it holds nothing but generated views;
         -- otherwise mask.verify() reports it (45_view_schema.sql).
