@@ -90,7 +90,7 @@ mv_cluster_stop
 # --- packaging: the Debian package and the release archive (after the
 # cluster, since the package is installed into the system PostgreSQL)
 # (and Citus, which runs only where the citus extension is installed)
-for check in test/package/*.sh test/citus/citus_test.sh test/citus/citus_copy_test.sh; do
+for check in test/package/*.sh test/citus/citus_test.sh test/citus/citus_copy_test.sh test/citus/citus_ddl_test.sh; do
     out=$(bash "$check" 2>&1); rc=$?
     echo "$out" | tail -5 | sed 's/^/  /'
     name=$(basename "$check" .sh)

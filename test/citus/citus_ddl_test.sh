@@ -17,7 +17,7 @@
 #     create_distributed_table of a protected local table keeps its OID, and
 #     mask.refresh_privileges() regenerates the view in the Citus form and
 #     takes the copy Citus propagated off the workers
-#   D mask.verify() on Citus: each finding of mask._verify_citus(), by
+#   D mask.verify() on Citus: each finding of mask_internal._verify_citus(), by
 #     breaking the database and reading the report
 #
 # Runs when the server under test (pg_config, or PG_CONFIG) has the citus
@@ -278,8 +278,7 @@ SQL
 finds "plain view" "td_notice.households: The masked view reads the Citus table directly"
 fix "plain view"
 # the owner cannot check keys: members' reads fail
-q -c "REVOKE EXECUTE ON FUNCTION mask_internal._key_matches(integer, bytea) FROM td_owner" >/dev/null 2>&1 \
- || q -c "REVOKE EXECUTE ON FUNCTION mask._key_matches(integer, bytea) FROM td_owner" >/dev/null 2>&1
+q -c "REVOKE EXECUTE ON FUNCTION mask_internal._key_matches(integer, bytea) FROM td_owner" >/dev/null 2>&1
 got=$(as td_printer "$coord" -c "SELECT count(*) FROM td_notice.households" 2>&1)
 grep -q ERROR <<<"$got" || problem "D owner without _key_matches: the member still reads ($got): the break did not break"
 finds "owner without _key_matches" "td_printer cannot read td_notice.households"

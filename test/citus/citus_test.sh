@@ -147,7 +147,7 @@ got=$(as tc_printer "$coord" -c "SELECT count(account_no) || '/' || count(*) FRO
 [ "$got" = "0/1600" ] || problem "5: the row function called with the member's own key: $got (expected no pseudonyms)"
 got=$(as tc_auditor "$coord" -c "SELECT count(*) FROM $(echo "$fn" | sed 's/(bytea)/(NULL)/')" 2>&1)
 [ "$got" = 1600 ] || problem "5: the auditor, a reader of the view, may call its row function: $got"
-got=$(as tc_owner "$coord" -c "SELECT count(*) FROM mask.\"_key_1\"" 2>&1)
+got=$(as tc_owner "$coord" -c "SELECT count(*) FROM mask_internal.\"_key_1\"" 2>&1)
 [ "$got" = 0 ] || grep -q 'permission denied' <<<"$got" || problem "5: the table owner reads a key: $got"
 
 # --- 6: auditor, verify, unprotect ----------------------------------------------
