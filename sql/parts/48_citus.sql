@@ -671,6 +671,8 @@ BEGIN
                     FROM mask.protected p JOIN pg_catalog.pg_class c ON c.oid = p.relation
                    WHERE p.policy_id = _citus_repair.policy_id
                      AND mask_internal._citus_kind(p.relation) IS NOT NULL LOOP
+        EXECUTE pg_catalog.format('GRANT USAGE ON SCHEMA mask_internal TO %I',
+                                  pg_catalog.pg_get_userbyid(v_view.relowner));
         EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION mask_internal._key_matches(integer, bytea) TO %I',
                                   pg_catalog.pg_get_userbyid(v_view.relowner));
     END LOOP;

@@ -148,6 +148,9 @@ BEGIN
                         THEN 'no SELECT on the view'
                     WHEN NOT pg_catalog.has_function_privilege(v_r.oid, v_fn, 'EXECUTE')
                         THEN pg_catalog.format('no EXECUTE on its row function %s', v_fn)
+                    WHEN NOT pg_catalog.has_schema_privilege(v_t.relowner, 'mask_internal', 'USAGE')
+                        THEN pg_catalog.format('the table owner %I has no USAGE on schema mask_internal, whose mask_internal._key_matches the row function calls',
+                                               pg_catalog.pg_get_userbyid(v_t.relowner))
                     WHEN NOT pg_catalog.has_function_privilege(v_t.relowner, 'mask_internal._key_matches(integer, bytea)', 'EXECUTE')
                         THEN pg_catalog.format('the table owner %I may not execute mask_internal._key_matches, which the row function calls',
                                                pg_catalog.pg_get_userbyid(v_t.relowner))
