@@ -500,6 +500,8 @@ BEGIN
     v_prev := mask_internal._internal_begin();
     UPDATE mask.rule r SET relation = v_new WHERE r.relation = _citus_follow_rebuild.relation;
     UPDATE mask.protected p SET relation = v_new WHERE p.relation = _citus_follow_rebuild.relation;
+    -- the materialized masked copy of the table, if any (49_citus_copy.sql)
+    UPDATE mask.citus_copy cc SET relation = v_new WHERE cc.relation = _citus_follow_rebuild.relation;
     PERFORM mask_internal._internal_end(v_prev);
     FOR v_prot IN SELECT po.name, p.relation_name, p.view_name, po.view_schema
                     FROM mask.protected p JOIN mask.policy po ON po.id = p.policy_id

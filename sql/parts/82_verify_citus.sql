@@ -14,7 +14,9 @@
 --   warning  a row function beside the view of a table that is not (any
 --            more) a Citus table
 --   error    a generated view, a row function, a key view or a key on a
---            worker: maskview keeps them on the coordinator, and a query
+--            worker (a view or function in a view schema; the materialized
+--            masked copies of 49_citus_copy.sql are distributed tables, and
+--            belong there): maskview keeps them on the coordinator, and a query
 --            started on a worker would read a view there without the key
 --   error    SELECT on the shards or shell tables of a protected table on a
 --            worker for a member or PUBLIC: raw data through a direct
@@ -207,7 +209,8 @@ BEGIN
             SELECT COALESCE(pg_catalog.string_agg(x, E'\n' ORDER BY x), '') FROM (
                 SELECT 'relation ' || c.oid::pg_catalog.regclass::text AS x
                   FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-                 WHERE n.nspname = ANY (%L::name[]) OR (n.nspname IN ('mask', 'mask_internal') AND c.relname = ANY (%L::name[]))
+                 WHERE c.relkind = 'v'   -- (a materialized masked copy is a distributed table there)
+                   AND (n.nspname = ANY (%L::name[]) OR (n.nspname IN ('mask', 'mask_internal') AND c.relname = ANY (%L::name[])))
                 UNION ALL
                 SELECT 'function ' || p.oid::pg_catalog.regprocedure::text
                   FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
