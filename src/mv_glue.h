@@ -96,9 +96,9 @@ extern void mv_raise_pad_too_large(void) pg_attribute_noreturn();
 /*
  * Builds the mask of a call from its mask_char and pad arguments; a NULL
  * mask_char means '*' and pad_is_null means "no pad".  A negative pad or
- * one above MV_MAX_PAD raises.
- * The core checks that mask_char is one grapheme (one ASCII byte is checked
- * without ICU, so the default costs nothing).
+ * one above MV_MAX_PAD raises.  The core checks that mask_char is one
+ * printable grapheme (one ASCII byte is checked without ICU, so the default
+ * costs nothing).
  */
 static inline void
 mv_mask_from_args(mv_mask *mask, const text *mask_char, bool pad_is_null,
