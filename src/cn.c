@@ -185,9 +185,10 @@ mv_sql_luhn_valid(PG_FUNCTION_ARGS)
 }
 
 /*
- * mask_internal._detect_is_name(value text) -> boolean, for mask.detect(): whether
- * value has the shape of a Chinese personal name (mv_cn_name_detect), read
- * by the classes and surname lists cn_name masks with.
+ * mask_internal._detect_is_name(value text) -> boolean, for mask.detect():
+ * whether value has the shape of a Chinese personal name
+ * (mv_cn_name_detect), read by the classes and surname lists cn_name masks
+ * with.
  */
 PG_FUNCTION_INFO_V1(mv_sql_detect_is_name);
 Datum

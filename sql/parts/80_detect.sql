@@ -10,7 +10,8 @@
 --   * a sample of the column's values, checked with the validators: ID check
 --     character and date, mobile and landline shapes (the cn_phone parser),
 --     Luhn, e-mail shape, address levels in order (the cn_address parser),
---     Han-name shape (common surname + given name, or a middle-dot name).
+--     Han-name shape (common surname + given name, or a middle-dot name: the
+--     cn_name classifier).
 -- Neither alone is trusted: a column called c7 full of valid ID numbers is
 -- found from its contents, a column called phone full of free text is
 -- reported with low confidence.  The report carries only names, counts and
@@ -67,72 +68,6 @@ $$;
 COMMENT ON FUNCTION mask_internal._detect_dictionary() IS
 'Internal: the column-name dictionaries of mask.detect() (ASCII patterns and UTF-8 hex words per pii_type).';
 
--- Single-character surnames, hex of their UTF-8 bytes: the most frequent
--- 300-odd of the 2020 census order of magnitude (they cover well over 90% of
--- the population).  Surnames that are also everyday words and rare as
--- surnames (guo, ping, hai, he, shi ...) are left out on purpose: a two-character
--- word starting with one would look like a name.
-CREATE FUNCTION mask_internal._detect_surnames()
-RETURNS text[]
-LANGUAGE sql IMMUTABLE PARALLEL SAFE
-SET search_path = pg_catalog, pg_temp
-AS $$ SELECT
-ARRAY[
-        'e78e8b', 'e69d8e', 'e5bca0', 'e58898', 'e99988', 'e69da8', 'e9bb84', 'e8b5b5', 'e590b4', 'e591a8',
-        'e5be90', 'e5ad99', 'e9a9ac', 'e69cb1', 'e883a1', 'e983ad', 'e4bd95', 'e69e97', 'e9ab98', 'e7bd97',
-        'e98391', 'e6a281', 'e8b0a2', 'e5ae8b', 'e59490', 'e8aeb8', 'e99fa9', 'e586af', 'e98293', 'e69bb9',
-        'e5bdad', 'e69bbe', 'e88296', 'e794b0', 'e891a3', 'e8a281', 'e6bd98', 'e4ba8e', 'e8928b', 'e894a1',
-        'e4bd99', 'e69d9c', 'e58fb6', 'e7a88b', 'e88b8f', 'e9ad8f', 'e59095', 'e4b881', 'e4bbbb', 'e6b288',
-        'e5a79a', 'e58da2', 'e5a79c', 'e5b494', 'e9929f', 'e8b0ad', 'e99986', 'e6b1aa', 'e88c83', 'e98791',
-        'e79fb3', 'e5bb96', 'e8b4be', 'e5a48f', 'e99fa6', 'e4bb98', 'e58285', 'e696b9', 'e799bd', 'e982b9',
-        'e5ad9f', 'e7868a', 'e7a7a6', 'e982b1', 'e6b19f', 'e5b0b9', 'e8969b', 'e997ab', 'e9988e', 'e6aeb5',
-        'e99bb7', 'e4beaf', 'e9be99', 'e58fb2', 'e999b6', 'e9bb8e', 'e8b4ba', 'e9a1be', 'e6af9b', 'e9839d',
-        'e9be9a', 'e982b5', 'e4b887', 'e992b1', 'e4b8a5', 'e8a683', 'e6ada6', 'e688b4', 'e88eab', 'e5ad94',
-        'e59091', 'e6b1a4', 'e5b8b8', 'e6b8a9', 'e5bab7', 'e696bd', 'e69687', 'e7899b', 'e6a88a', 'e8919b',
-        'e982a2', 'e5ae89', 'e9bd90', 'e69893', 'e4b994', 'e4bc8d', 'e5ba9e', 'e9a29c', 'e580aa', 'e5ba84',
-        'e88182', 'e7aba0', 'e9b281', 'e5b2b3', 'e7bf9f', 'e6aeb7', 'e8a9b9', 'e794b3', 'e6aca7', 'e880bf',
-        'e585b3', 'e585b0', 'e784a6', 'e4bf9e', 'e5b7a6', 'e69fb3', 'e79498', 'e7a59d', 'e58c85', 'e5ae81',
-        'e5b09a', 'e7aca6', 'e88892', 'e998ae', 'e69faf', 'e7baaa', 'e6a285', 'e7aba5', 'e5878c', 'e6af95',
-        'e58d95', 'e5ada3', 'e8a3b4', 'e99c8d', 'e6b682', 'e68890', 'e88b97', 'e8b0b7', 'e79b9b', 'e69bb2',
-        'e7bf81', 'e58689', 'e9aa86', 'e8939d', 'e8b7af', 'e6b8b8', 'e8be9b', 'e99db3', 'e7aea1', 'e69fb4',
-        'e89299', 'e9b28d', 'e58d8e', 'e596bb', 'e7a581', 'e892b2', 'e688bf', 'e6bb95', 'e5b188', 'e9a5b6',
-        'e8a7a3', 'e7899f', 'e889be', 'e5b0a4', 'e998b3', 'e7a986', 'e5869c', 'e58fb8', 'e58d93', 'e58fa4',
-        'e59089', 'e7bcaa', 'e7ae80', 'e8bda6', 'e9a1b9', 'e8bf9e', 'e88aa6', 'e9baa6', 'e8a49a', 'e5a884',
-        'e7aaa6', 'e6889a', 'e5b291', 'e699af', 'e5859a', 'e5aeab', 'e8b4b9', 'e58d9c', 'e586b7', 'e6998f',
-        'e5b8ad', 'e58dab', 'e7b1b3', 'e69f8f', 'e5ae97', 'e79ebf', 'e6a182', 'e585a8', 'e4bd9f', 'e5ba94',
-        'e887a7', 'e997b5', 'e88b9f', 'e982ac', 'e8beb9', 'e58d9e', 'e5a7ac', 'e5b888', 'e4bb87', 'e6a0be',
-        'e99a8b', 'e59586', 'e58881', 'e6b299', 'e88da3', 'e5b7ab', 'e5af87', 'e6a191', 'e9838e', 'e79484',
-        'e4b89b', 'e4bbb2', 'e8999e', 'e69596', 'e5b7a9', 'e6988e', 'e4bd98', 'e6b1a0', 'e69fa5', 'e9babb',
-        'e88b91', 'e8bf9f', 'e9829d', 'e5ae98', 'e5b081', 'e8b088', 'e58ca1', 'e99ea0', 'e683a0', 'e88d86',
-        'e4b990', 'e58680', 'e98381', 'e883a5', 'e78fad', 'e582a8', 'e6a097', 'e78795', 'e6a59a', 'e984a2',
-        'e58ab3', 'e8b08c', 'e5a59a', 'e79aae', 'e7b29f', 'e586bc', 'e894ba', 'e6a5bc', 'e79b98', 'e6bba1',
-        'e997bb', 'e58e89', 'e4bc8a', 'e4bb9d', 'e9839c', 'e9989a', 'e5b885', 'e5b1a0', 'e8b186', 'e69cb4',
-        'e5bb89', 'e7a6b9', 'e7a596', 'e6bc86', 'e4b8b0', 'e58dbf', 'e78b84', 'e5aea3', 'e6998b', 'e88aae',
-        'e68988', 'e69981', 'e99899', 'e6b5a6', 'e68888', 'e9b9bf', 'e982b8', 'e99b8d', 'e8be9c', 'e7be8a',
-        'e8a398', 'e4ba93', 'e982b0', 'e8b5ab', 'e69dad', 'e980af', 'e88cb9', 'e8afb8', 'e5b587', 'e6aa80',
-        'e6989d', 'e6a48d', 'e8a1a1', 'e5b0a7']::text[]
-$$;
-
-COMMENT ON FUNCTION mask_internal._detect_surnames() IS
-'Internal: common single-character Han surnames as hex of their UTF-8 bytes (decoded by test 40_detect).';
-
--- Compound surnames (fuxing: ouyang, sima, zhuge ...), hex of their UTF-8 bytes.
-CREATE FUNCTION mask_internal._detect_compound_surnames()
-RETURNS text[]
-LANGUAGE sql IMMUTABLE PARALLEL SAFE
-SET search_path = pg_catalog, pg_temp
-AS $$ SELECT
-ARRAY[
-        'e6aca7e998b3', 'e58fb8e9a9ac', 'e8afb8e8919b', 'e4b88ae5ae98', 'e4b89ce696b9', 'e79a87e794ab', 'e5b089e8bf9f', 'e585ace5ad99',
-        'e68595e5aeb9', 'e995bfe5ad99', 'e5ae87e69687', 'e58fb8e5be92', 'e4bba4e78b90', 'e5a48fe4beaf', 'e8bda9e8be95', 'e7abafe69ca8',
-        'e78bace5ada4', 'e58d97e5aeab', 'e8a5bfe997a8', 'e799bee9878c', 'e591bce5bbb6', 'e4b887e4bf9f', 'e6beb9e58fb0', 'e585ace586b6',
-        'e5ae97e694bf', 'e6bfaee998b3', 'e5a4aae58fb2', 'e794b3e5b1a0', 'e997bbe4baba', 'e9929fe7a6bb', 'e4b89ce983ad', 'e8b5abe8bf9e',
-        'e68b93e8b78b', 'e7acace4ba94', 'e5b7a6e4b898', 'e6b7b3e4ba8e', 'e58d95e4ba8e', 'e58fb8e7a9ba', 'e585ace7be8a', 'e997bee4b898']::text[]
-$$;
-
-COMMENT ON FUNCTION mask_internal._detect_compound_surnames() IS
-'Internal: compound Han surnames as hex of their UTF-8 bytes (decoded by test 40_detect).';
-
 -- The pii_types whose dictionary the column name matches.
 CREATE FUNCTION mask_internal._detect_name_hints(column_name name)
 RETURNS text[]
@@ -154,33 +89,21 @@ $$;
 COMMENT ON FUNCTION mask_internal._detect_name_hints(name) IS
 'Internal: the pii_types whose column-name dictionary (Chinese or English) the name matches.';
 
--- Han-name shape: after trimming, two to four Han characters of which the
--- first is a common surname or the first two a compound surname; or Han
--- parts joined by a middle dot (U+00B7, U+2022, U+30FB, U+2027), the form of
--- Uyghur and other transliterated names.  Checked on the hex of the UTF-8
--- bytes so that it reads the same in every database encoding: a Han
--- character is a three-byte sequence E4-E9 (U+4000-U+9FFF, the unified
--- ideographs and extension A's upper part) or a four-byte F0 A0-AF one
--- (planes 2, extension B onwards).
+-- Han-name shape, decided in C by the classifier cn_name masks with and its
+-- surname lists (src/core/cn_name.c, cn_surnames.c), so that detect() and
+-- the mask agree on what a name is and the lists live in one place: after
+-- trimming, two to four Han characters of which the first is a common
+-- surname or the first two a compound surname; or two to four runs of Han
+-- characters joined by a middle dot (U+00B7, U+2022, U+30FB, U+2027), the
+-- form of Uyghur and other transliterated names.  The glue reads the value
+-- in UTF-8 whatever the database encoding.
 CREATE FUNCTION mask_internal._detect_is_name(value text)
 RETURNS boolean
-LANGUAGE sql STABLE STRICT PARALLEL SAFE
-SET search_path = pg_catalog, pg_temp
-AS $$
-    SELECT CASE
-        -- a name has at least one multi-byte character; skip the rest cheaply
-        WHEN pg_catalog.octet_length(value) = pg_catalog.length(value) THEN false
-        WHEN h.x ~ '^(e[4-9][89ab][0-9a-f][89ab][0-9a-f]|f0a[0-9a-f][89ab][0-9a-f][89ab][0-9a-f]){2,4}$'
-            THEN pg_catalog.substr(h.x, 1, 6) = ANY (mask_internal._detect_surnames())
-              OR pg_catalog.substr(h.x, 1, 12) = ANY (mask_internal._detect_compound_surnames())
-        ELSE h.x ~ ('^(e[4-9][89ab][0-9a-f][89ab][0-9a-f]){1,8}'
-                    '((c2b7|e280a2|e383bb|e280a7)(e[4-9][89ab][0-9a-f][89ab][0-9a-f]){1,8}){1,3}$')
-    END
-      FROM (SELECT pg_catalog.encode(pg_catalog.convert_to(pg_catalog.btrim(value), 'UTF8'), 'hex') AS x) h
-$$;
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE
+AS 'MODULE_PATHNAME', 'mv_sql_detect_is_name';
 
 COMMENT ON FUNCTION mask_internal._detect_is_name(text) IS
-'Internal (mask.detect): true when the value has the shape of a Han personal name (common or compound surname + 1-3 characters) or of a middle-dot name.';
+'Internal (mask.detect): true when the value has the shape of a Han personal name (common or compound surname + 1-3 characters) or of a middle-dot name; the cn_name classifier, in C.';
 
 -- Address: the cn_address parser (the one that masks addresses) recognises
 -- at least two levels in order (district then road, community then building,

@@ -208,6 +208,12 @@ DROP FUNCTION mask._audit(text, name, text, jsonb);
 -- function, and it runs with the caller's rights); its helper goes.
 DROP FUNCTION mask._linkability_query(regclass, name[], integer);
 
+-- mask.detect()'s name test is the classifier cn_name masks with, in C
+-- (_detect_is_name becomes a C function below): the surname lists it kept
+-- in SQL, a second and drifted copy of the core's, go.
+DROP FUNCTION mask._detect_surnames();
+DROP FUNCTION mask._detect_compound_surnames();
+
 -- ---------------------------------------------------------------------------
 -- Internal objects move to schema mask_internal (issue 13), so that \df
 -- mask.* and \dv mask.* show auditors what is for them.  SET SCHEMA keeps
