@@ -23,7 +23,7 @@ echo "== build and install"
 mv_build_and_install || { echo "0 passed, 1 failed"; exit 1; }
 
 # --- the version in one place
-out=$(test/check_meta.sh 2>&1); echo "$out" | grep FAIL
+out=$(test/package/check_meta.sh 2>&1); echo "$out" | grep FAIL
 p=$(echo "$out" | sed -n 's/^meta: \([0-9]*\) passed.*/\1/p'); f=$(echo "$out" | sed -n 's/.* \([0-9]*\) failed$/\1/p')
 tally meta "${p:-0}" "${f:-1}"
 
@@ -74,15 +74,17 @@ if ls test/pgtap/*.sql >/dev/null 2>&1; then
     tally pgtap "$p" "$f"
 fi
 
-# --- shell-level checks against the same cluster (each prints "...: ok" or "...: FAILED")
-# (the fault scripts restart the server, so they come last)
+# --- shell-level checks against the same cluster (each prints "...: ok" or "...: FAILED"),
+# named by their path under test/ (the fault scripts restart the server, so they come last)
 export MV_CLUSTER_DIR MV_LOAD_SECONDS=${MV_LOAD_SECONDS:-20}
-for check in test/attack_*.sh test/memory_bound.sh test/dump_restore_test.sh test/pg_upgrade_test.sh test/upgrade_test.sh test/import_anon_test.sh \
-             test/load_test.sh test/fault_*.sh; do
-    [ -f "$check" ] || continue
+for check in test/attacks/*.sh test/load/memory_bound.sh test/dump_restore/dump_restore_test.sh \
+             test/upgrade/pg_upgrade_test.sh test/upgrade/upgrade_test.sh test/import_anon/import_anon_test.sh \
+             test/load/load_test.sh test/faults/*.sh; do
+    name=${check#test/}; name=${name%.sh}
+    [ -f "$check" ] || { echo "  $check is missing"; tally "$name" 0 1; continue; }
     out=$(bash "$check" 2>&1); rc=$?
     echo "$out" | tail -5 | sed 's/^/  /'
-    if [ $rc -eq 0 ]; then tally "$(basename "$check" .sh)" 1 0; else tally "$(basename "$check" .sh)" 0 1; fi
+    if [ $rc -eq 0 ]; then tally "$name" 1 0; else tally "$name" 0 1; fi
 done
 
 mv_cluster_stop
@@ -90,7 +92,7 @@ mv_cluster_stop
 # --- packaging: the Debian package and the release archive (after the
 # cluster, since the package is installed into the system PostgreSQL)
 # (and Citus, which runs only where the citus extension is installed)
-for check in test/package/*.sh test/citus/citus_test.sh test/citus/citus_copy_test.sh test/citus/citus_ddl_test.sh; do
+for check in test/package/*_test.sh test/citus/citus_test.sh test/citus/citus_copy_test.sh test/citus/citus_ddl_test.sh; do
     out=$(bash "$check" 2>&1); rc=$?
     echo "$out" | tail -5 | sed 's/^/  /'
     name=$(basename "$check" .sh)

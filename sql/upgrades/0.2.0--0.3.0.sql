@@ -1,7 +1,7 @@
 -- maskview 0.2.0 -> 0.3.0: changes to objects that 0.2.0 already has and that
 -- re-running the parts with CREATE OR REPLACE cannot make (catalog tables,
 -- functions whose signature or result changed, triggers).  Runs first.
--- test/upgrade_test.sh compares the updated database with a fresh 0.3.0
+-- test/upgrade/upgrade_test.sh compares the updated database with a fresh 0.3.0
 -- install object by object, so anything missing here fails the suite.
 
 -- ---------------------------------------------------------------------------

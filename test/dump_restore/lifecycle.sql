@@ -1,4 +1,4 @@
--- What a restore has to keep in place (issue 9), for test/dump_restore_test.sh.
+-- What a restore has to keep in place (issue 9), for test/dump_restore/dump_restore_test.sh.
 --
 --   psql -v pfx=tdr -f test/dump_restore/lifecycle.sql   (as a superuser)
 --

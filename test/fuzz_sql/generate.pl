@@ -1,5 +1,5 @@
 #!/usr/bin/perl
-# Generates the inputs of test/attack_validator_fuzz.sh: masking rules and
+# Generates the inputs of test/attacks/validator_fuzz.sh: masking rules and
 # row filters, random and mutated, as COPY text rows
 #     id  kind  target  column  expression
 # for fuzz.input (test/fuzz_sql/runner.sql).

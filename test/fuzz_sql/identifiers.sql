@@ -1,4 +1,4 @@
--- Part two of test/attack_validator_fuzz.sh, run as a superuser after
+-- Part two of test/attacks/validator_fuzz.sh, run as a superuser after
 -- setup.sql and runner.sql: the identifier corpus (on standard input, one name a
 -- line) as policy names, view schemas and view names through
 -- mask.create_policy and mask.protect, and payloads inside the documents of

@@ -1,4 +1,4 @@
--- The in-server half of test/attack_validator_fuzz.sh: loads nothing itself;
+-- The in-server half of test/attacks/validator_fuzz.sh: loads nothing itself;
 -- defines fuzz.run(), which sends every row of fuzz.input through
 -- mask.set_rule (target 'rule') or mask.protect (target 'filter') as the
 -- non-superuser policy admin mvfz_admin, one subtransaction per call, and

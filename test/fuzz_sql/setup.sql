@@ -1,4 +1,4 @@
--- Fuzz target for test/attack_validator_fuzz.sh: a protected table owned by
+-- Fuzz target for test/attacks/validator_fuzz.sh: a protected table owned by
 -- a non-superuser, a policy admin who is not a superuser, and canaries that
 -- any executed payload would disturb.  Run as a superuser in a fresh
 -- database; the file mvfz_canary.txt in the data directory holds a

@@ -1,5 +1,5 @@
 -- mask.import_anon() on PostgreSQL Anonymizer labels, written with the
--- test-only provider of test/seclabel (LOADed by test/import_anon_test.sh).
+-- test-only provider of test/seclabel (LOADed by test/import_anon/import_anon_test.sh).
 \set ON_ERROR_STOP on
 SET client_min_messages = warning;
 CREATE EXTENSION maskview;

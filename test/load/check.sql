@@ -1,4 +1,4 @@
--- Load test (test/load_test.sh): after the run, compares every value the
+-- Load test (test/load/load_test.sh): after the run, compares every value the
 -- member clients recorded in mvload_log.seen with the raw tables.  Prints
 -- key=value lines that load_test.sh reads.
 --

@@ -1,4 +1,4 @@
--- Load test (test/load_test.sh): roles, policy and log table, run as the
+-- Load test (test/load/load_test.sh): roles, policy and log table, run as the
 -- cluster superuser in the load test's own database after
 -- demo/generate_data.sql.
 --

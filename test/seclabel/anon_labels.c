@@ -5,7 +5,7 @@
  * provider "anon", and SECURITY LABEL needs a loaded provider of that name.
  * mask.import_anon() reads the labels from pg_seclabel and needs no provider,
  * but a test needs one to write them without installing Anonymizer: this
- * module, LOADed by test/import_anon_test.sh, accepts the label forms
+ * module, LOADed by test/import_anon/import_anon_test.sh, accepts the label forms
  * Anonymizer accepts (MASKED WITH FUNCTION ..., MASKED WITH VALUE ... on
  * columns, MASKED on roles) and refuses anything else.  Never installed.
  */

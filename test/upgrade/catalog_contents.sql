@@ -1,7 +1,7 @@
 -- maskview's catalog as people and the engine read it, without what is
 -- bound to differ between two databases that ran the same API calls at
 -- different times: ids (policies are named instead), timestamps and keys.
--- For test/upgrade_test.sh, comparing an upgraded database with a fresh
+-- For test/upgrade/upgrade_test.sh, comparing an upgraded database with a fresh
 -- install (run as a superuser: psql -X -A -t -q -f ...).  The audit log is
 -- compared by its sequence of actions and details; its hashes cover the
 -- times, so they differ, and each database's chain is verified on its own.

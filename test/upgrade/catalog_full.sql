@@ -1,5 +1,5 @@
 -- maskview's catalog as a dump must carry it over, byte for byte, for
--- test/dump_restore_test.sh (run as a superuser: psql -X -A -t -q -f ...):
+-- test/dump_restore/dump_restore_test.sh (run as a superuser: psql -X -A -t -q -f ...):
 -- every row of every table the extension registered with
 -- pg_extension_config_dump (ids, timestamps, the audit log's hashes
 -- included), sequences by last_value and is_called, and the keys in hex.

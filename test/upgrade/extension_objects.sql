@@ -1,4 +1,4 @@
--- The extension's own objects, for test/upgrade_test.sh: an upgraded
+-- The extension's own objects, for test/upgrade/upgrade_test.sh: an upgraded
 -- database and a fresh install of the same version must print the same text
 -- (run as a superuser: psql -X -A -t -q -f ...).  Each object starts with a
 -- line "== <kind> <name>" (diff -F '^== ' names it in every hunk), followed

@@ -1,4 +1,4 @@
--- Policies shared by test/dump_restore_test.sh and test/upgrade_test.sh.
+-- Policies shared by test/dump_restore/dump_restore_test.sh and test/upgrade/upgrade_test.sh.
 --
 --   psql -v pfx=tdr -f test/upgrade/policies.sql   (after demo/generate_data.sql)
 --

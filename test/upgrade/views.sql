@@ -1,5 +1,5 @@
 -- The generated views and the privileges around them, for both
--- test/dump_restore_test.sh and test/upgrade_test.sh (run as a superuser:
+-- test/dump_restore/dump_restore_test.sh and test/upgrade/upgrade_test.sh (run as a superuser:
 -- psql -X -A -t -q -f ...):
 --   - every view in a policy's view schema and the key views in schema mask:
 --     owner, options (security_barrier), ACL, comment, pg_get_viewdef, and

@@ -24,7 +24,7 @@
 # non-zero on failure.  Needs root (runs the servers as postgres) or to be
 # run as the cluster's OS user.
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 repo=$(pwd)
 
 bindir=$(pg_config --bindir)

@@ -26,7 +26,7 @@ set -uo pipefail
 
 name=fault_crash
 here=$(cd "$(dirname "$0")" && pwd)
-. "$here/cluster.sh"
+. "$here/../cluster.sh"
 fail() { echo "$name: FAILED $*"; exit 1; }
 
 own_cluster=

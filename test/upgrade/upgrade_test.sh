@@ -35,7 +35,7 @@
 # prints "upgrade: ok" or "upgrade: FAILED <why>" last and exits non-zero on
 # failure.
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 
 su=${PGUSER:-postgres}
 households=${MV_UPGRADE_HOUSEHOLDS:-2000}

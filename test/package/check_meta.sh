@@ -2,7 +2,7 @@
 # The version lives in extension/maskview.control; META.json, the install
 # script and CHANGELOG.md must agree with it.  Prints "meta: N passed, N failed".
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 version=$(sed -n "s/^default_version *= *'\(.*\)'/\1/p" extension/maskview.control)
 passed=0 failed=0
 check() {  # check DESCRIPTION COMMAND...

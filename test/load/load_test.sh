@@ -32,7 +32,7 @@ set -uo pipefail
 
 name=load_test
 here=$(cd "$(dirname "$0")" && pwd)
-top=$(dirname "$here")
+top=$(cd "$here/../.." && pwd)
 secs=${MV_LOAD_SECONDS:-60}
 clients=${MV_LOAD_CLIENTS:-8}
 households=${MV_LOAD_HOUSEHOLDS:-20000}
@@ -70,7 +70,7 @@ q -c "CREATE EXTENSION maskview" >/dev/null || fail "CREATE EXTENSION maskview"
 t0=$(date +%s.%N)
 q -v households="$households" -f "$top/demo/generate_data.sql" >"$work/generate.out" 2>&1 \
     || { tail -5 "$work/generate.out"; fail "demo/generate_data.sql"; }
-q -f "$here/load/setup.sql" >"$work/setup.out" 2>&1 \
+q -f "$here/setup.sql" >"$work/setup.out" 2>&1 \
     || { tail -5 "$work/setup.out"; fail "test/load/setup.sql"; }
 q -c "VACUUM ANALYZE" >/dev/null || fail "VACUUM"
 t1=$(date +%s.%N)
@@ -85,7 +85,7 @@ pgbench_common=(-n -M extended --max-tries=10 --failures-detailed -T "$secs" -l)
 run_members() {   # run_members PHASE: the member clients for $secs seconds
     pgbench "${pgbench_common[@]}" -c "$clients" -j 2 --log-prefix="$work/m$1" \
         -D phase="$1" -D n_arrears="$n_arrears" -D n_households="$n_households" \
-        -f "$here/load/point.sql@7" -f "$here/load/page.sql@2" -f "$here/load/scan.sql@1" \
+        -f "$here/point.sql@7" -f "$here/page.sql@2" -f "$here/scan.sql@1" \
         -U mvload_member "$db" >"$work/m$1.out" 2>&1
 }
 
@@ -121,7 +121,7 @@ run_members 1; rc1=$?
 audit_before=$(q -c "SELECT coalesce(max(id), 0) FROM mask.audit_log")
 echo "phase 2: $clients member clients + admin client (about 1 step/s), $secs s"
 pgbench "${pgbench_common[@]}" -c 1 -j 1 -R 1 --log-prefix="$work/a" \
-    -f "$here/load/admin.sql" -U mvload_admin "$db" >"$work/a.out" 2>&1 &
+    -f "$here/admin.sql" -U mvload_admin "$db" >"$work/a.out" 2>&1 &
 admin_pid=$!
 run_members 2; rc2=$?
 wait "$admin_pid"; rca=$?
@@ -164,7 +164,7 @@ for r in m1 m2 a; do
     echo "$(label_of $r): $(pgbench_figure "$out" retried) transactions retried, $(pgbench_figure "$out" retries) retries, $(pgbench_figure "$out" deadlock) deadlock failures"
 done
 
-q -f "$here/load/check.sql" >"$work/check.out" 2>&1 || { tail -5 "$work/check.out"; fail "test/load/check.sql"; }
+q -f "$here/check.sql" >"$work/check.out" 2>&1 || { tail -5 "$work/check.out"; fail "test/load/check.sql"; }
 grep -v '^$' "$work/check.out"
 val() { sed -n "s/^$1=//p" "$work/check.out" | head -1; }
 [ "$(val leaks)" = 0 ] || problems+=("$(val leaks) recorded values are raw values")

@@ -37,7 +37,7 @@
 # kept to a few percent because an accepted call regenerates the view (about
 # 12 ms) while a refused one costs well under a millisecond.
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 
 db=maskview_validator_fuzz
 su=${PGUSER:-postgres}

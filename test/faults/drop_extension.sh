@@ -23,7 +23,7 @@ set -uo pipefail
 
 name=fault_drop_extension
 here=$(cd "$(dirname "$0")" && pwd)
-top=$(dirname "$here")
+top=$(cd "$here/../.." && pwd)
 db=maskview_fault_drop
 db2=maskview_fault_drop2
 su=${PGUSER:-postgres}

@@ -24,7 +24,7 @@
 # prints "dump_restore: ok" or "dump_restore: FAILED <why>" last and exits
 # non-zero on failure.
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 
 su=${PGUSER:-postgres}
 households=${MV_DUMP_HOUSEHOLDS:-2000}

@@ -10,7 +10,7 @@
 # where the server can read it.  Prints "import_anon: ok" or
 # "import_anon: FAILED <why>" last.
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 db=maskview_import_anon
 su=${PGUSER:-postgres}
 fail() { echo "import_anon: FAILED $*"; exit 1; }

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Faults without a crash: a policy change that fails half-way leaves nothing
-# changed (DROP EXTENSION is test/fault_drop_extension.sh).
+# changed (DROP EXTENSION is test/faults/drop_extension.sh).
 #
 # A "snapshot" is everything a policy change may touch: the catalog tables
 # (keys and audit log included), every view in a policy's schema and the key
@@ -29,7 +29,7 @@ set -uo pipefail
 
 name=fault_partial
 here=$(cd "$(dirname "$0")" && pwd)
-top=$(dirname "$here")
+top=$(cd "$here/../.." && pwd)
 db=maskview_fault_partial
 su=${PGUSER:-postgres}
 work=$(mktemp -d /tmp/maskview-partial.XXXXXX)
