@@ -3,13 +3,7 @@
 -- cannot do, fail-closed columns, DDL follow-up, and the key staying secret.
 -- Roles act under SET SESSION AUTHORIZATION (SET ROLE from the superuser
 -- running the suite would prove nothing).
-\unset ECHO
-\set QUIET 1
-SET client_min_messages = warning;
-
-BEGIN;
-CREATE EXTENSION IF NOT EXISTS pgtap;
-CREATE EXTENSION IF NOT EXISTS maskview;
+\ir fixtures/begin.sql
 
 SELECT plan(56);
 

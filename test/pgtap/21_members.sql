@@ -1,28 +1,11 @@
 -- Members: add_member refuses every role with another path to a protected raw
 -- table and names the path; accepted members get exactly the views, their
 -- schema and a search_path, and lose them again with remove_member.
-\unset ECHO
-\set QUIET 1
-SET client_min_messages = warning;
-
-BEGIN;
-CREATE EXTENSION IF NOT EXISTS pgtap;
-CREATE EXTENSION IF NOT EXISTS maskview;
+\ir fixtures/begin.sql
 
 SELECT plan(39);
 
--- The SQLSTATE and detail of a refused statement ('ok' when it succeeds).
-CREATE FUNCTION pg_temp.refusal(stmt text) RETURNS text LANGUAGE plpgsql AS $$
-DECLARE
-    v_state text; v_detail text;
-BEGIN
-    EXECUTE stmt;
-    RETURN 'ok';
-EXCEPTION WHEN OTHERS THEN
-    GET STACKED DIAGNOSTICS v_state = RETURNED_SQLSTATE, v_detail = PG_EXCEPTION_DETAIL;
-    RETURN v_state || ' ' || v_detail;
-END;
-$$;
+\ir fixtures/refusal.sql
 
 -- ---------------------------------------------------------------- setup ---
 CREATE ROLE t21_owner NOLOGIN;

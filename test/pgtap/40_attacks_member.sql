@@ -7,13 +7,7 @@
 -- the policy key in it (t40_secret.check).  Each check also insists that
 -- something was captured, so an attack that silently returned nothing cannot
 -- pass for a protected one.
-\unset ECHO
-\set QUIET 1
-SET client_min_messages = warning;
-
-BEGIN;
-CREATE EXTENSION IF NOT EXISTS pgtap;
-CREATE EXTENSION IF NOT EXISTS maskview;
+\ir fixtures/begin.sql
 
 SELECT plan(73);
 

@@ -5,13 +5,7 @@
 -- the raw data and the generated views, and cannot change a policy.  Both act
 -- under SET SESSION AUTHORIZATION, so that SET ROLE and privilege checks are
 -- made against them and not against the superuser running the suite.
-\unset ECHO
-\set QUIET 1
-SET client_min_messages = warning;
-
-BEGIN;
-CREATE EXTENSION IF NOT EXISTS pgtap;
-CREATE EXTENSION IF NOT EXISTS maskview;
+\ir fixtures/begin.sql
 
 SELECT plan(56);
 

@@ -6,13 +6,7 @@
 -- closed, or raise an error), the member must never see the raw value, neither
 -- in a row nor in an error message.  The member reads each row on its own
 -- and records rows and error texts; the superuser looks for raw values.
-\unset ECHO
-\set QUIET 1
-SET client_min_messages = warning;
-
-BEGIN;
-CREATE EXTENSION IF NOT EXISTS pgtap;
-CREATE EXTENSION IF NOT EXISTS maskview;
+\ir fixtures/begin.sql
 
 SELECT plan(5);
 

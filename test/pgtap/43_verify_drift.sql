@@ -2,28 +2,11 @@
 -- add_member() would refuse with (one function, mask_internal._read_path, decides
 -- both), that it reports drift made by the table owner itself, and that
 -- it leaks no value and no key and leaves nothing behind.
-\unset ECHO
-\set QUIET 1
-SET client_min_messages = warning;
-
-BEGIN;
-CREATE EXTENSION IF NOT EXISTS pgtap;
-CREATE EXTENSION IF NOT EXISTS maskview;
+\ir fixtures/begin.sql
 
 SELECT plan(32);
 
--- The SQLSTATE and detail of a refused statement ('ok' when it succeeds).
-CREATE FUNCTION pg_temp.refusal(stmt text) RETURNS text LANGUAGE plpgsql AS $$
-DECLARE
-    v_state text; v_detail text;
-BEGIN
-    EXECUTE stmt;
-    RETURN 'ok';
-EXCEPTION WHEN OTHERS THEN
-    GET STACKED DIAGNOSTICS v_state = RETURNED_SQLSTATE, v_detail = PG_EXCEPTION_DETAIL;
-    RETURN v_state || ' ' || v_detail;
-END;
-$$;
+\ir fixtures/refusal.sql
 
 -- ---------------------------------------------------------------- setup ---
 CREATE ROLE t43v_owner NOLOGIN;

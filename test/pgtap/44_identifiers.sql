@@ -3,13 +3,7 @@
 -- end (protect, set_rule, add_member, a member reading masked values, the
 -- auditor views, drop_rule, unprotect, drop_policy), and none of them is
 -- ever read as SQL.  Roles act under SET SESSION AUTHORIZATION.
-\unset ECHO
-\set QUIET 1
-SET client_min_messages = warning;
-
-BEGIN;
-CREATE EXTENSION IF NOT EXISTS pgtap;
-CREATE EXTENSION IF NOT EXISTS maskview;
+\ir fixtures/begin.sql
 
 SELECT plan(44);
 

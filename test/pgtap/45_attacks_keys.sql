@@ -9,13 +9,7 @@
 -- plants a cheap leaky function (COST 0.0000001, so the planner would run it
 -- first) that records every value it is shown, and the leaks are checked
 -- against the real keys.  All act under SET SESSION AUTHORIZATION.
-\unset ECHO
-\set QUIET 1
-SET client_min_messages = warning;
-
-BEGIN;
-CREATE EXTENSION IF NOT EXISTS pgtap;
-CREATE EXTENSION IF NOT EXISTS maskview;
+\ir fixtures/begin.sql
 
 SELECT plan(78);
 

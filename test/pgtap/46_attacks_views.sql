@@ -14,13 +14,7 @@
 --      transaction blocks no API call and no audited DDL.
 -- C (other session) and D need committed objects and a second session: they
 -- run in a database of their own, t46_side, through dblink.
-\unset ECHO
-\set QUIET 1
-SET client_min_messages = warning;
-
-BEGIN;
-CREATE EXTENSION IF NOT EXISTS pgtap;
-CREATE EXTENSION IF NOT EXISTS maskview;
+\ir fixtures/begin.sql
 CREATE EXTENSION IF NOT EXISTS dblink;
 
 SELECT plan(49);

@@ -15,28 +15,11 @@
 -- Admins act under SET SESSION AUTHORIZATION (not SET ROLE from the
 -- superuser, whose session would prove nothing), or under SET ROLE where
 -- that is the point.
-\unset ECHO
-\set QUIET 1
-SET client_min_messages = warning;
-
-BEGIN;
-CREATE EXTENSION IF NOT EXISTS pgtap;
-CREATE EXTENSION IF NOT EXISTS maskview;
+\ir fixtures/begin.sql
 
 SELECT plan(67);
 
--- The SQLSTATE and detail of a refused statement ('ok' when it succeeds).
-CREATE FUNCTION pg_temp.refusal(stmt text) RETURNS text LANGUAGE plpgsql AS $$
-DECLARE
-    v_state text; v_detail text;
-BEGIN
-    EXECUTE stmt;
-    RETURN 'ok';
-EXCEPTION WHEN OTHERS THEN
-    GET STACKED DIAGNOSTICS v_state = RETURNED_SQLSTATE, v_detail = PG_EXCEPTION_DETAIL;
-    RETURN v_state || ' ' || v_detail;
-END;
-$$;
+\ir fixtures/refusal.sql
 GRANT EXECUTE ON FUNCTION pg_temp.refusal(text) TO PUBLIC;
 
 -- The role's search_path setting in this database / for the whole cluster.

@@ -8,13 +8,7 @@
 -- is shown, or provoke an error that quotes a raw value.  A table owner can
 -- change its session too, and its DDL regenerates the views.  Every test
 -- here fails on 0.2.0.
-\unset ECHO
-\set QUIET 1
-SET client_min_messages = warning;
-
-BEGIN;
-CREATE EXTENSION IF NOT EXISTS pgtap;
-CREATE EXTENSION IF NOT EXISTS maskview;
+\ir fixtures/begin.sql
 
 SELECT plan(40);
 

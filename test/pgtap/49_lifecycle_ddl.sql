@@ -2,13 +2,7 @@
 -- column it was written for -- the view follows, or the change is refused
 -- with a hint -- and the audit log records it.  Acting as the table owner
 -- (who runs DDL) and reading as a member.
-\unset ECHO
-\set QUIET 1
-SET client_min_messages = warning;
-
-BEGIN;
-CREATE EXTENSION IF NOT EXISTS pgtap;
-CREATE EXTENSION IF NOT EXISTS maskview;
+\ir fixtures/begin.sql
 
 SELECT plan(53);
 

@@ -7,13 +7,7 @@
 -- in an error message (a custom hierarchy level with a cast that fails on a
 -- value), and a probe with k = 1 on columns that isolate single rows gets
 -- counts only and is flagged in the audit log.
-\unset ECHO
-\set QUIET 1
-SET client_min_messages = warning;
-
-BEGIN;
-CREATE EXTENSION IF NOT EXISTS pgtap;
-CREATE EXTENSION IF NOT EXISTS maskview;
+\ir fixtures/begin.sql
 
 SELECT plan(30);
 

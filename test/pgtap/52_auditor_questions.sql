@@ -3,13 +3,7 @@
 --   mask.changes           who changed what, when (no quoted identifiers)
 -- and the audit log's columns need no quoting either.  Every column of every
 -- view in schema mask has a comment, and the schema itself has one.
-\unset ECHO
-\set QUIET 1
-SET client_min_messages = warning;
-
-BEGIN;
-CREATE EXTENSION IF NOT EXISTS pgtap;
-CREATE EXTENSION IF NOT EXISTS maskview;
+\ir fixtures/begin.sql
 
 SELECT plan(15);
 

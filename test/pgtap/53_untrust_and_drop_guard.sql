@@ -1,15 +1,9 @@
 -- mask.import_anon() is for admins; mask.untrust_function() withdraws mask.trust_function(), never under a
 -- rule that still calls the function; the DROP EXTENSION guard recognises a
 -- DROP EXTENSION maskview (without CASCADE) in a statement text.  The guard's
--- refusal itself is exercised by test/fault_drop_extension.sh (it reads the
+-- refusal itself is exercised by test/faults/drop_extension.sh (it reads the
 -- client's statement, which inside pgTAP is the SELECT calling throws_ok).
-\unset ECHO
-\set QUIET 1
-SET client_min_messages = warning;
-
-BEGIN;
-CREATE EXTENSION IF NOT EXISTS pgtap;
-CREATE EXTENSION IF NOT EXISTS maskview;
+\ir fixtures/begin.sql
 
 SELECT plan(20);
 
@@ -33,7 +27,7 @@ SELECT throws_ok($$SELECT mask.untrust_function('public.t53_initials(text)')$$, 
     'untrust_function: not for admins (superusers only, like trust_function)');
 SELECT throws_ok($$SELECT * FROM mask.import_anon('t53_anon')$$, '22023',
     'there are no PostgreSQL Anonymizer labels to import',
-    'import_anon: an admin may run it; without anon labels it says so (the import itself: test/import_anon_test.sh)');
+    'import_anon: an admin may run it; without anon labels it says so (the import itself: test/import_anon/import_anon_test.sh)');
 RESET SESSION AUTHORIZATION;
 SET SESSION AUTHORIZATION t53_outsider;
 SELECT throws_ok($$SELECT * FROM mask.import_anon('t53_anon')$$, '42501', NULL,

@@ -5,13 +5,7 @@
 -- come through the key view, auditors run linkability() and
 -- verify_audit_log()), and nobody but the extension owner can call an
 -- internal function by name.
-\unset ECHO
-\set QUIET 1
-SET client_min_messages = warning;
-
-BEGIN;
-CREATE EXTENSION IF NOT EXISTS pgtap;
-CREATE EXTENSION IF NOT EXISTS maskview;
+\ir fixtures/begin.sql
 
 SELECT plan(17);
 

@@ -4,17 +4,7 @@
 SET client_min_messages = warning;
 CREATE EXTENSION IF NOT EXISTS maskview;
 
--- "SQLSTATE message: detail" of a statement, or 'ok'.
-CREATE FUNCTION pg_temp.err(stmt text) RETURNS text
-LANGUAGE plpgsql AS $$
-DECLARE st text; msg text; det text;
-BEGIN
-    EXECUTE stmt;
-    RETURN 'ok';
-EXCEPTION WHEN OTHERS THEN
-    GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL;
-    RETURN st || ' ' || msg || COALESCE(': ' || NULLIF(det, ''), '');
-END $$;
+\i test/sql/fixtures/err.sql
 
 BEGIN;
 CREATE ROLE regress_t41_owner NOLOGIN;

@@ -7,17 +7,7 @@ CREATE EXTENSION IF NOT EXISTS maskview;
 \pset format unaligned
 \pset null '-'
 
--- "SQLSTATE message: detail" of a statement, or 'ok'.
-CREATE FUNCTION pg_temp.err(stmt text) RETURNS text
-LANGUAGE plpgsql AS $$
-DECLARE st text; msg text; det text;
-BEGIN
-    EXECUTE stmt;
-    RETURN 'ok';
-EXCEPTION WHEN OTHERS THEN
-    GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, det = PG_EXCEPTION_DETAIL;
-    RETURN st || ' ' || msg || COALESCE(': ' || NULLIF(det, ''), '');
-END $$;
+\i test/sql/fixtures/err.sql
 
 BEGIN;
 CREATE ROLE t42_owner NOLOGIN;
