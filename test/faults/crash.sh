@@ -25,9 +25,11 @@
 set -uo pipefail
 
 name=fault_crash
+dbs=maskview_fault_crash
+roles="mvcrash_owner:NOLOGIN mvcrash_member:LOGIN"
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../cluster.sh"
-fail() { echo "$name: FAILED $*"; exit 1; }
+. "$here/../scratch.sh"
 
 own_cluster=
 if [ -z "${MV_CLUSTER_DIR:-}" ] || [ ! -f "$MV_CLUSTER_DIR/data/postmaster.pid" ]; then
@@ -37,11 +39,6 @@ if [ -z "${MV_CLUSTER_DIR:-}" ] || [ ! -f "$MV_CLUSTER_DIR/data/postmaster.pid" 
 fi
 data="$MV_CLUSTER_DIR/data"
 
-db=maskview_fault_crash
-su=${PGUSER:-postgres}
-work=$(mktemp -d /tmp/maskview-crash.XXXXXX)
-bg_pid=
-
 server_up() { psql -X -q -A -t -U "$su" -d postgres -c "SELECT 1" >/dev/null 2>&1; }
 start_server() {
     server_up && return 0
@@ -50,32 +47,18 @@ start_server() {
 }
 kill_server() { mv_as_postgres "$MV_PGBIN/pg_ctl" -D "$data" -m immediate -w stop >/dev/null 2>&1; }
 
-drop_objects() {
-    psql -X -q -U "$su" -d postgres -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null 2>&1
-    for r in mvcrash_member mvcrash_owner; do
-        psql -X -q -U "$su" -d postgres -c "DROP ROLE IF EXISTS $r" >/dev/null 2>&1
-    done
-}
 cleanup() {
     [ -n "$bg_pid" ] && kill "$bg_pid" 2>/dev/null
     start_server || echo "  the server did not come back"   # whatever happened, leave it running
-    drop_objects
-    rm -rf "$work"
+    scratch_cleanup
     [ -n "$own_cluster" ] && mv_cluster_stop
 }
 trap cleanup EXIT
-q() { psql -X -q -A -t -v ON_ERROR_STOP=1 -U "$su" -d "$db" "$@"; }
 
 # --- setup: 50 tables of personal data, an empty policy with one member --------
-drop_objects
-psql -X -q -v ON_ERROR_STOP=1 -U "$su" -d postgres >/dev/null <<SQL || fail "setup (roles, database)"
-CREATE ROLE mvcrash_owner NOLOGIN;
-CREATE ROLE mvcrash_member LOGIN;
-CREATE DATABASE $db;
-SQL
+scratch_create
 q >/dev/null <<'SQL' || fail "setup (tables, policy)"
 SET client_min_messages = warning;
-CREATE EXTENSION maskview;
 CREATE SCHEMA fc AUTHORIZATION mvcrash_owner;
 DO $$
 BEGIN
@@ -164,18 +147,17 @@ SELECT what FROM mismatch;
 SQL
 }
 
-problems=()
 check_round() {   # check_round ROUND EXPECTED-STATE-PATTERNS...
     local round=$1 got bad; shift
     start_server || fail "round $round: the server did not restart (see $MV_CLUSTER_DIR/server.log)"
     got=$(state "$audit0") || fail "round $round: state query failed"
     bad=$(consistent 2>&1)
     echo "round $round: protected rules views granted audit-rows = $got${bad:+; $bad}"
-    [ -z "$bad" ] || problems+=("round $round: $(echo "$bad" | head -3 | tr '\n' ';')")
+    [ -z "$bad" ] || problem "round $round: $(echo "$bad" | head -3 | tr '\n' ';')"
     local ok=
     # shellcheck disable=SC2053
     for e in "$@"; do [[ "$got" == $e ]] && ok=1; done
-    [ -n "$ok" ] || problems+=("round $round: state '$got', expected one of: $*")
+    [ -n "$ok" ] || problem "round $round: state '$got', expected one of: $*"
 }
 
 # wait_for PATTERN SECONDS: until the change session's current statement matches
@@ -202,7 +184,7 @@ if wait_for 'halfway_fc_t25' 300; then
     kill_server
     echo "round 1: killed at table 25 after $((SECONDS - t0)) s"
 else
-    problems+=("round 1: the change ended before table 25 was reached: $(tail -1 "$work/r1.out")")
+    problem "round 1: the change ended before table 25 was reached: $(tail -1 "$work/r1.out")"
 fi
 wait "$bg_pid"; bg_pid=
 check_round 1 "$none"
@@ -210,7 +192,7 @@ check_round 1 "$none"
 # --- round 2: killed right after COMMIT ---------------------------------------
 t0=$SECONDS
 psql -X -q -v ON_ERROR_STOP=1 -U "$su" -d "$db" -f "$work/change.sql" >"$work/r2.out" 2>&1 \
-    || problems+=("round 2: the change failed: $(tail -1 "$work/r2.out")")
+    || problem "round 2: the change failed: $(tail -1 "$work/r2.out")"
 kill_server
 echo "round 2: committed after $((SECONDS - t0)) s, killed at once"
 check_round 2 "$all"
@@ -232,7 +214,7 @@ bg_pid=$!
 if wait_for 'pause_after_call_20' 300; then
     kill_server
 else
-    problems+=("round 3: the calls ended before the pause after call 20: $(tail -1 "$work/r3.out")")
+    problem "round 3: the calls ended before the pause after call 20: $(tail -1 "$work/r3.out")"
 fi
 wait "$bg_pid"; bg_pid=
 check_round 3 "50 150 50 50 *"
@@ -244,21 +226,10 @@ read -r calls rule_reason_a rule_reason_b log_reason_a log_reason_b <<<"$r3"
 echo "round 3: $calls calls committed before the kill; rule says '$rule_reason_a $rule_reason_b', last audit row says '$log_reason_a $log_reason_b'"
 # The kill came during the pause after call 20: calls 1-20 had returned, and
 # every one of them must have survived.
-[ "${calls:-0}" -eq 20 ] || problems+=("round 3: ${calls:-0} committed calls survived, 20 had returned")
-[ "$rule_reason_b" = "$calls" ] || problems+=("round 3: $calls committed calls in the log but the rule is from call $rule_reason_b")
-[ "$rule_reason_b" = "$log_reason_b" ] || problems+=("round 3: the rule (call $rule_reason_b) and the last audit row (call $log_reason_b) disagree")
-bad=$(consistent 2>&1); [ -z "$bad" ] || problems+=("round 3: $(echo "$bad" | head -3 | tr '\n' ';')")
+[ "${calls:-0}" -eq 20 ] || problem "round 3: ${calls:-0} committed calls survived, 20 had returned"
+[ "$rule_reason_b" = "$calls" ] || problem "round 3: $calls committed calls in the log but the rule is from call $rule_reason_b"
+[ "$rule_reason_b" = "$log_reason_b" ] || problem "round 3: the rule (call $rule_reason_b) and the last audit row (call $log_reason_b) disagree"
+bad=$(consistent 2>&1); [ -z "$bad" ] || problem "round 3: $(echo "$bad" | head -3 | tr '\n' ';')"
 
-if [ -n "$(q -c "SELECT to_regprocedure('mask.verify(name)')")" ]; then
-    v=$(q -c "SELECT severity || ': ' || finding FROM mask.verify() WHERE severity IN ('error', 'warning')" 2>&1) \
-        || problems+=("mask.verify() raised: $v")
-    [ -z "$v" ] || { echo "$v"; problems+=("mask.verify(): $(echo "$v" | head -2 | tr '\n' ';')"); }
-else
-    echo "note: mask.verify() does not exist yet, skipped"
-fi
-
-if [ ${#problems[@]} -gt 0 ]; then
-    printf '  problem: %s\n' "${problems[@]}"
-    fail "$(IFS=';'; echo "${problems[*]}")"
-fi
-echo "$name: ok"
+scratch_verify error warning
+scratch_finish

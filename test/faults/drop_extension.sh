@@ -22,39 +22,14 @@
 set -uo pipefail
 
 name=fault_drop_extension
-here=$(cd "$(dirname "$0")" && pwd)
-top=$(cd "$here/../.." && pwd)
-db=maskview_fault_drop
+dbs="maskview_fault_drop maskview_fault_drop2"
 db2=maskview_fault_drop2
-su=${PGUSER:-postgres}
-work=$(mktemp -d /tmp/maskview-drop.XXXXXX)
-
-drop_objects() {
-    for d in $db $db2; do
-        psql -X -q -U "$su" -d postgres -c "DROP DATABASE IF EXISTS $d WITH (FORCE)" >/dev/null 2>&1
-    done
-    for r in mvdrop_member mvdrop_owner; do
-        psql -X -q -U "$su" -d postgres -c "DROP ROLE IF EXISTS $r" >/dev/null 2>&1
-    done
-}
-cleanup() { drop_objects; rm -rf "$work"; }
-trap cleanup EXIT
-fail() { echo "$name: FAILED $*"; exit 1; }
-q() { psql -X -q -A -t -v ON_ERROR_STOP=1 -U "$su" -d "$db" "$@"; }
-problems=()
-problem() { echo "  problem: $*"; problems+=("$*"); }
+roles="mvdrop_owner:NOLOGIN mvdrop_member:LOGIN"
+. "$(dirname "$0")/../scratch.sh"
 
 # --- setup ------------------------------------------------------------------
-drop_objects
-psql -X -q -v ON_ERROR_STOP=1 -U "$su" -d postgres >/dev/null <<SQL || fail "setup (roles, databases)"
-CREATE ROLE mvdrop_owner NOLOGIN;
-CREATE ROLE mvdrop_member LOGIN;
-CREATE DATABASE $db;
-CREATE DATABASE $db2;
-SQL
-q -c "CREATE EXTENSION maskview" >/dev/null || fail "CREATE EXTENSION"
-q -v households=3000 -f "$top/demo/generate_data.sql" >"$work/generate.out" 2>&1 \
-    || { tail -3 "$work/generate.out"; fail "demo/generate_data.sql"; }
+scratch_create
+scratch_demo_data 3000
 q >"$work/setup.out" 2>&1 <<'SQL' || { tail -3 "$work/setup.out"; fail "policy setup"; }
 SET client_min_messages = warning;
 ALTER SCHEMA billing OWNER TO mvdrop_owner;
@@ -80,26 +55,6 @@ SELECT mask.add_member('notice', 'mvdrop_member');
 SELECT mask.create_policy('later', 'drop_later', 'protects nothing yet');
 SQL
 
-# snapshot FILE: the catalog, the audit log and every generated object
-snapshot() {
-    q >"$1" <<'SQL'
-SELECT 'policy ' || p::text FROM mask.policy p ORDER BY p.id;
-SELECT 'protected ' || p::text FROM mask.protected p ORDER BY p.policy_id, p.relation;
-SELECT 'rule ' || r::text FROM mask.rule r ORDER BY r.policy_id, r.relation, r.column_name;
-SELECT 'member ' || m::text FROM mask.member m ORDER BY m.policy_id, m.role;
-SELECT 'key ' || k.policy_id || ' ' || md5(k.key) FROM mask.policy_key k ORDER BY 1;
-SELECT 'audit ' || l.id || ' ' || encode(l.hash, 'hex') FROM mask.audit_log l ORDER BY l.id;
-SELECT 'relation ' || n.nspname || '.' || c.relname || ' owner=' || c.relowner::regrole
-       || ' acl=' || coalesce(c.relacl::text, '-') || ' options=' || coalesce(c.reloptions::text, '-')
-       || ' comment=' || coalesce(obj_description(c.oid, 'pg_class'), '-')
-       || ' def=' || coalesce(pg_get_viewdef(c.oid), '-')
-  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
- WHERE n.nspname IN (SELECT view_schema FROM mask.policy) OR (n.nspname = 'mask_internal' AND c.relname LIKE '\_key\_%')
- ORDER BY 1;
-SELECT 'event trigger ' || evtname || ' ' || evtenabled::text FROM pg_event_trigger ORDER BY 1;
-SQL
-}
-
 # raw FILE: rows (count and md5), owner, privileges, row security and columns of the raw tables
 raw() {
     q >"$1" <<'SQL'
@@ -116,7 +71,7 @@ SELECT 'schema billing ' || nspowner::regrole || ' ' || coalesce(nspacl::text, '
 SQL
 }
 
-snapshot "$work/before" || fail "snapshot"
+scratch_snapshot "$work/before" || fail "snapshot"
 [ "$(grep -c '^relation drop_notice\.' "$work/before")" = 2 ] || fail "setup: expected 2 views in drop_notice"
 raw "$work/raw.before" || fail "raw data fingerprint"
 [ "$(grep -c '^table ' "$work/raw.before")" -ge 2 ] || fail "setup: raw tables missing from the fingerprint"
@@ -134,7 +89,7 @@ grep -q "ERROR:  maskview still has 2 policies: 'later', 'notice'" "$work/d1.out
     || problem "DROP EXTENSION without CASCADE: not maskview's message: $(grep -m1 ERROR "$work/d1.out")"
 grep -q "^HINT: .*mask.export_policy.*mask.drop_policy" "$work/d1.out" \
     || problem "DROP EXTENSION without CASCADE: the hint does not say how to keep and drop the policies"
-snapshot "$work/after1" || problem "snapshot after the refused DROP EXTENSION failed"
+scratch_snapshot "$work/after1" || problem "snapshot after the refused DROP EXTENSION failed"
 diff -q "$work/before" "$work/after1" >/dev/null \
     || { diff "$work/before" "$work/after1" | head -6 | cut -c1-200; problem "the refused DROP EXTENSION changed the catalog or the views"; }
 
@@ -180,7 +135,4 @@ q -c "SET client_min_messages = warning" -c "CREATE EXTENSION maskview" >"$work/
     || problem "CREATE EXTENSION after DROP EXTENSION CASCADE failed: $(grep -m1 ERROR "$work/d4.out")"
 [ "$(q -c "SELECT count(*) FROM mask.policy" 2>&1)" = 0 ] || problem "the reinstalled extension does not start with an empty catalog"
 
-if [ ${#problems[@]} -gt 0 ]; then
-    fail "$(IFS=';'; echo "${problems[*]}")"
-fi
-echo "$name: ok"
+scratch_finish

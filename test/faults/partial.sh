@@ -28,43 +28,13 @@
 set -uo pipefail
 
 name=fault_partial
-here=$(cd "$(dirname "$0")" && pwd)
-top=$(cd "$here/../.." && pwd)
-db=maskview_fault_partial
-su=${PGUSER:-postgres}
-work=$(mktemp -d /tmp/maskview-partial.XXXXXX)
-bg_pid=
-
-drop_objects() {
-    for d in $db; do
-        psql -X -q -U "$su" -d postgres -c "DROP DATABASE IF EXISTS $d WITH (FORCE)" >/dev/null 2>&1
-    done
-    for r in mvpart_member mvpart_spare mvpart_owner; do
-        psql -X -q -U "$su" -d postgres -c "DROP ROLE IF EXISTS $r" >/dev/null 2>&1
-    done
-}
-cleanup() {
-    [ -n "$bg_pid" ] && kill "$bg_pid" 2>/dev/null
-    drop_objects
-    rm -rf "$work"
-}
-trap cleanup EXIT
-fail() { echo "$name: FAILED $*"; exit 1; }
-q() { psql -X -q -A -t -v ON_ERROR_STOP=1 -U "$su" -d "$db" "$@"; }
-problems=()
-problem() { echo "  problem: $*"; problems+=("$*"); }
+dbs=maskview_fault_partial
+roles="mvpart_owner:NOLOGIN mvpart_member:LOGIN mvpart_spare:NOLOGIN"
+. "$(dirname "$0")/../scratch.sh"
 
 # --- setup ------------------------------------------------------------------
-drop_objects
-psql -X -q -v ON_ERROR_STOP=1 -U "$su" -d postgres >/dev/null <<SQL || fail "setup (roles, database)"
-CREATE ROLE mvpart_owner NOLOGIN;
-CREATE ROLE mvpart_member LOGIN;
-CREATE ROLE mvpart_spare NOLOGIN;
-CREATE DATABASE $db;
-SQL
-q -c "CREATE EXTENSION maskview" >/dev/null || fail "CREATE EXTENSION"
-q -v households=3000 -f "$top/demo/generate_data.sql" >"$work/generate.out" 2>&1 \
-    || { tail -3 "$work/generate.out"; fail "demo/generate_data.sql"; }
+scratch_create
+scratch_demo_data 3000
 q >"$work/setup.out" 2>&1 <<'SQL' || { tail -3 "$work/setup.out"; fail "policy setup"; }
 SET client_min_messages = warning;
 ALTER SCHEMA billing OWNER TO mvpart_owner;
@@ -101,38 +71,9 @@ SELECT mask.add_member('part', 'mvpart_member');
 SELECT mask.create_policy('empty', 'empty_v', 'a policy that protects nothing yet');
 SQL
 
-# snapshot FILE: everything a policy change may touch, one line per object
-snapshot() {
-    q >"$1" <<'SQL'
-SELECT 'policy ' || p::text FROM mask.policy p ORDER BY p.id;
-SELECT 'protected ' || p::text FROM mask.protected p ORDER BY p.policy_id, p.relation;
-SELECT 'rule ' || r::text FROM mask.rule r ORDER BY r.policy_id, r.relation, r.column_name;
-SELECT 'member ' || m::text FROM mask.member m ORDER BY m.policy_id, m.role;
-SELECT 'key ' || k.policy_id || ' ' || md5(k.key) || ' ' || k.created_at FROM mask.policy_key k ORDER BY 1;
-SELECT 'admin ' || a::text FROM mask.admin a ORDER BY 1;
-SELECT 'auditor ' || a::text FROM mask.auditor a ORDER BY 1;
-SELECT 'audit ' || l.id || ' ' || encode(l.hash, 'hex') FROM mask.audit_log l ORDER BY l.id;
-SELECT 'relation ' || n.nspname || '.' || c.relname || ' ' || c.relkind::text || ' owner=' || c.relowner::regrole
-       || ' acl=' || coalesce(c.relacl::text, '-') || ' options=' || coalesce(c.reloptions::text, '-')
-       || ' comment=' || coalesce(obj_description(c.oid, 'pg_class'), '-')
-       || ' def=' || coalesce(pg_get_viewdef(c.oid), '-')
-       || ' columns=' || coalesce((SELECT string_agg(a.attname || ':' || format_type(a.atttypid, a.atttypmod)
-                                                     || ':' || coalesce(col_description(c.oid, a.attnum), '-'), ', ' ORDER BY a.attnum)
-                                     FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0), '')
-  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
- WHERE n.nspname IN (SELECT view_schema FROM mask.policy)
-    OR (n.nspname = 'mask' AND c.relname LIKE '\_key\_%')
- ORDER BY 1;
-SELECT 'schema ' || n.nspname || ' ' || coalesce(n.nspacl::text, '-') FROM pg_namespace n
- WHERE n.nspname IN (SELECT view_schema FROM mask.policy) ORDER BY 1;
-SELECT 'setting ' || s.setrole::regrole || ' ' || s.setconfig::text FROM pg_db_role_setting s
- WHERE s.setrole IN ('mvpart_member'::regrole, 'mvpart_spare'::regrole) ORDER BY 1;
-SQL
-}
-
 # same CASE FILE: the snapshot now must equal FILE
 same() {
-    snapshot "$work/after.$1" || { problem "case $1: snapshot failed"; return; }
+    scratch_snapshot "$work/after.$1" || { problem "case $1: snapshot failed"; return; }
     if ! diff -q "$2" "$work/after.$1" >/dev/null; then
         diff "$2" "$work/after.$1" | head -6 | cut -c1-200
         problem "case $1: the failed change left $(diff "$2" "$work/after.$1" | grep -c '^[<>]') snapshot lines changed"
@@ -146,7 +87,7 @@ sqlstate() {
     [ "$got" = "$2" ] || problem "case $1: error $got, expected $2 ($(grep -m1 ERROR "$3"))"
 }
 
-snapshot "$work/before" || fail "snapshot"
+scratch_snapshot "$work/before" || fail "snapshot"
 [ "$(grep -c '^relation part_v\.' "$work/before")" = 24 ] || fail "setup: expected 24 views in part_v, got $(grep -c '^relation part_v\.' "$work/before")"
 
 # --- 1: valid calls, then an invalid one, in one transaction ------------------
@@ -202,7 +143,7 @@ same 3 "$work/before"
 # --- 4: one call cancelled by statement_timeout while it regenerates ----------
 cancelled=0
 for ms in 1 2 5 10 20 40; do
-    snapshot "$work/base4" || fail "snapshot"
+    scratch_snapshot "$work/base4" || fail "snapshot"
     psql -X -q -U "$su" -d "$db" >"$work/c4.out" 2>&1 <<SQL
 SET statement_timeout = '${ms}ms';
 SELECT mask.set_rule('part', 'fp.p08', 'holder_name', 'mask.redact(holder_name, ''*'', $ms)');
@@ -222,7 +163,7 @@ echo "case 4: $cancelled of 6 calls cancelled by statement_timeout"
 # --- 5: one call whose backend is terminated mid-call -------------------------
 terminated=0
 for attempt in 1 2 3 4 5; do
-    snapshot "$work/base5" || fail "snapshot"
+    scratch_snapshot "$work/base5" || fail "snapshot"
     psql -X -q -U "$su" -d "$db" >"$work/c5.out" 2>&1 <<SQL &
 SET application_name = 'mvpart_victim';
 SELECT mask.set_rule('part', 'fp.p09', 'holder_name', 'mask.redact(holder_name, ''#'', $attempt)');
@@ -265,13 +206,13 @@ r6=$(q -c "SELECT string_agg(relation::text, ',' ORDER BY relation::text) FROM m
 
 # Control: the snapshot does see a committed change (case 6's), so the
 # comparisons above can fail.
-snapshot "$work/after6" || fail "snapshot"
+scratch_snapshot "$work/after6" || fail "snapshot"
 diff -q "$work/before" "$work/after6" >/dev/null && problem "control: the snapshot did not change after committed calls"
 
 # --- 7: an admin who loses a race under REPEATABLE READ -----------------------
 # The second session's snapshot predates the first session's committed call;
 # its own call (on another policy) must fail as a serialization failure.
-snapshot "$work/base7" || fail "snapshot"
+scratch_snapshot "$work/base7" || fail "snapshot"
 psql -X -q -A -t -U "$su" -d "$db" >"$work/c7.out" 2>&1 <<SQL &
 SET application_name = 'mvpart_racer';
 BEGIN ISOLATION LEVEL REPEATABLE READ;
@@ -305,7 +246,4 @@ r7=$(q -c "SELECT string_agg(action || ':' || coalesce(details->>'reason', '-'),
 [ "$(q -c "SELECT count(*) FROM mask.verify_audit_log()")" = 0 ] || problem "case 7: $(q -c "SELECT id || ' ' || problem FROM mask.verify_audit_log()")"
 [ "$(q -c "SELECT count(*) = max(id) FROM mask.audit_log")" = t ] || problem "case 7: audit ids are not 1..n"
 
-if [ ${#problems[@]} -gt 0 ]; then
-    fail "$(IFS=';'; echo "${problems[*]}")"
-fi
-echo "$name: ok"
+scratch_finish

@@ -32,44 +32,18 @@ set -uo pipefail
 
 name=load_test
 here=$(cd "$(dirname "$0")" && pwd)
-top=$(cd "$here/../.." && pwd)
 secs=${MV_LOAD_SECONDS:-60}
 clients=${MV_LOAD_CLIENTS:-8}
 households=${MV_LOAD_HOUSEHOLDS:-20000}
-db=maskview_load
-su=${PGUSER:-postgres}
-roles="mvload_member mvload_spare mvload_admin mvload_owner"
-work=$(mktemp -d /tmp/maskview-load.XXXXXX)
+dbs=maskview_load
+roles="mvload_owner:NOLOGIN mvload_admin:LOGIN mvload_member:LOGIN mvload_spare:NOLOGIN"
+. "$here/../scratch.sh"
 chmod 0755 "$work"
 
-drop_objects() {
-    psql -X -q -U "$su" -d postgres -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null 2>&1
-    for r in $roles; do
-        psql -X -q -U "$su" -d postgres -c "DROP ROLE IF EXISTS $r" >/dev/null 2>&1
-    done
-}
-cleanup() {
-    [ -n "${admin_pid:-}" ] && kill "$admin_pid" 2>/dev/null
-    drop_objects
-    rm -rf "$work"
-}
-trap cleanup EXIT
-fail() { echo "$name: FAILED $*"; exit 1; }
-q() { psql -X -q -A -t -v ON_ERROR_STOP=1 -U "$su" -d "$db" "$@"; }
-
 # --- setup ------------------------------------------------------------------
-drop_objects                                  # leftovers of an interrupted run
-psql -X -q -v ON_ERROR_STOP=1 -U "$su" -d postgres >/dev/null <<SQL || fail "setup (roles, database)"
-CREATE ROLE mvload_owner NOLOGIN;
-CREATE ROLE mvload_admin LOGIN;
-CREATE ROLE mvload_member LOGIN;
-CREATE ROLE mvload_spare NOLOGIN;
-CREATE DATABASE $db;
-SQL
-q -c "CREATE EXTENSION maskview" >/dev/null || fail "CREATE EXTENSION maskview"
+scratch_create
 t0=$(date +%s.%N)
-q -v households="$households" -f "$top/demo/generate_data.sql" >"$work/generate.out" 2>&1 \
-    || { tail -5 "$work/generate.out"; fail "demo/generate_data.sql"; }
+scratch_demo_data "$households"
 q -f "$here/setup.sql" >"$work/setup.out" 2>&1 \
     || { tail -5 "$work/setup.out"; fail "test/load/setup.sql"; }
 q -c "VACUUM ANALYZE" >/dev/null || fail "VACUUM"
@@ -122,10 +96,10 @@ audit_before=$(q -c "SELECT coalesce(max(id), 0) FROM mask.audit_log")
 echo "phase 2: $clients member clients + admin client (about 1 step/s), $secs s"
 pgbench "${pgbench_common[@]}" -c 1 -j 1 -R 1 --log-prefix="$work/a" \
     -f "$here/admin.sql" -U mvload_admin "$db" >"$work/a.out" 2>&1 &
-admin_pid=$!
+bg_pid=$!
 run_members 2; rc2=$?
-wait "$admin_pid"; rca=$?
-admin_pid=
+wait "$bg_pid"; rca=$?
+bg_pid=
 
 # --- figures ----------------------------------------------------------------
 label_of() { case "$1" in m1) echo "members, no admin load" ;; m2) echo "members, with admin load" ;; a) echo "admin client" ;; esac; }
@@ -151,50 +125,37 @@ cat "$work/figures.md"
 [ -n "${MV_LOAD_RESULTS:-}" ] && cp "$work/figures.md" "$MV_LOAD_RESULTS"
 
 # --- checks -----------------------------------------------------------------
-problems=()
 for r in m1 m2 a; do
     out="$work/$r.out"
     rc=$rc1; [ $r = m2 ] && rc=$rc2; [ $r = a ] && rc=$rca
     if [ "$rc" -ne 0 ] || grep -q 'aborted' "$out"; then
         grep -iE 'error|abort' "$out" | sort | uniq -c | sort -rn | head -5
-        problems+=("$(label_of $r): pgbench exit $rc")
+        problem "$(label_of $r): pgbench exit $rc"
     fi
-    [ "$(pgbench_figure "$out" failed)" -eq 0 ] || problems+=("$(label_of $r): $(pgbench_figure "$out" failed) failed transactions")
-    [ "$(pgbench_figure "$out" txns)" -gt 0 ] || problems+=("$(label_of $r): no transaction")
+    [ "$(pgbench_figure "$out" failed)" -eq 0 ] || problem "$(label_of $r): $(pgbench_figure "$out" failed) failed transactions"
+    [ "$(pgbench_figure "$out" txns)" -gt 0 ] || problem "$(label_of $r): no transaction"
     echo "$(label_of $r): $(pgbench_figure "$out" retried) transactions retried, $(pgbench_figure "$out" retries) retries, $(pgbench_figure "$out" deadlock) deadlock failures"
 done
 
 q -f "$here/check.sql" >"$work/check.out" 2>&1 || { tail -5 "$work/check.out"; fail "test/load/check.sql"; }
 grep -v '^$' "$work/check.out"
 val() { sed -n "s/^$1=//p" "$work/check.out" | head -1; }
-[ "$(val leaks)" = 0 ] || problems+=("$(val leaks) recorded values are raw values")
-[ "$(val control_found)" = 4 ] || problems+=("control: the check found $(val control_found) of 4 planted raw values")
+[ "$(val leaks)" = 0 ] || problem "$(val leaks) recorded values are raw values"
+[ "$(val control_found)" = 4 ] || problem "control: the check found $(val control_found) of 4 planted raw values"
 [ "$(val values_seen_point)" -gt 0 ] 2>/dev/null && [ "$(val values_seen_scan)" -gt 0 ] 2>/dev/null \
-    || problems+=("members recorded too little (point $(val values_seen_point), scan $(val values_seen_scan))")
-[ "$(val id_tight_phase1)" = 0 ] || problems+=("phase 1 saw the tight rules, which were not in force")
+    || problem "members recorded too little (point $(val values_seen_point), scan $(val values_seen_scan))"
+[ "$(val id_tight_phase1)" = 0 ] || problem "phase 1 saw the tight rules, which were not in force"
 [ "$(val id_tight_phase2)" -gt 0 ] 2>/dev/null && [ "$(val id_loose_phase2)" -gt 0 ] 2>/dev/null \
-    || problems+=("the members did not see both rule variants during the admin load")
+    || problem "the members did not see both rule variants during the admin load"
 
 steps=$(q -c "SELECT count(*) FROM mvload_ctl.steps")
 audit_rows=$(q -c "SELECT count(*) FROM mask.audit_log WHERE id > $audit_before")
 chain=$(q -c "SELECT count(*) FROM mask.verify_audit_log()")
 ids=$(q -c "SELECT count(*) = max(id) FROM mask.audit_log")
 echo "admin: $steps steps committed, $audit_rows audit rows written during the run; chain problems: $chain"
-[ "${steps:-0}" -gt 0 ] || problems+=("the admin client committed no step")
-[ "$audit_rows" = "$((steps * 8))" ] || problems+=("$audit_rows audit rows for $steps steps of 8 API calls")
-[ "$chain" = 0 ] || problems+=("mask.verify_audit_log(): $(q -c "SELECT id || ' ' || problem FROM mask.verify_audit_log()")")
-[ "$ids" = t ] || problems+=("audit ids are not 1..n")
-if [ -n "$(q -c "SELECT to_regprocedure('mask.verify(name)')")" ]; then
-    q -c "SELECT severity, object, finding FROM mask.verify() WHERE severity IN ('error', 'warning')" >"$work/verify.out" 2>&1 \
-        || problems+=("mask.verify() raised: $(head -1 "$work/verify.out")")
-    cat "$work/verify.out"
-    grep -q '^error|' "$work/verify.out" && problems+=("mask.verify() reports errors")
-else
-    echo "note: mask.verify() does not exist yet, skipped"
-fi
-
-if [ ${#problems[@]} -gt 0 ]; then
-    printf '  problem: %s\n' "${problems[@]}"
-    fail "$(IFS=';'; echo "${problems[*]}")"
-fi
-echo "$name: ok"
+[ "${steps:-0}" -gt 0 ] || problem "the admin client committed no step"
+[ "$audit_rows" = "$((steps * 8))" ] || problem "$audit_rows audit rows for $steps steps of 8 API calls"
+[ "$chain" = 0 ] || problem "mask.verify_audit_log(): $(q -c "SELECT id || ' ' || problem FROM mask.verify_audit_log()")"
+[ "$ids" = t ] || problem "audit ids are not 1..n"
+scratch_verify error
+scratch_finish
