@@ -35,8 +35,7 @@ mv_sql_cn_name(PG_FUNCTION_ARGS)
 
 	if (PG_ARGISNULL(0))
 		PG_RETURN_NULL();
-	mv_mask_from_args(&mask, PG_ARGISNULL(1) ? NULL : PG_GETARG_TEXT_PP(1),
-					  PG_ARGISNULL(3), PG_ARGISNULL(3) ? 0 : PG_GETARG_INT32(3));
+	mv_mask_from_nullable_args(&mask, fcinfo, 1, 3);
 	if (!PG_ARGISNULL(2))
 		mv_check_status(mv_name_keep_parse(mv_text_utf8(PG_GETARG_TEXT_PP(2)),
 										   &keep));

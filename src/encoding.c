@@ -76,19 +76,23 @@ unconvertible_stand_in(const char *src, int len)
 }
 
 /*
- * pg_server_to_any(src, len, UTF8), or NULL when the value has no UTF-8
- * equivalent.  PostgreSQL's error for that quotes the value's bytes: it is
- * discarded, never shown.  Other errors propagate.
+ * Converts len bytes between the server encoding and UTF-8 (to_utf8: from
+ * the server encoding), or returns NULL when the text has no equivalent in
+ * the other encoding.  PostgreSQL's error for that quotes the text's bytes,
+ * which belong to a masked value: it is discarded, never shown.  Other
+ * errors (out of memory, a cancel) propagate.  The result is the input
+ * itself when the conversion changes nothing.
  */
 static char *
-server_to_utf8_or_null(const char *src, int len)
+convert_or_null(const char *src, int len, bool to_utf8)
 {
 	MemoryContext oldcxt = CurrentMemoryContext;
-	char	   *utf8 = NULL;
+	char	   *out = NULL;
 
 	PG_TRY();
 	{
-		utf8 = pg_server_to_any(src, len, PG_UTF8);
+		out = to_utf8 ? pg_server_to_any(src, len, PG_UTF8)
+			: pg_any_to_server(src, len, PG_UTF8);
 	}
 	PG_CATCH();
 	{
@@ -101,10 +105,10 @@ server_to_utf8_or_null(const char *src, int len)
 			PG_RE_THROW();
 		FlushErrorState();
 		FreeErrorData(edata);
-		utf8 = NULL;
+		out = NULL;
 	}
 	PG_END_TRY();
-	return utf8;
+	return out;
 }
 
 /*
@@ -132,7 +136,7 @@ mv_text_to_utf8_convert(const text *t)
 		s.len = len;
 		return s;
 	}
-	utf8 = server_to_utf8_or_null(src, len);
+	utf8 = convert_or_null(src, len, true);
 	if (utf8 == NULL)
 		utf8 = unconvertible_stand_in(src, len);
 	s.ptr = utf8;
@@ -150,25 +154,15 @@ mv_text_to_utf8_convert(const text *t)
 static char *
 result_to_server(const char *utf8, int len)
 {
-	MemoryContext oldcxt = CurrentMemoryContext;
-	char	   *server = NULL;
+	char	   *server = convert_or_null(utf8, len, false);
 
-	PG_TRY();
-	{
-		server = pg_any_to_server(utf8, len, PG_UTF8);
-	}
-	PG_CATCH();
-	{
-		MemoryContextSwitchTo(oldcxt);
-		FlushErrorState();
+	if (server == NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_UNTRANSLATABLE_CHARACTER),
 				 errmsg("masked result cannot be represented in the database encoding"),
 				 errdetail("Masks are computed in Unicode and the value is normalised (NFKC) first; the value itself is not shown here."),
 				 errhint("A character that NFKC normalisation produced from the value (such as the yen sign from a full-width yen sign), or the mask_char, has no equivalent in encoding %s: mask this column in a UTF8 database, or use a rule that does not keep that character.",
 						 GetDatabaseEncodingName())));
-	}
-	PG_END_TRY();
 	return server;
 }
 

@@ -39,8 +39,7 @@ mv_sql_partial(PG_FUNCTION_ARGS)
 		mv_raise_negative("keep_head");
 	if (keep_tail < 0)
 		mv_raise_negative("keep_tail");
-	mv_mask_from_args(&mask, PG_ARGISNULL(3) ? NULL : PG_GETARG_TEXT_PP(3),
-					  PG_ARGISNULL(4), PG_ARGISNULL(4) ? 0 : PG_GETARG_INT32(4));
+	mv_mask_from_nullable_args(&mask, fcinfo, 3, 4);
 	value = mv_text_utf8(PG_GETARG_TEXT_PP(0));
 
 	mv_result_init(&out, value.len);
@@ -62,8 +61,7 @@ mv_sql_redact(PG_FUNCTION_ARGS)
 
 	if (PG_ARGISNULL(0))
 		PG_RETURN_NULL();
-	mv_mask_from_args(&mask, PG_ARGISNULL(1) ? NULL : PG_GETARG_TEXT_PP(1),
-					  PG_ARGISNULL(2), PG_ARGISNULL(2) ? 0 : PG_GETARG_INT32(2));
+	mv_mask_from_nullable_args(&mask, fcinfo, 1, 2);
 	value = mv_text_utf8(PG_GETARG_TEXT_PP(0));
 
 	mv_result_init(&out, value.len);

@@ -116,6 +116,21 @@ mv_mask_from_args(mv_mask *mask, const text *mask_char, bool pad_is_null,
 		mv_raise_pad_too_large();
 }
 
+/*
+ * mv_mask_from_args for a function that is not STRICT because its pad
+ * defaults to NULL (partial, redact, cn_name): mask_char is argument
+ * mask_arg, pad argument pad_arg, and a NULL in either means its default.
+ */
+static inline void
+mv_mask_from_nullable_args(mv_mask *mask, FunctionCallInfo fcinfo,
+						   int mask_arg, int pad_arg)
+{
+	mv_mask_from_args(mask,
+					  PG_ARGISNULL(mask_arg) ? NULL : PG_GETARG_TEXT_PP(mask_arg),
+					  PG_ARGISNULL(pad_arg),
+					  PG_ARGISNULL(pad_arg) ? 0 : PG_GETARG_INT32(pad_arg));
+}
+
 /* A core mask taking only a value and a mask (email, cn_phone, bank_card). */
 typedef mv_status (*mv_value_mask_fn) (mv_str value, const mv_mask *mask,
 									   mv_buf *out);
