@@ -35,10 +35,7 @@ mv_sql_partial(PG_FUNCTION_ARGS)
 		PG_RETURN_NULL();
 	keep_head = PG_GETARG_INT32(1);
 	keep_tail = PG_GETARG_INT32(2);
-	if (keep_head < 0)
-		mv_raise_negative("keep_head");
-	if (keep_tail < 0)
-		mv_raise_negative("keep_tail");
+	mv_check_keep_counts(keep_head, keep_tail);
 	mv_mask_from_nullable_args(&mask, fcinfo, 3, 4);
 	value = mv_text_utf8(PG_GETARG_TEXT_PP(0));
 
@@ -84,10 +81,7 @@ mv_sql_digits(PG_FUNCTION_ARGS)
 	int32		keep_head = PG_GETARG_INT32(1);
 	int32		keep_tail = PG_GETARG_INT32(2);
 
-	if (keep_head < 0)
-		mv_raise_negative("keep_head");
-	if (keep_tail < 0)
-		mv_raise_negative("keep_tail");
+	mv_check_keep_counts(keep_head, keep_tail);
 	mv_mask_from_args(&mask, PG_GETARG_TEXT_PP(3), true, 0);
 	value = mv_text_utf8(PG_GETARG_TEXT_PP(0));
 

@@ -83,6 +83,16 @@ mv_check_status(mv_status st)
 /* Raises the parameter error "<param> must not be negative". */
 extern void mv_raise_negative(const char *param) pg_attribute_noreturn();
 
+/* Raises the parameter error for a negative keep_head or keep_tail. */
+static inline void
+mv_check_keep_counts(int32 keep_head, int32 keep_tail)
+{
+	if (unlikely(keep_head < 0))
+		mv_raise_negative("keep_head");
+	if (unlikely(keep_tail < 0))
+		mv_raise_negative("keep_tail");
+}
+
 /*
  * Longest pad accepted.  pad hides a value's length behind a few mask
  * characters; without a bound, pad => 2147483647 asks for gigabytes per row
