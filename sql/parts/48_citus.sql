@@ -617,6 +617,81 @@ $$;
 COMMENT ON FUNCTION mask_internal._citus_generated_ok(integer, regclass) IS
 'Internal: false when the masked view of a protected table does not have the form its table needs, or the row function of a Citus table''s view is missing, re-owned or not what the catalog generates.';
 
+-- The Citus table whose shard the protected table has become, or NULL.
+-- citus_add_local_table_to_metadata (also run by Citus itself when a local
+-- table gets a foreign key to a reference table) renames the table to its
+-- shard, <name>_<shardid>, and creates a new shell table of the old name:
+-- the event trigger follows the rename, so the protection lands on the
+-- shard, which only Citus should read.  Nothing runs after the shell table
+-- is registered that an event trigger could see; mask.refresh_privileges()
+-- moves the protection to the shell (mask._citus_repair) and mask.verify()
+-- reports it until then.
+CREATE FUNCTION mask_internal._citus_shell_of(relation regclass)
+RETURNS regclass
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    v_shell regclass;
+BEGIN
+    IF relation IS NULL OR pg_catalog.to_regclass('pg_catalog.pg_dist_shard') IS NULL THEN
+        RETURN NULL;
+    END IF;
+    EXECUTE 'SELECT s.logicalrelid::pg_catalog.regclass FROM pg_catalog.pg_dist_shard s
+              WHERE s.logicalrelid <> $1
+                AND pg_catalog.to_regclass(pg_catalog.shard_name(s.logicalrelid, s.shardid)) = $1
+              LIMIT 1'
+       INTO v_shell USING relation;
+    RETURN v_shell;
+END;
+$$;
+
+COMMENT ON FUNCTION mask_internal._citus_shell_of(regclass) IS
+'Internal: the Citus table (shell) whose shard on this node relation is, or NULL (a protected table made a Citus local table is renamed to its shard).';
+
+-- Moves the protection of tables that became the shard of a Citus table to
+-- that table (audited follow_table_rebuild); returns whether any moved.
+CREATE FUNCTION mask_internal._citus_follow_shards(policy_id integer)
+RETURNS boolean
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    v_p     record;
+    v_prev  text;
+    v_moved boolean := false;
+BEGIN
+    FOR v_p IN SELECT p.relation, p.relation_name, p.view_name, po.name, po.view_schema,
+                      mask_internal._citus_shell_of(p.relation) AS shell
+                 FROM mask.protected p JOIN mask.policy po ON po.id = p.policy_id
+                WHERE p.policy_id = _citus_follow_shards.policy_id
+                ORDER BY p.relation_name LOOP
+        CONTINUE WHEN v_p.shell IS NULL
+                   OR EXISTS (SELECT FROM mask.protected p2
+                               WHERE p2.policy_id = _citus_follow_shards.policy_id AND p2.relation = v_p.shell);
+        v_prev := mask_internal._internal_begin();
+        UPDATE mask.rule r SET relation = v_p.shell
+         WHERE r.policy_id = _citus_follow_shards.policy_id AND r.relation = v_p.relation;
+        UPDATE mask.protected p SET relation = v_p.shell
+         WHERE p.policy_id = _citus_follow_shards.policy_id AND p.relation = v_p.relation;
+        UPDATE mask.citus_copy cc SET relation = v_p.shell
+         WHERE cc.policy_id = _citus_follow_shards.policy_id AND cc.relation = v_p.relation;
+        PERFORM mask_internal._internal_end(v_prev);
+        PERFORM mask_internal._audit('follow_table_rebuild', v_p.name, v_p.relation_name,
+            pg_catalog.jsonb_build_object('command', 'citus_add_local_table_to_metadata',
+                'from_oid', v_p.relation::oid, 'to_oid', v_p.shell::oid,
+                'to', pg_catalog.format('%s', v_p.shell),
+                'view', pg_catalog.format('%I.%I', v_p.view_schema, v_p.view_name),
+                'note', 'Citus made the table its shard and a new table of its name; the protection follows the new table'));
+        v_moved := true;
+    END LOOP;
+    RETURN v_moved;
+END;
+$$;
+
+COMMENT ON FUNCTION mask_internal._citus_follow_shards(integer) IS
+'Internal: moves the protection of tables of a policy that Citus turned into shards (citus_add_local_table_to_metadata) to their Citus table, audited follow_table_rebuild.';
+
 CREATE FUNCTION mask_internal._citus_repair(policy_id integer)
 RETURNS void
 LANGUAGE plpgsql VOLATILE
@@ -633,6 +708,8 @@ BEGIN
     IF v_setting IS NULL OR pg_catalog.to_regclass('pg_catalog.pg_dist_object') IS NULL THEN
         RETURN;
     END IF;
+    -- Tables that Citus turned into shards: the protection goes to the shell.
+    v_regen := mask_internal._citus_follow_shards(policy_id);
     PERFORM pg_catalog.set_config('citus.enable_ddl_propagation', 'on', true);
     -- The generated views on the workers go (with the key view, all of the
     -- policy's: they read it), then the key view; regenerated below.

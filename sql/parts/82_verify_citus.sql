@@ -2,6 +2,8 @@
 -- mask.verify() findings on Citus (48_citus.sql says how a masked view of a
 -- Citus table works; doc/citus.md why):
 --
+--   error    a protected table that Citus turned into the shard of a Citus
+--            local table (the protection belongs on the new shell table)
 --   error    a Citus table whose view reads the table directly (members get
 --            permission denied on the workers: create_distributed_table of
 --            a protected table, which no event trigger sees)
@@ -62,6 +64,18 @@ BEGIN
                   WHERE _verify_citus.only_policy IS NULL OR p.name = _verify_citus.only_policy
                   ORDER BY p.name LOOP
         policy := v_pol.name;
+        -- (Citus hides shards from queries of pg_class: no join with it here)
+        FOR v_t IN SELECT pr.relation_name, mask_internal._citus_shell_of(pr.relation) AS shell
+                     FROM mask.protected pr
+                    WHERE pr.policy_id = v_pol.id AND mask_internal._citus_shell_of(pr.relation) IS NOT NULL
+                    ORDER BY pr.relation_name LOOP
+            severity := 'error';
+            object := v_t.relation_name;
+            finding := pg_catalog.format('The protected table is now a shard of Citus table %s (citus_add_local_table_to_metadata, or a foreign key to a reference table, made it one): the protection is on the shard, not on the table its data is read and written through.',
+                                         v_t.shell);
+            hint := 'SELECT mask.refresh_privileges(); moves the protection to the Citus table and regenerates its view.';
+            RETURN NEXT;
+        END LOOP;
         FOR v_t IN SELECT pr.relation, pr.view_name, c.relowner,
                           pg_catalog.format('%I.%I', n.nspname, c.relname) AS name,
                           pg_catalog.format('%I.%I', v_pol.view_schema, pr.view_name) AS view,

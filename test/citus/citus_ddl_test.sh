@@ -16,7 +16,9 @@
 #     OID, and the protection follows it (audited follow_table_rebuild);
 #     create_distributed_table of a protected local table keeps its OID, and
 #     mask.refresh_privileges() regenerates the view in the Citus form and
-#     takes the copy Citus propagated off the workers
+#     takes the copy Citus propagated off the workers;
+#     citus_add_local_table_to_metadata moves the table to its shard, and
+#     refresh_privileges() moves the protection to the new shell table
 #   D mask.verify() on Citus: each finding of mask_internal._verify_citus(), by
 #     breaking the database and reading the report
 #
@@ -234,6 +236,33 @@ member_reads "C create_distributed_table + refresh_privileges"
 verify_clean "C create_distributed_table + refresh_privileges"
 workers_clean "C create_distributed_table + refresh_privileges"
 rows_fn_ok "C create_distributed_table + refresh_privileges" households
+
+# A Citus local table: Citus renames the table to its shard and makes a new
+# shell table of its name; refresh_privileges() moves the protection there.
+q -c "SET client_min_messages = warning" -c "SELECT undistribute_table('billing.homes')" \
+  -c "SELECT citus_add_local_table_to_metadata('billing.homes')" >/dev/null 2>"$MV_CITUS_DIR/c5.err" \
+    || problem "C Citus local table: $(cat "$MV_CITUS_DIR/c5.err")"
+got=$(q -c "SELECT object || ': ' || finding FROM mask.verify() WHERE severity = 'error'" 2>&1)
+grep -q 'is now a shard of Citus table billing.homes' <<<"$got" || problem "C Citus local table: verify() does not report the protection left on the shard: $got"
+q -c "SET client_min_messages = warning" -c "SELECT mask.refresh_privileges()" >/dev/null 2>"$MV_CITUS_DIR/c6.err" \
+    || problem "C Citus local table: refresh_privileges: $(cat "$MV_CITUS_DIR/c6.err")"
+got=$(q -c "SELECT count(*) FROM mask.protected p WHERE p.relation = 'billing.homes'::regclass")
+[ "$got" = 1 ] || problem "C Citus local table: the protection is not on the Citus table after refresh_privileges"
+got=$(q -c "SELECT count(*) FROM mask.audit_log WHERE action = 'follow_table_rebuild' AND details ->> 'command' = 'citus_add_local_table_to_metadata' AND (details ->> 'to_oid')::oid = 'billing.homes'::regclass::oid")
+[ "$got" = 1 ] || problem "C Citus local table: no follow_table_rebuild audit row: $got"
+member_reads "C Citus local table"
+verify_clean "C Citus local table"
+workers_clean "C Citus local table"
+# create_distributed_table of a Citus local table undistributes it first (a rebuild)
+q -c "SET client_min_messages = warning" -c "SELECT create_distributed_table('billing.homes', 'household_id', shard_count => 4)" \
+  -c "SELECT mask.refresh_privileges()" >/dev/null 2>"$MV_CITUS_DIR/c7.err" \
+    || problem "C create_distributed_table of a Citus local table: $(cat "$MV_CITUS_DIR/c7.err")"
+got=$(q -c "SELECT count(*) FROM mask.protected p WHERE p.relation = 'billing.homes'::regclass")
+[ "$got" = 1 ] || problem "C create_distributed_table of a Citus local table: no longer protected"
+member_reads "C create_distributed_table of a Citus local table"
+verify_clean "C create_distributed_table of a Citus local table"
+workers_clean "C create_distributed_table of a Citus local table"
+rows_fn_ok "C create_distributed_table of a Citus local table" households
 
 # --- D: verify() on Citus -----------------------------------------------------------
 finds() {   # $1 label, $2 pattern that a verify() error or warning must match
