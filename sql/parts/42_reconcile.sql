@@ -3,6 +3,24 @@
 -- protected table before its view is generated again.
 -- ---------------------------------------------------------------------------
 
+-- The schema-qualified name of a relation as it is called now, quoted where
+-- needed; NULL when it is gone.  What the catalog stores as relation_name
+-- and what audit rows name, read from pg_class each time: a name kept in a
+-- variable goes stale when a table is renamed.
+CREATE FUNCTION mask_internal._relation_name(relation regclass)
+RETURNS text
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT pg_catalog.format('%I.%I', n.nspname, c.relname)
+      FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+     WHERE c.oid = relation
+$$;
+
+COMMENT ON FUNCTION mask_internal._relation_name(regclass) IS
+'Internal: the schema-qualified, quoted name of a relation as it is now, or NULL when it no longer exists.';
+
+
 -- column name -> attnum of the live columns of a relation.  The names are
 -- what the catalog goes by; the attnums are only a hint for the event trigger
 -- (see mask_internal._renamed_column).
@@ -115,10 +133,8 @@ BEGIN
         RETURN '{}';
     END IF;
 
-    SELECT pg_catalog.format('%I.%I', n.nspname, c.relname) INTO v_name
-      FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-     WHERE c.oid = v_prot.relation;
-    IF NOT FOUND THEN
+    v_name := mask_internal._relation_name(v_prot.relation);
+    IF v_name IS NULL THEN
         DELETE FROM mask.protected p
          WHERE p.policy_id = _reconcile.policy_id AND p.relation = _reconcile.relation;
         RETURN pg_catalog.jsonb_build_object('table_dropped', v_prot.relation_name);

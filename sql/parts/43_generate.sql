@@ -76,13 +76,75 @@ COMMENT ON FUNCTION mask_internal._drop_generated_view(name, name) IS
 'Internal: drops one generated view if present, with its dependent objects (audited when there are any).';
 
 
--- Regenerates the views of a policy from the catalog -- all of them, or only
--- that of only_relation when a call changed nothing else (set_rule,
--- drop_rule): replacing a view takes an exclusive lock until commit, and
--- readers of the policy's other views need not wait for it, nor deadlock
--- with it.  Returns, per table, what mask_internal._reconcile found changed (for the
--- event triggers' audit rows).  Grants are applied to the whole policy.
-CREATE FUNCTION mask_internal._regenerate_policy(policy_id integer, only_relation regclass DEFAULT NULL)
+-- Refuses (22023) a table owned by a superuser: its masked view is owned by
+-- the table's owner, and a superuser's view would bypass row security and
+-- every privilege check on the table.  protect() asks before it records a
+-- table, every regeneration asks again (ALTER TABLE ... OWNER TO since).
+CREATE FUNCTION mask_internal._check_table_owner(relation regclass)
+RETURNS void
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    v_owner name;
+BEGIN
+    SELECT ro.rolname INTO v_owner
+      FROM pg_catalog.pg_class c JOIN pg_catalog.pg_roles ro ON ro.oid = c.relowner
+     WHERE c.oid = _check_table_owner.relation AND ro.rolsuper;
+    IF FOUND THEN
+        RAISE EXCEPTION 'table % is owned by superuser %',
+                        mask_internal._relation_name(_check_table_owner.relation), v_owner
+            USING ERRCODE = 'invalid_parameter_value',
+                  DETAIL = 'A masked view is owned by its table''s owner, and a view owned by a superuser would bypass row security and every privilege check on the table.',
+                  HINT = 'Give the table a non-superuser owner, for example with ALTER TABLE ... OWNER TO a role that owns the data.';
+    END IF;
+END;
+$$;
+
+COMMENT ON FUNCTION mask_internal._check_table_owner(regclass) IS
+'Internal: refuses (invalid_parameter_value) a table owned by a superuser, whose masked view would bypass every privilege and row security check.';
+
+
+-- The view schema of a policy exists and is maskview's: created again when
+-- it was dropped by hand (the catalog says it exists), taken over when it is
+-- of another owner (an 0.2.0 policy's) and holds nothing but generated views
+-- (45_view_schema.sql).  Returns what changed, keyed by the schema's name.
+CREATE FUNCTION mask_internal._prepare_view_schema(policy mask.policy)
+RETURNS jsonb
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    v_former name;
+    v_prev   text;
+BEGIN
+    IF NOT EXISTS (SELECT FROM pg_catalog.pg_namespace n WHERE n.nspname = (_prepare_view_schema.policy).view_schema) THEN
+        v_prev := mask_internal._internal_begin();
+        EXECUTE pg_catalog.format('CREATE SCHEMA %I', (_prepare_view_schema.policy).view_schema);
+        UPDATE mask.policy p SET schema_created = true WHERE p.id = (_prepare_view_schema.policy).id;
+        PERFORM mask_internal._internal_end(v_prev);
+        RETURN '{}';
+    END IF;
+    v_former := mask_internal._claim_view_schema((_prepare_view_schema.policy).view_schema);
+    IF v_former IS NULL THEN
+        RETURN '{}';
+    END IF;
+    RETURN pg_catalog.jsonb_build_object((_prepare_view_schema.policy).view_schema,
+        pg_catalog.jsonb_build_object('schema_owner_changed',
+            pg_catalog.jsonb_build_object('from', v_former,
+                'to', pg_catalog.pg_get_userbyid(mask_internal._extension_owner()))));
+END;
+$$;
+
+COMMENT ON FUNCTION mask_internal._prepare_view_schema(mask.policy) IS
+'Internal: makes sure a policy''s view schema exists and belongs to maskview; returns what changed.';
+
+
+-- (Re)generates the masked view of one protected table from the catalog,
+-- which the caller has reconciled with the table (42_reconcile.sql), without
+-- its grants (44_grants.sql).  Returns what changed besides the view's
+-- definition (view_replaced, view_owner_changed), an empty object if nothing.
+CREATE FUNCTION mask_internal._generate_view(policy mask.policy, relation regclass)
 RETURNS jsonb
 LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, pg_temp
@@ -96,46 +158,134 @@ SET extra_float_digits = 1
 SET bytea_output = 'hex'
 AS $$
 DECLARE
+    v_policy    mask.policy := _generate_view.policy;
+    v_prot      mask.protected;
+    v_changes   jsonb := '{}';
+    v_owner     name;
+    v_old_owner name;
+    v_target    text;
+    v_query     text;
+    v_col       record;
+    v_prev      text;
+    v_view_oid  oid;
+    v_view_kind "char";
+    v_added     text[];
+BEGIN
+    SELECT p.* INTO v_prot FROM mask.protected p
+     WHERE p.policy_id = v_policy.id AND p.relation = _generate_view.relation;
+    PERFORM mask_internal._check_table_owner(v_prot.relation);
+    v_owner := (SELECT pg_catalog.pg_get_userbyid(c.relowner) FROM pg_catalog.pg_class c
+                 WHERE c.oid = v_prot.relation);
+    v_prev := mask_internal._internal_begin();
+
+    v_target := pg_catalog.format('%I.%I', v_policy.view_schema, v_prot.view_name);
+    -- a Citus table's view reads a row function owned by the table owner
+    -- (48_citus.sql)
+    PERFORM mask_internal._citus_prepare(v_policy.id, v_prot.relation, v_owner);
+    v_query := mask_internal._view_query(v_policy.id, v_prot.relation);
+    SELECT c.oid, c.relkind, pg_catalog.pg_get_userbyid(c.relowner)
+      INTO v_view_oid, v_view_kind, v_old_owner
+      FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+     WHERE n.nspname = v_policy.view_schema AND c.relname = v_prot.view_name;
+    IF v_view_oid IS NOT NULL AND v_view_kind <> 'v' THEN
+        -- Not ours, and maybe someone's data: never dropped, never reused.
+        RAISE EXCEPTION 'relation % is not the masked view of %', v_target, v_prot.relation_name
+            USING ERRCODE = 'invalid_parameter_value',
+                  DETAIL = 'maskview does not replace objects it did not generate.',
+                  HINT = 'Move or drop that relation; mask.verify() lists what else is in the view schema.';
+    END IF;
+    -- CREATE OR REPLACE VIEW keeps the rules, triggers and column grants of
+    -- the view it replaces: a view carrying any (added by its owner, or
+    -- planted in its place) is dropped and generated afresh.
+    IF v_view_oid IS NOT NULL THEN
+        v_added := mask_internal._view_additions(v_view_oid);
+        IF v_added <> '{}' THEN
+            PERFORM mask_internal._drop_view_cascade(v_view_oid,
+                'the view carried objects maskview did not generate',
+                pg_catalog.jsonb_build_object('removed', pg_catalog.to_jsonb(v_added)));
+            v_changes := v_changes || pg_catalog.jsonb_build_object('view_replaced', pg_catalog.to_jsonb(v_added));
+            v_view_oid := NULL;
+            v_old_owner := NULL;
+        END IF;
+    END IF;
+    -- The view follows the table to a new owner (ALTER TABLE ... OWNER TO).
+    IF v_old_owner IS NOT NULL AND v_old_owner <> v_owner THEN
+        v_changes := v_changes || pg_catalog.jsonb_build_object('view_owner_changed',
+                       pg_catalog.jsonb_build_object('from', v_old_owner, 'to', v_owner));
+    END IF;
+    -- CREATE OR REPLACE keeps objects that depend on the view; it cannot
+    -- drop, rename or retype columns (42P16), and then the view is dropped,
+    -- with whatever depends on it (audited), and created afresh: objects of
+    -- members over a masked view never veto a change.
+    BEGIN
+        EXECUTE pg_catalog.format('CREATE OR REPLACE VIEW %s WITH (security_barrier) AS %s',
+                                  v_target, v_query);
+    EXCEPTION WHEN invalid_table_definition THEN
+        PERFORM mask_internal._drop_view_cascade(v_view_oid,
+            'the columns of the masked view changed (a hidden or renamed column, or a rule of another type)');
+        EXECUTE pg_catalog.format('CREATE VIEW %s WITH (security_barrier) AS %s', v_target, v_query);
+    END;
+    -- A table that is no longer a Citus table (undistribute_table) keeps no
+    -- row function: its view now reads the table itself.
+    IF mask_internal._citus_kind(v_prot.relation) IS NULL THEN
+        PERFORM mask_internal._citus_drop(v_policy.view_schema, v_prot.view_name);
+    END IF;
+    EXECUTE pg_catalog.format('ALTER VIEW %s OWNER TO %I', v_target, v_owner);
+    EXECUTE pg_catalog.format('COMMENT ON VIEW %s IS %L', v_target,
+        pg_catalog.format('maskview: masked view of %s for policy %s, generated from the policy catalog; changes made by hand are undone by the next regeneration.',
+                          v_prot.relation_name, v_policy.name));
+    FOR v_col IN SELECT a.attname, r.action, r.expression, r.reason
+                   FROM mask.rule r
+                   JOIN pg_catalog.pg_attribute a
+                     ON a.attrelid = r.relation AND a.attname = r.column_name AND a.attnum > 0
+                  WHERE r.policy_id = v_policy.id AND r.relation = v_prot.relation
+                    AND NOT r.orphaned AND NOT a.attisdropped
+                  ORDER BY a.attnum LOOP
+        EXECUTE pg_catalog.format('COMMENT ON COLUMN %s.%I IS %L', v_target, v_col.attname,
+            'maskview rule: '
+            || CASE v_col.action WHEN 'pass' THEN 'PASS' WHEN 'null' THEN 'NULL'
+                                 ELSE v_col.expression END
+            || COALESCE('; reason: ' || v_col.reason, ''));
+    END LOOP;
+    PERFORM mask_internal._internal_end(v_prev);
+    RETURN v_changes;
+END;
+$$;
+
+COMMENT ON FUNCTION mask_internal._generate_view(mask.policy, regclass) IS
+'Internal: (re)generates the masked view of one protected table from the (reconciled) catalog, owned by the table''s owner; returns what changed besides its definition.';
+
+
+-- Regenerates the views of a policy from the catalog -- all of them, or only
+-- that of only_relation, the one table an API call or a DDL command changed:
+-- replacing a view takes an exclusive lock until commit, and readers of the
+-- policy's other views need not wait for it, nor deadlock with it.  The
+-- caller has reconciled the catalog with the tables (mask_internal._reconcile,
+-- once per call); only a table found gone is reconciled here, which removes
+-- it and its view.  Grants are applied to the views regenerated and to what
+-- the whole policy shares (schema, key view), and only where missing or
+-- extra.  Returns, per table, what changed (for the audit rows).
+CREATE FUNCTION mask_internal._regenerate_policy(policy_id integer, only_relation regclass DEFAULT NULL)
+RETURNS jsonb
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
     v_policy   mask.policy;
     v_prot     mask.protected;
     v_changes  jsonb;
-    v_result   jsonb := '{}';
-    v_owner    name;
-    v_old_owner name;
-    v_super    boolean;
-    v_target   text;
-    v_query    text;
-    v_col      record;
+    v_result   jsonb;
     v_prev     text;
-    v_former   name;
-    v_view_oid oid;
-    v_view_kind "char";
-    v_added    text[];
     v_citus    text;
 BEGIN
     SELECT p.* INTO v_policy FROM mask.policy p WHERE p.id = _regenerate_policy.policy_id;
     IF NOT FOUND THEN
-        RETURN v_result;
+        RETURN '{}';
     END IF;
     v_prev := mask_internal._internal_begin();
     -- Where Citus is loaded, all of it stays on the coordinator (48_citus.sql).
     v_citus := mask_internal._citus_local_begin(only_relation);
-
-    -- The schema may have been dropped by hand; the catalog says it exists.
-    IF NOT EXISTS (SELECT FROM pg_catalog.pg_namespace n WHERE n.nspname = v_policy.view_schema) THEN
-        EXECUTE pg_catalog.format('CREATE SCHEMA %I', v_policy.view_schema);
-        UPDATE mask.policy p SET schema_created = true WHERE p.id = v_policy.id;
-    ELSE
-        -- A schema of another owner (an 0.2.0 policy's) is taken over when
-        -- it holds nothing but generated views (45_view_schema.sql).
-        v_former := mask_internal._claim_view_schema(v_policy.view_schema);
-        IF v_former IS NOT NULL THEN
-            v_result := v_result || pg_catalog.jsonb_build_object(v_policy.view_schema,
-                pg_catalog.jsonb_build_object('schema_owner_changed',
-                    pg_catalog.jsonb_build_object('from', v_former,
-                        'to', pg_catalog.pg_get_userbyid(mask_internal._extension_owner()))));
-        END IF;
-    END IF;
+    v_result := mask_internal._prepare_view_schema(v_policy);
     PERFORM mask_internal._ensure_key_view(v_policy.id);
 
     FOR v_prot IN SELECT p.* FROM mask.protected p
@@ -143,105 +293,20 @@ BEGIN
                      AND (_regenerate_policy.only_relation IS NULL
                           OR p.relation = _regenerate_policy.only_relation)
                    ORDER BY p.relation_name LOOP
-        v_changes := mask_internal._reconcile(v_policy.id, v_prot.relation);
-        IF v_changes <> '{}' THEN
-            v_result := v_result || pg_catalog.jsonb_build_object(v_prot.relation_name, v_changes);
-        END IF;
-        IF v_changes ? 'table_dropped' THEN
+        IF NOT EXISTS (SELECT FROM pg_catalog.pg_class c WHERE c.oid = v_prot.relation) THEN
+            v_result := v_result || pg_catalog.jsonb_build_object(v_prot.relation_name,
+                mask_internal._reconcile(v_policy.id, v_prot.relation));
             PERFORM mask_internal._drop_generated_view(v_policy.view_schema, v_prot.view_name);
             CONTINUE;
         END IF;
-        SELECT p.* INTO v_prot FROM mask.protected p
-         WHERE p.policy_id = v_policy.id AND p.relation = v_prot.relation;
-
-        SELECT ro.rolname, ro.rolsuper INTO v_owner, v_super
-          FROM pg_catalog.pg_class c JOIN pg_catalog.pg_roles ro ON ro.oid = c.relowner
-         WHERE c.oid = v_prot.relation;
-        IF v_super THEN
-            RAISE EXCEPTION 'table % is owned by superuser %', v_prot.relation_name, v_owner
-                USING ERRCODE = 'invalid_parameter_value',
-                      DETAIL = 'A masked view is owned by its table''s owner, and a view owned by a superuser would bypass row security and every privilege check on the table.',
-                      HINT = 'Give the table a non-superuser owner, for example with ALTER TABLE ... OWNER TO a role that owns the data.';
+        v_changes := mask_internal._generate_view(v_policy, v_prot.relation);
+        IF v_changes <> '{}' THEN
+            v_result := v_result || pg_catalog.jsonb_build_object(v_prot.relation_name, v_changes);
         END IF;
-
-        v_target := pg_catalog.format('%I.%I', v_policy.view_schema, v_prot.view_name);
-        -- a Citus table's view reads a row function owned by the table
-        -- owner (48_citus.sql)
-        PERFORM mask_internal._citus_prepare(v_policy.id, v_prot.relation, v_owner);
-        v_query := mask_internal._view_query(v_policy.id, v_prot.relation);
-        v_view_oid := NULL;
-        v_old_owner := NULL;
-        SELECT c.oid, c.relkind, pg_catalog.pg_get_userbyid(c.relowner)
-          INTO v_view_oid, v_view_kind, v_old_owner
-          FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-         WHERE n.nspname = v_policy.view_schema AND c.relname = v_prot.view_name;
-        IF v_view_oid IS NOT NULL AND v_view_kind <> 'v' THEN
-            -- Not ours, and maybe someone's data: never dropped, never reused.
-            RAISE EXCEPTION 'relation % is not the masked view of %', v_target, v_prot.relation_name
-                USING ERRCODE = 'invalid_parameter_value',
-                      DETAIL = 'maskview does not replace objects it did not generate.',
-                      HINT = 'Move or drop that relation; mask.verify() lists what else is in the view schema.';
-        END IF;
-        -- CREATE OR REPLACE VIEW keeps the rules, triggers and column grants
-        -- of the view it replaces: a view carrying any (added by its owner,
-        -- or planted in its place) is dropped and generated afresh.
-        IF v_view_oid IS NOT NULL THEN
-            v_added := mask_internal._view_additions(v_view_oid);
-            IF v_added <> '{}' THEN
-                PERFORM mask_internal._drop_view_cascade(v_view_oid,
-                    'the view carried objects maskview did not generate',
-                    pg_catalog.jsonb_build_object('removed', pg_catalog.to_jsonb(v_added)));
-                v_result := v_result || pg_catalog.jsonb_build_object(v_prot.relation_name,
-                    COALESCE(v_result -> v_prot.relation_name, '{}'::jsonb)
-                    || pg_catalog.jsonb_build_object('view_replaced', pg_catalog.to_jsonb(v_added)));
-                v_view_oid := NULL;
-                v_old_owner := NULL;
-            END IF;
-        END IF;
-        -- The view follows the table to a new owner (ALTER TABLE ... OWNER TO).
-        IF v_old_owner IS NOT NULL AND v_old_owner <> v_owner THEN
-            v_result := v_result || pg_catalog.jsonb_build_object(v_prot.relation_name,
-                COALESCE(v_result -> v_prot.relation_name, '{}'::jsonb)
-                || pg_catalog.jsonb_build_object('view_owner_changed',
-                       pg_catalog.jsonb_build_object('from', v_old_owner, 'to', v_owner)));
-        END IF;
-        -- CREATE OR REPLACE keeps objects that depend on the view; it cannot
-        -- drop, rename or retype columns (42P16), and then the view is
-        -- dropped, with whatever depends on it (audited), and created
-        -- afresh: objects of members over a masked view never veto a change.
-        BEGIN
-            EXECUTE pg_catalog.format('CREATE OR REPLACE VIEW %s WITH (security_barrier) AS %s',
-                                      v_target, v_query);
-        EXCEPTION WHEN invalid_table_definition THEN
-            PERFORM mask_internal._drop_view_cascade(v_view_oid,
-                'the columns of the masked view changed (a hidden or renamed column, or a rule of another type)');
-            EXECUTE pg_catalog.format('CREATE VIEW %s WITH (security_barrier) AS %s', v_target, v_query);
-        END;
-        -- A table that is no longer a Citus table (undistribute_table) keeps
-        -- no row function: its view now reads the table itself.
-        IF mask_internal._citus_kind(v_prot.relation) IS NULL THEN
-            PERFORM mask_internal._citus_drop(v_policy.view_schema, v_prot.view_name);
-        END IF;
-        EXECUTE pg_catalog.format('ALTER VIEW %s OWNER TO %I', v_target, v_owner);
-        EXECUTE pg_catalog.format('COMMENT ON VIEW %s IS %L', v_target,
-            pg_catalog.format('maskview: masked view of %s for policy %s, generated from the policy catalog; changes made by hand are undone by the next regeneration.',
-                              v_prot.relation_name, v_policy.name));
-        FOR v_col IN SELECT a.attname, r.action, r.expression, r.reason
-                       FROM mask.rule r
-                       JOIN pg_catalog.pg_attribute a
-                         ON a.attrelid = r.relation AND a.attname = r.column_name AND a.attnum > 0
-                      WHERE r.policy_id = v_policy.id AND r.relation = v_prot.relation
-                        AND NOT r.orphaned AND NOT a.attisdropped
-                      ORDER BY a.attnum LOOP
-            EXECUTE pg_catalog.format('COMMENT ON COLUMN %s.%I IS %L', v_target, v_col.attname,
-                'maskview rule: '
-                || CASE v_col.action WHEN 'pass' THEN 'PASS' WHEN 'null' THEN 'NULL'
-                                     ELSE v_col.expression END
-                || COALESCE('; reason: ' || v_col.reason, ''));
-        END LOOP;
+        PERFORM mask_internal._apply_view_grants(v_policy.id, v_prot.relation);
     END LOOP;
 
-    PERFORM mask_internal._apply_grants(v_policy.id);
+    PERFORM mask_internal._apply_policy_grants(v_policy.id);
     PERFORM mask_internal._citus_local_end(v_citus);
     PERFORM mask_internal._internal_end(v_prev);
     RETURN v_result;
@@ -249,4 +314,4 @@ END;
 $$;
 
 COMMENT ON FUNCTION mask_internal._regenerate_policy(integer, regclass) IS
-'Internal: regenerates the masked views of a policy (or only that of one table) from the catalog, after following DDL on the tables, and applies the policy''s grants; returns what was followed.';
+'Internal: regenerates the masked views of a policy (or only that of one table) from the reconciled catalog and applies the grants they lack; returns what changed.';

@@ -40,89 +40,170 @@ COMMENT ON FUNCTION mask_internal._restrict_key_relation(regclass, oid[]) IS
 'Internal: revokes every grant on a key relation but its owner''s and the table-level ones of the allowed roles; column grants always.';
 
 
--- Grants that follow from the catalog: USAGE on the view schema and SELECT
--- on every view to members and auditors, nothing to anyone else (grants made
--- by hand on a generated view are revoked); SELECT on the key view to the
--- owners of the policy's tables only, and nothing on the key table.
-CREATE FUNCTION mask_internal._apply_grants(policy_id integer)
+-- The roles that read a policy's masked views: its members and the
+-- auditors, as far as they still exist.
+CREATE FUNCTION mask_internal._policy_readers(policy_id integer)
+RETURNS oid[]
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT COALESCE(pg_catalog.array_agg(DISTINCT x.oid), '{}')
+      FROM (SELECT m.role::oid AS oid FROM mask.member m WHERE m.policy_id = _policy_readers.policy_id
+            UNION SELECT a.role::oid FROM mask.auditor a) x
+      JOIN pg_catalog.pg_roles ro ON ro.oid = x.oid
+$$;
+
+COMMENT ON FUNCTION mask_internal._policy_readers(integer) IS
+'Internal: the members of a policy and the auditors (existing roles only), who read its masked views.';
+
+
+-- The names of the roles of roles that the ACL acl does not give privilege
+-- directly: the GRANTs still to make.  An ACL that already holds them is
+-- left alone, so that a call that changes nothing writes no catalog row.
+CREATE FUNCTION mask_internal._lacking(acl aclitem[], privilege text, roles oid[])
+RETURNS SETOF name
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT ro.rolname FROM pg_catalog.pg_roles ro
+     WHERE ro.oid = ANY (_lacking.roles)
+       AND NOT EXISTS (SELECT FROM pg_catalog.aclexplode(_lacking.acl) g
+                        WHERE g.grantee = ro.oid AND g.privilege_type = _lacking.privilege)
+     ORDER BY ro.rolname
+$$;
+
+COMMENT ON FUNCTION mask_internal._lacking(aclitem[], text, oid[]) IS
+'Internal: the roles (by name) to which an ACL does not give a privilege directly.';
+
+
+-- The grants on the masked view of one protected table: SELECT for the
+-- policy's readers (members and auditors), nothing for anyone else (grants
+-- made by hand on a generated view are revoked).  Only what is missing is
+-- granted and only what is extra revoked.  GRANT and REVOKE take no lock on
+-- the view, so readers of the view are never blocked by it.
+CREATE FUNCTION mask_internal._apply_view_grants(policy_id integer, relation regclass)
+RETURNS void
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    v_schema  name;
+    v_name    name;
+    v_view    record;
+    v_readers oid[] := mask_internal._policy_readers(_apply_view_grants.policy_id);
+    v_role    name;
+    v_grantee oid;
+    v_prev    text;
+BEGIN
+    SELECT po.view_schema, p.view_name INTO v_schema, v_name
+      FROM mask.protected p JOIN mask.policy po ON po.id = p.policy_id
+     WHERE p.policy_id = _apply_view_grants.policy_id AND p.relation = _apply_view_grants.relation;
+    SELECT c.oid, c.relacl, c.relowner INTO v_view FROM pg_catalog.pg_class c
+      JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+     WHERE n.nspname = v_schema AND c.relname = v_name AND c.relkind = 'v';
+    IF NOT FOUND THEN
+        RETURN;
+    END IF;
+    v_prev := mask_internal._internal_begin();
+    FOR v_grantee IN SELECT DISTINCT g.grantee FROM pg_catalog.aclexplode(v_view.relacl) g
+                      WHERE g.grantee <> v_view.relowner AND NOT (g.grantee = ANY (v_readers))
+                      ORDER BY 1 LOOP
+        EXECUTE pg_catalog.format('REVOKE ALL ON %I.%I FROM %s', v_schema, v_name,
+                                  mask_internal._grantee_name(v_grantee));
+    END LOOP;
+    FOR v_role IN SELECT r FROM mask_internal._lacking(v_view.relacl, 'SELECT', v_readers) r LOOP
+        EXECUTE pg_catalog.format('GRANT SELECT ON %I.%I TO %I', v_schema, v_name, v_role);
+    END LOOP;
+    -- the row function of a view over a Citus table (48_citus.sql)
+    PERFORM mask_internal._citus_grants(v_schema, v_name, v_readers);
+    PERFORM mask_internal._internal_end(v_prev);
+END;
+$$;
+
+COMMENT ON FUNCTION mask_internal._apply_view_grants(integer, regclass) IS
+'Internal: makes the privileges on the masked view of one protected table what the catalog says (SELECT for members and auditors only), changing only what differs.';
+
+
+-- The grants a policy's views share: USAGE on the view schema and EXECUTE
+-- on mask_internal._key_reader for its readers; SELECT on the key view (and
+-- EXECUTE on mask_internal._key_reader) for the owners of the policy's
+-- tables only, and nothing on the key table.  Only what is missing is
+-- granted.  (Taking USAGE away is mask_internal._revoke_schema_usage's.)
+CREATE FUNCTION mask_internal._apply_policy_grants(policy_id integer)
 RETURNS void
 LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     v_schema   name;
-    v_readers  oid[];
+    v_readers  oid[] := mask_internal._policy_readers(_apply_policy_grants.policy_id);
     v_owners   oid[];
-    v_reader   name;
-    v_view     oid;
-    v_grantee  oid;
-    v_prot     record;
+    v_role     name;
+    v_view     regclass;
+    v_reader_fn regprocedure := 'mask_internal._key_reader(integer, name)';
     v_prev     text;
 BEGIN
-    SELECT p.view_schema INTO v_schema FROM mask.policy p WHERE p.id = _apply_grants.policy_id;
-    SELECT pg_catalog.array_agg(DISTINCT x.oid) INTO v_readers
-      FROM (SELECT m.role::oid AS oid FROM mask.member m WHERE m.policy_id = _apply_grants.policy_id
-            UNION SELECT a.role::oid FROM mask.auditor a) x
-      JOIN pg_catalog.pg_roles ro ON ro.oid = x.oid;
-    v_readers := COALESCE(v_readers, '{}');
+    SELECT p.view_schema INTO v_schema FROM mask.policy p WHERE p.id = _apply_policy_grants.policy_id;
+    SELECT COALESCE(pg_catalog.array_agg(DISTINCT c.relowner), '{}') INTO v_owners
+      FROM mask.protected p JOIN pg_catalog.pg_class c ON c.oid = p.relation
+     WHERE p.policy_id = _apply_policy_grants.policy_id;
 
     v_prev := mask_internal._internal_begin();
     -- copies of tables no longer protected go (49_citus_copy.sql)
-    PERFORM mask_internal._citus_copy_cleanup(_apply_grants.policy_id);
-    -- EXECUTE on mask_internal._key_reader to everyone whose query can reach
-    -- a key view (readers here, the tables' owners below): a view runs
-    -- functions as the role whose query runs, and PUBLIC executes no
-    -- internal function.  The function only answers whether that role may
-    -- see the key; a grant left after a membership ends answers false.
-    FOR v_reader IN SELECT ro.rolname FROM pg_catalog.pg_roles ro
-                     WHERE ro.oid = ANY (v_readers) ORDER BY ro.rolname LOOP
-        EXECUTE pg_catalog.format('GRANT USAGE ON SCHEMA %I TO %I', v_schema, v_reader);
-        EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION mask_internal._key_reader(integer, name) TO %I',
-                                  v_reader);
+    PERFORM mask_internal._citus_copy_cleanup(_apply_policy_grants.policy_id);
+    FOR v_role IN SELECT r FROM pg_catalog.pg_namespace n,
+                         mask_internal._lacking(n.nspacl, 'USAGE', v_readers) r
+                   WHERE n.nspname = v_schema LOOP
+        EXECUTE pg_catalog.format('GRANT USAGE ON SCHEMA %I TO %I', v_schema, v_role);
     END LOOP;
-
-    FOR v_prot IN SELECT p.view_name FROM mask.protected p
-                   WHERE p.policy_id = _apply_grants.policy_id ORDER BY p.view_name LOOP
-        SELECT c.oid INTO v_view FROM pg_catalog.pg_class c
-          JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-         WHERE n.nspname = v_schema AND c.relname = v_prot.view_name AND c.relkind = 'v';
-        CONTINUE WHEN NOT FOUND;
-        FOR v_grantee IN SELECT DISTINCT g.grantee
-                           FROM pg_catalog.pg_class c, pg_catalog.aclexplode(c.relacl) g
-                          WHERE c.oid = v_view AND g.grantee <> c.relowner
-                            AND NOT (g.grantee = ANY (v_readers)) LOOP
-            EXECUTE pg_catalog.format('REVOKE ALL ON %I.%I FROM %s', v_schema, v_prot.view_name,
-                mask_internal._grantee_name(v_grantee));
-        END LOOP;
-        FOR v_reader IN SELECT ro.rolname FROM pg_catalog.pg_roles ro
-                         WHERE ro.oid = ANY (v_readers) ORDER BY ro.rolname LOOP
-            EXECUTE pg_catalog.format('GRANT SELECT ON %I.%I TO %I', v_schema, v_prot.view_name, v_reader);
-        END LOOP;
-        -- the row function of a view over a Citus table (48_citus.sql)
-        PERFORM mask_internal._citus_grants(v_schema, v_prot.view_name, v_readers);
+    -- EXECUTE on mask_internal._key_reader to everyone whose query can reach
+    -- a key view (readers and the tables' owners): a view runs functions as
+    -- the role whose query runs, and PUBLIC executes no internal function.
+    -- The function only answers whether that role may see the key; a grant
+    -- left after a membership ends answers false.
+    FOR v_role IN SELECT r FROM pg_catalog.pg_proc f,
+                         mask_internal._lacking(f.proacl, 'EXECUTE', v_readers || v_owners) r
+                   WHERE f.oid = v_reader_fn LOOP
+        EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION %s TO %I', v_reader_fn, v_role);
     END LOOP;
 
     -- The key view: SELECT for the owners of the masked views, nothing for
     -- anyone else, and no column grants at all; the key table: nothing for
     -- anyone but its owner.  (What the key view shows to whom: 41_keys.sql.)
-    SELECT pg_catalog.array_agg(DISTINCT c.relowner) INTO v_owners
-      FROM mask.protected p JOIN pg_catalog.pg_class c ON c.oid = p.relation
-     WHERE p.policy_id = _apply_grants.policy_id;
-    v_owners := COALESCE(v_owners, '{}');
     PERFORM mask_internal._restrict_key_relation('mask.policy_key', '{}');
     v_view := pg_catalog.to_regclass(pg_catalog.format('%I.%I', 'mask_internal',
-                                     mask_internal._key_view_name(_apply_grants.policy_id)));
+                                     mask_internal._key_view_name(_apply_policy_grants.policy_id)));
     IF v_view IS NOT NULL THEN
         PERFORM mask_internal._restrict_key_relation(v_view, v_owners);
-        FOR v_reader IN SELECT ro.rolname FROM pg_catalog.pg_roles ro
-                         WHERE ro.oid = ANY (v_owners) ORDER BY ro.rolname LOOP
-            EXECUTE pg_catalog.format('GRANT SELECT ON %I.%I TO %I', 'mask_internal',
-                                      mask_internal._key_view_name(_apply_grants.policy_id), v_reader);
-            EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION mask_internal._key_reader(integer, name) TO %I',
-                                      v_reader);
+        FOR v_role IN SELECT r FROM pg_catalog.pg_class c,
+                             mask_internal._lacking(c.relacl, 'SELECT', v_owners) r
+                       WHERE c.oid = v_view LOOP
+            EXECUTE pg_catalog.format('GRANT SELECT ON %s TO %I', v_view, v_role);
         END LOOP;
     END IF;
     PERFORM mask_internal._internal_end(v_prev);
+END;
+$$;
+
+COMMENT ON FUNCTION mask_internal._apply_policy_grants(integer) IS
+'Internal: makes the privileges a policy''s views share (view schema, key view, key reader) what the catalog says, granting only what is missing.';
+
+
+-- Every grant of a policy: what its views share and each view's own.  For a
+-- change of who reads the views (members, auditors): no view is regenerated.
+CREATE FUNCTION mask_internal._apply_grants(policy_id integer)
+RETURNS void
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    v_relation regclass;
+BEGIN
+    PERFORM mask_internal._apply_policy_grants(_apply_grants.policy_id);
+    FOR v_relation IN SELECT p.relation FROM mask.protected p
+                       WHERE p.policy_id = _apply_grants.policy_id ORDER BY p.view_name LOOP
+        PERFORM mask_internal._apply_view_grants(_apply_grants.policy_id, v_relation);
+    END LOOP;
 END;
 $$;
 

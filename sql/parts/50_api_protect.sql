@@ -27,11 +27,10 @@ BEGIN
         RAISE EXCEPTION 'relation must not be NULL'
             USING ERRCODE = 'invalid_parameter_value';
     END IF;
-    SELECT c.relname, c.relkind, c.relpersistence, n.nspname, ro.rolname, ro.rolsuper,
+    SELECT c.relname, c.relkind, c.relpersistence, n.nspname,
            c.relrowsecurity, c.relforcerowsecurity INTO v_rel
       FROM pg_catalog.pg_class c
       JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-      JOIN pg_catalog.pg_roles ro ON ro.oid = c.relowner
      WHERE c.oid = protect.relation;
     IF NOT FOUND THEN
         -- (0::regclass, or a table dropped since the OID was taken)
@@ -51,12 +50,7 @@ BEGIN
             USING ERRCODE = 'invalid_parameter_value',
                   DETAIL = 'Only tables and partitioned tables can be protected.';
     END IF;
-    IF v_rel.rolsuper THEN
-        RAISE EXCEPTION 'table % is owned by superuser %', protect.relation, v_rel.rolname
-            USING ERRCODE = 'invalid_parameter_value',
-                  DETAIL = 'A masked view is owned by its table''s owner, and a view owned by a superuser would bypass row security and every privilege check on the table.',
-                  HINT = 'Give the table a non-superuser owner, for example with ALTER TABLE ... OWNER TO a role that owns the data.';
-    END IF;
+    PERFORM mask_internal._check_table_owner(protect.relation);
     -- The view reads the table as its owner, and row security does not
     -- apply to a table's owner unless forced: members would see every row.
     IF v_rel.relrowsecurity AND NOT v_rel.relforcerowsecurity THEN
@@ -140,7 +134,7 @@ BEGIN
     INSERT INTO mask.protected AS p (policy_id, relation, relation_name, columns, view_name,
                                      row_filter, row_filter_sql)
     VALUES (v_policy.id, protect.relation,
-            pg_catalog.format('%I.%I', v_rel.nspname, v_rel.relname),
+            mask_internal._relation_name(protect.relation),
             mask_internal._columns_snapshot(protect.relation), v_view,
             protect.row_filter, v_filter_sql)
     ON CONFLICT ON CONSTRAINT protected_pkey DO UPDATE
@@ -149,10 +143,12 @@ BEGIN
             row_filter_sql = EXCLUDED.row_filter_sql,
             added_by = session_user,
             added_at = pg_catalog.now();
-    PERFORM mask_internal._regenerate_policy(v_policy.id);
+    -- Only this table's view; the catalog entry is fresh or was reconciled
+    -- above.  The key view's grants follow its owner.
+    PERFORM mask_internal._regenerate_policy(v_policy.id, protect.relation);
     PERFORM mask_internal._internal_end(v_prev);
 
-    RETURN mask_internal._audit('protect', v_policy.name, pg_catalog.format('%I.%I', v_rel.nspname, v_rel.relname),
+    RETURN mask_internal._audit('protect', v_policy.name, mask_internal._relation_name(protect.relation),
         pg_catalog.jsonb_build_object(
             'view', pg_catalog.format('%I.%I', v_policy.view_schema, v_view),
             'row_filter', protect.row_filter,
@@ -188,10 +184,13 @@ BEGIN
     v_prev := mask_internal._internal_begin();
     PERFORM mask_internal._drop_generated_view(v_policy.view_schema, v_prot.view_name);
     DELETE FROM mask.protected p WHERE p.policy_id = v_policy.id AND p.relation = v_prot.relation;
-    PERFORM mask_internal._regenerate_policy(v_policy.id);
+    -- The other views stay as they are; the key view loses the owner of
+    -- this table if it owns no other table of the policy.
+    PERFORM mask_internal._apply_policy_grants(v_policy.id);
     PERFORM mask_internal._internal_end(v_prev);
 
-    RETURN mask_internal._audit('unprotect', v_policy.name, v_prot.relation_name,
+    RETURN mask_internal._audit('unprotect', v_policy.name,
+        COALESCE(mask_internal._relation_name(v_prot.relation), v_prot.relation_name),
         pg_catalog.jsonb_build_object('view', pg_catalog.format('%I.%I', v_policy.view_schema, v_prot.view_name),
                                       'rules_dropped', v_rules));
 END;

@@ -72,9 +72,7 @@ BEGIN
     PERFORM mask_internal._internal_end(v_prev);
 
     RETURN mask_internal._audit('set_rule', v_policy.name,
-        pg_catalog.format('%s.%I', (SELECT p.relation_name FROM mask.protected p
-                                     WHERE p.policy_id = v_policy.id AND p.relation = v_prot.relation),
-                          set_rule.column_name),
+        pg_catalog.format('%s.%I', mask_internal._relation_name(v_prot.relation), set_rule.column_name),
         pg_catalog.jsonb_build_object('action', v_action, 'expression', set_rule.expression,
                                       'reason', set_rule.reason,
                                       'previous', CASE WHEN v_old.column_name IS NOT NULL THEN
@@ -124,7 +122,7 @@ BEGIN
     PERFORM mask_internal._internal_end(v_prev);
 
     RETURN mask_internal._audit('drop_rule', v_policy.name,
-        pg_catalog.format('%s.%I', v_prot.relation_name, v_rule.column_name),
+        pg_catalog.format('%s.%I', mask_internal._relation_name(v_prot.relation), v_rule.column_name),
         pg_catalog.jsonb_build_object('action', v_rule.action, 'expression', v_rule.expression,
                                       'orphaned', v_rule.orphaned));
 END;

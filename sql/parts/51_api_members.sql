@@ -211,7 +211,8 @@ BEGIN
                                   v_name, pg_catalog.current_database(),
                                   mask_internal._member_search_path(v_policy.view_schema));
     END IF;
-    PERFORM mask_internal._regenerate_policy(v_policy.id);
+    -- Grants only: who reads the views changes, the views do not.
+    PERFORM mask_internal._apply_grants(v_policy.id);
     PERFORM mask_internal._internal_end(v_prev);
 
     RETURN mask_internal._audit('add_member', v_policy.name, v_name::text,
@@ -245,7 +246,7 @@ BEGIN
     v_prev := mask_internal._internal_begin();
     DELETE FROM mask.member m WHERE m.policy_id = v_policy.id AND m.role = remove_member.member;
     v_reset := mask_internal._reset_search_path(v_member);
-    PERFORM mask_internal._regenerate_policy(v_policy.id);   -- revokes SELECT on the views
+    PERFORM mask_internal._apply_grants(v_policy.id);   -- revokes SELECT on the views
     PERFORM mask_internal._revoke_schema_usage(v_policy.view_schema, remove_member.member);
     PERFORM mask_internal._internal_end(v_prev);
 

@@ -306,7 +306,7 @@ BEGIN
         v_prev := mask_internal._internal_begin();
         DELETE FROM mask.protected p
          WHERE p.policy_id = v_prot.policy_id AND p.relation = v_prot.relation;
-        PERFORM mask_internal._apply_grants(v_prot.policy_id);   -- key view grants
+        PERFORM mask_internal._apply_policy_grants(v_prot.policy_id);   -- key view grants
         PERFORM mask_internal._internal_end(v_prev);
         PERFORM mask_internal._audit('follow_drop_table', v_prot.name, v_prot.relation_name,
             pg_catalog.jsonb_build_object('command', TG_TAG,
