@@ -214,6 +214,10 @@ DROP FUNCTION mask._linkability_query(regclass, name[], integer);
 DROP FUNCTION mask._detect_surnames();
 DROP FUNCTION mask._detect_compound_surnames();
 
+-- verify() compares a view with _viewdef_of_query(_view_query(...)) itself;
+-- the one-line wrapper goes (issue 10: a function per finding instead).
+DROP FUNCTION mask._verify_expected_viewdef(integer, regclass);
+
 -- ---------------------------------------------------------------------------
 -- Internal objects move to schema mask_internal (issue 13), so that \df
 -- mask.* and \dv mask.* show auditors what is for them.  SET SCHEMA keeps
