@@ -82,26 +82,152 @@ COMMENT ON FUNCTION mask_internal._renamed_column(jsonb, regclass, name) IS
 'Internal: the old name of a column renamed to new_name, from the stored column snapshot of a protected table, or NULL when it cannot be told without guessing.';
 
 
+-- What changed in the columns of a protected table since the snapshot:
+-- {"renamed": {old: new}, "dropped": [...], "added": [...]}.  Of the renames
+-- passed in (by the event trigger, which PostgreSQL tells which column a
+-- RENAME renamed) only those of columns the snapshot knew, to names that
+-- exist now, count; nothing is inferred from column numbers.
+CREATE FUNCTION mask_internal._column_changes(snapshot jsonb, present jsonb, renames jsonb)
+RETURNS jsonb
+LANGUAGE sql IMMUTABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT pg_catalog.jsonb_build_object(
+               'renamed', r.renamed,
+               'dropped', COALESCE((SELECT pg_catalog.jsonb_agg(k ORDER BY k)
+                                      FROM pg_catalog.jsonb_object_keys(snapshot) k
+                                     WHERE NOT present ? k AND NOT r.renamed ? k), '[]'),
+               'added', COALESCE((SELECT pg_catalog.jsonb_agg(k ORDER BY k)
+                                    FROM pg_catalog.jsonb_object_keys(present) k
+                                   WHERE NOT snapshot ? k
+                                     AND NOT EXISTS (SELECT FROM pg_catalog.jsonb_each_text(r.renamed) e
+                                                      WHERE e.value = k)), '[]'))
+      FROM (SELECT COALESCE(pg_catalog.jsonb_object_agg(e.key, e.value), '{}') AS renamed
+              FROM pg_catalog.jsonb_each_text(COALESCE(renames, '{}')) e
+             WHERE snapshot ? e.key AND NOT present ? e.key AND present ? e.value) r
+$$;
+
+COMMENT ON FUNCTION mask_internal._column_changes(jsonb, jsonb, jsonb) IS
+'Internal: the renamed, dropped and added columns of a protected table between its stored snapshot and now.';
+
+
+-- Brings the rules of one protected table up to date with its columns now
+-- (present, their snapshot) and the renames that apply, and returns the
+-- columns whose rules it orphaned.  A rule whose column is gone, or (when
+-- recheck is true: columns renamed, dropped or retyped) whose expression no
+-- longer validates, is orphaned and its column hidden.  Renamed columns are
+-- renamed in the expressions on the parse tree (mask_internal._rename_columns),
+-- never by scanning the text.
+CREATE FUNCTION mask_internal._reconcile_rules(policy_id integer, relation regclass, present jsonb,
+                                               renames jsonb, recheck boolean)
+RETURNS text[]
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+-- (runs under the settings mask_internal._reconcile pins)
+AS $$
+DECLARE
+    v_rule     mask.rule;
+    v_colname  text;
+    v_expr     text;
+    v_sql      text;
+    v_valid    boolean;
+    v_orphaned text[] := '{}';
+BEGIN
+    FOR v_rule IN SELECT r.* FROM mask.rule r
+                   WHERE r.policy_id = _reconcile_rules.policy_id
+                     AND r.relation = _reconcile_rules.relation AND NOT r.orphaned
+                   ORDER BY r.column_name LOOP
+        v_colname := COALESCE(renames ->> v_rule.column_name::text, v_rule.column_name::text);
+        -- Its column gone (dropped, or renamed in a way that cannot be
+        -- followed without guessing), or its expression no longer valid:
+        -- orphaned, the column hidden until a new rule is set.
+        v_valid := present ? v_colname;
+        CONTINUE WHEN v_valid AND v_colname = v_rule.column_name AND NOT recheck;
+        v_expr := v_rule.expression;
+        v_sql := NULL;
+        IF v_valid AND v_rule.action = 'mask' THEN
+            v_expr := mask_internal._rename_columns(v_rule.expression, renames);
+            BEGIN
+                v_sql := mask_internal._validate_expression(v_expr, v_rule.relation, false,
+                                                   mask_internal._key_sql(v_rule.policy_id));
+            EXCEPTION WHEN invalid_parameter_value THEN
+                v_valid := false;
+            END;
+        END IF;
+        IF NOT v_valid THEN
+            UPDATE mask.rule r SET orphaned = true
+             WHERE r.policy_id = v_rule.policy_id AND r.relation = v_rule.relation
+               AND r.column_name = v_rule.column_name;
+            v_orphaned := v_orphaned || v_rule.column_name::text;
+            CONTINUE;
+        END IF;
+        -- An orphaned rule of the new name (its column dropped earlier)
+        -- gives way to the live rule that now carries that name.
+        IF v_colname <> v_rule.column_name THEN
+            DELETE FROM mask.rule r
+             WHERE r.policy_id = v_rule.policy_id AND r.relation = v_rule.relation
+               AND r.column_name = v_colname::name AND r.orphaned;
+        END IF;
+        UPDATE mask.rule r
+           SET column_name = v_colname::name,
+               expression = v_expr,
+               expression_sql = v_sql
+         WHERE r.policy_id = v_rule.policy_id AND r.relation = v_rule.relation
+           AND r.column_name = v_rule.column_name;
+    END LOOP;
+    RETURN v_orphaned;
+END;
+$$;
+
+COMMENT ON FUNCTION mask_internal._reconcile_rules(integer, regclass, jsonb, jsonb, boolean) IS
+'Internal: follows renamed and dropped columns in the rules of a protected table, orphaning rules that no longer apply; returns their columns.';
+
+
+-- The row filter of a protected table after the renames, validated against
+-- the table as it is now.  One that no longer validates is an error, never
+-- dropped: dropping it would show every row, so the DDL is refused instead.
+CREATE FUNCTION mask_internal._reconcile_row_filter(prot mask.protected, renames jsonb,
+                                                    OUT row_filter text, OUT row_filter_sql text)
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+-- (runs under the settings mask_internal._reconcile pins)
+AS $$
+BEGIN
+    row_filter := mask_internal._rename_columns(prot.row_filter, renames);
+    BEGIN
+        row_filter_sql := mask_internal._validate_expression(row_filter, prot.relation, true);
+    EXCEPTION WHEN invalid_parameter_value THEN
+        RAISE EXCEPTION 'row filter of % in policy % no longer applies',
+            mask_internal._relation_name(prot.relation),
+            (SELECT p.name FROM mask.policy p WHERE p.id = prot.policy_id)
+            USING ERRCODE = 'invalid_parameter_value',
+                  DETAIL = pg_catalog.format('The row filter "%s" reads a column that this command drops, renames or changes.',
+                                             prot.row_filter),
+                  HINT = 'Change the row filter with mask.protect() first.';
+    END;
+END;
+$$;
+
+COMMENT ON FUNCTION mask_internal._reconcile_row_filter(mask.protected, jsonb) IS
+'Internal: the row filter of a protected table with renamed columns followed and its SQL validated again; refuses (22023) one that no longer applies.';
+
+
 -- Brings the catalog entry of one protected table up to date with the table
 -- itself and returns what changed (an empty object when nothing did):
 -- table_dropped, table_renamed, columns_renamed, columns_dropped,
--- columns_added, rules_orphaned, row_filter_rewritten.  Columns are identified
--- by name only: renames (old name -> new name) are passed in by the event
--- trigger, which is told by PostgreSQL which column a RENAME renamed; nothing
--- here infers a rename from column numbers, so a restore (which renumbers
--- columns but renames none) never moves a rule.  A rule whose column no
--- longer exists, or whose expression no longer validates (after DDL, when
--- revalidate is true), is orphaned and its column hidden.  Renamed columns
--- are renamed in the rules and the row filter on the parse tree
--- (mask_internal._rename_columns), never by scanning the text.  A row filter that
--- no longer validates is an error: dropping it would show every row, so the
--- DDL is refused instead.
+-- columns_added, rules_orphaned, row_filter_rewritten.  Columns are
+-- identified by name only: renames (old name -> new name) are passed in by
+-- the event trigger (mask_internal._column_changes), so a restore (which
+-- renumbers columns but renames none) never moves a rule.  The rules follow
+-- in mask_internal._reconcile_rules (revalidated after DDL when revalidate is
+-- true), the row filter in mask_internal._reconcile_row_filter.
 CREATE FUNCTION mask_internal._reconcile(policy_id integer, relation regclass,
                                 renames jsonb DEFAULT '{}', revalidate boolean DEFAULT false)
 RETURNS jsonb
 LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, pg_temp
--- the settings every function that reads rules pins (15_validator.sql)
+-- the settings every function that reads rules pins (15_validator.sql); the
+-- functions it calls for the rules and the row filter run under them
 SET standard_conforming_strings = on
 SET DateStyle = 'ISO, MDY'
 SET IntervalStyle = 'postgres'
@@ -111,20 +237,14 @@ SET bytea_output = 'hex'
 AS $$
 DECLARE
     v_prot      mask.protected;
-    v_rule      mask.rule;
     v_name      text;
     v_current   jsonb;
-    v_key       text;
-    v_renames   jsonb := COALESCE(_reconcile.renames, '{}');
-    v_dropped   text[] := '{}';
-    v_added     text[] := '{}';
-    v_orphaned  text[] := '{}';
+    v_columns   jsonb;
+    v_renames   jsonb;
+    v_recheck   boolean;
+    v_orphaned  text[];
     v_changes   jsonb := '{}';
-    v_colname   text;
-    v_expr      text;
-    v_sql       text;
-    v_filter    text;
-    v_filter_sql text;
+    v_filter    record;
 BEGIN
     SELECT p.* INTO v_prot FROM mask.protected p
      WHERE p.policy_id = _reconcile.policy_id AND p.relation = _reconcile.relation
@@ -144,90 +264,22 @@ BEGIN
             'table_renamed', pg_catalog.jsonb_build_object('from', v_prot.relation_name, 'to', v_name));
     END IF;
 
-    -- Only renames of columns the snapshot knew, to names that exist now.
     v_current := mask_internal._columns_snapshot(v_prot.relation);
-    SELECT COALESCE(pg_catalog.jsonb_object_agg(e.key, e.value), '{}') INTO v_renames
-      FROM pg_catalog.jsonb_each_text(v_renames) e
-     WHERE v_prot.columns ? e.key AND NOT v_current ? e.key AND v_current ? e.value;
-    FOR v_key IN SELECT k FROM pg_catalog.jsonb_object_keys(v_prot.columns) k ORDER BY k LOOP
-        IF NOT v_current ? v_key AND NOT v_renames ? v_key THEN
-            v_dropped := v_dropped || v_key;
-        END IF;
-    END LOOP;
-    FOR v_key IN SELECT k FROM pg_catalog.jsonb_object_keys(v_current) k ORDER BY k LOOP
-        IF NOT v_prot.columns ? v_key
-           AND NOT EXISTS (SELECT FROM pg_catalog.jsonb_each_text(v_renames) e WHERE e.value = v_key) THEN
-            v_added := v_added || v_key;
-        END IF;
-    END LOOP;
+    v_columns := mask_internal._column_changes(v_prot.columns, v_current, _reconcile.renames);
+    v_renames := v_columns -> 'renamed';
+    v_recheck := v_renames <> '{}' OR v_columns -> 'dropped' <> '[]' OR _reconcile.revalidate;
+    v_orphaned := mask_internal._reconcile_rules(v_prot.policy_id, v_prot.relation, v_current,
+                                                 v_renames, v_recheck);
 
-    FOR v_rule IN SELECT r.* FROM mask.rule r
-                   WHERE r.policy_id = _reconcile.policy_id
-                     AND r.relation = _reconcile.relation AND NOT r.orphaned
-                   ORDER BY r.column_name LOOP
-        v_colname := COALESCE(v_renames ->> v_rule.column_name::text, v_rule.column_name::text);
-        IF NOT v_current ? v_colname THEN
-            -- Its column is gone (dropped, or renamed in a way that cannot be
-            -- followed without guessing): hidden until a new rule is set.
-            UPDATE mask.rule r SET orphaned = true
-             WHERE r.policy_id = v_rule.policy_id AND r.relation = v_rule.relation
-               AND r.column_name = v_rule.column_name;
-            v_orphaned := v_orphaned || v_rule.column_name::text;
-            CONTINUE;
-        END IF;
-        IF v_colname = v_rule.column_name AND v_renames = '{}' AND v_dropped = '{}'
-           AND NOT _reconcile.revalidate THEN
-            CONTINUE;
-        END IF;
-        v_expr := v_rule.expression;
-        v_sql := NULL;
-        IF v_rule.action = 'mask' THEN
-            v_expr := mask_internal._rename_columns(v_rule.expression, v_renames);
-            BEGIN
-                v_sql := mask_internal._validate_expression(v_expr, v_prot.relation, false,
-                                                   mask_internal._key_sql(v_prot.policy_id));
-            EXCEPTION WHEN invalid_parameter_value THEN
-                UPDATE mask.rule r SET orphaned = true
-                 WHERE r.policy_id = v_rule.policy_id AND r.relation = v_rule.relation
-                   AND r.column_name = v_rule.column_name;
-                v_orphaned := v_orphaned || v_rule.column_name::text;
-                CONTINUE;
-            END;
-        END IF;
-        -- An orphaned rule of the new name (its column dropped earlier)
-        -- gives way to the live rule that now carries that name.
-        IF v_colname <> v_rule.column_name THEN
-            DELETE FROM mask.rule r
-             WHERE r.policy_id = v_rule.policy_id AND r.relation = v_rule.relation
-               AND r.column_name = v_colname::name AND r.orphaned;
-        END IF;
-        UPDATE mask.rule r
-           SET column_name = v_colname::name,
-               expression = v_expr,
-               expression_sql = v_sql
-         WHERE r.policy_id = v_rule.policy_id AND r.relation = v_rule.relation
-           AND r.column_name = v_rule.column_name;
-    END LOOP;
-
-    IF v_prot.row_filter IS NOT NULL
-       AND (v_renames <> '{}' OR v_dropped <> '{}' OR _reconcile.revalidate) THEN
-        v_filter := mask_internal._rename_columns(v_prot.row_filter, v_renames);
-        BEGIN
-            v_filter_sql := mask_internal._validate_expression(v_filter, v_prot.relation, true);
-        EXCEPTION WHEN invalid_parameter_value THEN
-            RAISE EXCEPTION 'row filter of % in policy % no longer applies', v_name,
-                (SELECT p.name FROM mask.policy p WHERE p.id = v_prot.policy_id)
-                USING ERRCODE = 'invalid_parameter_value',
-                      DETAIL = pg_catalog.format('The row filter "%s" reads a column that this command drops, renames or changes.',
-                                                 v_prot.row_filter),
-                      HINT = 'Change the row filter with mask.protect() first.';
-        END;
-        IF v_filter IS DISTINCT FROM v_prot.row_filter THEN
+    IF v_prot.row_filter IS NOT NULL AND v_recheck THEN
+        v_filter := mask_internal._reconcile_row_filter(v_prot, v_renames);
+        IF v_filter.row_filter IS DISTINCT FROM v_prot.row_filter THEN
             v_changes := v_changes || pg_catalog.jsonb_build_object(
-                'row_filter_rewritten', pg_catalog.jsonb_build_object('from', v_prot.row_filter, 'to', v_filter));
+                'row_filter_rewritten', pg_catalog.jsonb_build_object('from', v_prot.row_filter,
+                                                                      'to', v_filter.row_filter));
         END IF;
-        v_prot.row_filter := v_filter;
-        v_prot.row_filter_sql := v_filter_sql;
+        v_prot.row_filter := v_filter.row_filter;
+        v_prot.row_filter_sql := v_filter.row_filter_sql;
     END IF;
 
     UPDATE mask.protected p
@@ -240,11 +292,11 @@ BEGIN
     IF v_renames <> '{}' THEN
         v_changes := v_changes || pg_catalog.jsonb_build_object('columns_renamed', v_renames);
     END IF;
-    IF v_dropped <> '{}' THEN
-        v_changes := v_changes || pg_catalog.jsonb_build_object('columns_dropped', pg_catalog.to_jsonb(v_dropped));
+    IF v_columns -> 'dropped' <> '[]' THEN
+        v_changes := v_changes || pg_catalog.jsonb_build_object('columns_dropped', v_columns -> 'dropped');
     END IF;
-    IF v_added <> '{}' THEN
-        v_changes := v_changes || pg_catalog.jsonb_build_object('columns_added', pg_catalog.to_jsonb(v_added));
+    IF v_columns -> 'added' <> '[]' THEN
+        v_changes := v_changes || pg_catalog.jsonb_build_object('columns_added', v_columns -> 'added');
     END IF;
     IF v_orphaned <> '{}' THEN
         v_changes := v_changes || pg_catalog.jsonb_build_object('rules_orphaned', pg_catalog.to_jsonb(v_orphaned));
@@ -255,3 +307,18 @@ $$;
 
 COMMENT ON FUNCTION mask_internal._reconcile(integer, regclass, jsonb, boolean) IS
 'Internal: brings the catalog entry of a protected table up to date (columns by name; renames only as passed in by the event trigger), orphaning rules that no longer apply, and returns what changed.';
+
+
+-- What an API call's audit row adds about DDL it followed on the way (the
+-- result of mask_internal._reconcile): {"followed": ...}, or nothing.
+CREATE FUNCTION mask_internal._followed(changes jsonb)
+RETURNS jsonb
+LANGUAGE sql IMMUTABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT CASE WHEN changes IS NOT NULL AND changes <> '{}'
+                THEN pg_catalog.jsonb_build_object('followed', changes) ELSE '{}'::jsonb END
+$$;
+
+COMMENT ON FUNCTION mask_internal._followed(jsonb) IS
+'Internal: the audit details an API call adds for the DDL its reconciliation followed, or an empty object.';

@@ -3,6 +3,156 @@
 -- 50_api_policy.sql).
 -- ---------------------------------------------------------------------------
 
+-- Refuses (22023) a relation that cannot be protected: NULL or gone, a
+-- temporary table, not a table, owned by a superuser, under row security
+-- its owner bypasses, maskview's own, or in a view schema.
+CREATE FUNCTION mask_internal._check_protectable(relation regclass)
+RETURNS void
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    v_rel record;
+BEGIN
+    IF _check_protectable.relation IS NULL THEN
+        RAISE EXCEPTION 'relation must not be NULL'
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    SELECT c.relname, c.relkind, c.relpersistence, n.nspname,
+           c.relrowsecurity, c.relforcerowsecurity INTO v_rel
+      FROM pg_catalog.pg_class c
+      JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+     WHERE c.oid = _check_protectable.relation;
+    IF NOT FOUND THEN
+        -- (0::regclass, or a table dropped since the OID was taken)
+        RAISE EXCEPTION 'relation with OID % does not exist', _check_protectable.relation::oid
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'Pass the name of an existing table.';
+    END IF;
+    IF v_rel.relpersistence = 't' THEN
+        -- its view would be a temporary view of this session, not one in
+        -- the policy's schema, and both go at the end of the session
+        RAISE EXCEPTION 'table % is temporary', _check_protectable.relation
+            USING ERRCODE = 'invalid_parameter_value',
+                  DETAIL = 'Only permanent and unlogged tables can be protected.';
+    END IF;
+    IF v_rel.relkind NOT IN ('r', 'p') THEN
+        RAISE EXCEPTION '% is not a table', _check_protectable.relation
+            USING ERRCODE = 'invalid_parameter_value',
+                  DETAIL = 'Only tables and partitioned tables can be protected.';
+    END IF;
+    PERFORM mask_internal._check_table_owner(_check_protectable.relation);
+    -- The view reads the table as its owner, and row security does not
+    -- apply to a table's owner unless forced: members would see every row.
+    IF v_rel.relrowsecurity AND NOT v_rel.relforcerowsecurity THEN
+        RAISE EXCEPTION 'table % has row level security that its owner bypasses', _check_protectable.relation
+            USING ERRCODE = 'invalid_parameter_value',
+                  DETAIL = 'The masked view reads the table as the table''s owner, to whom row security policies do not apply unless forced: members would see every row.',
+                  HINT = 'Either ALTER TABLE ... FORCE ROW LEVEL SECURITY (the policies then apply, evaluated for the owner), or express the restriction as the row filter of mask.protect() and DISABLE ROW LEVEL SECURITY.';
+    END IF;
+    IF v_rel.nspname IN ('mask', 'mask_internal') THEN
+        RAISE EXCEPTION 'table % belongs to maskview', _check_protectable.relation
+            USING ERRCODE = 'invalid_parameter_value',
+                  DETAIL = 'The tables of schemas mask and mask_internal cannot be protected.';
+    END IF;
+    -- A view schema holds generated views only: a table there would sit
+    -- next to its own masked view, readable by every member's search_path.
+    IF EXISTS (SELECT FROM mask.policy p WHERE p.view_schema = v_rel.nspname) THEN
+        RAISE EXCEPTION 'table % is in a view schema', _check_protectable.relation
+            USING ERRCODE = 'invalid_parameter_value',
+                  DETAIL = pg_catalog.format('Schema %s holds the masked views of a policy.', pg_catalog.quote_ident(v_rel.nspname)),
+                  HINT = 'Move the table to a schema of its own (ALTER TABLE ... SET SCHEMA).';
+    END IF;
+END;
+$$;
+
+COMMENT ON FUNCTION mask_internal._check_protectable(regclass) IS
+'Internal: refuses (invalid_parameter_value) a relation mask.protect() cannot protect, saying why.';
+
+
+-- The name of the masked view protect() makes for relation (view_name, by
+-- default the table's), refused (22023) when it is empty, too long, the
+-- view of another table in the schema, or the name of any other object.
+CREATE FUNCTION mask_internal._protect_view_name(policy mask.policy, relation regclass, view_name text)
+RETURNS name
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    v_view  name;
+    v_other text;
+    v_old   name;
+BEGIN
+    IF _protect_view_name.view_name = '' THEN
+        RAISE EXCEPTION 'view name must not be empty'
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    PERFORM mask_internal._check_name_length('view_name', _protect_view_name.view_name);
+    v_view := COALESCE(_protect_view_name.view_name,
+                       (SELECT c.relname::text FROM pg_catalog.pg_class c
+                         WHERE c.oid = _protect_view_name.relation));
+    SELECT o.relation_name INTO v_other
+      FROM mask.protected o JOIN mask.policy p ON p.id = o.policy_id
+     WHERE p.view_schema = (_protect_view_name.policy).view_schema AND o.view_name = v_view
+       AND NOT (o.policy_id = (_protect_view_name.policy).id AND o.relation = _protect_view_name.relation);
+    IF FOUND THEN
+        RAISE EXCEPTION 'view name %.% is already taken', pg_catalog.quote_ident((_protect_view_name.policy).view_schema),
+                        pg_catalog.quote_ident(v_view)
+            USING ERRCODE = 'invalid_parameter_value',
+                  DETAIL = pg_catalog.format('It is the masked view of %s.', v_other),
+                  HINT = 'Pass another view_name.';
+    END IF;
+
+    SELECT p.view_name INTO v_old FROM mask.protected p
+     WHERE p.policy_id = (_protect_view_name.policy).id AND p.relation = _protect_view_name.relation;
+    -- Any other object of that name is not ours to replace.
+    IF EXISTS (SELECT FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+                WHERE n.nspname = (_protect_view_name.policy).view_schema AND c.relname = v_view)
+       AND v_old IS DISTINCT FROM v_view THEN
+        RAISE EXCEPTION 'relation %.% already exists', pg_catalog.quote_ident((_protect_view_name.policy).view_schema),
+                        pg_catalog.quote_ident(v_view)
+            USING ERRCODE = 'invalid_parameter_value',
+                  DETAIL = 'maskview does not replace objects it did not generate.',
+                  HINT = 'Pass another view_name.';
+    END IF;
+
+    RETURN v_view;
+END;
+$$;
+
+COMMENT ON FUNCTION mask_internal._protect_view_name(mask.policy, regclass, text) IS
+'Internal: the name of the masked view mask.protect() makes, or invalid_parameter_value when it is empty, too long or taken.';
+
+
+-- Refuses (22023) to protect relation in a policy one of whose members can
+-- read it by another path (the path in the detail).
+CREATE FUNCTION mask_internal._check_members_cannot_read(policy mask.policy, relation regclass)
+RETURNS void
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    v_member record;
+    v_path   text;
+BEGIN
+    -- A member of the policy must not be able to read the table it now protects.
+    FOR v_member IN SELECT m.role FROM mask.member m WHERE m.policy_id = (_check_members_cannot_read.policy).id ORDER BY m.role_name LOOP
+        v_path := mask_internal._read_path(v_member.role, ARRAY[_check_members_cannot_read.relation::oid]);
+        IF v_path IS NOT NULL THEN
+            RAISE EXCEPTION 'member % of policy "%" can read %', v_member.role, (_check_members_cannot_read.policy).name, _check_members_cannot_read.relation
+                USING ERRCODE = 'invalid_parameter_value',
+                      DETAIL = v_path,
+                      HINT = 'Revoke that access, or remove the member, before protecting the table.';
+        END IF;
+    END LOOP;
+
+END;
+$$;
+
+COMMENT ON FUNCTION mask_internal._check_members_cannot_read(mask.policy, regclass) IS
+'Internal: refuses (invalid_parameter_value) to protect a table that a member of the policy can read, naming the path.';
+
+
 -- view_name is text for the reason given at create_policy.
 CREATE FUNCTION mask.protect(policy name, relation regclass, row_filter text DEFAULT NULL,
                              view_name text DEFAULT NULL)
@@ -13,98 +163,19 @@ AS $$
 DECLARE
     v_policy    mask.policy;
     v_old       mask.protected;
-    v_rel       record;
     v_view      name;
-    v_other     text;
     v_filter_sql text;
-    v_member    record;
-    v_path      text;
     v_followed  jsonb := '{}';
     v_prev      text;
 BEGIN
     v_policy := mask_internal._policy(protect.policy);
-    IF protect.relation IS NULL THEN
-        RAISE EXCEPTION 'relation must not be NULL'
-            USING ERRCODE = 'invalid_parameter_value';
-    END IF;
-    SELECT c.relname, c.relkind, c.relpersistence, n.nspname,
-           c.relrowsecurity, c.relforcerowsecurity INTO v_rel
-      FROM pg_catalog.pg_class c
-      JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-     WHERE c.oid = protect.relation;
-    IF NOT FOUND THEN
-        -- (0::regclass, or a table dropped since the OID was taken)
-        RAISE EXCEPTION 'relation with OID % does not exist', protect.relation::oid
-            USING ERRCODE = 'invalid_parameter_value',
-                  HINT = 'Pass the name of an existing table.';
-    END IF;
-    IF v_rel.relpersistence = 't' THEN
-        -- its view would be a temporary view of this session, not one in
-        -- the policy's schema, and both go at the end of the session
-        RAISE EXCEPTION 'table % is temporary', protect.relation
-            USING ERRCODE = 'invalid_parameter_value',
-                  DETAIL = 'Only permanent and unlogged tables can be protected.';
-    END IF;
-    IF v_rel.relkind NOT IN ('r', 'p') THEN
-        RAISE EXCEPTION '% is not a table', protect.relation
-            USING ERRCODE = 'invalid_parameter_value',
-                  DETAIL = 'Only tables and partitioned tables can be protected.';
-    END IF;
-    PERFORM mask_internal._check_table_owner(protect.relation);
-    -- The view reads the table as its owner, and row security does not
-    -- apply to a table's owner unless forced: members would see every row.
-    IF v_rel.relrowsecurity AND NOT v_rel.relforcerowsecurity THEN
-        RAISE EXCEPTION 'table % has row level security that its owner bypasses', protect.relation
-            USING ERRCODE = 'invalid_parameter_value',
-                  DETAIL = 'The masked view reads the table as the table''s owner, to whom row security policies do not apply unless forced: members would see every row.',
-                  HINT = 'Either ALTER TABLE ... FORCE ROW LEVEL SECURITY (the policies then apply, evaluated for the owner), or express the restriction as the row filter of mask.protect() and DISABLE ROW LEVEL SECURITY.';
-    END IF;
-    IF v_rel.nspname IN ('mask', 'mask_internal') THEN
-        RAISE EXCEPTION 'table % belongs to maskview', protect.relation
-            USING ERRCODE = 'invalid_parameter_value',
-                  DETAIL = 'The tables of schemas mask and mask_internal cannot be protected.';
-    END IF;
-    -- A view schema holds generated views only: a table there would sit
-    -- next to its own masked view, readable by every member's search_path.
-    IF EXISTS (SELECT FROM mask.policy p WHERE p.view_schema = v_rel.nspname) THEN
-        RAISE EXCEPTION 'table % is in a view schema', protect.relation
-            USING ERRCODE = 'invalid_parameter_value',
-                  DETAIL = pg_catalog.format('Schema %s holds the masked views of a policy.', pg_catalog.quote_ident(v_rel.nspname)),
-                  HINT = 'Move the table to a schema of its own (ALTER TABLE ... SET SCHEMA).';
-    END IF;
+    PERFORM mask_internal._check_protectable(protect.relation);
     -- Only what the caller could read itself (47_caller_reads.sql).
     PERFORM mask_internal._caller_must_read(protect.relation, NULL, 'protect');
 
-    IF protect.view_name = '' THEN
-        RAISE EXCEPTION 'view name must not be empty'
-            USING ERRCODE = 'invalid_parameter_value';
-    END IF;
-    PERFORM mask_internal._check_name_length('view_name', protect.view_name);
-    v_view := COALESCE(protect.view_name, v_rel.relname::text);
-    SELECT o.relation_name INTO v_other
-      FROM mask.protected o JOIN mask.policy p ON p.id = o.policy_id
-     WHERE p.view_schema = v_policy.view_schema AND o.view_name = v_view
-       AND NOT (o.policy_id = v_policy.id AND o.relation = protect.relation);
-    IF FOUND THEN
-        RAISE EXCEPTION 'view name %.% is already taken', pg_catalog.quote_ident(v_policy.view_schema),
-                        pg_catalog.quote_ident(v_view)
-            USING ERRCODE = 'invalid_parameter_value',
-                  DETAIL = pg_catalog.format('It is the masked view of %s.', v_other),
-                  HINT = 'Pass another view_name.';
-    END IF;
-
+    v_view := mask_internal._protect_view_name(v_policy, protect.relation, protect.view_name);
     SELECT p.* INTO v_old FROM mask.protected p
      WHERE p.policy_id = v_policy.id AND p.relation = protect.relation;
-    -- Any other object of that name is not ours to replace.
-    IF EXISTS (SELECT FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-                WHERE n.nspname = v_policy.view_schema AND c.relname = v_view)
-       AND (v_old.view_name IS NULL OR v_old.view_name <> v_view) THEN
-        RAISE EXCEPTION 'relation %.% already exists', pg_catalog.quote_ident(v_policy.view_schema),
-                        pg_catalog.quote_ident(v_view)
-            USING ERRCODE = 'invalid_parameter_value',
-                  DETAIL = 'maskview does not replace objects it did not generate.',
-                  HINT = 'Pass another view_name.';
-    END IF;
 
     v_prev := mask_internal._internal_begin();
     IF v_old.relation IS NOT NULL THEN
@@ -117,16 +188,7 @@ BEGIN
                                        mask_internal._sql_columns(protect.relation, v_filter_sql), 'filter on');
     END IF;
 
-    -- A member of the policy must not be able to read the table it now protects.
-    FOR v_member IN SELECT m.role FROM mask.member m WHERE m.policy_id = v_policy.id ORDER BY m.role_name LOOP
-        v_path := mask_internal._read_path(v_member.role, ARRAY[protect.relation::oid]);
-        IF v_path IS NOT NULL THEN
-            RAISE EXCEPTION 'member % of policy "%" can read %', v_member.role, v_policy.name, protect.relation
-                USING ERRCODE = 'invalid_parameter_value',
-                      DETAIL = v_path,
-                      HINT = 'Revoke that access, or remove the member, before protecting the table.';
-        END IF;
-    END LOOP;
+    PERFORM mask_internal._check_members_cannot_read(v_policy, protect.relation);
 
     IF v_old.relation IS NOT NULL AND v_old.view_name <> v_view THEN
         PERFORM mask_internal._drop_generated_view(v_policy.view_schema, v_old.view_name);
@@ -156,8 +218,7 @@ BEGIN
             'previous', CASE WHEN v_old.relation IS NOT NULL THEN
                              pg_catalog.jsonb_build_object('view_name', v_old.view_name,
                                                            'row_filter', v_old.row_filter) END)
-        || CASE WHEN v_followed <> '{}' THEN pg_catalog.jsonb_build_object('followed', v_followed)
-                ELSE '{}'::jsonb END);
+        || mask_internal._followed(v_followed));
 END;
 $$;
 

@@ -78,8 +78,7 @@ BEGIN
                                       'previous', CASE WHEN v_old.column_name IS NOT NULL THEN
                                           pg_catalog.jsonb_build_object('action', v_old.action,
                                                                         'expression', v_old.expression) END)
-        || CASE WHEN v_followed <> '{}' THEN pg_catalog.jsonb_build_object('followed', v_followed)
-                ELSE '{}'::jsonb END);
+        || mask_internal._followed(v_followed));
 END;
 $$;
 
