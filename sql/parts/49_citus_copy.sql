@@ -545,8 +545,14 @@ COMMENT ON FUNCTION mask_internal._citus_copy_cleanup(integer) IS
 
 -- Fills one copy: TRUNCATE and INSERT ... SELECT from the row function of
 -- the view, with the key as a parameter, in the caller's transaction.
--- Recreates the copy first when it is missing or its columns differ from
--- the view's.  Returns the number of rows.
+-- The row function receives the key and belongs to the table owner (who
+-- has no USAGE on the view schema, so cannot reach it by name; but a
+-- setting or body changed by hand would see the key): it is generated
+-- again first (mask_internal._citus_prepare), in this transaction, so the
+-- function that receives the key is exactly maskview's, and a change to it
+-- waits for the commit; readers of the view are not held up by it.
+-- Recreates the copy when it is missing or its columns differ from the
+-- view's.  Returns the number of rows.
 CREATE FUNCTION mask_internal._citus_copy_fill(policy_id integer, relation regclass)
 RETURNS bigint
 LANGUAGE plpgsql VOLATILE
@@ -555,7 +561,7 @@ AS $$
 DECLARE
     v_cc     mask.citus_copy;
     v_schema name;
-    v_view   regclass := mask_internal._citus_copy_view(policy_id, relation);
+    v_view   regclass;
     v_copy   regclass;
     v_fn     regprocedure;
     v_key    bytea;
@@ -567,6 +573,11 @@ BEGIN
     SELECT c.* INTO v_cc FROM mask.citus_copy c
      WHERE c.policy_id = _citus_copy_fill.policy_id AND c.relation = _citus_copy_fill.relation;
     SELECT po.view_schema INTO v_schema FROM mask.policy po WHERE po.id = _citus_copy_fill.policy_id;
+    v_ddl := mask_internal._citus_local_begin(relation);
+    PERFORM mask_internal._citus_prepare(policy_id, relation,
+        (SELECT pg_catalog.pg_get_userbyid(c.relowner) FROM pg_catalog.pg_class c WHERE c.oid = relation));
+    PERFORM mask_internal._citus_local_end(v_ddl);
+    v_view := mask_internal._citus_copy_view(policy_id, relation);
     v_fn := mask_internal._citus_rows_function(v_schema, (SELECT p.view_name FROM mask.protected p
                                                   WHERE p.policy_id = _citus_copy_fill.policy_id
                                                     AND p.relation = _citus_copy_fill.relation));
@@ -589,8 +600,8 @@ BEGIN
     EXECUTE pg_catalog.format('TRUNCATE %s', v_copy);
     -- the key is a parameter: it is in no statement text, and the row
     -- function computes the pseudonyms on the coordinator
-    EXECUTE pg_catalog.format('INSERT INTO %s SELECT * FROM %s', v_copy,
-                              pg_catalog.replace(v_fn::text, '(bytea)', '($1)'))
+    EXECUTE pg_catalog.format('INSERT INTO %s SELECT * FROM %I.%I($1)', v_copy, v_schema,
+                              (SELECT p.proname FROM pg_catalog.pg_proc p WHERE p.oid = v_fn))
       USING v_key;
     GET DIAGNOSTICS v_rows = ROW_COUNT;
     UPDATE mask.citus_copy c
