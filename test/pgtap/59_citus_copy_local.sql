@@ -4,13 +4,7 @@
 -- of a policy without copies is audited, and the catalog of copies is
 -- dumped and out of reach of members, owners and auditors.  The copy itself
 -- is tested on a Citus cluster by test/citus/citus_copy_test.sh.
-\unset ECHO
-\set QUIET 1
-SET client_min_messages = warning;
-
-BEGIN;
-CREATE EXTENSION IF NOT EXISTS pgtap;
-CREATE EXTENSION IF NOT EXISTS maskview;
+\ir fixtures/begin.sql
 
 SELECT plan(13);
 
