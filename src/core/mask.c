@@ -43,7 +43,8 @@ mv_mask_check(const mv_mask *mask)
 
 		if (c >= 0x80)
 			return MV_ERR_MASK_CHAR;
-		return mv_is_unprintable(c) ? MV_ERR_MASK_CHAR_UNPRINTABLE : MV_OK;
+		/* (mv_is_unprintable for ASCII, without a call on every row) */
+		return (c < 0x20 || c == 0x7F) ? MV_ERR_MASK_CHAR_UNPRINTABLE : MV_OK;
 	}
 	if (mask->ch.len == 0)
 		return MV_ERR_MASK_CHAR;
