@@ -368,7 +368,7 @@ mask_plain_han(mv_str v, size_t n, const uint32_t first_two[2],
  * helpers above read value, not the trimmed name); it is never freed itself.
  * White space alone trims to a name of no graphemes.
  */
-static mv_status
+static inline mv_status
 split_trimmed(mv_str value, mv_graphemes *g, mv_graphemes *name)
 {
 	size_t		lo = 0;

@@ -47,10 +47,9 @@ leak_guard(size_t n, int keep_head, int keep_tail, size_t *head, size_t *tail)
 static mv_status
 check_params(int keep_head, int keep_tail, const mv_mask *mask)
 {
-	if (keep_head < 0)
-		return MV_ERR_KEEP_HEAD_NEGATIVE;
-	if (keep_tail < 0)
-		return MV_ERR_KEEP_TAIL_NEGATIVE;
+	if (keep_head < 0 || keep_tail < 0)
+		return keep_head < 0 ? MV_ERR_KEEP_HEAD_NEGATIVE :
+			MV_ERR_KEEP_TAIL_NEGATIVE;
 	return mv_mask_check(mask);
 }
 

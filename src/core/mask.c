@@ -41,10 +41,10 @@ mv_mask_check(const mv_mask *mask)
 	{
 		unsigned char c = (unsigned char) mask->ch.ptr[0];
 
-		if (c >= 0x80)
-			return MV_ERR_MASK_CHAR;
-		/* (mv_is_unprintable for ASCII, without a call on every row) */
-		return (c < 0x20 || c == 0x7F) ? MV_ERR_MASK_CHAR_UNPRINTABLE : MV_OK;
+		/* Printable ASCII is 0x20..0x7E (mv_is_unprintable, without a call). */
+		if ((unsigned char) (c - 0x20) < 0x5F)
+			return MV_OK;
+		return (c >= 0x80) ? MV_ERR_MASK_CHAR : MV_ERR_MASK_CHAR_UNPRINTABLE;
 	}
 	if (mask->ch.len == 0)
 		return MV_ERR_MASK_CHAR;

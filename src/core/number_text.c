@@ -32,22 +32,6 @@ mv_number_text(mv_str value, mv_str *t, mv_buf *storage)
 }
 
 mv_status
-mv_number_mask_start(mv_str value, const mv_mask *mask, mv_str *t,
-					 mv_buf *storage, mv_mask *m)
-{
-	mv_status	st = mv_mask_check(mask);
-
-	if (st != MV_OK)
-		return st;
-	st = mv_number_text(value, t, storage);
-	if (st != MV_OK)
-		return st;
-	*m = *mask;
-	m->has_pad = false;
-	return MV_OK;
-}
-
-mv_status
 mv_write_digits_masked(mv_str t, size_t lo, size_t hi, size_t from,
 					   mv_str mask_char, mv_buf *out)
 {
