@@ -119,9 +119,9 @@ mv_identifier_length(const char *s)
  * not parse, or a reference written in a form this does not rewrite
  * (U&"..." UESCAPE), is returned unchanged, for the validator to refuse.
  */
-PG_FUNCTION_INFO_V1(_rename_columns);
+PG_FUNCTION_INFO_V1(mv_sql_rename_columns);
 Datum
-_rename_columns(PG_FUNCTION_ARGS)
+mv_sql_rename_columns(PG_FUNCTION_ARGS)
 {
 	text	   *expression = PG_GETARG_TEXT_PP(0);
 	char	   *s = text_to_cstring(expression);

@@ -159,3 +159,31 @@ AS 'MODULE_PATHNAME', 'mv_sql_generalize_date';
 
 COMMENT ON FUNCTION mask.generalize(date, text) IS
     'The year, quarter, month or ISO week (Monday to Sunday) holding value, as a daterange; infinite dates give the unbounded range.';
+
+-- ---- The list of masking functions
+-- The one place that says which functions above are masking functions:
+-- those a masking rule may call without a superuser trusting them, and the
+-- only ones the validator runs when it tries a rule's parameters out (the
+-- checks cn_id_card_valid, cn_mobile_valid and luhn_valid are not masks).
+-- The policy engine hands this list to the validator
+-- (mask_internal._validate_expression); the C code keeps no copy of it.  Only
+-- functions of these names in schema mask that belong to the extension: a
+-- function someone else put in schema mask is not one, whatever its name.
+CREATE FUNCTION mask_internal._masking_functions()
+RETURNS regprocedure[]
+LANGUAGE sql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT pg_catalog.array_agg(p.oid::pg_catalog.regprocedure ORDER BY p.oid)
+      FROM pg_catalog.pg_proc p
+      JOIN pg_catalog.pg_depend d
+        ON d.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass AND d.objid = p.oid
+       AND d.refclassid = 'pg_catalog.pg_extension'::pg_catalog.regclass AND d.deptype = 'e'
+      JOIN pg_catalog.pg_extension e ON e.oid = d.refobjid AND e.extname = 'maskview'
+     WHERE p.pronamespace = 'mask'::pg_catalog.regnamespace
+       AND p.proname IN ('partial', 'redact', 'digits', 'email', 'cn_name', 'cn_phone',
+                         'cn_id_card', 'cn_address', 'bank_card', 'pseudonym', 'generalize')
+$$;
+
+COMMENT ON FUNCTION mask_internal._masking_functions() IS
+    'Internal: the masking functions, which masking rules may call untrusted; handed to the validator by the policy engine.';

@@ -16,13 +16,25 @@
 -- constants and casts whose value would still depend on these settings at
 -- read time: src/rule_settings.c).
 
+-- What the validator needs from the policy engine comes as arguments, so
+-- that it sees a parse tree and what it is handed and never reads the policy
+-- catalog: key_sql, the policy's key subquery (mask_internal._key_sql), for
+-- the keyed masking function (mask.pseudonym, the one with a parameter named
+-- key); masking_functions, the extension's masking functions
+-- (mask_internal._masking_functions()); trusted_functions, those a superuser
+-- trusted (mask_internal._trusted_functions()).  A rule may call these two
+-- lists and nothing else; a list not given trusts nothing.  Row filters call
+-- built-in functions only and need neither.
 CREATE FUNCTION mask_internal._validate_expression(expression text, relation regclass,
                                           is_row_filter boolean,
-                                          key_sql text DEFAULT NULL)
+                                          key_sql text DEFAULT NULL,
+                                          masking_functions regprocedure[] DEFAULT NULL,
+                                          trusted_functions regprocedure[] DEFAULT NULL)
 RETURNS text
--- Not STRICT because key_sql may be NULL; the C function returns NULL when
--- any of the first three arguments is NULL, as STRICT would.  VOLATILE: it
--- reads the catalog (columns, functions, mask.trusted_function).
+-- Not STRICT because the last three may be NULL; the C function returns NULL
+-- when any of the first three arguments is NULL, as STRICT would.  VOLATILE:
+-- it reads PostgreSQL's catalog (columns, functions, types) and tries the
+-- masking functions' parameters out.
 LANGUAGE C VOLATILE PARALLEL UNSAFE
 SET search_path = pg_catalog, pg_temp
 SET standard_conforming_strings = on
@@ -31,12 +43,13 @@ SET IntervalStyle = 'postgres'
 SET TimeZone = 'UTC'
 SET extra_float_digits = 1
 SET bytea_output = 'hex'
-AS 'MODULE_PATHNAME', '_validate_expression';
+AS 'MODULE_PATHNAME', 'mv_sql_validate_expression';
 
-COMMENT ON FUNCTION mask_internal._validate_expression(text, regclass, boolean, text) IS
+COMMENT ON FUNCTION mask_internal._validate_expression(text, regclass, boolean, text, regprocedure[], regprocedure[]) IS
     'Internal: checks a masking rule (is_row_filter false) or row filter (true) over relation '
     'against the allowlist and returns the SQL to put in the view, rebuilt from the parse tree; '
-    'key_sql is the policy''s key subquery for mask.pseudonym.  Refusals raise 22023.';
+    'key_sql is the policy''s key subquery for mask.pseudonym, masking_functions and '
+    'trusted_functions the functions a rule may call.  Refusals raise 22023.';
 
 -- Column renames in a rule or row filter as typed, done on the parse tree:
 -- only the tokens the parser reads as column references change.
@@ -45,7 +58,7 @@ RETURNS text
 LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
 SET standard_conforming_strings = on
-AS 'MODULE_PATHNAME', '_rename_columns';
+AS 'MODULE_PATHNAME', 'mv_sql_rename_columns';
 
 COMMENT ON FUNCTION mask_internal._rename_columns(text, jsonb) IS
     'Internal: the expression with the column references named in renames (old name -> new name) '

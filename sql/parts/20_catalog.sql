@@ -134,9 +134,9 @@ COMMENT ON TABLE mask.auditor IS
 'Roles given mask.grant_auditor(): they read the catalog views, the audit log and the masked views.';
 
 -- Functions a superuser declared safe for rules besides the mask schema's
--- own; read by the validator (mask_internal._validate_expression), which resolves each
--- signature with to_regprocedure at use: a function dropped (or not restored)
--- is simply not trusted.  Stored as text, since pg_upgrade --check refuses a
+-- own; mask_internal._trusted_functions() resolves each signature with
+-- to_regprocedure at use and the policy engine hands the result to the
+-- validator: a function dropped (or not restored) is simply not trusted.  Stored as text, since pg_upgrade --check refuses a
 -- regprocedure column in a user table.
 CREATE TABLE mask.trusted_function (
     -- schema-qualified signature, written by mask_internal._function_signature()

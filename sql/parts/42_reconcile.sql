@@ -149,7 +149,9 @@ BEGIN
             v_expr := mask_internal._rename_columns(v_rule.expression, renames);
             BEGIN
                 v_sql := mask_internal._validate_expression(v_expr, v_rule.relation, false,
-                                                   mask_internal._key_sql(v_rule.policy_id));
+                                                   mask_internal._key_sql(v_rule.policy_id),
+                                                   mask_internal._masking_functions(),
+                                                   mask_internal._trusted_functions());
             EXCEPTION WHEN invalid_parameter_value THEN
                 v_valid := false;
             END;

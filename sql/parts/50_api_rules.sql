@@ -44,7 +44,9 @@ BEGIN
         ELSE
             v_action := 'mask';
             v_sql := mask_internal._validate_expression(set_rule.expression, v_prot.relation, false,
-                                               mask_internal._key_sql(v_policy.id));
+                                               mask_internal._key_sql(v_policy.id),
+                                               mask_internal._masking_functions(),
+                                               mask_internal._trusted_functions());
     END CASE;
     -- PASS and masks publish the column: only one the caller could read.
     IF v_action <> 'null' THEN

@@ -238,6 +238,23 @@ $$;
 COMMENT ON FUNCTION mask_internal._function_signature(regprocedure) IS
 'Internal: the schema-qualified signature of a function as stored in mask.trusted_function (text: pg_upgrade refuses regprocedure columns).';
 
+-- The trusted functions as the policy engine hands them to the validator
+-- (mask_internal._validate_expression): each signature stored in
+-- mask.trusted_function resolved now, so a function dropped (or not
+-- restored) is trusted by nobody.
+CREATE FUNCTION mask_internal._trusted_functions()
+RETURNS regprocedure[]
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT pg_catalog.array_agg(f.func ORDER BY f.func::pg_catalog.oid)
+      FROM (SELECT pg_catalog.to_regprocedure(t.func) AS func FROM mask.trusted_function t) f
+     WHERE f.func IS NOT NULL
+$$;
+
+COMMENT ON FUNCTION mask_internal._trusted_functions() IS
+'Internal: the functions mask.trusted_function lists that exist, as the validator gets them.';
+
 
 CREATE FUNCTION mask.trust_function(func regprocedure)
 RETURNS text

@@ -43,7 +43,9 @@ BEGIN
         BEGIN
             -- (a sample key: the policy's own is not needed to validate)
             PERFORM mask_internal._validate_expression(v_row.expr, v_row.relation, v_row.is_filter,
-                                              CASE WHEN NOT v_row.is_filter THEN mask_internal._key_sql(0) END);
+                                              CASE WHEN NOT v_row.is_filter THEN mask_internal._key_sql(0) END,
+                                              mask_internal._masking_functions(),
+                                              mask_internal._trusted_functions());
         EXCEPTION WHEN invalid_parameter_value THEN
             GET STACKED DIAGNOSTICS v_detail = PG_EXCEPTION_DETAIL;
             severity := 'error';

@@ -102,7 +102,9 @@ BEGIN
     ELSE
         -- The key's location does not matter for the check; set_rule()
         -- validates again with the new policy's.
-        PERFORM mask_internal._validate_expression(expression, relation, false, mask_internal._key_sql(0));
+        PERFORM mask_internal._validate_expression(expression, relation, false, mask_internal._key_sql(0),
+                                                   mask_internal._masking_functions(),
+                                                   mask_internal._trusted_functions());
     END IF;
 EXCEPTION WHEN invalid_parameter_value OR syntax_error THEN
     GET STACKED DIAGNOSTICS v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;

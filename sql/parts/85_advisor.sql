@@ -236,7 +236,9 @@ BEGIN
                     PERFORM mask_internal._advise_check_functions(v_expr, v_col, v_i);
                     BEGIN
                         group_sql := mask_internal._validate_expression(v_expr, _advise_levels.relation, false,
-                                                               mask_internal._key_sql(_advise_levels.policy_id));
+                                                               mask_internal._key_sql(_advise_levels.policy_id),
+                                                               mask_internal._masking_functions(),
+                                                               mask_internal._trusted_functions());
                     EXCEPTION WHEN invalid_parameter_value THEN
                         -- The validator's messages name the expression, never a value.
                         GET STACKED DIAGNOSTICS v_detail = PG_EXCEPTION_DETAIL;

@@ -77,7 +77,9 @@ BEGIN
                 PERFORM mask_internal._advise_check_functions(v_expr, v_col::name, NULL);
             END IF;
             v_group := v_group || mask_internal._validate_expression(v_expr, v_prot.relation, false,
-                                                            mask_internal._key_sql(v_policy.id));
+                                                            mask_internal._key_sql(v_policy.id),
+                                                            mask_internal._masking_functions(),
+                                                            mask_internal._trusted_functions());
         END IF;
     END LOOP;
 

@@ -184,6 +184,11 @@ DROP FUNCTION mask.protect(name, regclass, text, name);
 -- (mask._rename_columns); the plpgsql lexer that did them goes.
 DROP FUNCTION mask._rename_identifiers(text, jsonb);
 
+-- The validator gets the masking functions and the trusted functions from
+-- the policy engine as arguments instead of reading them itself: two more
+-- parameters.  (The 0.3.0 function is created in mask_internal.)
+DROP FUNCTION mask._validate_expression(text, regclass, boolean, text);
+
 -- 0.3.0: the API returns the change in one line (what its audit row
 -- records) instead of void; a return type cannot be changed in place.  The
 -- parts that follow create them again; mask.refresh_privileges() gives

@@ -53,7 +53,9 @@ DECLARE
     msg text;
     det text;
 BEGIN
-    RETURN mask_internal._validate_expression(expression, 'v20.accounts', is_row_filter, key_sql);
+    RETURN mask_internal._validate_expression(expression, 'v20.accounts', is_row_filter, key_sql,
+                                              mask_internal._masking_functions(),
+                                              mask_internal._trusted_functions());
 EXCEPTION WHEN OTHERS THEN
     GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT,
                             det = PG_EXCEPTION_DETAIL;
@@ -70,7 +72,8 @@ DECLARE
     result boolean;
 BEGIN
     EXECUTE format('SELECT bool_and((%s) IS NOT DISTINCT FROM (%s)) FROM v20.accounts',
-                   mask_internal._validate_expression(expression, 'v20.accounts', false, key_sql),
+                   mask_internal._validate_expression(expression, 'v20.accounts', false, key_sql,
+                                                      mask_internal._masking_functions()),
                    reference)
         INTO result;
     RETURN result;
@@ -363,10 +366,10 @@ SELECT mask_internal._validate_expression('mask.cn_name(holder_name)', 'v20.acco
 -- only the policy API (the extension owner) may call it
 CREATE ROLE v20_member;
 SELECT has_function_privilege('v20_member',
-       'mask_internal._validate_expression(text, regclass, boolean, text)', 'EXECUTE') AS member_can_execute;
+       'mask_internal._validate_expression(text, regclass, boolean, text, regprocedure[], regprocedure[])', 'EXECUTE') AS member_can_execute;
 SELECT provolatile, proparallel, proisstrict, prosecdef
-FROM pg_proc WHERE oid = 'mask_internal._validate_expression(text, regclass, boolean, text)'::regprocedure;
-SELECT obj_description('mask_internal._validate_expression(text, regclass, boolean, text)'::regprocedure,
+FROM pg_proc WHERE oid = 'mask_internal._validate_expression(text, regclass, boolean, text, regprocedure[], regprocedure[])'::regprocedure;
+SELECT obj_description('mask_internal._validate_expression(text, regclass, boolean, text, regprocedure[], regprocedure[])'::regprocedure,
                        'pg_proc') IS NOT NULL AS has_comment;
 DROP ROLE v20_member;
 
@@ -380,6 +383,38 @@ SELECT v20.check('upper(holder_name)');
 SELECT v20.check('pg_catalog.lower(holder_name)');
 DELETE FROM mask.trusted_function WHERE func = 'pg_catalog.upper(text)';
 SELECT v20.check('pg_catalog.upper(holder_name)');
+
+-- The validator trusts what the policy engine hands it, and reads no policy
+-- catalog: a function listed in mask.trusted_function but not handed over
+-- is refused, one handed over is accepted, and a masking function left out
+-- of the list it is given is refused.
+CREATE FUNCTION v20.check_with(expression text, masking regprocedure[], trusted regprocedure[])
+RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+    st text;
+    msg text;
+    det text;
+BEGIN
+    RETURN mask_internal._validate_expression(expression, 'v20.accounts', false,
+                                              '(SELECT k FROM v20.key)', masking, trusted);
+EXCEPTION WHEN OTHERS THEN
+    GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT,
+                            det = PG_EXCEPTION_DETAIL;
+    RETURN format('%s %s: %s', st, msg, det);
+END $$;
+INSERT INTO mask.trusted_function (func) VALUES ('pg_catalog.upper(text)');
+SELECT v20.check_with('pg_catalog.upper(holder_name)', mask_internal._masking_functions(), '{}');
+SELECT v20.check_with('pg_catalog.upper(holder_name)', mask_internal._masking_functions(), NULL);
+DELETE FROM mask.trusted_function WHERE func = 'pg_catalog.upper(text)';
+SELECT v20.check_with('pg_catalog.upper(holder_name)', NULL, ARRAY['pg_catalog.upper(text)'::regprocedure]);
+SELECT v20.check_with('mask.cn_name(holder_name)', ARRAY['mask.redact(text,text,integer)'::regprocedure], NULL);
+SELECT v20.check_with('mask.redact(holder_name)', ARRAY['mask.redact(text,text,integer)'::regprocedure], NULL);
+-- the keyed function is the masking function with a parameter named key:
+-- mask.pseudonym not handed over gets no key
+SELECT v20.check_with('mask.pseudonym(account_no)', mask_internal._masking_functions(), NULL);
+SELECT v20.check_with('mask.pseudonym(account_no)', ARRAY['mask.redact(text,text,integer)'::regprocedure], NULL);
+-- the one list of masking functions, beside their definitions
+SELECT f FROM unnest(mask_internal._masking_functions()) f ORDER BY f::text;
 \pset tuples_only off
 \pset format aligned
 
