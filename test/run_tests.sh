@@ -27,6 +27,12 @@ out=$(test/package/check_meta.sh 2>&1); echo "$out" | grep FAIL
 p=$(echo "$out" | sed -n 's/^meta: \([0-9]*\) passed.*/\1/p'); f=$(echo "$out" | sed -n 's/.* \([0-9]*\) failed$/\1/p')
 tally meta "${p:-0}" "${f:-1}"
 
+# --- doc/masking-rules.md and its pg_regress test (15) agree: the test is the
+# document's examples, and the expected output has each one as documented
+out=$(perl test/docs/masking_examples.pl 2>&1); echo "$out" | grep -v '^doc examples:'
+p=$(echo "$out" | sed -n 's/^doc examples: \([0-9]*\) passed.*/\1/p'); f=$(echo "$out" | sed -n 's/^doc examples: .* \([0-9]*\) failed$/\1/p')
+tally "doc examples" "${p:-0}" "${f:-1}"
+
 # --- C unit tests of the core (no PostgreSQL), then valgrind over them
 out=$(make -s -C test/unit run 2>&1); rc=$?
 echo "$out" | grep -E 'FAIL|passed' | tail -20
