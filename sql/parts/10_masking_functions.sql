@@ -1,4 +1,4 @@
--- The masking functions (contract: MASKING_RULES.md) and the validators.
+-- The masking functions (contract: doc/masking-rules.md) and the validators.
 --
 -- All are C functions, IMMUTABLE and PARALLEL SAFE, with no SET clause and
 -- no SECURITY DEFINER, so masked views can inline them, fold constants and

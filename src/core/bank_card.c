@@ -10,7 +10,7 @@
  * change the grapheme count; the original's length reveals no more).  An
  * ASCII value (nearly all of them) is read from its own bytes, without
  * validation or NFKC passes (number_text.h).  The contract is
- * MASKING_RULES.md, "bank_card".
+ * doc/masking-rules.md, "bank_card".
  *
  *-------------------------------------------------------------------------
  */
@@ -37,7 +37,7 @@ scan_card(mv_str t, size_t *ndigits)
 }
 
 /*
- * Masks a card number per MASKING_RULES ("bank_card"), appending to out:
+ * Masks a card number per doc/masking-rules.md ("bank_card"), appending to out:
  * 12-19 digits keep the first 6 and last 4, 8-11 digits the last 4, anything
  * else is fully masked.  The function has no pad.
  */

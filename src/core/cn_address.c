@@ -40,7 +40,7 @@
  * cn_address_ref.c keeps the previous implementation; the unit tests and the
  * fuzzer check that both give the same output on every value.
  *
- * The contract is MASKING_RULES.md, "cn_address".
+ * The contract is doc/masking-rules.md, "cn_address".
  *
  *-------------------------------------------------------------------------
  */
@@ -88,7 +88,7 @@ typedef struct addr_token
 } addr_token;
 
 /*
- * The level suffixes of MASKING_RULES.md, sorted by their LAST code point
+ * The level suffixes of doc/masking-rules.md, sorted by their LAST code point
  * (tokens sharing one are adjacent, so the per-code-point table below can
  * point at the first of them; test_cn_address.c checks that every token is
  * found), with the
@@ -807,9 +807,9 @@ kept_graphemes(const addr_text *a, mv_addr_level keep_level)
 }
 
 /*
- * Masks an address per MASKING_RULES ("cn_address"), appending to out: the
- * recognised levels up to keep_level are kept, the rest becomes pad mask
- * chars (one per grapheme without a pad).
+ * Masks an address per doc/masking-rules.md ("cn_address"), appending to
+ * out: the recognised levels up to keep_level are kept, the rest becomes pad
+ * mask chars (one per grapheme without a pad).
  */
 mv_status
 mv_cn_address(mv_str value, mv_addr_level keep_level, const mv_mask *mask,

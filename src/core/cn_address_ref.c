@@ -36,7 +36,7 @@
  * The candidates are the few positions where a token ends, so the work per
  * value is small and nothing is allocated beyond the grapheme split.
  *
- * The contract is MASKING_RULES.md, "cn_address".
+ * The contract is doc/masking-rules.md, "cn_address".
  *
  *-------------------------------------------------------------------------
  */
@@ -84,7 +84,7 @@ typedef struct addr_token
 } addr_token;
 
 /*
- * The level suffixes of MASKING_RULES.md, sorted by their LAST code point
+ * The level suffixes of doc/masking-rules.md, sorted by their LAST code point
  * (token_ending_at() binary-searches on it; test_cn_address.c checks that
  * every token is found), with the
  * longest name each takes: 黑龙江 for 省, 新疆维吾尔 for 自治区, 呼和浩特
@@ -512,9 +512,9 @@ kept_graphemes(const addr_text *a, mv_addr_level keep_level)
 }
 
 /*
- * Masks an address per MASKING_RULES ("cn_address"), appending to out: the
- * recognised levels up to keep_level are kept, the rest becomes pad mask
- * chars (one per grapheme without a pad).
+ * Masks an address per doc/masking-rules.md ("cn_address"), appending to
+ * out: the recognised levels up to keep_level are kept, the rest becomes pad
+ * mask chars (one per grapheme without a pad).
  */
 mv_status
 mv_cn_address_ref(mv_str value, mv_addr_level keep_level, const mv_mask *mask,

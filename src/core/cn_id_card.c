@@ -16,7 +16,7 @@
  * the 15-digit form, whose date runs to its 12th digit, keep_tail is capped
  * at 3 for the same reason.  An ASCII value (nearly all of them) is read
  * from its own bytes, without validation or NFKC passes (number_text.h).
- * The contract is MASKING_RULES.md, "cn_id_card".
+ * The contract is doc/masking-rules.md, "cn_id_card".
  *
  *-------------------------------------------------------------------------
  */
@@ -83,8 +83,8 @@ parse_id(mv_str value, id_chars *id, bool *parsed)
 }
 
 /*
- * Masks a resident ID number per MASKING_RULES ("cn_id_card"), appending to
- * out: keep_head (0-6) and keep_tail (0-4) canonical characters are kept.
+ * Masks a resident ID number per doc/masking-rules.md ("cn_id_card"),
+ * appending to out: keep_head (0-6) and keep_tail (0-4) canonical characters are kept.
  * A value of the wrong shape is fully masked.  The function has no pad.
  */
 mv_status

@@ -20,7 +20,7 @@
  * With a pad, each masked span (per name for Han names, per word or part
  * otherwise) becomes exactly pad mask chars.  keep => 'last' concerns Han
  * names only; the other shapes have one rule each and ignore it.  The
- * contract is MASKING_RULES.md, "cn_name".
+ * contract is doc/masking-rules.md, "cn_name".
  *
  *-------------------------------------------------------------------------
  */
@@ -40,7 +40,7 @@ typedef enum name_class
 	NC_OTHER					/* digits, punctuation, symbols ... */
 } name_class;
 
-/* The shapes of name MASKING_RULES distinguishes. */
+/* The shapes of name doc/masking-rules.md distinguishes. */
 typedef enum name_shape
 {
 	NS_HAN,
@@ -73,7 +73,7 @@ white_space(uint32_t cp)
 	return cp <= 0x3000 && mv_is_white_space(cp);
 }
 
-/* The separators of transliterated names: · • ・ ‧ (MASKING_RULES). */
+/* The separators of transliterated names: · • ・ ‧ (doc/masking-rules.md). */
 static bool
 is_middle_dot(uint32_t cp)
 {
@@ -389,7 +389,7 @@ split_trimmed(mv_str value, mv_graphemes *g, mv_graphemes *name)
 }
 
 /*
- * Masks a personal name per MASKING_RULES ("cn_name"), appending to out.
+ * Masks a personal name per doc/masking-rules.md ("cn_name"), appending to out.
  * Errors only for a bad mask or invalid UTF-8; a value of no known shape is
  * masked by mv_partial(trimmed, 1, 0).
  */

@@ -16,7 +16,7 @@
  * marker), then classify() recognises a mobile, landline or 400/800 number
  * and returns the digit ranges to mask.  An ASCII value (nearly all of
  * them) is parsed from its own bytes, without validation or NFKC passes
- * (number_text.h).  The contract is MASKING_RULES.md, "cn_phone".
+ * (number_text.h).  The contract is doc/masking-rules.md, "cn_phone".
  *
  *-------------------------------------------------------------------------
  */
@@ -309,7 +309,8 @@ parse_phone(mv_str t, phone_plan *plan)
 }
 
 /*
- * Masks a telephone number per MASKING_RULES ("cn_phone"), appending to out.
+ * Masks a telephone number per doc/masking-rules.md ("cn_phone"), appending
+ * to out.
  * Only digits are masked; a value of no known shape is fully masked.  The
  * function has no pad: a pad in mask is ignored.
  */

@@ -10,8 +10,9 @@
  * listed together (仉督 晋楚 闫法 汝鄢 涂钦 归海 岳帅 缑亢 况后 有琴 商牟 佘佴
  * 伯赏 墨哈 谯笪 年爱 阳佟 言福).  They are deliberately left out: treating
  * 岳帅 as one surname would reveal the first character of 岳帅强's given name,
- * and when in doubt we reveal less.  太史 and 独孤 are added (MASKING_RULES),
- * and so are the traditional forms that differ from the simplified ones.
+ * and when in doubt we reveal less.  太史 and 独孤 are added
+ * (doc/masking-rules.md), and so are the traditional forms that differ from
+ * the simplified ones.
  *
  *-------------------------------------------------------------------------
  */

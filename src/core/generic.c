@@ -6,7 +6,7 @@
  * All of them count graphemes (never bytes or code points), copy kept
  * graphemes byte for byte and write masked spans through
  * mv_mask_append_span(), so that pad and mask_char mean the same thing in
- * every function.  The contract is MASKING_RULES.md, "Generic functions".
+ * every function.  The contract is doc/masking-rules.md, "Generic functions".
  *
  *-------------------------------------------------------------------------
  */

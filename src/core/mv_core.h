@@ -7,7 +7,7 @@
  * an output buffer.  Functions never fail because of the value (a value they
  * cannot parse is masked fully); they return an error status only for bad
  * parameters, so that the SQL glue can raise a parameter error without ever
- * quoting the value.  The contract of each function is MASKING_RULES.md.
+ * quoting the value.  The contract of each function is doc/masking-rules.md.
  *
  * Memory comes from the allocator installed with mv_set_allocator() (palloc
  * inside the server, malloc in unit tests and fuzzers).  Nothing allocated by

@@ -2,7 +2,7 @@
  *
  * normalize.c
  *	  NFKC normalisation, so that full-width and other compatibility digits
- *	  read as the digits they are (MASKING_RULES.md, principle 4).
+ *	  read as the digits they are (doc/masking-rules.md, principle 4).
  *
  * Most values (ASCII numbers, plain Chinese text) are already NFKC; a scan
  * over the bytes recognises them and returns the input untouched, so only

@@ -2,7 +2,7 @@
  * fuzz_bank_card.c
  *	  libFuzzer target: mv_bank_card.
  *
- * Properties (MASKING_RULES.md, "bank_card"):
+ * Properties (doc/masking-rules.md, "bank_card"):
  * - status: MV_OK exactly when the mask char is valid, MV_ERR_BAD_UTF8 for
  *   an invalid value.
  * - when the NFKC form is ASCII digits, spaces and hyphens with 12-19

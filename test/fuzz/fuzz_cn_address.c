@@ -2,7 +2,7 @@
  * fuzz_cn_address.c
  *	  libFuzzer target: mv_cn_address and mv_addr_level_parse.
  *
- * Properties (MASKING_RULES.md, "cn_address"):
+ * Properties (doc/masking-rules.md, "cn_address"):
  * - status: MV_OK exactly when the level is one of the ten, the mask char
  *   valid and the pad not negative; MV_ERR_ADDRESS_LEVEL, MV_ERR_MASK_CHAR,
  *   MV_ERR_PAD_NEGATIVE otherwise; MV_ERR_BAD_UTF8 for an invalid value.

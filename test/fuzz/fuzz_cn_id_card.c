@@ -2,7 +2,7 @@
  * fuzz_cn_id_card.c
  *	  libFuzzer target: mv_cn_id_card.
  *
- * Properties (MASKING_RULES.md, "cn_id_card"):
+ * Properties (doc/masking-rules.md, "cn_id_card"):
  * - status: MV_OK exactly when keep_head is 0-6, keep_tail 0-4 and the
  *   mask char valid; MV_ERR_ID_KEEP (or MV_ERR_KEEP_*_NEGATIVE for a negative
  *   keep) and MV_ERR_MASK_CHAR otherwise; MV_ERR_BAD_UTF8 for an invalid

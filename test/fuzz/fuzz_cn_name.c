@@ -3,7 +3,7 @@
  *	  libFuzzer target: mv_cn_name, mv_name_keep_parse and
  *	  mv_cn_name_detect.
  *
- * Properties (MASKING_RULES.md, "cn_name"):
+ * Properties (doc/masking-rules.md, "cn_name"):
  * - status: MV_OK exactly when the mask is valid; MV_ERR_BAD_UTF8 for an
  *   invalid value; mv_name_keep_parse accepts exactly 'surname' and 'last'.
  * - the output is an in-order interleaving of mask chars and graphemes

@@ -2,7 +2,7 @@
  * fuzz_cn_phone.c
  *	  libFuzzer target: mv_cn_phone.
  *
- * Properties (MASKING_RULES.md, "cn_phone"):
+ * Properties (doc/masking-rules.md, "cn_phone"):
  * - status: MV_OK exactly when the mask char is valid, MV_ERR_BAD_UTF8 for
  *   an invalid value.
  * - the output is either a full mask (mask chars only, at least one for a

@@ -309,7 +309,7 @@ fz_check_status_utf8(const char *fn, mv_status st, unsigned bad,
 }
 
 /*
- * The leak guard of MASKING_RULES.md: of n units keep at most keep_head
+ * The leak guard of doc/masking-rules.md: of n units keep at most keep_head
  * first and keep_tail last, reducing keep_tail first, then keep_head, until
  * at least one unit is masked.
  */

@@ -3,7 +3,7 @@
  *	  libFuzzer target: the generic masks partial, redact, digits and email,
  *	  each called on every input with parameters drawn from it.
  *
- * Properties (MASKING_RULES.md, "Generic functions"):
+ * Properties (doc/masking-rules.md, "Generic functions"):
  * - status: MV_OK exactly when the parameters are valid, whatever the value;
  *   otherwise an error the bad parameter explains (MV_ERR_*_NEGATIVE,
  *   MV_ERR_MASK_CHAR); digits also rejects invalid UTF-8 values.

@@ -1,7 +1,7 @@
 /*
  * fuzz_validators.c
  *	  libFuzzer target: mv_cn_id_card_valid, mv_cn_mobile_valid and
- *	  mv_luhn_valid, against oracles written from MASKING_RULES.md, and
+ *	  mv_luhn_valid, against oracles written from doc/masking-rules.md, and
  *	  their agreement with the masks that use the same shapes.
  *
  * Properties:

@@ -1,5 +1,5 @@
 -- mask.partial, mask.redact, mask.digits, mask.email: every example of
--- MASKING_RULES.md, then NULLs, empty strings, pad and other mask chars.
+-- doc/masking-rules.md, then NULLs, empty strings, pad and other mask chars.
 SET client_encoding = 'UTF8';
 
 -- partial (examples)

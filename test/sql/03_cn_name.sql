@@ -1,4 +1,4 @@
--- mask.cn_name: every example of MASKING_RULES.md, then NULLs and options.
+-- mask.cn_name: every example of doc/masking-rules.md, then NULLs and options.
 SET client_encoding = 'UTF8';
 
 SELECT v AS value, mask.cn_name(v) AS masked

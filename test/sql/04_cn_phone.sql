@@ -1,4 +1,4 @@
--- mask.cn_phone: every example of MASKING_RULES.md.
+-- mask.cn_phone: every example of doc/masking-rules.md.
 SET client_encoding = 'UTF8';
 
 SELECT v AS value, mask.cn_phone(v) AS masked

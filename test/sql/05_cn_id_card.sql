@@ -1,4 +1,4 @@
--- mask.cn_id_card: every example of MASKING_RULES.md, then shapes and keeps.
+-- mask.cn_id_card: every example of doc/masking-rules.md, then shapes and keeps.
 SET client_encoding = 'UTF8';
 
 SELECT mask.cn_id_card('340202199001011231') AS "3****************1",

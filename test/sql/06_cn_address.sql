@@ -1,4 +1,4 @@
--- mask.cn_address: every example of MASKING_RULES.md, then pad and levels.
+-- mask.cn_address: every example of doc/masking-rules.md, then pad and levels.
 SET client_encoding = 'UTF8';
 
 SELECT level, mask.cn_address('安徽省芜湖市镜湖区世贸滨江花园小区3栋2单元1203室', level) AS masked

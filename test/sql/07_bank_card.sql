@@ -1,4 +1,4 @@
--- mask.bank_card: every example of MASKING_RULES.md, then lengths and shapes.
+-- mask.bank_card: every example of doc/masking-rules.md, then lengths and shapes.
 SET client_encoding = 'UTF8';
 
 SELECT mask.bank_card('6222021234567890128') AS "622202*********0128",

@@ -21,7 +21,7 @@ SELECT p.oid::regprocedure AS uncommented
 FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
 WHERE n.nspname IN ('mask', 'mask_internal') AND obj_description(p.oid, 'pg_proc') IS NULL;
 
--- Defaults as MASKING_RULES.md documents them.
+-- Defaults as doc/masking-rules.md documents them.
 SELECT p.oid::regprocedure AS function, pg_get_function_arguments(p.oid) AS arguments
 FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
 WHERE n.nspname = 'mask' AND p.pronargdefaults > 0

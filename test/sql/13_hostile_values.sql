@@ -1,6 +1,6 @@
 -- Hostile and malformed values for every masking function (issue 5).
 --
--- Each row shows the output MASKING_RULES.md documents: a value a function
+-- Each row shows the output doc/masking-rules.md documents: a value a function
 -- cannot parse is fully masked (fail closed), never passed through, and no
 -- value ever raises.  Outputs are shown through pg_temp.show(), which writes
 -- invisible, control, bidi and combining characters as <U+XXXX> so that the
@@ -151,7 +151,7 @@ FROM (VALUES
 ORDER BY n;
 
 -- ---------------------------------------------------------------------------
--- 4. Phone numbers near every boundary of MASKING_RULES.md.
+-- 4. Phone numbers near every boundary of doc/masking-rules.md.
 -- ---------------------------------------------------------------------------
 SELECT n, label, pg_temp.show(v) AS input, pg_temp.show(mask.cn_phone(v)) AS cn_phone,
        mask.cn_mobile_valid(v) AS mobile_valid

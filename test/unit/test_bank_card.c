@@ -1,8 +1,8 @@
 /*
  * test_bank_card.c
  *	  Unit tests of mv_bank_card and mv_luhn_valid: every example of
- *	  MASKING_RULES.md ("bank_card"), each length boundary, separators, digits
- *	  of other widths and scripts, and the Luhn check.
+ *	  doc/masking-rules.md ("bank_card"), each length boundary, separators,
+ *	  digits of other widths and scripts, and the Luhn check.
  */
 #include "mv_test.h"
 

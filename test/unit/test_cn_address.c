@@ -1,7 +1,7 @@
 /*
  * test_cn_address.c
  *	  Unit tests of mv_cn_address and mv_addr_level_parse: every example of
- *	  MASKING_RULES.md ("cn_address"), each keep level, ambiguous suffixes
+ *	  doc/masking-rules.md ("cn_address"), each keep level, ambiguous suffixes
  *	  (市中区, 小区, county-level 市, 镇江市), pad, and unparseable input;
  *	  and the one-pass implementation against the one it replaced
  *	  (cn_address_ref.c) on every value built from a table of pieces.

@@ -1,7 +1,7 @@
 /*
  * test_cn_id_card.c
  *	  Unit tests of mv_cn_id_card and mv_cn_id_card_valid: every example of
- *	  MASKING_RULES.md ("cn_id_card"), the keep limits, canonicalisation
+ *	  doc/masking-rules.md ("cn_id_card"), the keep limits, canonicalisation
  *	  (NFKC, white space, x), wrong shapes, check characters and dates.
  */
 #include "mv_test.h"

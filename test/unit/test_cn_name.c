@@ -2,7 +2,7 @@
  * test_cn_name.c
  *	  Unit tests of mv_cn_name, mv_name_keep_parse, mv_is_compound_surname
  *	  and mv_cn_name_detect (with mv_is_common_surname):
- *	  every example of MASKING_RULES.md ("cn_name"), the compound surnames,
+ *	  every example of doc/masking-rules.md ("cn_name"), the compound surnames,
  *	  trimming, middle dots, alphabetic and mixed-script names, pad, errors.
  */
 #include "mv_test.h"

@@ -1,7 +1,7 @@
 /*
  * test_cn_phone.c
  *	  Unit tests of mv_cn_phone and mv_cn_mobile_valid: every example of
- *	  MASKING_RULES.md ("cn_phone"), prefixes, separators, extensions, digits
+ *	  doc/masking-rules.md ("cn_phone"), prefixes, separators, extensions, digits
  *	  of other widths and scripts, and the fail-closed fallback.
  */
 #include "mv_test.h"

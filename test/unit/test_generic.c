@@ -1,7 +1,7 @@
 /*
  * test_generic.c
  *	  Unit tests of the generic masks (partial, redact, digits, email): every
- *	  example of MASKING_RULES.md, the leak guard at each edge, pad, other
+ *	  example of doc/masking-rules.md, the leak guard at each edge, pad, other
  *	  mask chars and parameter errors.
  */
 #include "mv_test.h"
@@ -78,7 +78,7 @@ CASE(err_digits_utf8, mv_digits(S("1\xff"), 0, 0, &star, o))
 int
 main(void)
 {
-	/* partial: every example of MASKING_RULES.md */
+	/* partial: every example of doc/masking-rules.md */
 	CHECK_MASK("138****5678", p_phone);
 	CHECK_MASK("张*", p_zhangsan);
 	CHECK_MASK("欧阳**", p_ouyang);
