@@ -38,42 +38,49 @@
 -- those of keys in 82_verify_keys.sql, further concerns in 82_verify_*.sql.
 -- ---------------------------------------------------------------------------
 
--- The definition, as pg_get_viewdef() prints it, of a view made of query.
--- The view is created as a temporary view inside a subtransaction that is
--- then rolled back, so nothing of it survives the call.  The event triggers
--- need no mark: they follow ALTER TABLE and dropped objects of view schemas
--- and protected tables, never a temporary view.  Errors of the SQL (a
--- trusted function dropped since, say) propagate: the caller reports them.
--- Raises 25006 in a read-only transaction.
-CREATE FUNCTION mask_internal._viewdef_of_query(query text)
-RETURNS text
-LANGUAGE plpgsql VOLATILE STRICT
+-- The definitions, as pg_get_viewdef() prints them, of a live view and of
+-- a view made of query (what the catalog generates), for verify() to
+-- compare.  Both are printed in one subtransaction that is then rolled
+-- back: the view made of query is a temporary view, so nothing of it
+-- survives the call, and printing a view takes ACCESS SHARE on it and every
+-- relation it reads until the end of the transaction -- an auditor who runs
+-- verify() in an open transaction would otherwise block every regeneration
+-- and the owner's ALTER TABLE; locks taken in a rolled-back subtransaction
+-- go with it.  The event triggers need no mark: they follow ALTER TABLE and
+-- dropped objects of view schemas and protected tables, never a temporary
+-- view.  Errors of the SQL (a trusted function dropped since, say)
+-- propagate: the caller reports them; 25006 in a read-only transaction.
+CREATE FUNCTION mask_internal._viewdefs(view oid, query text, OUT live text, OUT expected text)
+LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, pg_temp
 AS $$
-DECLARE
-    v_def   text;
 BEGIN
     BEGIN
-        -- A name no generated view uses; an object of that name left in the
-        -- session's own temporary schema is dropped with the subtransaction.
-        IF pg_catalog.to_regclass(pg_catalog.format('pg_temp.%I', '_maskview_verify_expected')) IS NOT NULL THEN
-            EXECUTE pg_catalog.format('DROP VIEW pg_temp.%I', '_maskview_verify_expected');
+        live := pg_catalog.pg_get_viewdef(_viewdefs.view, false);
+        IF query IS NOT NULL THEN
+            -- A name no generated view uses; an object of that name left in
+            -- the session's own temporary schema is dropped with the
+            -- subtransaction.
+            IF pg_catalog.to_regclass(pg_catalog.format('pg_temp.%I', '_maskview_verify_expected')) IS NOT NULL THEN
+                EXECUTE pg_catalog.format('DROP VIEW pg_temp.%I', '_maskview_verify_expected');
+            END IF;
+            PERFORM mask_internal._citus_local_ddl();      -- (no Citus warning about a temporary view)
+            EXECUTE pg_catalog.format('CREATE TEMPORARY VIEW %I AS %s', '_maskview_verify_expected', query);
+            expected := pg_catalog.pg_get_viewdef(
+                pg_catalog.to_regclass(pg_catalog.format('pg_temp.%I', '_maskview_verify_expected')), false);
         END IF;
-        PERFORM mask_internal._citus_local_ddl();      -- (no Citus warning about a temporary view)
-        EXECUTE pg_catalog.format('CREATE TEMPORARY VIEW %I AS %s', '_maskview_verify_expected', query);
-        v_def := pg_catalog.pg_get_viewdef(
-                     pg_catalog.to_regclass(pg_catalog.format('pg_temp.%I', '_maskview_verify_expected')), false);
-        -- Undo the view: this SQLSTATE is ours alone and caught right here.
+        -- Undo the view and the locks: this SQLSTATE is ours alone and
+        -- caught right here.
         RAISE EXCEPTION 'maskview verify rollback' USING ERRCODE = 'MVV01';
     EXCEPTION WHEN SQLSTATE 'MVV01' THEN
         NULL;
     END;
-    RETURN v_def;
 END;
 $$;
 
-COMMENT ON FUNCTION mask_internal._viewdef_of_query(text) IS
-'Internal: pg_get_viewdef() of a view made of the query, built as a temporary view in a rolled-back subtransaction.';
+COMMENT ON FUNCTION mask_internal._viewdefs(oid, text) IS
+'Internal: pg_get_viewdef() of a live view and of a view made of a query, printed (and the latter built as a temporary view) in a rolled-back subtransaction, so that neither the view nor any lock outlives the call.';
+
 
 -- The findings of one policy's members, for the member and for every role
 -- granted the member role (which reads the views too): a path to raw data,

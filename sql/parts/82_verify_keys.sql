@@ -74,6 +74,7 @@ SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     v_view     record;
+    v_live     text;
     v_expected text;
 BEGIN
     policy := pol.name;
@@ -110,12 +111,12 @@ BEGIN
         RETURN NEXT;
     ELSE
         BEGIN
-            v_expected := mask_internal._viewdef_of_query(mask_internal._key_view_query(pol.id));
+            SELECT d.live, d.expected INTO v_live, v_expected
+              FROM mask_internal._viewdefs(v_view.oid, mask_internal._key_view_query(pol.id)) d;
         EXCEPTION WHEN read_only_sql_transaction THEN
             v_expected := NULL;   -- reported for the masked views already
         END;
-        IF v_expected IS NOT NULL
-           AND mask_internal._viewdef_unlocked(v_view.oid) IS DISTINCT FROM v_expected THEN
+        IF v_expected IS NOT NULL AND v_live IS DISTINCT FROM v_expected THEN
             severity := 'error';
             finding := 'The key view''s definition differs from what maskview generates (an earlier version''s, or changed by hand): it may show the key to the owners of the policy''s tables.';
             hint := 'SELECT mask.refresh_privileges(); (it recreates the key views).' || mask_internal._verify_rotate_hint(pol);

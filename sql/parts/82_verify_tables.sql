@@ -98,6 +98,7 @@ DECLARE
     v_owner    oid := (SELECT c.relowner FROM pg_catalog.pg_class c WHERE c.oid = relation);
     v_v        record;
     v_g        record;
+    v_live     text;
     v_expected text;
     v_err      text;
     v_state    text;
@@ -149,7 +150,8 @@ BEGIN
     END IF;
 
     BEGIN
-        v_expected := mask_internal._viewdef_of_query(mask_internal._view_query(pol.id, relation));
+        SELECT d.live, d.expected INTO v_live, v_expected
+          FROM mask_internal._viewdefs(v_v.oid, mask_internal._view_query(pol.id, relation)) d;
     EXCEPTION WHEN OTHERS THEN
         GET STACKED DIAGNOSTICS v_err = MESSAGE_TEXT, v_state = RETURNED_SQLSTATE;
     END;
@@ -164,7 +166,7 @@ BEGIN
         finding := 'The catalog no longer generates a valid view for this table: ' || v_err;
         hint := 'Fix the rule or row filter concerned with mask.set_rule() / mask.drop_rule() / mask.protect().';
         RETURN NEXT;
-    ELSIF mask_internal._viewdef_unlocked(v_v.oid) IS DISTINCT FROM v_expected THEN
+    ELSIF v_live IS DISTINCT FROM v_expected THEN
         severity := 'error';
         finding := 'The view''s definition differs from what the catalog generates (altered or replaced by hand).';
         hint := v_protect;

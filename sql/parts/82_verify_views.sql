@@ -86,31 +86,3 @@ $$;
 
 COMMENT ON FUNCTION mask_internal._verify_views(name) IS
 'Internal: mask.verify() findings about view schemas (owner, CREATE grants, foreign objects, protected tables) and additions (rules, triggers, column grants) to generated views.';
-
-
--- pg_get_viewdef() of a live view, without keeping its locks: printing a
--- view takes ACCESS SHARE on the view and every relation it reads, held
--- until the end of the transaction, and an auditor who runs verify() in an
--- open transaction would then block every regeneration of the view and the
--- owner's ALTER TABLE.  Locks taken in a subtransaction that is rolled back
--- are released with it; the text survives in a variable.
-CREATE FUNCTION mask_internal._viewdef_unlocked(view oid)
-RETURNS text
-LANGUAGE plpgsql VOLATILE
-SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE
-    v_def text;
-BEGIN
-    BEGIN
-        v_def := pg_catalog.pg_get_viewdef(_viewdef_unlocked.view, false);
-        RAISE EXCEPTION 'maskview verify rollback' USING ERRCODE = 'MVV01';
-    EXCEPTION WHEN SQLSTATE 'MVV01' THEN
-        NULL;
-    END;
-    RETURN v_def;
-END;
-$$;
-
-COMMENT ON FUNCTION mask_internal._viewdef_unlocked(oid) IS
-'Internal: pg_get_viewdef() of a view, printed in a rolled-back subtransaction so that no lock outlives the call (readers never block writers).';
