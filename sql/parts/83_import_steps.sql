@@ -62,9 +62,11 @@ COMMENT ON FUNCTION mask_internal._import_check_object(text, jsonb, text[], text
 'Internal: import_policy()''s shape check of one JSON object (allowed keys, their types, required keys).';
 
 
--- Runs one API call of the build and turns its error into the 22023 of the
--- document part it came from (prefix says what the call was for).  The
--- statement is built with format(%L): no value reaches it unquoted.
+-- Runs one statement of the import -- the validator on a rule or row filter
+-- of the document, an API call of the build -- and turns its error into the
+-- 22023 of the document part it came from (prefix says what the call was
+-- for).  The statement is built with format(%L): no value reaches it
+-- unquoted.
 CREATE FUNCTION mask_internal._import_try(part text, stmt text, prefix text DEFAULT '')
 RETURNS void
 LANGUAGE plpgsql VOLATILE
@@ -82,38 +84,7 @@ END;
 $$;
 
 COMMENT ON FUNCTION mask_internal._import_try(text, text, text) IS
-'Internal: runs one API call of import_policy() and reports its error as the refusal of the document part it came from.';
-
-
--- A rule expression or row filter of the document through the validator,
--- its refusal reported as the document part's.
-CREATE FUNCTION mask_internal._import_validate(part text, expression text, relation regclass,
-                                               is_row_filter boolean)
-RETURNS void
-LANGUAGE plpgsql VOLATILE
-SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE
-    v_msg    text;
-    v_detail text;
-BEGIN
-    IF is_row_filter THEN
-        PERFORM mask_internal._validate_expression(expression, relation, true);
-    ELSE
-        -- The key's location does not matter for the check; set_rule()
-        -- validates again with the new policy's.
-        PERFORM mask_internal._validate_expression(expression, relation, false, mask_internal._key_sql(0),
-                                                   mask_internal._masking_functions(),
-                                                   mask_internal._trusted_functions());
-    END IF;
-EXCEPTION WHEN invalid_parameter_value OR syntax_error THEN
-    GET STACKED DIAGNOSTICS v_msg = MESSAGE_TEXT, v_detail = PG_EXCEPTION_DETAIL;
-    PERFORM mask_internal._import_refuse(part, v_msg || COALESCE(': ' || NULLIF(v_detail, ''), ''));
-END;
-$$;
-
-COMMENT ON FUNCTION mask_internal._import_validate(text, text, regclass, boolean) IS
-'Internal: validates a rule expression or row filter of a policy document, refusing with the document part.';
+'Internal: runs one statement of import_policy() (a validation, an API call) and reports its error as the refusal of the document part it came from.';
 
 
 -- Step 1a: the document as a whole (shape, format, version, the names) and
@@ -199,7 +170,9 @@ BEGIN
         PERFORM mask_internal._import_refuse(v_part, 'is not a table; only tables and partitioned tables can be protected.');
     END IF;
     IF tab ->> 'row_filter' IS NOT NULL THEN
-        PERFORM mask_internal._import_validate(v_part || ' row_filter', tab ->> 'row_filter', v_rel, true);
+        PERFORM mask_internal._import_try(v_part || ' row_filter',
+            pg_catalog.format('SELECT mask_internal._validate_expression(%L, %s::pg_catalog.oid::pg_catalog.regclass, true)',
+                              tab ->> 'row_filter', v_rel::oid));
     END IF;
     FOR v_rule IN SELECT e FROM pg_catalog.jsonb_array_elements(COALESCE(tab -> 'rules', '[]')) e LOOP
         v_ri := v_ri + 1;
@@ -250,7 +223,12 @@ BEGIN
                                                               rule ->> 'action', v_action));
     END IF;
     IF v_action = 'mask' THEN
-        PERFORM mask_internal._import_validate(v_part, rule ->> 'expression', relation, false);
+        -- The key's location does not matter for the check; set_rule()
+        -- validates again with the new policy's.
+        PERFORM mask_internal._import_try(v_part,
+            pg_catalog.format('SELECT mask_internal._validate_expression(%L, %s::pg_catalog.oid::pg_catalog.regclass, false, %L,'
+                              ' mask_internal._masking_functions(), mask_internal._trusted_functions())',
+                              rule ->> 'expression', relation::oid, mask_internal._key_sql(0)));
     END IF;
     RETURN rule ->> 'column';
 END;
