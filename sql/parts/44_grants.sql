@@ -57,23 +57,31 @@ COMMENT ON FUNCTION mask_internal._policy_readers(integer) IS
 'Internal: the members of a policy and the auditors (existing roles only), who read its masked views.';
 
 
--- The names of the roles of roles that the ACL acl does not give privilege
--- directly: the GRANTs still to make.  An ACL that already holds them is
--- left alone, so that a call that changes nothing writes no catalog row.
-CREATE FUNCTION mask_internal._lacking(acl aclitem[], privilege text, roles oid[])
-RETURNS SETOF name
-LANGUAGE sql STABLE
+-- Grants privilege on target (SQL: 'SCHEMA "s"', '"s"."v"', 'FUNCTION f(...)')
+-- to those of roles that acl, target's ACL, does not give it directly.
+-- An ACL that already holds them is left alone, so that a call that
+-- changes nothing writes no catalog row.
+CREATE FUNCTION mask_internal._grant_lacking(acl aclitem[], privilege text, target text, roles oid[])
+RETURNS void
+LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, pg_temp
 AS $$
-    SELECT ro.rolname FROM pg_catalog.pg_roles ro
-     WHERE ro.oid = ANY (_lacking.roles)
-       AND NOT EXISTS (SELECT FROM pg_catalog.aclexplode(_lacking.acl) g
-                        WHERE g.grantee = ro.oid AND g.privilege_type = _lacking.privilege)
-     ORDER BY ro.rolname
+DECLARE
+    v_role name;
+BEGIN
+    FOR v_role IN SELECT ro.rolname FROM pg_catalog.pg_roles ro
+                   WHERE ro.oid = ANY (_grant_lacking.roles)
+                     AND NOT EXISTS (SELECT FROM pg_catalog.aclexplode(_grant_lacking.acl) g
+                                      WHERE g.grantee = ro.oid
+                                        AND g.privilege_type = _grant_lacking.privilege)
+                   ORDER BY ro.rolname LOOP
+        EXECUTE pg_catalog.format('GRANT %s ON %s TO %I', privilege, target, v_role);
+    END LOOP;
+END;
 $$;
 
-COMMENT ON FUNCTION mask_internal._lacking(aclitem[], text, oid[]) IS
-'Internal: the roles (by name) to which an ACL does not give a privilege directly.';
+COMMENT ON FUNCTION mask_internal._grant_lacking(aclitem[], text, text, oid[]) IS
+'Internal: grants a privilege on an object to the roles its ACL does not give it to directly, and to no one else.';
 
 
 -- The grants on the masked view of one protected table: SELECT for the
@@ -91,7 +99,6 @@ DECLARE
     v_name    name;
     v_view    record;
     v_readers oid[] := mask_internal._policy_readers(_apply_view_grants.policy_id);
-    v_role    name;
     v_grantee oid;
     v_prev    text;
 BEGIN
@@ -111,9 +118,8 @@ BEGIN
         EXECUTE pg_catalog.format('REVOKE ALL ON %I.%I FROM %s', v_schema, v_name,
                                   mask_internal._grantee_name(v_grantee));
     END LOOP;
-    FOR v_role IN SELECT r FROM mask_internal._lacking(v_view.relacl, 'SELECT', v_readers) r LOOP
-        EXECUTE pg_catalog.format('GRANT SELECT ON %I.%I TO %I', v_schema, v_name, v_role);
-    END LOOP;
+    PERFORM mask_internal._grant_lacking(v_view.relacl, 'SELECT',
+                                         pg_catalog.format('%I.%I', v_schema, v_name), v_readers);
     -- the row function of a view over a Citus table (48_citus.sql)
     PERFORM mask_internal._citus_grants(v_schema, v_name, v_readers);
     PERFORM mask_internal._internal_end(v_prev);
@@ -138,7 +144,6 @@ DECLARE
     v_schema   name;
     v_readers  oid[] := mask_internal._policy_readers(_apply_policy_grants.policy_id);
     v_owners   oid[];
-    v_role     name;
     v_view     regclass;
     v_reader_fn regprocedure := 'mask_internal._key_reader(integer, name)';
     v_prev     text;
@@ -151,21 +156,16 @@ BEGIN
     v_prev := mask_internal._internal_begin();
     -- copies of tables no longer protected go (49_citus_copy.sql)
     PERFORM mask_internal._citus_copy_cleanup(_apply_policy_grants.policy_id);
-    FOR v_role IN SELECT r FROM pg_catalog.pg_namespace n,
-                         mask_internal._lacking(n.nspacl, 'USAGE', v_readers) r
-                   WHERE n.nspname = v_schema LOOP
-        EXECUTE pg_catalog.format('GRANT USAGE ON SCHEMA %I TO %I', v_schema, v_role);
-    END LOOP;
+    PERFORM mask_internal._grant_lacking(n.nspacl, 'USAGE', pg_catalog.format('SCHEMA %I', v_schema), v_readers)
+       FROM pg_catalog.pg_namespace n WHERE n.nspname = v_schema;
     -- EXECUTE on mask_internal._key_reader to everyone whose query can reach
     -- a key view (readers and the tables' owners): a view runs functions as
     -- the role whose query runs, and PUBLIC executes no internal function.
     -- The function only answers whether that role may see the key; a grant
     -- left after a membership ends answers false.
-    FOR v_role IN SELECT r FROM pg_catalog.pg_proc f,
-                         mask_internal._lacking(f.proacl, 'EXECUTE', v_readers || v_owners) r
-                   WHERE f.oid = v_reader_fn LOOP
-        EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION %s TO %I', v_reader_fn, v_role);
-    END LOOP;
+    PERFORM mask_internal._grant_lacking(f.proacl, 'EXECUTE', 'FUNCTION ' || v_reader_fn::text,
+                                         v_readers || v_owners)
+       FROM pg_catalog.pg_proc f WHERE f.oid = v_reader_fn;
 
     -- The key view: SELECT for the owners of the masked views, nothing for
     -- anyone else, and no column grants at all; the key table: nothing for
@@ -175,11 +175,8 @@ BEGIN
                                      mask_internal._key_view_name(_apply_policy_grants.policy_id)));
     IF v_view IS NOT NULL THEN
         PERFORM mask_internal._restrict_key_relation(v_view, v_owners);
-        FOR v_role IN SELECT r FROM pg_catalog.pg_class c,
-                             mask_internal._lacking(c.relacl, 'SELECT', v_owners) r
-                       WHERE c.oid = v_view LOOP
-            EXECUTE pg_catalog.format('GRANT SELECT ON %s TO %I', v_view, v_role);
-        END LOOP;
+        PERFORM mask_internal._grant_lacking(c.relacl, 'SELECT', v_view::text, v_owners)
+           FROM pg_catalog.pg_class c WHERE c.oid = v_view;
     END IF;
     PERFORM mask_internal._internal_end(v_prev);
 END;
