@@ -108,31 +108,40 @@ COMMENT ON FUNCTION mask_internal._server_file_functions() IS
 'Internal: server functions that read or write server files (pg_read_file, pg_read_binary_file, lo_import, lo_export, adminpack''s pg_file_write and pg_file_rename).';
 
 
--- Every path, in the order to close them (PUBLIC first, then the role
--- itself, then the roles it reaches), each as (path, hint): path a full
--- sentence naming the role, the privilege and the object; hint the fix.
--- No row means the role reaches the raw data only through masked views.
-CREATE FUNCTION mask_internal._raw_paths(role oid, relations oid[])
+-- How a path through a role the member reaches starts: "Role m", or "Role m
+-- inherits the privileges of r, which", or "Role m can SET ROLE to r, which".
+CREATE FUNCTION mask_internal._raw_path_who(role oid, reached oid)
+RETURNS text
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT CASE WHEN reached = role THEN pg_catalog.format('Role %s', m)
+                WHEN pg_catalog.pg_has_role(role, reached, 'USAGE')
+                THEN pg_catalog.format('Role %s inherits the privileges of %s, which', m, r)
+                ELSE pg_catalog.format('Role %s can SET ROLE to %s, which', m, r) END
+      FROM (SELECT pg_catalog.quote_ident(pg_catalog.pg_get_userbyid(role)) AS m,
+                   pg_catalog.quote_ident(pg_catalog.pg_get_userbyid(reached)) AS r) x
+$$;
+
+COMMENT ON FUNCTION mask_internal._raw_path_who(oid, oid) IS
+'Internal: the start of the sentence of a member path through a role the member is or reaches.';
+
+
+-- The paths PUBLIC opens, which every role has: a privilege on a table of
+-- the family or a column of one, EXECUTE on a server file function or on
+-- the admin API.
+CREATE FUNCTION mask_internal._raw_paths_public(role oid, relations oid[])
 RETURNS TABLE (path text, hint text)
 LANGUAGE plpgsql STABLE
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    v_member  text := pg_catalog.quote_ident(pg_catalog.pg_get_userbyid(_raw_paths.role));
-    v_family  oid[];
-    v_types   oid[];
-    v_r       record;
-    v_t       record;
-    v_g       record;
-    v_who     text;
-    v_func    regprocedure;
-    v_any     boolean := false;   -- a path was returned
+    v_member text := pg_catalog.quote_ident(pg_catalog.pg_get_userbyid(_raw_paths_public.role));
+    v_t      record;
+    v_g      record;
+    v_func   regprocedure;
 BEGIN
-    v_family := ARRAY(SELECT f.relid FROM mask_internal._relation_family(_raw_paths.relations) f);
-    v_types := ARRAY(SELECT mask_internal._column_types(v_family));
-
-    -- PUBLIC first: it is the widest path and the first to close.
-    FOR v_t IN SELECT f.* FROM mask_internal._relation_family(_raw_paths.relations) f LOOP
+    FOR v_t IN SELECT f.* FROM mask_internal._relation_family(_raw_paths_public.relations) f LOOP
         FOR v_g IN SELECT DISTINCT g.privilege_type, NULL::name AS col
                      FROM pg_catalog.aclexplode(v_t.relacl) g WHERE g.grantee = 0
                    UNION
@@ -151,12 +160,9 @@ BEGIN
                                       CASE WHEN v_g.col IS NOT NULL
                                            THEN ' (' || pg_catalog.quote_ident(v_g.col) || ')' END,
                                       v_t.name);
-            v_any := true;
             RETURN NEXT;
         END LOOP;
     END LOOP;
-
-    -- EXECUTE granted to PUBLIC on a server file function or the admin API.
     FOR v_func IN SELECT f FROM mask_internal._server_file_functions() f
                   UNION
                   SELECT f FROM mask_internal._admin_functions() f
@@ -165,136 +171,232 @@ BEGIN
                                    WHERE p.oid = v_func AND g.grantee = 0 AND g.privilege_type = 'EXECUTE');
         path := pg_catalog.format('PUBLIC may execute %s, so every role can, %s included.', v_func, v_member);
         hint := pg_catalog.format('REVOKE EXECUTE ON FUNCTION %s FROM PUBLIC.', v_func);
-        v_any := true;
         RETURN NEXT;
     END LOOP;
+END;
+$$;
+
+COMMENT ON FUNCTION mask_internal._raw_paths_public(oid, oid[]) IS
+'Internal: the member paths PUBLIC opens (privileges on the tables or their columns, EXECUTE on server file functions or the admin API).';
+
+
+-- The paths a role the member is or reaches opens by its attributes and
+-- memberships: superuser (then nothing else is named), BYPASSRLS,
+-- CREATEROLE, REPLICATION, the predefined roles that read or write data or
+-- server files.
+CREATE FUNCTION mask_internal._raw_paths_attributes(role oid, reached oid)
+RETURNS TABLE (path text, hint text)
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    v_who text := mask_internal._raw_path_who(role, reached);
+    v_r   record;
+BEGIN
+    SELECT ro.rolname, ro.rolsuper, ro.rolbypassrls, ro.rolcreaterole, ro.rolreplication INTO v_r
+      FROM pg_catalog.pg_roles ro WHERE ro.oid = reached;
+    IF v_r.rolsuper THEN
+        path := v_who || ' is a superuser.';
+        hint := 'ALTER ROLE ... NOSUPERUSER on the role named, or revoke the membership that leads to it.';
+        RETURN NEXT;
+        RETURN;
+    END IF;
+    IF v_r.rolbypassrls THEN
+        path := v_who || ' has BYPASSRLS.';
+        hint := 'ALTER ROLE ... NOBYPASSRLS on the role named, or revoke the membership that leads to it.';
+        RETURN NEXT;
+    END IF;
+    IF v_r.rolcreaterole THEN
+        path := v_who || ' has CREATEROLE, and so can grant itself the role of the tables'' owner or pg_read_all_data.';
+        hint := 'ALTER ROLE ... NOCREATEROLE on the role named, or revoke the membership that leads to it.';
+        RETURN NEXT;
+    END IF;
+    IF v_r.rolreplication THEN
+        path := v_who || ' has REPLICATION, and so can read every row written from the write-ahead log.';
+        hint := 'ALTER ROLE ... NOREPLICATION on the role named, or revoke the membership that leads to it.';
+        RETURN NEXT;
+    END IF;
+    IF v_r.rolname IN ('pg_read_all_data', 'pg_write_all_data', 'pg_read_server_files',
+                       'pg_write_server_files', 'pg_execute_server_program') THEN
+        path := pg_catalog.format('Role %s is a member of %s.',
+                                  pg_catalog.quote_ident(pg_catalog.pg_get_userbyid(role)), v_r.rolname);
+        hint := pg_catalog.format('REVOKE %s FROM %s (or from the role through which it is reached).',
+                                  v_r.rolname, pg_catalog.quote_ident(pg_catalog.pg_get_userbyid(role)));
+        RETURN NEXT;
+    END IF;
+END;
+$$;
+
+COMMENT ON FUNCTION mask_internal._raw_paths_attributes(oid, oid) IS
+'Internal: the member paths a role the member is or reaches opens by its attributes (superuser, BYPASSRLS, CREATEROLE, REPLICATION) or predefined roles.';
+
+
+-- The paths a role the member is or reaches opens by EXECUTE granted to it
+-- directly (not through PUBLIC, named by mask_internal._raw_paths_public,
+-- nor through a role, which mask_internal._raw_paths visits itself) on a
+-- server file function or on the admin API.
+CREATE FUNCTION mask_internal._raw_paths_functions(role oid, reached oid)
+RETURNS TABLE (path text, hint text)
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    v_who    text := mask_internal._raw_path_who(role, reached);
+    v_member text := pg_catalog.quote_ident(pg_catalog.pg_get_userbyid(role));
+    v_name   text := pg_catalog.quote_ident(pg_catalog.pg_get_userbyid(reached));
+    v_func   regprocedure;
+BEGIN
+    FOR v_func IN SELECT f FROM mask_internal._server_file_functions() f
+                   WHERE EXISTS (SELECT FROM pg_catalog.pg_proc p, pg_catalog.aclexplode(p.proacl) g
+                                  WHERE p.oid = f AND g.grantee = reached
+                                    AND g.privilege_type = 'EXECUTE') LOOP
+        path := pg_catalog.format('%s may execute %s, which reads or writes the server''s files, the tables'' data files included.',
+                                  v_who, v_func);
+        hint := pg_catalog.format('REVOKE EXECUTE ON FUNCTION %s FROM %s.', v_func, v_name);
+        RETURN NEXT;
+    END LOOP;
+    SELECT f INTO v_func FROM mask_internal._admin_functions() f
+     WHERE EXISTS (SELECT FROM pg_catalog.pg_proc p, pg_catalog.aclexplode(p.proacl) g
+                    WHERE p.oid = f AND g.grantee = reached AND g.privilege_type = 'EXECUTE')
+     ORDER BY f::text LIMIT 1;
+    IF FOUND THEN
+        path := pg_catalog.format('%s may execute %s, and so could change the policy it reads through.',
+                                  v_who, v_func);
+        hint := pg_catalog.format('REVOKE EXECUTE ON FUNCTION %s FROM %s (SELECT mask.revoke_admin(%L); if it is a policy admin)%s.',
+                                  v_func, v_name, pg_catalog.pg_get_userbyid(reached),
+                                  CASE WHEN reached <> role THEN ', or REVOKE ' || v_name || ' FROM ' || v_member END);
+        RETURN NEXT;
+    END IF;
+END;
+$$;
+
+COMMENT ON FUNCTION mask_internal._raw_paths_functions(oid, oid) IS
+'Internal: the member paths a role the member is or reaches opens by EXECUTE on server file functions or the admin API.';
+
+
+-- The paths a role the member is or reaches opens on the tables (and their
+-- inheritance family): owning one, or any privilege on it or a column.
+CREATE FUNCTION mask_internal._raw_paths_tables(role oid, reached oid, relations oid[])
+RETURNS TABLE (path text, hint text)
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    v_who    text := mask_internal._raw_path_who(role, reached);
+    v_member text := pg_catalog.quote_ident(pg_catalog.pg_get_userbyid(role));
+    v_name   text := pg_catalog.quote_ident(pg_catalog.pg_get_userbyid(reached));
+    v_t      record;
+    v_g      record;
+BEGIN
+    FOR v_t IN SELECT f.* FROM mask_internal._relation_family(_raw_paths_tables.relations) f LOOP
+        IF v_t.relowner = reached THEN
+            path := pg_catalog.format('%s owns %s.', v_who, v_t.name);
+            hint := 'Give the table an owner the member cannot become (ALTER TABLE ... OWNER TO).';
+            RETURN NEXT;
+            CONTINUE;
+        END IF;
+        FOR v_g IN SELECT DISTINCT g.privilege_type, NULL::name AS col
+                     FROM pg_catalog.aclexplode(v_t.relacl) g WHERE g.grantee = reached
+                   UNION
+                   SELECT DISTINCT g.privilege_type, a.attname
+                     FROM pg_catalog.pg_attribute a, pg_catalog.aclexplode(a.attacl) g
+                    WHERE a.attrelid = v_t.relid AND g.grantee = reached
+                   ORDER BY 2 NULLS FIRST, 1 LOOP
+            path := pg_catalog.format('%s has %s on %s%s.', v_who, v_g.privilege_type,
+                                      CASE WHEN v_g.col IS NOT NULL
+                                           THEN 'column ' || pg_catalog.quote_ident(v_g.col) || ' of ' END,
+                                      v_t.name);
+            hint := pg_catalog.format('REVOKE %s%s ON %s FROM %s%s.', v_g.privilege_type,
+                                      CASE WHEN v_g.col IS NOT NULL
+                                           THEN ' (' || pg_catalog.quote_ident(v_g.col) || ')' END,
+                                      v_t.name, v_name,
+                                      CASE WHEN reached <> role
+                                           THEN ', or REVOKE ' || v_name || ' FROM ' || v_member END);
+            RETURN NEXT;
+        END LOOP;
+    END LOOP;
+END;
+$$;
+
+COMMENT ON FUNCTION mask_internal._raw_paths_tables(oid, oid, oid[]) IS
+'Internal: the member paths a role the member is or reaches opens by owning a protected table (or a relative) or holding a privilege on it or a column.';
+
+
+-- The paths a role the member is or reaches opens by owning code the data
+-- passes through: a type or domain of a protected column (types, from
+-- mask_internal._column_types), a function trusted for masking rules.
+CREATE FUNCTION mask_internal._raw_paths_code(role oid, reached oid, types oid[])
+RETURNS TABLE (path text, hint text)
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    v_who  text := mask_internal._raw_path_who(role, reached);
+    v_g    record;
+    v_func regprocedure;
+BEGIN
+    FOR v_g IN SELECT DISTINCT t.oid::regtype::text AS name, t.typtype
+                 FROM pg_catalog.pg_type t
+                WHERE t.oid = ANY (types) AND t.typowner = reached ORDER BY 1 LOOP
+        path := pg_catalog.format('%s owns %s %s, which a protected column uses, and so can run its own code on every stored value.',
+                                  v_who, CASE v_g.typtype WHEN 'd' THEN 'domain' ELSE 'type' END, v_g.name);
+        hint := pg_catalog.format('ALTER %s %s OWNER TO a role the member cannot become.',
+                                  CASE v_g.typtype WHEN 'd' THEN 'DOMAIN' ELSE 'TYPE' END, v_g.name);
+        RETURN NEXT;
+    END LOOP;
+    FOR v_func IN SELECT p.oid::regprocedure FROM mask.trusted_function tf
+                    JOIN pg_catalog.pg_proc p ON p.oid = pg_catalog.to_regprocedure(tf.func)
+                   WHERE p.proowner = reached ORDER BY 1 LOOP
+        path := pg_catalog.format('%s owns %s, a function trusted for masking rules, and so can change the code the masked views run.',
+                                  v_who, v_func);
+        hint := pg_catalog.format('ALTER FUNCTION %s OWNER TO a role the member cannot become.', v_func);
+        RETURN NEXT;
+    END LOOP;
+END;
+$$;
+
+COMMENT ON FUNCTION mask_internal._raw_paths_code(oid, oid, oid[]) IS
+'Internal: the member paths a role the member is or reaches opens by owning a type or domain of a protected column or a trusted function.';
+
+
+-- Every path, in the order to close them (PUBLIC first, then the role
+-- itself, then the roles it reaches), each as (path, hint): path a full
+-- sentence naming the role, the privilege and the object; hint the fix.
+-- No row means the role reaches the raw data only through masked views.
+CREATE FUNCTION mask_internal._raw_paths(role oid, relations oid[])
+RETURNS TABLE (path text, hint text)
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    v_types oid[] := ARRAY(SELECT mask_internal._column_types(
+                               ARRAY(SELECT f.relid FROM mask_internal._relation_family(_raw_paths.relations) f)));
+    v_r     record;
+    v_t     record;
+    v_any   boolean;   -- a path was returned
+BEGIN
+    -- PUBLIC first: it is the widest path and the first to close.
+    RETURN QUERY SELECT * FROM mask_internal._raw_paths_public(_raw_paths.role, _raw_paths.relations);
+    v_any := FOUND;
 
     -- The role itself, then every role whose privileges it inherits or can
     -- take with SET ROLE.
-    FOR v_r IN SELECT ro.oid, pg_catalog.quote_ident(ro.rolname) AS name, ro.rolname,
-                      ro.rolsuper, ro.rolbypassrls, ro.rolcreaterole, ro.rolreplication,
-                      ro.oid = _raw_paths.role AS self,
-                      pg_catalog.pg_has_role(_raw_paths.role, ro.oid, 'USAGE') AS inherits
-                 FROM pg_catalog.pg_roles ro
+    FOR v_r IN SELECT ro.oid, ro.rolsuper FROM pg_catalog.pg_roles ro
                 WHERE pg_catalog.pg_has_role(_raw_paths.role, ro.oid, 'MEMBER')
-                ORDER BY ro.oid <> _raw_paths.role, ro.rolname
-    LOOP
-        v_who := CASE WHEN v_r.self THEN pg_catalog.format('Role %s', v_member)
-                      WHEN v_r.inherits THEN pg_catalog.format('Role %s inherits the privileges of %s, which', v_member, v_r.name)
-                      ELSE pg_catalog.format('Role %s can SET ROLE to %s, which', v_member, v_r.name) END;
+                ORDER BY ro.oid <> _raw_paths.role, ro.rolname LOOP
+        RETURN QUERY SELECT * FROM mask_internal._raw_paths_attributes(_raw_paths.role, v_r.oid);
+        v_any := v_any OR FOUND;
         IF v_r.rolsuper THEN
-            path := v_who || ' is a superuser.';
-            hint := 'ALTER ROLE ... NOSUPERUSER on the role named, or revoke the membership that leads to it.';
-            v_any := true;
-            RETURN NEXT;
             -- A superuser has every other path too: naming them adds nothing.
-            IF v_r.self THEN
-                RETURN;
-            END IF;
+            EXIT WHEN v_r.oid = _raw_paths.role;
             CONTINUE;
         END IF;
-        IF v_r.rolbypassrls THEN
-            path := v_who || ' has BYPASSRLS.';
-            hint := 'ALTER ROLE ... NOBYPASSRLS on the role named, or revoke the membership that leads to it.';
-            v_any := true;
-            RETURN NEXT;
-        END IF;
-        IF v_r.rolcreaterole THEN
-            path := v_who || ' has CREATEROLE, and so can grant itself the role of the tables'' owner or pg_read_all_data.';
-            hint := 'ALTER ROLE ... NOCREATEROLE on the role named, or revoke the membership that leads to it.';
-            v_any := true;
-            RETURN NEXT;
-        END IF;
-        IF v_r.rolreplication THEN
-            path := v_who || ' has REPLICATION, and so can read every row written from the write-ahead log.';
-            hint := 'ALTER ROLE ... NOREPLICATION on the role named, or revoke the membership that leads to it.';
-            v_any := true;
-            RETURN NEXT;
-        END IF;
-        IF v_r.rolname IN ('pg_read_all_data', 'pg_write_all_data', 'pg_read_server_files',
-                           'pg_write_server_files', 'pg_execute_server_program') THEN
-            path := pg_catalog.format('Role %s is a member of %s.', v_member, v_r.rolname);
-            hint := pg_catalog.format('REVOKE %s FROM %s (or from the role through which it is reached).',
-                                      v_r.rolname, v_member);
-            v_any := true;
-            RETURN NEXT;
-        END IF;
-        -- Granted EXECUTE directly (not through PUBLIC, reported once below,
-        -- nor through a role, which the loop visits itself).
-        FOR v_func IN SELECT f FROM mask_internal._server_file_functions() f
-                       WHERE EXISTS (SELECT FROM pg_catalog.pg_proc p, pg_catalog.aclexplode(p.proacl) g
-                                      WHERE p.oid = f AND g.grantee = v_r.oid
-                                        AND g.privilege_type = 'EXECUTE') LOOP
-            path := pg_catalog.format('%s may execute %s, which reads or writes the server''s files, the tables'' data files included.',
-                                      v_who, v_func);
-            hint := pg_catalog.format('REVOKE EXECUTE ON FUNCTION %s FROM %s.', v_func, v_r.name);
-            v_any := true;
-            RETURN NEXT;
-        END LOOP;
-        SELECT f INTO v_func FROM mask_internal._admin_functions() f
-         WHERE EXISTS (SELECT FROM pg_catalog.pg_proc p, pg_catalog.aclexplode(p.proacl) g
-                        WHERE p.oid = f AND g.grantee = v_r.oid AND g.privilege_type = 'EXECUTE')
-         ORDER BY f::text LIMIT 1;
-        IF FOUND THEN
-            path := pg_catalog.format('%s may execute %s, and so could change the policy it reads through.',
-                                      v_who, v_func);
-            hint := pg_catalog.format('REVOKE EXECUTE ON FUNCTION %s FROM %s (SELECT mask.revoke_admin(%L); if it is a policy admin)%s.',
-                                      v_func, v_r.name, v_r.rolname,
-                                      CASE WHEN NOT v_r.self THEN ', or REVOKE ' || v_r.name || ' FROM ' || v_member END);
-            v_any := true;
-            RETURN NEXT;
-        END IF;
-
-        FOR v_t IN SELECT f.* FROM mask_internal._relation_family(_raw_paths.relations) f LOOP
-            IF v_t.relowner = v_r.oid THEN
-                path := pg_catalog.format('%s owns %s.', v_who, v_t.name);
-                hint := 'Give the table an owner the member cannot become (ALTER TABLE ... OWNER TO).';
-                v_any := true;
-                RETURN NEXT;
-                CONTINUE;
-            END IF;
-            FOR v_g IN SELECT DISTINCT g.privilege_type, NULL::name AS col
-                         FROM pg_catalog.aclexplode(v_t.relacl) g WHERE g.grantee = v_r.oid
-                       UNION
-                       SELECT DISTINCT g.privilege_type, a.attname
-                         FROM pg_catalog.pg_attribute a, pg_catalog.aclexplode(a.attacl) g
-                        WHERE a.attrelid = v_t.relid AND g.grantee = v_r.oid
-                       ORDER BY 2 NULLS FIRST, 1 LOOP
-                path := pg_catalog.format('%s has %s on %s%s.', v_who, v_g.privilege_type,
-                                          CASE WHEN v_g.col IS NOT NULL
-                                               THEN 'column ' || pg_catalog.quote_ident(v_g.col) || ' of ' END,
-                                          v_t.name);
-                hint := pg_catalog.format('REVOKE %s%s ON %s FROM %s%s.', v_g.privilege_type,
-                                          CASE WHEN v_g.col IS NOT NULL
-                                               THEN ' (' || pg_catalog.quote_ident(v_g.col) || ')' END,
-                                          v_t.name, v_r.name,
-                                          CASE WHEN NOT v_r.self
-                                               THEN ', or REVOKE ' || v_r.name || ' FROM ' || v_member END);
-                v_any := true;
-                RETURN NEXT;
-            END LOOP;
-        END LOOP;
-
-        FOR v_g IN SELECT DISTINCT t.oid::regtype::text AS name, t.typtype
-                     FROM pg_catalog.pg_type t
-                    WHERE t.oid = ANY (v_types) AND t.typowner = v_r.oid ORDER BY 1 LOOP
-            path := pg_catalog.format('%s owns %s %s, which a protected column uses, and so can run its own code on every stored value.',
-                                      v_who, CASE v_g.typtype WHEN 'd' THEN 'domain' ELSE 'type' END, v_g.name);
-            hint := pg_catalog.format('ALTER %s %s OWNER TO a role the member cannot become.',
-                                      CASE v_g.typtype WHEN 'd' THEN 'DOMAIN' ELSE 'TYPE' END, v_g.name);
-            v_any := true;
-            RETURN NEXT;
-        END LOOP;
-
-        FOR v_func IN SELECT p.oid::regprocedure FROM mask.trusted_function tf
-                        JOIN pg_catalog.pg_proc p ON p.oid = pg_catalog.to_regprocedure(tf.func)
-                       WHERE p.proowner = v_r.oid ORDER BY 1 LOOP
-            path := pg_catalog.format('%s owns %s, a function trusted for masking rules, and so can change the code the masked views run.',
-                                      v_who, v_func);
-            hint := pg_catalog.format('ALTER FUNCTION %s OWNER TO a role the member cannot become.', v_func);
-            v_any := true;
-            RETURN NEXT;
-        END LOOP;
+        RETURN QUERY SELECT * FROM mask_internal._raw_paths_functions(_raw_paths.role, v_r.oid);
+        v_any := v_any OR FOUND;
+        RETURN QUERY SELECT * FROM mask_internal._raw_paths_tables(_raw_paths.role, v_r.oid, _raw_paths.relations);
+        v_any := v_any OR FOUND;
+        RETURN QUERY SELECT * FROM mask_internal._raw_paths_code(_raw_paths.role, v_r.oid, v_types);
+        v_any := v_any OR FOUND;
     END LOOP;
 
     -- Anything PostgreSQL itself would allow that the paths above missed.
@@ -304,7 +406,8 @@ BEGIN
                    'SELECT, INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER')
                OR pg_catalog.has_any_column_privilege(_raw_paths.role, v_t.relid,
                    'SELECT, INSERT, UPDATE, REFERENCES') THEN
-                path := pg_catalog.format('Role %s can read %s.', v_member, v_t.name);
+                path := pg_catalog.format('Role %s can read %s.',
+                                          pg_catalog.quote_ident(pg_catalog.pg_get_userbyid(_raw_paths.role)), v_t.name);
                 hint := 'Revoke every table and column privilege on the table from the role and from the roles it reaches.';
                 RETURN NEXT;
             END IF;

@@ -145,7 +145,6 @@ BEGIN
                       HINT = 'Revoke that access, or remove the member, before protecting the table.';
         END IF;
     END LOOP;
-
 END;
 $$;
 
