@@ -327,3 +327,23 @@ $$;
 
 COMMENT ON FUNCTION mask_internal._advise_eval(text, text, text, integer) IS
 'Internal: evaluates one node of the advisor''s lattice with one aggregate query; counts only, error messages withheld.';
+
+
+-- Evaluates node idx of the lattice (levels in mixed radix: level of column
+-- i = idx / stride[i] % h[i]; the group SQL of level l of column i is
+-- group_sqls[off[i] + l + 1]) with mask_internal._advise_eval: its figures
+-- as a JSON object (groups, min_group, rows_small, total, dm_kept, min_all).
+CREATE FUNCTION mask_internal._advise_node(from_sql text, filter_sql text, group_sqls text[], off integer[],
+                                           h integer[], stride integer[], idx integer, k integer)
+RETURNS jsonb
+LANGUAGE sql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT pg_catalog.to_jsonb(e)
+      FROM mask_internal._advise_eval(from_sql, filter_sql,
+               (SELECT pg_catalog.string_agg(group_sqls[off[i] + (idx / stride[i]) % h[i] + 1], ', ' ORDER BY i)
+                  FROM pg_catalog.generate_series(1, pg_catalog.cardinality(h)) i), k) e
+$$;
+
+COMMENT ON FUNCTION mask_internal._advise_node(text, text, text[], integer[], integer[], integer[], integer, integer) IS
+'Internal: the figures of one node of the advisor''s lattice (one aggregate query, counts only), as a JSON object.';

@@ -3,6 +3,149 @@
 -- hierarchies and the evaluation of one node: 85_advisor.sql).
 -- ---------------------------------------------------------------------------
 
+-- The search of mask.advise() on its lattice: a node is an index 0..n-1,
+-- the level of column i in node idx is idx / stride[i] % h[i] (mixed
+-- radix); tag[idx + 1] is 0 while unclassified, 1 anonymous, -1 not.
+
+-- The lowest unclassified node (height: the sum of its levels), or NULL.
+CREATE FUNCTION mask_internal._advise_lowest(tag smallint[], h integer[], stride integer[])
+RETURNS integer
+LANGUAGE plpgsql IMMUTABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    v_best   integer;
+    v_height integer;
+    v_j      integer;
+BEGIN
+    FOR v_idx IN 0 .. pg_catalog.cardinality(tag) - 1 LOOP
+        CONTINUE WHEN tag[v_idx + 1] <> 0;
+        v_j := 0;
+        FOR v_i IN 1 .. pg_catalog.cardinality(h) LOOP
+            v_j := v_j + (v_idx / stride[v_i]) % h[v_i];
+        END LOOP;
+        IF v_height IS NULL OR v_j < v_height THEN
+            v_best := v_idx;
+            v_height := v_j;
+        END IF;
+    END LOOP;
+    RETURN v_best;
+END;
+$$;
+
+COMMENT ON FUNCTION mask_internal._advise_lowest(smallint[], integer[], integer[]) IS
+'Internal: the lowest unclassified node of the advisor''s lattice, or NULL when every node is classified.';
+
+
+-- A chain upwards from start through unclassified nodes: each step raises
+-- the column that is relatively least generalised, so chains cut through
+-- the middle of the lattice.
+CREATE FUNCTION mask_internal._advise_chain(start integer, tag smallint[], h integer[], stride integer[])
+RETURNS integer[]
+LANGUAGE plpgsql IMMUTABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    v_path integer[] := ARRAY[start];
+    v_idx  integer;
+    v_j    integer;
+BEGIN
+    LOOP
+        v_idx := v_path[pg_catalog.cardinality(v_path)];
+        v_j := NULL;
+        FOR v_i IN 1 .. pg_catalog.cardinality(h) LOOP
+            CONTINUE WHEN (v_idx / stride[v_i]) % h[v_i] = h[v_i] - 1;
+            CONTINUE WHEN tag[v_idx + stride[v_i] + 1] <> 0;
+            IF v_j IS NULL
+               OR ((v_idx / stride[v_i]) % h[v_i])::float8 / (h[v_i] - 1)
+                  < ((v_idx / stride[v_j]) % h[v_j])::float8 / (h[v_j] - 1) THEN
+                v_j := v_i;
+            END IF;
+        END LOOP;
+        EXIT WHEN v_j IS NULL;
+        v_path := v_path || (v_idx + stride[v_j]);
+    END LOOP;
+    RETURN v_path;
+END;
+$$;
+
+COMMENT ON FUNCTION mask_internal._advise_chain(integer, smallint[], integer[], integer[]) IS
+'Internal: a chain of unclassified nodes of the advisor''s lattice upwards from a node.';
+
+
+-- Predictive tagging: the tag of node idx (1 anonymous, -1 not) spread to
+-- its up-set (every generalisation of an anonymous node is anonymous) or its
+-- down-set (no specialisation of a node that is not, is).
+CREATE FUNCTION mask_internal._advise_spread(tag smallint[], idx integer, h integer[], stride integer[])
+RETURNS smallint[]
+LANGUAGE plpgsql IMMUTABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    v_d  integer := pg_catalog.cardinality(h);
+    v_lv integer[] := (SELECT pg_catalog.array_agg((idx / stride[i]) % h[i] ORDER BY i)
+                         FROM pg_catalog.generate_series(1, pg_catalog.cardinality(h)) i);
+    v_w  integer[] := v_lv;
+    v_j  integer;
+    v_i  integer;
+BEGIN
+    LOOP
+        v_j := 0;
+        FOR v_k IN 1 .. v_d LOOP v_j := v_j + v_w[v_k] * stride[v_k]; END LOOP;
+        tag[v_j + 1] := tag[idx + 1];
+        -- next node of the box: up-set [lv, h-1] or down-set [0, lv]
+        v_i := 1;
+        WHILE v_i <= v_d LOOP
+            IF tag[idx + 1] = 1 THEN
+                IF v_w[v_i] < h[v_i] - 1 THEN v_w[v_i] := v_w[v_i] + 1; EXIT; END IF;
+                v_w[v_i] := v_lv[v_i];
+            ELSE
+                IF v_w[v_i] > 0 THEN v_w[v_i] := v_w[v_i] - 1; EXIT; END IF;
+                v_w[v_i] := v_lv[v_i];
+            END IF;
+            v_i := v_i + 1;
+        END LOOP;
+        EXIT WHEN v_i > v_d;
+    END LOOP;
+    RETURN tag;
+END;
+$$;
+
+COMMENT ON FUNCTION mask_internal._advise_spread(smallint[], integer, integer[], integer[]) IS
+'Internal: the advisor''s predictive tagging: a node''s classification given to its up-set (anonymous) or down-set (not).';
+
+
+-- The minimal anonymous nodes: anonymous, and no direct specialisation is.
+CREATE FUNCTION mask_internal._advise_minimal(tag smallint[], h integer[], stride integer[])
+RETURNS integer[]
+LANGUAGE plpgsql IMMUTABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    v_min     integer[] := '{}';
+    v_minimal boolean;
+BEGIN
+    FOR v_idx IN 0 .. pg_catalog.cardinality(tag) - 1 LOOP
+        CONTINUE WHEN tag[v_idx + 1] <> 1;
+        v_minimal := true;
+        FOR v_i IN 1 .. pg_catalog.cardinality(h) LOOP
+            IF (v_idx / stride[v_i]) % h[v_i] > 0 AND tag[v_idx - stride[v_i] + 1] = 1 THEN
+                v_minimal := false;
+                EXIT;
+            END IF;
+        END LOOP;
+        IF v_minimal THEN
+            v_min := v_min || v_idx;
+        END IF;
+    END LOOP;
+    RETURN v_min;
+END;
+$$;
+
+COMMENT ON FUNCTION mask_internal._advise_minimal(smallint[], integer[], integer[]) IS
+'Internal: the minimal anonymous nodes of the advisor''s lattice.';
+
+
 CREATE FUNCTION mask.advise(policy name, relation regclass, quasi_identifiers name[],
                             k integer DEFAULT 5, max_suppressed real DEFAULT 0.0,
                             hierarchies jsonb DEFAULT NULL, exhaustive boolean DEFAULT false)
@@ -26,28 +169,18 @@ DECLARE
     v_expr    text[] := '{}';        -- rule expression per (column, level)
     v_n       integer := 1;
     v_tag     smallint[];            -- 0 unknown, 1 anonymous, -1 not
-    v_done    boolean[];             -- evaluated
-    r_groups  bigint[];
-    r_min     bigint[];
-    r_small   bigint[];
-    r_dm      numeric[];
+    v_res     jsonb[];               -- figures of the evaluated nodes (_advise_eval)
     v_total   bigint;
     v_allowed bigint;
     v_evals   integer := 0;
-    v_lv      integer[];
-    v_w       integer[];
     v_idx     integer;
     v_best    integer;
-    v_bh      integer;
     v_path    integer[];
+    v_min     integer[];
     v_lo      integer;
     v_hi      integer;
     v_mid     integer;
     v_i       integer;
-    v_j       integer;
-    v_e       record;
-    v_min     integer[] := '{}';
-    v_minimal boolean;
     v_single  integer := 0;          -- evaluated nodes with a group of one row
     v_level   record;
     v_results integer;
@@ -65,9 +198,7 @@ BEGIN
     IF exhaustive IS NULL THEN
         RAISE EXCEPTION 'exhaustive must not be NULL' USING ERRCODE = 'invalid_parameter_value';
     END IF;
-    SELECT pg_catalog.format('%I.%I', n.nspname, c.relname) INTO v_from
-      FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-     WHERE c.oid = v_prot.relation;
+    v_from := mask_internal._relation_name(v_prot.relation);
 
     v_d := pg_catalog.cardinality(quasi_identifiers);
     FOR v_level IN SELECT * FROM mask_internal._advise_levels(v_policy.id, v_prot.relation, quasi_identifiers,
@@ -91,10 +222,7 @@ BEGIN
     END LOOP;
 
     v_tag := pg_catalog.array_fill(0::smallint, ARRAY[v_n]);
-    v_done := pg_catalog.array_fill(false, ARRAY[v_n]);
-    r_groups := pg_catalog.array_fill(NULL::bigint, ARRAY[v_n]);
-    r_min := r_groups; r_small := r_groups;
-    r_dm := pg_catalog.array_fill(NULL::numeric, ARRAY[v_n]);
+    v_res := pg_catalog.array_fill(NULL::jsonb, ARRAY[v_n]);
 
     -- The node search; a node is an index 0..n-1, levels in mixed radix.
     LOOP
@@ -105,36 +233,10 @@ BEGIN
             EXIT WHEN v_next >= v_n;
             v_path := ARRAY[v_next];
         ELSE
-            -- The lowest unclassified node (height = sum of levels).
-            v_best := NULL; v_bh := NULL;
-            FOR v_idx IN 0 .. v_n - 1 LOOP
-                CONTINUE WHEN v_tag[v_idx + 1] <> 0;
-                v_j := 0;
-                FOR v_i IN 1 .. v_d LOOP
-                    v_j := v_j + (v_idx / v_stride[v_i]) % v_h[v_i];
-                END LOOP;
-                IF v_bh IS NULL OR v_j < v_bh THEN v_best := v_idx; v_bh := v_j; END IF;
-            END LOOP;
+            -- The lowest unclassified node, and a chain upwards from it.
+            v_best := mask_internal._advise_lowest(v_tag, v_h, v_stride);
             EXIT WHEN v_best IS NULL;
-            -- A chain upwards through unclassified nodes: each step raises the
-            -- column that is relatively least generalised, so chains cut
-            -- through the middle of the lattice.
-            v_path := ARRAY[v_best];
-            LOOP
-                v_idx := v_path[pg_catalog.cardinality(v_path)];
-                v_j := NULL;
-                FOR v_i IN 1 .. v_d LOOP
-                    CONTINUE WHEN (v_idx / v_stride[v_i]) % v_h[v_i] = v_h[v_i] - 1;
-                    CONTINUE WHEN v_tag[v_idx + v_stride[v_i] + 1] <> 0;
-                    IF v_j IS NULL
-                       OR ((v_idx / v_stride[v_i]) % v_h[v_i])::float8 / (v_h[v_i] - 1)
-                          < ((v_idx / v_stride[v_j]) % v_h[v_j])::float8 / (v_h[v_j] - 1) THEN
-                        v_j := v_i;
-                    END IF;
-                END LOOP;
-                EXIT WHEN v_j IS NULL;
-                v_path := v_path || (v_idx + v_stride[v_j]);
-            END LOOP;
+            v_path := mask_internal._advise_chain(v_best, v_tag, v_h, v_stride);
         END IF;
 
         -- Binary search of the chain for its lowest anonymous node.
@@ -142,79 +244,41 @@ BEGIN
         WHILE v_lo <= v_hi LOOP
             v_mid := (v_lo + v_hi) / 2;
             v_idx := v_path[v_mid];
-            IF NOT v_done[v_idx + 1] THEN
-                v_e := mask_internal._advise_eval(v_from, v_prot.row_filter_sql,
-                           (SELECT pg_catalog.string_agg(v_sql[v_off[i] + (v_idx / v_stride[i]) % v_h[i] + 1],
-                                                         ', ' ORDER BY i)
-                              FROM pg_catalog.generate_series(1, v_d) i), k);
+            IF v_res[v_idx + 1] IS NULL THEN
+                v_res[v_idx + 1] := mask_internal._advise_node(v_from, v_prot.row_filter_sql, v_sql, v_off,
+                                                               v_h, v_stride, v_idx, k);
                 v_evals := v_evals + 1;
-                v_done[v_idx + 1] := true;
-                r_groups[v_idx + 1] := v_e.groups; r_min[v_idx + 1] := v_e.min_group;
-                r_small[v_idx + 1] := v_e.rows_small; r_dm[v_idx + 1] := v_e.dm_kept;
-                v_total := v_e.total;
-                v_allowed := pg_catalog.floor(max_suppressed::numeric * v_total)::bigint;
-                v_tag[v_idx + 1] := CASE WHEN v_e.rows_small <= v_allowed THEN 1 ELSE -1 END;
-                IF v_e.min_all = 1 THEN v_single := v_single + 1; END IF;
+                v_allowed := pg_catalog.floor(max_suppressed::numeric
+                                              * (v_res[v_idx + 1] ->> 'total')::bigint)::bigint;
+                v_tag[v_idx + 1] := CASE WHEN (v_res[v_idx + 1] ->> 'rows_small')::bigint <= v_allowed
+                                         THEN 1 ELSE -1 END;
             END IF;
             IF exhaustive THEN
                 EXIT;
             END IF;
-            -- Predictive tagging of the up-set (anonymous) or down-set (not).
-            v_lv := (SELECT pg_catalog.array_agg((v_idx / v_stride[i]) % v_h[i] ORDER BY i)
-                       FROM pg_catalog.generate_series(1, v_d) i);
-            v_w := v_lv;
-            LOOP
-                v_j := 0;
-                FOR v_i IN 1 .. v_d LOOP v_j := v_j + v_w[v_i] * v_stride[v_i]; END LOOP;
-                v_tag[v_j + 1] := v_tag[v_idx + 1];
-                -- next node of the box: up-set [lv, h-1] or down-set [0, lv]
-                v_i := 1;
-                WHILE v_i <= v_d LOOP
-                    IF v_tag[v_idx + 1] = 1 THEN
-                        IF v_w[v_i] < v_h[v_i] - 1 THEN v_w[v_i] := v_w[v_i] + 1; EXIT; END IF;
-                        v_w[v_i] := v_lv[v_i];
-                    ELSE
-                        IF v_w[v_i] > 0 THEN v_w[v_i] := v_w[v_i] - 1; EXIT; END IF;
-                        v_w[v_i] := v_lv[v_i];
-                    END IF;
-                    v_i := v_i + 1;
-                END LOOP;
-                EXIT WHEN v_i > v_d;
-            END LOOP;
+            v_tag := mask_internal._advise_spread(v_tag, v_idx, v_h, v_stride);
             IF v_tag[v_idx + 1] = 1 THEN v_hi := v_mid - 1; ELSE v_lo := v_mid + 1; END IF;
         END LOOP;
     END LOOP;
 
-    -- The minimal anonymous nodes: anonymous, and no direct specialisation is.
-    FOR v_idx IN 0 .. v_n - 1 LOOP
-        CONTINUE WHEN v_tag[v_idx + 1] <> 1;
-        v_minimal := true;
-        FOR v_i IN 1 .. v_d LOOP
-            IF (v_idx / v_stride[v_i]) % v_h[v_i] > 0 AND v_tag[v_idx - v_stride[v_i] + 1] = 1 THEN
-                v_minimal := false; EXIT;
-            END IF;
-        END LOOP;
-        CONTINUE WHEN NOT v_minimal;
-        v_min := v_min || v_idx;
-        IF NOT v_done[v_idx + 1] THEN
+    -- The minimal anonymous nodes, measured.
+    v_min := mask_internal._advise_minimal(v_tag, v_h, v_stride);
+    FOREACH v_idx IN ARRAY v_min LOOP
+        IF v_res[v_idx + 1] IS NULL THEN
             -- Inferred, not measured: one more query for its figures.
-            v_e := mask_internal._advise_eval(v_from, v_prot.row_filter_sql,
-                       (SELECT pg_catalog.string_agg(v_sql[v_off[i] + (v_idx / v_stride[i]) % v_h[i] + 1],
-                                                     ', ' ORDER BY i)
-                          FROM pg_catalog.generate_series(1, v_d) i), k);
+            v_res[v_idx + 1] := mask_internal._advise_node(v_from, v_prot.row_filter_sql, v_sql, v_off,
+                                                           v_h, v_stride, v_idx, k);
             v_evals := v_evals + 1;
-            v_done[v_idx + 1] := true;
-            r_groups[v_idx + 1] := v_e.groups; r_min[v_idx + 1] := v_e.min_group;
-            r_small[v_idx + 1] := v_e.rows_small; r_dm[v_idx + 1] := v_e.dm_kept;
-            v_total := v_e.total;
-            IF v_e.min_all = 1 THEN v_single := v_single + 1; END IF;
         END IF;
     END LOOP;
     v_results := pg_catalog.cardinality(v_min);
+    -- (every node counts the same rows)
+    SELECT (pg_catalog.max(r ->> 'total'))::bigint,
+           pg_catalog.count(*) FILTER (WHERE (r ->> 'min_all')::bigint = 1)
+      INTO v_total, v_single
+      FROM pg_catalog.unnest(v_res) r WHERE r IS NOT NULL;
 
-    PERFORM mask_internal._audit('advise', v_policy.name, (SELECT p.relation_name FROM mask.protected p
-                                                   WHERE p.policy_id = v_policy.id
-                                                     AND p.relation = v_prot.relation),
+    PERFORM mask_internal._audit('advise', v_policy.name, mask_internal._relation_name(v_prot.relation),
         pg_catalog.jsonb_build_object(
             'quasi_identifiers', pg_catalog.to_jsonb(quasi_identifiers),
             'k', k, 'max_suppressed', max_suppressed, 'hierarchies', hierarchies,
@@ -236,10 +300,13 @@ BEGIN
                       FROM pg_catalog.generate_series(1, v_d) i) AS rules,
                    (SELECT pg_catalog.array_agg((m.idx / v_stride[i]) % v_h[i] ORDER BY i)
                       FROM pg_catalog.generate_series(1, v_d) i) AS lv,
-                   r_min[m.idx + 1] AS mn, r_groups[m.idx + 1] AS gr, r_small[m.idx + 1] AS sm,
+                   (v_res[m.idx + 1] ->> 'min_group')::bigint AS mn,
+                   (v_res[m.idx + 1] ->> 'groups')::bigint AS gr,
+                   (v_res[m.idx + 1] ->> 'rows_small')::bigint AS sm,
                    -- Discernibility (Bayardo & Agrawal): every kept row costs its
                    -- group's size, every suppressed row the whole table.
-                   r_dm[m.idx + 1] + r_small[m.idx + 1]::numeric * COALESCE(v_total, 0) AS dm,
+                   (v_res[m.idx + 1] ->> 'dm_kept')::numeric
+                   + (v_res[m.idx + 1] ->> 'rows_small')::numeric * COALESCE(v_total, 0) AS dm,
                    COALESCE((SELECT pg_catalog.avg(((m.idx / v_stride[i]) % v_h[i])::float8 / (v_h[i] - 1))
                                FROM pg_catalog.generate_series(1, v_d) i WHERE v_h[i] > 1), 0) AS hl
               FROM pg_catalog.unnest(v_min) m(idx)) x
