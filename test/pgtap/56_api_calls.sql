@@ -50,7 +50,7 @@ SELECT mask.set_rule('t56_p', 't56_billing.readings', 'meter', 'mask.partial(met
 SELECT mask.add_member('t56_p', 't56_member', false) IS NOT NULL AS ok \gset
 
 BEGIN;
-SELECT plan(19);
+SELECT plan(21);
 SET track_functions = 'all';
 
 -- Each view of the policy: its OID, the xmin of its rewrite rule (a new one
@@ -170,6 +170,22 @@ SELECT pg_temp.last_audit() AS audited \gset
 ROLLBACK TO SAVEPOINT s;
 SELECT is(:'audited'::text, 'unprotect t56_billing.meter_readings',
           'unprotect audits the table under its current name');
+
+SAVEPOINT s;
+SELECT pg_temp.rename_unfollowed();
+SELECT count(*) AS n FROM mask.advise('t56_p', 't56_billing.meter_readings', ARRAY['meter']::name[], 1) \gset
+SELECT pg_temp.last_audit() AS audited \gset
+ROLLBACK TO SAVEPOINT s;
+SELECT is(:'audited'::text, 'advise t56_billing.meter_readings',
+          'advise audits the table under its current name');
+
+SAVEPOINT s;
+SELECT pg_temp.rename_unfollowed();
+SELECT mask.apply_advice('t56_p', 't56_billing.meter_readings', '{"meter": "PASS"}') IS NULL AS ok \gset
+SELECT pg_temp.last_audit() AS audited \gset
+ROLLBACK TO SAVEPOINT s;
+SELECT is(:'audited'::text, 'apply_advice t56_billing.meter_readings',
+          'apply_advice audits the table under its current name');
 
 SELECT * FROM finish();
 ROLLBACK;
