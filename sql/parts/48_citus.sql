@@ -440,8 +440,9 @@ BEGIN
     IF pg_catalog.octet_length(relname::text) < 64 - pg_catalog.octet_length(v_suffix) THEN
         RETURN (relname::text || v_suffix)::name;
     END IF;
-    -- at most 63 - len(suffix) - 10 bytes of the name, whole characters
-    WHILE pg_catalog.octet_length(v_clip) > 63 - pg_catalog.octet_length(v_suffix) - 10 LOOP
+    -- at most NAMEDATALEN (64) - len(suffix) - 10 bytes of the name, whole
+    -- characters (pg_mbcliplen)
+    WHILE pg_catalog.octet_length(v_clip) > 64 - pg_catalog.octet_length(v_suffix) - 10 LOOP
         v_clip := pg_catalog.left(v_clip, -1);
     END LOOP;
     RETURN (v_clip || '_' || pg_catalog.lpad(pg_catalog.to_hex(v_hash), 8, '0') || v_suffix)::name;

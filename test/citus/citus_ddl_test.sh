@@ -221,6 +221,19 @@ got=$(q -c "SELECT count(*) FROM pg_catalog.pg_proc WHERE proname = 'households_
 got=$(q -c "SELECT pg_catalog.pg_get_viewdef('td_notice.households') LIKE '%households_rows%'")
 [ "$got" = f ] || problem "C undistribute_table: the view of a local table still reads a row function"
 
+# Names too long for <name>_<hash>: Citus shortens them like shard names.
+for t in a_very_long_table_name_that_goes_on_and_on_for_sixty_chars_x '"长表名长表名长表名长表名长表名长表名长"'; do
+    q -c "SET client_min_messages = warning" -c "SET ROLE td_owner" -c "CREATE TABLE billing.$t (id int, note text)" -c "RESET ROLE" \
+      -c "SELECT create_distributed_table('billing.$t', 'id', shard_count => 2, colocate_with => 'none')" \
+      -c "SELECT mask.protect('td_notice', 'billing.$t', NULL, 'long_' || md5('$t'))" \
+      -c "SELECT mask.set_rule('td_notice', 'billing.$t', 'id', 'PASS')" \
+      -c "SELECT alter_distributed_table('billing.$t', shard_count => 4)" >/dev/null 2>"$MV_CITUS_DIR/c8.err" \
+        || problem "C long name $t: $(cat "$MV_CITUS_DIR/c8.err")"
+    got=$(q -c "SELECT count(*) FROM mask.protected p WHERE p.relation = 'billing.$t'::regclass")
+    [ "$got" = 1 ] || problem "C long name $t: the protection did not follow alter_distributed_table"
+    q -c "SET client_min_messages = warning" -c "SELECT mask.unprotect('td_notice', 'billing.$t')" -c "DROP TABLE billing.$t" >/dev/null 2>&1
+done
+
 # A local protected table distributed: same OID, nothing maskview can see runs.
 q -c "SET client_min_messages = warning" -c "SELECT create_distributed_table('billing.homes', 'household_id', shard_count => 4)" >/dev/null 2>"$MV_CITUS_DIR/c3.err" \
     || problem "C create_distributed_table: $(cat "$MV_CITUS_DIR/c3.err")"
