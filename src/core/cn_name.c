@@ -20,7 +20,8 @@
  * With a pad, each masked span (per name for Han names, per word or part
  * otherwise) becomes exactly pad mask chars.  keep => 'last' concerns Han
  * names only; the other shapes have one rule each and ignore it.  The
- * contract is doc/masking-rules.md, "cn_name".
+ * contract is doc/masking-rules.md, "cn_name".  mask.detect() reads values
+ * with the same classes and surname lists (mv_cn_name_detect, at the end).
  *
  *-------------------------------------------------------------------------
  */
