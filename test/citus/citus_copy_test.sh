@@ -22,8 +22,8 @@
 #   6 verify() reports a missing copy, an empty one, a key rotated since the
 #     refresh, a grant made by hand, which refresh_privileges() revokes;
 #     members added and removed gain and lose the copy on every node
-#   7 the catalog row is dumped by pg_dump; set_citus_copy(false), unprotect
-#     and drop_policy remove the copy
+#   7 the catalog row is dumped by pg_dump; set_citus_copy(false), unprotect,
+#     DROP TABLE of the raw table and drop_policy remove the copy
 #
 # Runs when the server under test (pg_config, or PG_CONFIG) has the citus
 # extension installed; otherwise prints "citus_copy: SKIPPED" and exits 0.
@@ -288,6 +288,16 @@ as tcc_admin "$coord" -c "SELECT mask.protect('tcc_notice', 'billing.meters')" \
     || problem "7: drop_policy with a copy failed"
 got=$(q -c "SELECT pg_catalog.to_regnamespace('tcc_notice') IS NULL, (SELECT count(*) FROM mask.citus_copy)")
 [ "$got" = "t|0" ] || problem "7: drop_policy left the view schema or a copy row: $got"
+q -c "SET ROLE tcc_owner" -c "CREATE TABLE billing.readings (meter_id bigint, reading int)" -c "GRANT SELECT ON billing.readings TO tcc_admin" \
+  -c "RESET ROLE" -c "SELECT create_distributed_table('billing.readings', 'meter_id', shard_count => 4)" >/dev/null
+as tcc_admin "$coord" -c "SELECT mask.create_policy('tcc_second', 'tcc_second')" -c "SELECT mask.protect('tcc_second', 'billing.readings')" \
+    -c "SELECT mask.set_rule('tcc_second', 'billing.readings', 'meter_id', 'PASS')" \
+    -c "SELECT mask.set_citus_copy('tcc_second', 'billing.readings', true)" >/dev/null 2>&1
+got=$(q -c "SELECT pg_catalog.to_regclass('tcc_second.readings_copy') IS NOT NULL")
+[ "$got" = t ] || problem "7: no copy of billing.readings (the next check checks nothing)"
+as tcc_owner "$coord" -c "DROP TABLE billing.readings" >/dev/null 2>&1
+got=$(q -c "SELECT pg_catalog.to_regclass('tcc_second.readings_copy') IS NULL, (SELECT count(*) FROM mask.citus_copy)")
+[ "$got" = "t|0" ] || problem "7: DROP TABLE of the raw table left its copy or its row: $got"
 
 mv_citus_stop
 if [ "$fails" -eq 0 ]; then
