@@ -18,7 +18,8 @@
 #     and writes none to the workers' logs; a member reading during a
 #     refresh sees the old rows or the new ones, never a partial copy
 #   5 a change of the rules or the row filter empties the copy at once
-#     (audited), hidden columns leave it at the next refresh
+#     (audited), hidden columns leave it at the next refresh; the owner's
+#     ALTER TABLE (add, rename a column) works and renames its column too
 #   6 verify() reports a missing copy, an empty one, a key rotated since the
 #     refresh, a grant made by hand, which refresh_privileges() revokes;
 #     members added and removed gain and lose the copy on every node
@@ -235,6 +236,17 @@ want=$(q -c "SELECT count(*) FROM billing.households WHERE in_arrears AND balanc
 [ "$got" = "$want" ] || problem "5: the copy after a new row filter and a refresh: $got rows, the filter leaves $want"
 got=$(as tcc_printer "$coord" -c "SELECT balance FROM tcc_notice.households_copy LIMIT 1" 2>&1)
 grep -q 'column "balance" does not exist' <<<"$got" || problem "5: a hidden column is still in the copy: $got"
+
+# the owner's DDL on the raw table is followed: a renamed column empties the copy
+# (inside the owner's ALTER, no deadlock across nodes), the refresh renames it
+got=$(timeout 120 "$MV_CITUS_BIN/psql" -X -q -A -t -h 127.0.0.1 -p "$coord" -U tcc_owner -d postgres \
+        -c "ALTER TABLE billing.households ADD COLUMN note text" -c "ALTER TABLE billing.households RENAME COLUMN mobile TO phone" 2>&1)
+[ -z "$got" ] || grep -q '^NOTICE' <<<"$got" || problem "5: the owner's ALTER TABLE on a table with a copy: $got"
+got=$(as tcc_printer "$coord" -c "SELECT count(*) FROM tcc_notice.households_copy" 2>&1)
+[ "$got" = 0 ] || problem "5: the copy after the owner renamed a column: $got rows (expected emptied)"
+as tcc_admin "$coord" -c "SELECT mask.refresh('tcc_notice')" >/dev/null
+got=$(as tcc_printer "$coord" -c "SELECT count(phone) FROM tcc_notice.households_copy" 2>&1)
+[ "$got" = 0 ] || problem "5: the refreshed copy after the rename (phone, ruled NULL): $got"
 
 # --- 6: verify ----------------------------------------------------------------------
 got=$(q -c "SELECT severity || ': ' || finding FROM mask.verify() WHERE severity IN ('error', 'warning')")
