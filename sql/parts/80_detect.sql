@@ -174,53 +174,22 @@ $$;
 COMMENT ON FUNCTION mask_internal._detect_estimated_rows(regclass) IS
 'Internal (mask.detect): estimated rows of a table, materialized view or partitioned table, to size its sample.';
 
--- One relation: samples it once for all its text-like columns and returns
--- one row per column judged to hold personal data (or whose name says so).
--- Not SECURITY DEFINER itself: mask.detect() and mask.verify() call it with
--- the extension owner's rights; anyone else calling it directly (EXECUTE is
--- revoked from PUBLIC) would read with their own.
-CREATE FUNCTION mask_internal._detect_relation(target regclass, sample_rows integer)
-RETURNS TABLE (relation regclass, "column" name, pii_type text, confidence real,
-               evidence text, suggested_rule text, covered_by name[])
+-- The query that counts, over a sample of a relation (relkind kind), the
+-- non-null values of each text-like column (string category, domains over
+-- them included) and the matches of each validator, one row per column:
+-- (attnum, nonnull, id_card, bank_card, phone, email, address, name).
+-- NULL when the relation has no such column.
+CREATE FUNCTION mask_internal._detect_sample_query(rel regclass, kind "char", sample_rows integer)
+RETURNS text
 LANGUAGE plpgsql STABLE
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    v_rel       regclass := _detect_relation.target;
-    v_kind      "char";
-    v_from      text;
-    v_cols      text;
-    v_vals      text;
-    v_est       double precision;
-    v_sql       text;
-    v_stat      record;
-    v_stats     jsonb;
-    v_name      name;
-    v_hints     text[];
-    v_best      text;
-    v_best_conf double precision;
-    v_best_hits bigint;
-    v_type      text;
-    v_hits      bigint;
-    v_share     double precision;
-    v_conf      double precision;
-    -- Reading order decides ties: the stricter validators first.
-    c_types     CONSTANT text[] := ARRAY['id_card', 'bank_card', 'phone', 'email', 'address', 'name'];
+    v_from text;
+    v_cols text;
+    v_vals text;
+    v_est  double precision;
 BEGIN
-    SELECT c.relkind INTO v_kind FROM pg_catalog.pg_class c WHERE c.oid = v_rel;
-    IF v_kind IS NULL OR v_kind NOT IN ('r', 'p', 'm') THEN
-        RAISE EXCEPTION 'relation % is not a table, partitioned table or materialized view', v_rel
-            USING ERRCODE = 'invalid_parameter_value';
-    END IF;
-    IF sample_rows IS NULL OR sample_rows < 1 OR sample_rows > 1000000 THEN
-        RAISE EXCEPTION 'sample_rows must be between 1 and 1000000'
-            USING ERRCODE = 'invalid_parameter_value';
-    END IF;
-    IF v_kind = 'm' AND NOT (SELECT c.relispopulated FROM pg_catalog.pg_class c WHERE c.oid = v_rel) THEN
-        RETURN;     -- nothing to read until REFRESH MATERIALIZED VIEW
-    END IF;
-
-    -- The text-like columns (string category, domains over them included).
     SELECT pg_catalog.string_agg(pg_catalog.format('s.%I', a.attname), ', ' ORDER BY a.attnum),
            -- COLLATE "C": a column with a nondeterministic collation would
            -- make the validators' regular expressions fail.
@@ -230,10 +199,10 @@ BEGIN
       FROM pg_catalog.pg_attribute a
       JOIN pg_catalog.pg_type t ON t.oid = a.atttypid
       LEFT JOIN pg_catalog.pg_type b ON b.oid = t.typbasetype AND t.typtype = 'd'
-     WHERE a.attrelid = v_rel AND a.attnum > 0 AND NOT a.attisdropped
+     WHERE a.attrelid = rel AND a.attnum > 0 AND NOT a.attisdropped
        AND COALESCE(b.typcategory, t.typcategory) = 'S';
     IF v_cols IS NULL THEN
-        RETURN;
+        RETURN NULL;
     END IF;
 
     -- Sample: small relations are read whole (up to sample_rows rows);
@@ -243,11 +212,11 @@ BEGIN
     -- pages and reads only those, which keeps large tables fast.  REPEATABLE
     -- makes two runs on the same data agree.  ONLY: inheritance children are
     -- reported on their own (a partitioned table is read through its leaves).
-    v_from := pg_catalog.format('%s %I.%I AS s', CASE WHEN v_kind = 'p' THEN '' ELSE 'ONLY' END,
+    v_from := pg_catalog.format('%s %I.%I AS s', CASE WHEN kind = 'p' THEN '' ELSE 'ONLY' END,
                                 n.nspname, c.relname)
       FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-     WHERE c.oid = v_rel;
-    v_est := mask_internal._detect_estimated_rows(v_rel);
+     WHERE c.oid = rel;
+    v_est := mask_internal._detect_estimated_rows(rel);
     IF v_est > 2.0 * sample_rows THEN
         v_from := v_from || CASE WHEN v_est > 100000
             THEN pg_catalog.format(' TABLESAMPLE SYSTEM (%s) REPEATABLE (0)',
@@ -260,7 +229,7 @@ BEGIN
     -- count non-null values and the matches of each validator.  Values
     -- longer than 512 bytes count as non-matching (no personal datum of
     -- these kinds is that long, and it bounds the validators' work).
-    v_sql := pg_catalog.format(
+    RETURN pg_catalog.format(
         'SELECT x.attnum, pg_catalog.count(x.v) AS nonnull,'
         ' pg_catalog.count(*) FILTER (WHERE mask.cn_id_card_valid(x.sv)) AS id_card,'
         ' pg_catalog.count(*) FILTER (WHERE mask.luhn_valid(x.sv)) AS bank_card,'
@@ -274,6 +243,105 @@ BEGIN
         ' THEN u.v END AS sv) x'
         ' GROUP BY x.attnum ORDER BY x.attnum',
         v_cols, v_from, sample_rows, v_vals);
+END;
+$$;
+
+COMMENT ON FUNCTION mask_internal._detect_sample_query(regclass, "char", integer) IS
+'Internal (mask.detect): the query counting, over a sample of a relation, the non-null values of each text-like column and the matches of each validator; NULL without such columns.';
+
+
+-- The most likely kind of personal data of a column, from its counts (one
+-- row of mask_internal._detect_sample_query, as JSON) and the kinds its
+-- name suggests (hints): (pii_type, confidence, hits), no row when none.
+-- Reading order decides ties: the stricter validators first.
+CREATE FUNCTION mask_internal._detect_classify(counts jsonb, hints text[],
+                                               OUT pii_type text, OUT confidence double precision,
+                                               OUT hits bigint)
+RETURNS SETOF record
+LANGUAGE plpgsql IMMUTABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    v_nonnull bigint := (counts ->> 'nonnull')::bigint;
+    v_type    text;
+    v_hits    bigint;
+    v_share   double precision;
+    v_conf    double precision;
+BEGIN
+    confidence := 0;
+    FOREACH v_type IN ARRAY ARRAY['id_card', 'bank_card', 'phone', 'email', 'address', 'name'] LOOP
+        v_hits := (counts ->> v_type)::bigint;
+        v_share := CASE WHEN v_nonnull > 0 THEN v_hits::double precision / v_nonnull ELSE 0 END;
+        -- Any 12-19 digit number passes Luhn one time in ten (ID numbers,
+        -- order numbers): only the share above that chance level counts.
+        IF v_type = 'bank_card' THEN
+            v_share := GREATEST(0, (v_share - 0.1) / 0.9);
+        END IF;
+        -- The share counts for less when few values were seen:
+        -- n / (n + 2) is 0.91 for 20 values, 0.998 for 1000.
+        v_share := v_share * v_nonnull / (v_nonnull + 2.0);
+        IF v_type = ANY (hints) THEN
+            -- Name and content: the name alone is worth 0.4 when there is
+            -- nothing to check, 0.25 when the contents contradict it.
+            v_conf := CASE WHEN v_nonnull = 0 THEN 0.4 ELSE 0.25 + 0.75 * v_share END;
+        ELSIF v_share >= 0.2 THEN
+            v_conf := v_share;          -- contents alone
+        ELSE
+            v_conf := 0;                -- a few stray matches are noise
+        END IF;
+        IF v_conf > confidence THEN
+            pii_type := v_type;
+            confidence := v_conf;
+            hits := v_hits;
+        END IF;
+    END LOOP;
+    IF pii_type IS NOT NULL THEN
+        RETURN NEXT;
+    END IF;
+END;
+$$;
+
+COMMENT ON FUNCTION mask_internal._detect_classify(jsonb, text[]) IS
+'Internal (mask.detect): the most likely kind of personal data of a column from its sampled counts and the hints of its name, with its confidence.';
+
+
+-- One relation: samples it once for all its text-like columns and returns
+-- one row per column judged to hold personal data (or whose name says so).
+-- Not SECURITY DEFINER itself: mask.detect() and mask.verify() call it with
+-- the extension owner's rights; anyone else calling it directly (EXECUTE is
+-- revoked from PUBLIC) would read with their own.
+CREATE FUNCTION mask_internal._detect_relation(target regclass, sample_rows integer)
+RETURNS TABLE (relation regclass, "column" name, pii_type text, confidence real,
+               evidence text, suggested_rule text, covered_by name[])
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    v_rel   regclass := _detect_relation.target;
+    v_kind  "char";
+    v_sql   text;
+    v_stats jsonb;
+    v_stat  jsonb;
+    v_name  name;
+    v_hints text[];
+    v_best  record;
+BEGIN
+    SELECT c.relkind INTO v_kind FROM pg_catalog.pg_class c WHERE c.oid = v_rel;
+    IF v_kind IS NULL OR v_kind NOT IN ('r', 'p', 'm') THEN
+        RAISE EXCEPTION 'relation % is not a table, partitioned table or materialized view', v_rel
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF sample_rows IS NULL OR sample_rows < 1 OR sample_rows > 1000000 THEN
+        RAISE EXCEPTION 'sample_rows must be between 1 and 1000000'
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF v_kind = 'm' AND NOT (SELECT c.relispopulated FROM pg_catalog.pg_class c WHERE c.oid = v_rel) THEN
+        RETURN;     -- nothing to read until REFRESH MATERIALIZED VIEW
+    END IF;
+    v_sql := mask_internal._detect_sample_query(v_rel, v_kind, sample_rows);
+    IF v_sql IS NULL THEN
+        RETURN;
+    END IF;
 
     -- Read in a subtransaction that is rolled back: its ACCESS SHARE lock on
     -- the table goes with it, so an auditor running detect() or verify() in
@@ -286,58 +354,26 @@ BEGIN
     EXCEPTION WHEN SQLSTATE 'MVV01' THEN
         NULL;
     END;
-    FOR v_stat IN SELECT * FROM pg_catalog.jsonb_to_recordset(v_stats)
-                    AS x(attnum smallint, nonnull bigint, id_card bigint, bank_card bigint,
-                         phone bigint, email bigint, address bigint, name bigint) LOOP
+    FOR v_stat IN SELECT e FROM pg_catalog.jsonb_array_elements(v_stats) e LOOP
         SELECT a.attname INTO v_name FROM pg_catalog.pg_attribute a
-         WHERE a.attrelid = v_rel AND a.attnum = v_stat.attnum;
+         WHERE a.attrelid = v_rel AND a.attnum = (v_stat ->> 'attnum')::smallint;
         v_hints := mask_internal._detect_name_hints(v_name);
-        v_best := NULL;
-        v_best_conf := 0;
-        v_best_hits := 0;
-        FOREACH v_type IN ARRAY c_types LOOP
-            v_hits := CASE v_type WHEN 'id_card' THEN v_stat.id_card WHEN 'bank_card' THEN v_stat.bank_card
-                                  WHEN 'phone' THEN v_stat.phone WHEN 'email' THEN v_stat.email
-                                  WHEN 'address' THEN v_stat.address ELSE v_stat.name END;
-            v_share := CASE WHEN v_stat.nonnull > 0 THEN v_hits::double precision / v_stat.nonnull ELSE 0 END;
-            -- Any 12-19 digit number passes Luhn one time in ten (ID numbers,
-            -- order numbers): only the share above that chance level counts.
-            IF v_type = 'bank_card' THEN
-                v_share := GREATEST(0, (v_share - 0.1) / 0.9);
-            END IF;
-            -- The share counts for less when few values were seen:
-            -- n / (n + 2) is 0.91 for 20 values, 0.998 for 1000.
-            v_share := v_share * v_stat.nonnull / (v_stat.nonnull + 2.0);
-            IF v_type = ANY (v_hints) THEN
-                -- Name and content: the name alone is worth 0.4 when there is
-                -- nothing to check, 0.25 when the contents contradict it.
-                v_conf := CASE WHEN v_stat.nonnull = 0 THEN 0.4 ELSE 0.25 + 0.75 * v_share END;
-            ELSIF v_share >= 0.2 THEN
-                v_conf := v_share;          -- contents alone
-            ELSE
-                v_conf := 0;                -- a few stray matches are noise
-            END IF;
-            IF v_conf > v_best_conf THEN
-                v_best := v_type;
-                v_best_conf := v_conf;
-                v_best_hits := v_hits;
-            END IF;
-        END LOOP;
-        CONTINUE WHEN v_best IS NULL;
+        SELECT * INTO v_best FROM mask_internal._detect_classify(v_stat, v_hints);
+        CONTINUE WHEN NOT FOUND;
 
         relation := v_rel;
         "column" := v_name;
-        pii_type := v_best;
-        confidence := pg_catalog.round(v_best_conf::numeric, 2)::real;
+        pii_type := v_best.pii_type;
+        confidence := pg_catalog.round(v_best.confidence::numeric, 2)::real;
         evidence := pg_catalog.format('name: %s (%s); content: %s',
             v_name,
-            CASE WHEN v_best = ANY (v_hints) THEN v_best || ' dictionary'
+            CASE WHEN v_best.pii_type = ANY (v_hints) THEN v_best.pii_type || ' dictionary'
                  WHEN pg_catalog.cardinality(v_hints) > 0
                  THEN pg_catalog.array_to_string(v_hints, ', ') || ' dictionary'
                  ELSE 'no dictionary match' END,
-            CASE WHEN v_stat.nonnull = 0 THEN 'no non-null value in the sample'
-                 ELSE pg_catalog.format('%s/%s sampled values %s', v_best_hits, v_stat.nonnull,
-                     CASE v_best
+            CASE WHEN (v_stat ->> 'nonnull')::bigint = 0 THEN 'no non-null value in the sample'
+                 ELSE pg_catalog.format('%s/%s sampled values %s', v_best.hits, v_stat ->> 'nonnull',
+                     CASE v_best.pii_type
                          WHEN 'id_card' THEN 'are valid resident ID numbers (check character and date)'
                          WHEN 'bank_card' THEN 'are 12-19 digit numbers passing the Luhn check (1 in 10 by chance)'
                          WHEN 'phone' THEN 'are mobile, landline or 400/800 numbers'
@@ -346,9 +382,9 @@ BEGIN
                          ELSE 'have the shape of a personal name (common surname, or middle dot)' END)
             END);
         suggested_rule := pg_catalog.format('mask.%s(%I)',
-            CASE v_best WHEN 'id_card' THEN 'cn_id_card' WHEN 'bank_card' THEN 'bank_card'
-                        WHEN 'phone' THEN 'cn_phone' WHEN 'email' THEN 'email'
-                        WHEN 'address' THEN 'cn_address' ELSE 'cn_name' END,
+            CASE v_best.pii_type WHEN 'id_card' THEN 'cn_id_card' WHEN 'bank_card' THEN 'bank_card'
+                                 WHEN 'phone' THEN 'cn_phone' WHEN 'email' THEN 'email'
+                                 WHEN 'address' THEN 'cn_address' ELSE 'cn_name' END,
             v_name);
         -- Policies that show this column masked or as NULL (a PASS rule shows
         -- it raw; no rule hides it, which mask.verify() reports separately).
