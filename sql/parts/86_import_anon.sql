@@ -188,6 +188,120 @@ COMMENT ON FUNCTION mask_internal._anon_translate(text) IS
 'Internal: the closest maskview rule expression for a PostgreSQL Anonymizer column label, with a note; NULL expression when there is none (the column stays hidden).';
 
 
+-- One table with anon column labels: protected, each labelled column's
+-- label translated into a rule (mask_internal._anon_translate), every other
+-- column left hidden.  Returns {"report": [rows of import_anon()'s report],
+-- "rules": rules set, "hidden": columns left hidden}.
+CREATE FUNCTION mask_internal._import_anon_table(policy name, rel regclass)
+RETURNS jsonb
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    v_relname text := rel::text;
+    v_report  jsonb := '[]';
+    v_col     record;
+    v_tr      record;
+    v_rules   integer := 0;
+    v_hidden  integer := 0;
+BEGIN
+    BEGIN
+        PERFORM mask.protect(_import_anon_table.policy, _import_anon_table.rel);
+    EXCEPTION WHEN invalid_parameter_value OR insufficient_privilege THEN
+        v_report := v_report || pg_catalog.jsonb_build_object('object', v_relname,
+            'outcome', 'refused', 'note', 'mask.protect() refused the table: ' || SQLERRM);
+        RETURN pg_catalog.jsonb_build_object('report', v_report, 'rules', 0, 'hidden', 0);
+    END;
+    v_report := v_report || pg_catalog.jsonb_build_object('object', v_relname,
+        'outcome', 'table', 'maskview', 'protected; its view: ' || pg_catalog.quote_ident(
+            (SELECT p.view_schema FROM mask.policy p WHERE p.name = _import_anon_table.policy)) || '.'
+            || pg_catalog.quote_ident((SELECT pr.view_name FROM mask.protected pr JOIN mask.policy p ON p.id = pr.policy_id
+                                        WHERE p.name = _import_anon_table.policy AND pr.relation = _import_anon_table.rel)));
+    FOR v_col IN
+        SELECT a.attname, s.label
+          FROM pg_catalog.pg_attribute a
+          LEFT JOIN pg_catalog.pg_seclabel s
+            ON s.provider = 'anon' AND s.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass
+           AND s.objoid = a.attrelid AND s.objsubid = a.attnum
+         WHERE a.attrelid = _import_anon_table.rel AND a.attnum > 0 AND NOT a.attisdropped
+         ORDER BY a.attnum
+    LOOP
+        IF v_col.label IS NULL THEN
+            v_hidden := v_hidden + 1;
+            v_report := v_report || pg_catalog.jsonb_build_object('object', v_relname || '.' || pg_catalog.quote_ident(v_col.attname),
+                'outcome', 'hidden', 'note', 'no anon label: Anonymizer shows the column unmasked, maskview hides it until a rule (e.g. PASS) is set');
+            CONTINUE;
+        END IF;
+        SELECT t.expression, t.note INTO v_tr FROM mask_internal._anon_translate(v_col.label) t;
+        IF v_tr.expression IS NULL THEN
+            v_hidden := v_hidden + 1;
+            v_report := v_report || pg_catalog.jsonb_build_object('object', v_relname || '.' || pg_catalog.quote_ident(v_col.attname),
+                'anon_label', v_col.label, 'outcome', 'hidden', 'note', v_tr.note || '; the column stays hidden');
+            CONTINUE;
+        END IF;
+        BEGIN
+            PERFORM mask.set_rule(_import_anon_table.policy, _import_anon_table.rel, v_col.attname, v_tr.expression,
+                                  'imported from anon label: ' || v_col.label);
+            v_rules := v_rules + 1;
+            v_report := v_report || pg_catalog.jsonb_build_object('object', v_relname || '.' || pg_catalog.quote_ident(v_col.attname),
+                'anon_label', v_col.label, 'outcome', 'rule', 'maskview', v_tr.expression, 'note', v_tr.note);
+        EXCEPTION WHEN invalid_parameter_value THEN
+            v_hidden := v_hidden + 1;
+            v_report := v_report || pg_catalog.jsonb_build_object('object', v_relname || '.' || pg_catalog.quote_ident(v_col.attname),
+                'anon_label', v_col.label, 'outcome', 'refused', 'maskview', v_tr.expression,
+                'note', 'mask.set_rule() refused the translation (' || SQLERRM || '); the column stays hidden');
+        END;
+    END LOOP;
+    RETURN pg_catalog.jsonb_build_object('report', v_report, 'rules', v_rules, 'hidden', v_hidden);
+END;
+$$;
+
+COMMENT ON FUNCTION mask_internal._import_anon_table(name, regclass) IS
+'Internal: import_anon()''s import of one labelled table (protect, a rule per translated label); returns its report rows and counts.';
+
+
+-- The roles labelled MASKED become members of the policy; other role labels
+-- are reported and ignored.  Returns {"report": [...], "members": n}.
+CREATE FUNCTION mask_internal._import_anon_roles(policy name)
+RETURNS jsonb
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    v_report  jsonb := '[]';
+    v_role    record;
+    v_members integer := 0;
+BEGIN
+    FOR v_role IN
+        SELECT r.oid::regrole AS role, r.rolname, s.label
+          FROM pg_catalog.pg_shseclabel s JOIN pg_catalog.pg_roles r ON r.oid = s.objoid
+         WHERE s.provider = 'anon' AND s.classoid = 'pg_catalog.pg_authid'::pg_catalog.regclass
+         ORDER BY r.rolname
+    LOOP
+        IF pg_catalog.upper(pg_catalog.btrim(v_role.label)) <> 'MASKED' THEN
+            v_report := v_report || pg_catalog.jsonb_build_object('object', 'role ' || v_role.rolname,
+                'anon_label', v_role.label, 'outcome', 'ignored', 'note', 'only MASKED roles become members');
+            CONTINUE;
+        END IF;
+        BEGIN
+            PERFORM mask.add_member(_import_anon_roles.policy, v_role.role);
+            v_members := v_members + 1;
+            v_report := v_report || pg_catalog.jsonb_build_object('object', 'role ' || v_role.rolname,
+                'anon_label', v_role.label, 'outcome', 'member', 'maskview', 'mask.add_member()');
+        EXCEPTION WHEN invalid_parameter_value OR insufficient_privilege THEN
+            v_report := v_report || pg_catalog.jsonb_build_object('object', 'role ' || v_role.rolname,
+                'anon_label', v_role.label, 'outcome', 'refused',
+                'note', 'mask.add_member() refused the role: ' || SQLERRM);
+        END;
+    END LOOP;
+    RETURN pg_catalog.jsonb_build_object('report', v_report, 'members', v_members);
+END;
+$$;
+
+COMMENT ON FUNCTION mask_internal._import_anon_roles(name) IS
+'Internal: import_anon()''s import of the MASKED roles as members; returns its report rows and count.';
+
+
 CREATE FUNCTION mask.import_anon(policy name, view_schema name DEFAULT NULL, dry_run boolean DEFAULT true)
 RETURNS TABLE (object text, anon_label text, outcome text, maskview text, note text)
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
@@ -200,9 +314,7 @@ AS $$
 DECLARE
     v_report  jsonb := '[]';
     v_table   record;
-    v_col     record;
-    v_role    record;
-    v_tr      record;
+    v_part    jsonb;
     v_created boolean := false;
     v_rules   integer := 0;
     v_members integer := 0;
@@ -234,78 +346,16 @@ BEGIN
                AND s.objsubid > 0
              ORDER BY 2
         LOOP
-            BEGIN
-                PERFORM mask.protect(import_anon.policy, v_table.rel);
-            EXCEPTION WHEN invalid_parameter_value OR insufficient_privilege THEN
-                v_report := v_report || pg_catalog.jsonb_build_object('object', v_table.relname,
-                    'outcome', 'refused', 'note', 'mask.protect() refused the table: ' || SQLERRM);
-                CONTINUE;
-            END;
-            v_report := v_report || pg_catalog.jsonb_build_object('object', v_table.relname,
-                'outcome', 'table', 'maskview', 'protected; its view: ' || pg_catalog.quote_ident(
-                    (SELECT p.view_schema FROM mask.policy p WHERE p.name = import_anon.policy)) || '.'
-                    || pg_catalog.quote_ident((SELECT pr.view_name FROM mask.protected pr JOIN mask.policy p ON p.id = pr.policy_id
-                                                WHERE p.name = import_anon.policy AND pr.relation = v_table.rel)));
-            FOR v_col IN
-                SELECT a.attname, s.label
-                  FROM pg_catalog.pg_attribute a
-                  LEFT JOIN pg_catalog.pg_seclabel s
-                    ON s.provider = 'anon' AND s.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass
-                   AND s.objoid = a.attrelid AND s.objsubid = a.attnum
-                 WHERE a.attrelid = v_table.rel AND a.attnum > 0 AND NOT a.attisdropped
-                 ORDER BY a.attnum
-            LOOP
-                IF v_col.label IS NULL THEN
-                    v_hidden := v_hidden + 1;
-                    v_report := v_report || pg_catalog.jsonb_build_object('object', v_table.relname || '.' || pg_catalog.quote_ident(v_col.attname),
-                        'outcome', 'hidden', 'note', 'no anon label: Anonymizer shows the column unmasked, maskview hides it until a rule (e.g. PASS) is set');
-                    CONTINUE;
-                END IF;
-                SELECT t.expression, t.note INTO v_tr FROM mask_internal._anon_translate(v_col.label) t;
-                IF v_tr.expression IS NULL THEN
-                    v_hidden := v_hidden + 1;
-                    v_report := v_report || pg_catalog.jsonb_build_object('object', v_table.relname || '.' || pg_catalog.quote_ident(v_col.attname),
-                        'anon_label', v_col.label, 'outcome', 'hidden', 'note', v_tr.note || '; the column stays hidden');
-                    CONTINUE;
-                END IF;
-                BEGIN
-                    PERFORM mask.set_rule(import_anon.policy, v_table.rel, v_col.attname, v_tr.expression,
-                                          'imported from anon label: ' || v_col.label);
-                    v_rules := v_rules + 1;
-                    v_report := v_report || pg_catalog.jsonb_build_object('object', v_table.relname || '.' || pg_catalog.quote_ident(v_col.attname),
-                        'anon_label', v_col.label, 'outcome', 'rule', 'maskview', v_tr.expression, 'note', v_tr.note);
-                EXCEPTION WHEN invalid_parameter_value THEN
-                    v_hidden := v_hidden + 1;
-                    v_report := v_report || pg_catalog.jsonb_build_object('object', v_table.relname || '.' || pg_catalog.quote_ident(v_col.attname),
-                        'anon_label', v_col.label, 'outcome', 'refused', 'maskview', v_tr.expression,
-                        'note', 'mask.set_rule() refused the translation (' || SQLERRM || '); the column stays hidden');
-                END;
-            END LOOP;
+            v_part := mask_internal._import_anon_table(import_anon.policy, v_table.rel);
+            v_report := v_report || (v_part -> 'report');
+            v_rules := v_rules + (v_part ->> 'rules')::integer;
+            v_hidden := v_hidden + (v_part ->> 'hidden')::integer;
         END LOOP;
 
         -- Masked roles become members.
-        FOR v_role IN
-            SELECT r.oid::regrole AS role, r.rolname, s.label
-              FROM pg_catalog.pg_shseclabel s JOIN pg_catalog.pg_roles r ON r.oid = s.objoid
-             WHERE s.provider = 'anon' AND s.classoid = 'pg_catalog.pg_authid'::pg_catalog.regclass
-             ORDER BY r.rolname
-        LOOP
-            IF pg_catalog.upper(pg_catalog.btrim(v_role.label)) <> 'MASKED' THEN
-                v_report := v_report || pg_catalog.jsonb_build_object('object', 'role ' || v_role.rolname,
-                    'anon_label', v_role.label, 'outcome', 'ignored', 'note', 'only MASKED roles become members');
-                CONTINUE;
-            END IF;
-            BEGIN
-                PERFORM mask.add_member(import_anon.policy, v_role.role);
-                v_members := v_members + 1;
-                v_report := v_report || pg_catalog.jsonb_build_object('object', 'role ' || v_role.rolname,
-                    'anon_label', v_role.label, 'outcome', 'member', 'maskview', 'mask.add_member()');
-            EXCEPTION WHEN invalid_parameter_value OR insufficient_privilege THEN
-                v_report := v_report || pg_catalog.jsonb_build_object('object', 'role ' || v_role.rolname,
-                    'anon_label', v_role.label, 'outcome', 'refused',
-                    'note', 'mask.add_member() refused the role: ' || SQLERRM);
-            END;
-        END LOOP;
+        v_part := mask_internal._import_anon_roles(import_anon.policy);
+        v_report := v_report || (v_part -> 'report');
+        v_members := (v_part ->> 'members')::integer;
 
         PERFORM mask_internal._audit('import_anon', import_anon.policy, NULL,
                             pg_catalog.jsonb_build_object('policy_created', v_created, 'rules', v_rules,
