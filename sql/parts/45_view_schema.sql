@@ -34,6 +34,23 @@ COMMENT ON FUNCTION mask_internal._extension_owner() IS
 'Internal: the owner of extension maskview, who owns every view schema.';
 
 
+-- Who besides its owner may create objects in a schema (CREATE granted),
+-- as a list of names for a message, or NULL: in a view schema they could
+-- plant objects next to the generated views.
+CREATE FUNCTION mask_internal._schema_creators(nsp oid)
+RETURNS text
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT pg_catalog.string_agg(DISTINCT mask_internal._grantee_name(g.grantee), ', ')
+      FROM pg_catalog.pg_namespace n, pg_catalog.aclexplode(n.nspacl) g
+     WHERE n.oid = nsp AND g.privilege_type = 'CREATE' AND g.grantee <> n.nspowner
+$$;
+
+COMMENT ON FUNCTION mask_internal._schema_creators(oid) IS
+'Internal: the roles other than its owner that hold CREATE on a schema, as a list of names, or NULL.';
+
+
 -- Why a schema cannot hold a policy's views, or NULL when it can.  A schema
 -- that does not exist yet can (create_policy creates it).
 CREATE FUNCTION mask_internal._view_schema_refusal(view_schema name)
@@ -61,10 +78,7 @@ BEGIN
                                  pg_catalog.quote_ident(pg_catalog.pg_get_userbyid(v_nsp.nspowner)),
                                  pg_catalog.quote_ident(pg_catalog.pg_get_userbyid(mask_internal._extension_owner())));
     END IF;
-    SELECT pg_catalog.string_agg(DISTINCT mask_internal._grantee_name(g.grantee), ', ')
-      INTO v_who
-      FROM pg_catalog.pg_namespace n, pg_catalog.aclexplode(n.nspacl) g
-     WHERE n.oid = v_nsp.oid AND g.privilege_type = 'CREATE' AND g.grantee <> n.nspowner;
+    v_who := mask_internal._schema_creators(v_nsp.oid);
     IF v_who IS NOT NULL THEN
         RETURN pg_catalog.format('Schema %s grants CREATE to %s, who could plant objects next to the generated views.',
                                  pg_catalog.quote_ident(view_schema), v_who);

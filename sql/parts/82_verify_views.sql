@@ -41,10 +41,7 @@ BEGIN
                                                 pg_catalog.array_to_string(v_objects, ', ')) END;
             RETURN NEXT;
         END IF;
-        SELECT pg_catalog.string_agg(DISTINCT mask_internal._grantee_name(g.grantee), ', ')
-          INTO v_who
-          FROM pg_catalog.pg_namespace n, pg_catalog.aclexplode(n.nspacl) g
-         WHERE n.oid = v_nsp.oid AND g.privilege_type = 'CREATE' AND g.grantee <> n.nspowner;
+        v_who := mask_internal._schema_creators(v_nsp.oid);
         IF v_who IS NOT NULL THEN
             finding := pg_catalog.format('CREATE on the view schema is granted to %s, who can plant objects next to the generated views.', v_who);
             hint := pg_catalog.format('REVOKE CREATE ON SCHEMA %I FROM ...; or SELECT mask.refresh_privileges();', v_pol.view_schema);
