@@ -21,7 +21,6 @@
 #include "catalog/pg_type.h"
 #include "funcapi.h"
 #include "lib/stringinfo.h"
-#include "miscadmin.h"
 #include "nodes/parsenodes.h"
 #include "parser/parse_func.h"
 #include "utils/builtins.h"
@@ -42,11 +41,7 @@ static Oid	mv_rule_call(const MvValidator *v, FuncCall *fc, int depth,
 Oid
 mv_rule_expr(const MvValidator *v, Node *node, int depth, StringInfo out)
 {
-	check_stack_depth();
-	if (depth > MV_MAX_DEPTH)
-		mv_refuse(v, MV_INVALID, NULL,
-				  "Expressions may be nested at most %d levels deep.",
-				  MV_MAX_DEPTH);
+	mv_check_depth(v, depth);
 
 	switch (nodeTag(node))
 	{

@@ -11,7 +11,6 @@
 #include "postgres.h"
 
 #include "lib/stringinfo.h"
-#include "miscadmin.h"
 #include "nodes/parsenodes.h"
 #include "nodes/primnodes.h"
 
@@ -88,11 +87,7 @@ mv_filter_expr(const MvValidator *v, Node *node, int depth, StringInfo out)
 {
 	ListCell   *lc;
 
-	check_stack_depth();
-	if (depth > MV_MAX_DEPTH)
-		mv_refuse(v, MV_INVALID, NULL,
-				  "Expressions may be nested at most %d levels deep.",
-				  MV_MAX_DEPTH);
+	mv_check_depth(v, depth);
 
 	switch (nodeTag(node))
 	{

@@ -17,6 +17,7 @@
 #include "access/xact.h"
 #include "lib/stringinfo.h"
 #include "mb/pg_wchar.h"
+#include "miscadmin.h"
 #include "utils/resowner.h"
 
 #include "rule_validator.h"
@@ -62,6 +63,20 @@ mv_refuse(const MvValidator *v, MvRefusal kind, const char *hint,
 			 errmsg("%s", message),
 			 errdetail("%s", detail.data),
 			 errhint("%s", hint)));
+}
+
+/*
+ * Refuses an expression nested deeper than MV_MAX_DEPTH, and stops one that
+ * would overflow the stack first; called by the walkers on every node.
+ */
+void
+mv_check_depth(const MvValidator *v, int depth)
+{
+	check_stack_depth();
+	if (depth > MV_MAX_DEPTH)
+		mv_refuse(v, MV_INVALID, NULL,
+				  "Expressions may be nested at most %d levels deep.",
+				  MV_MAX_DEPTH);
 }
 
 /*

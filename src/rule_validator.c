@@ -134,6 +134,24 @@ mv_validate(MvValidator *v, const char *expression)
 }
 
 /*
+ * Reads the arguments every entry point starts with -- (expression text,
+ * relation regclass, is_row_filter boolean, key_sql text) -- into a fresh
+ * v.  False when one of the first three is NULL: the function then returns
+ * NULL, as STRICT would (it is not STRICT because key_sql may be NULL).
+ */
+bool
+mv_validator_args(FunctionCallInfo fcinfo, MvValidator *v)
+{
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(1) || PG_ARGISNULL(2))
+		return false;
+	memset(v, 0, sizeof(*v));
+	v->relid = PG_GETARG_OID(1);
+	v->is_row_filter = PG_GETARG_BOOL(2);
+	v->key_sql = PG_ARGISNULL(3) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(3));
+	return true;
+}
+
+/*
  * The OIDs of a regprocedure[] argument, NULL elements left out; none for a
  * NULL argument.
  */
@@ -182,15 +200,9 @@ mv_sql_validate_expression(PG_FUNCTION_ARGS)
 {
 	MvValidator v;
 
-	if (PG_ARGISNULL(0) || PG_ARGISNULL(1) || PG_ARGISNULL(2))
+	if (!mv_validator_args(fcinfo, &v))
 		PG_RETURN_NULL();
-
-	memset(&v, 0, sizeof(v));
-	v.relid = PG_GETARG_OID(1);
-	v.is_row_filter = PG_GETARG_BOOL(2);
-	v.key_sql = PG_ARGISNULL(3) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(3));
 	v.masking = mv_oid_array(fcinfo, 4, &v.nmasking);
 	v.trusted = mv_oid_array(fcinfo, 5, &v.ntrusted);
-
 	PG_RETURN_TEXT_P(cstring_to_text(mv_validate(&v, text_to_cstring(PG_GETARG_TEXT_PP(0)))));
 }

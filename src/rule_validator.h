@@ -35,6 +35,7 @@
 #ifndef MV_RULE_VALIDATOR_H
 #define MV_RULE_VALIDATOR_H
 
+#include "fmgr.h"
 #include "lib/stringinfo.h"
 #include "nodes/parsenodes.h"
 #include "nodes/pg_list.h"
@@ -86,6 +87,9 @@ typedef struct MvArg
 /* The canonical SQL of a rule or row filter, or a refusal. */
 extern char *mv_validate(MvValidator *v, const char *expression);
 
+/* The entry points' first four arguments; false if one of three is NULL. */
+extern bool mv_validator_args(FunctionCallInfo fcinfo, MvValidator *v);
+
 /* --- rule_refuse.c */
 
 /* Raises 22023 "unsafe/invalid masking rule/row filter" with a detail. */
@@ -96,6 +100,9 @@ extern void mv_refuse(const MvValidator *v, MvRefusal kind, const char *hint,
 /* Refuses a parse node that is not on the allowlist, naming its kind. */
 extern void mv_refuse_node(const MvValidator *v, const Node *node)
 			pg_attribute_noreturn();
+
+/* Refuses nesting deeper than MV_MAX_DEPTH (and checks the stack). */
+extern void mv_check_depth(const MvValidator *v, int depth);
 
 /* At most MV_MAX_PARSER_MESSAGE bytes of a message, for a detail. */
 extern char *mv_clip_message(const char *message);

@@ -131,15 +131,9 @@ _validate_expression(PG_FUNCTION_ARGS)
 {
 	MvValidator v;
 
-	if (PG_ARGISNULL(0) || PG_ARGISNULL(1) || PG_ARGISNULL(2))
+	if (!mv_validator_args(fcinfo, &v))
 		PG_RETURN_NULL();
-
-	memset(&v, 0, sizeof(v));
-	v.relid = PG_GETARG_OID(1);
-	v.is_row_filter = PG_GETARG_BOOL(2);
-	v.key_sql = PG_ARGISNULL(3) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(3));
 	v.masking = mv_legacy_masking_functions(&v.nmasking);
 	v.trusted = mv_legacy_trusted_functions(&v.ntrusted);
-
 	PG_RETURN_TEXT_P(cstring_to_text(mv_validate(&v, text_to_cstring(PG_GETARG_TEXT_PP(0)))));
 }
