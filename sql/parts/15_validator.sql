@@ -14,7 +14,7 @@
 -- so that a policy means the same whoever typed it, whoever's DDL triggers
 -- a regeneration, and whoever reads the view (the validator also refuses
 -- constants and casts whose value would still depend on these settings at
--- read time: src/rule_settings.c).
+-- read time: src/rule_settings.c, src/rule_constants.c).
 
 -- What the validator needs from the policy engine comes as arguments, so
 -- that it sees a parse tree and what it is handed and never reads the policy

@@ -44,7 +44,7 @@ COMMENT ON FUNCTION mask_internal._caller() IS
 
 
 -- The columns of relation that a validated expression reads.  The validator
--- writes every column reference double-quoted (src/rule_validator.c), so a
+-- writes every column reference double-quoted (src/rule_deparse.c), so a
 -- column is read when its quoted name occurs outside the string literals.
 -- A literal that merely looks like a quoted name is skipped with the rest
 -- of the literal; anything else over-counts, which only asks for more.
