@@ -9,17 +9,7 @@
 \set ON_ERROR_STOP on
 SET client_min_messages = warning;
 BEGIN;
-DO $$
-DECLARE
-    lib text := (SELECT probin FROM pg_catalog.pg_proc
-                 WHERE oid = 'mask.pseudonym(text,bytea,integer)'::regprocedure);
-BEGIN
-    EXECUTE format('CREATE FUNCTION pg_temp.address_reference(text, text, text, integer) '
-                   'RETURNS text LANGUAGE C IMMUTABLE STRICT AS %L, %L', lib, 'cn_address_reference');
-    EXECUTE format('CREATE FUNCTION pg_temp.pseudonym_reference(text, bytea, integer) '
-                   'RETURNS text LANGUAGE C IMMUTABLE STRICT AS %L, %L', lib, 'pseudonym_pg_hmac');
-END
-$$;
+\ir ../test/sql/fixtures/reference_functions.sql
 SELECT 'cn_address, 10 levels' AS compared, count(*) AS calls,
        count(*) FILTER (WHERE mask.cn_address(h.address, l) <> pg_temp.address_reference(h.address, l, '*', 4))
            AS different

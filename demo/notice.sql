@@ -19,17 +19,11 @@
 \encoding UTF8
 \pset footer off
 
--- The community whose notice is shown: the 镜湖区 community with the most
--- bills in arrears (the one demo/sample.sql shows), as an address prefix.
+-- The community whose notice is shown (the one demo/sample.sql shows), as
+-- an address prefix.
 SET search_path = pg_catalog, pg_temp;
-SELECT pg_catalog.left(c.community, -4) AS prefix
-FROM (SELECT mask.cn_address(h.address, 'community') AS community, pg_catalog.count(*) AS bills
-      FROM billing.arrears AS a JOIN billing.households AS h USING (household_id)
-      WHERE h.address LIKE '安徽省芜湖市镜湖区%'
-      GROUP BY 1) AS c
-WHERE c.community LIKE '安徽省芜湖市镜湖区_%****'
-ORDER BY c.bills DESC, c.community
-LIMIT 1 \gset
+\ir community.sql
+SELECT pg_catalog.left(:'community', -4) AS prefix \gset
 
 -- The printing job's query, written once. A temporary view binds the
 -- unqualified names when it is created: to billing.* for billing_owner (its

@@ -113,16 +113,8 @@ FROM billing.households AS h;
 \echo '   full name, full address down to the room, account number'
 
 -- The 镜湖区 community with the most bills in arrears; its notice lists the
--- first eight. The community is found through its masked address, so that
--- the "before" and "after" notices are about the same households.
-SELECT c.community
-FROM (SELECT mask.cn_address(h.address, 'community') AS community, pg_catalog.count(*) AS bills
-      FROM billing.arrears AS a JOIN billing.households AS h USING (household_id)
-      WHERE h.address LIKE '安徽省芜湖市镜湖区%'
-      GROUP BY 1) AS c
-WHERE c.community LIKE '安徽省芜湖市镜湖区_%****'
-ORDER BY c.bills DESC, c.community
-LIMIT 1 \gset
+-- first eight.
+\ir community.sql
 
 CREATE TEMPORARY VIEW notice_lines AS
 SELECT pg_catalog.row_number() OVER (ORDER BY h.address COLLATE "C", a.period) AS line,

@@ -15,7 +15,8 @@
 #   problem WHAT        notes a problem (printed at once; scratch_finish fails on any)
 #   scratch_create      drops what an interrupted run left, creates the roles and
 #                       databases, and maskview in $db
-#   scratch_demo_data N demo/generate_data.sql with N households in $db
+#   scratch_demo_data N [OWNER]  demo/generate_data.sql with N households in
+#                       $db (schema billing and its tables owned by OWNER)
 #   scratch_cleanup     stops $bg_pid, drops the databases and roles, removes $work
 #                       (the EXIT trap unless the check sets its own)
 #   scratch_snapshot FILE  everything a policy change may touch, a line an object
@@ -66,6 +67,9 @@ scratch_create() {
 scratch_demo_data() {
     q -v households="$1" -f "$scratch_top/demo/generate_data.sql" >"$work/generate.out" 2>&1 \
         || { tail -5 "$work/generate.out"; fail "demo/generate_data.sql"; }
+    [ -z "${2:-}" ] && return
+    q -c "ALTER SCHEMA billing OWNER TO $2" -c "ALTER TABLE billing.households OWNER TO $2" \
+      -c "ALTER TABLE billing.arrears OWNER TO $2" >/dev/null || fail "demo data owner $2"
 }
 
 # Catalog (keys and audit log included), every relation in a policy's view

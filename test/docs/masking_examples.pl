@@ -64,14 +64,7 @@ SET DateStyle = ISO;
 CREATE EXTENSION IF NOT EXISTS maskview;
 \pset format unaligned
 \pset tuples_only on
-CREATE FUNCTION pg_temp.run(call text) RETURNS text LANGUAGE plpgsql AS $f$
-DECLARE r text;
-BEGIN
-    EXECUTE 'SELECT (' || call || ')::text' INTO r;
-    RETURN coalesce(r, '(null)');
-EXCEPTION WHEN OTHERS THEN
-    RETURN 'error ' || SQLSTATE;
-END $f$;
+\i test/sql/fixtures/run_call.sql
 HEAD
     for my $e (@ex) {
         my ($n, $call, $want) = @$e;

@@ -36,15 +36,7 @@ roles="tdr_owner tdr_printer tdr_analyst tdr_auditor tdr_admin tdr_life1 tdr_lif
 life_src=maskview_tdr_life_src
 life_modes="custom plain sections parallel schemas"
 life_members="tdr_life1 tdr_life2"
-fails=0
-why=
-fail() { echo "  FAIL: $*"; fails=$((fails + 1)); [ -n "$why" ] || why=$1; }
-note() { echo "  $*"; }
-
-q() {   # q DB [psql args...]: quiet, unaligned, stop on error, as the superuser
-    local db=$1; shift
-    psql -X -q -A -t -v ON_ERROR_STOP=1 -U "$su" -d "$db" "$@"
-}
+. test/upgrade/common.sh
 
 drop_objects() {
     local f
@@ -86,14 +78,8 @@ q "$src" -v pfx=tdr -f test/upgrade/policies.sql >/dev/null 2>"$work/setup.err" 
 
 # record DB TAG: the masked output as each member, the catalog as superuser
 record() {
-    local db=$1 tag=$2 m
-    for m in $members; do
-        psql -X -q -A -t -v ON_ERROR_STOP=1 -U "$m" -d "$db" -f test/upgrade/masked_output.sql \
-            >"$work/$tag.$m" 2>&1 || fail "$tag: masked output as $m: $(head -3 "$work/$tag.$m")"
-        # Each member sees exactly its own two views, with rows.
-        [ "$(grep -c ' [1-9][0-9]* [0-9a-f]\{32\}$' "$work/$tag.$m")" -eq 2 ] \
-            || fail "$tag: $m should read two non-empty masked views, got: $(tr '\n' ';' <"$work/$tag.$m")"
-    done
+    local db=$1 tag=$2
+    masked "$db" "$tag"
     q "$db" -f test/upgrade/catalog_full.sql -f test/upgrade/views.sql >"$work/$tag.catalog" 2>&1 \
         || fail "$tag: catalog fingerprint: $(head -3 "$work/$tag.catalog")"
 }
@@ -101,16 +87,7 @@ record() {
 # checks DB TAG: what must hold in the source and in every restored copy
 checks() {
     local db=$1 tag=$2 m t fn out
-    out=$(q "$db" -c "SELECT id || ': ' || problem FROM mask.verify_audit_log()" 2>&1)
-    [ -z "$out" ] || fail "$tag: mask.verify_audit_log() reports: $out"
-
-    if [ "$(q "$db" -c "SELECT pg_catalog.to_regprocedure('mask.verify(name)') IS NOT NULL")" != t ]; then
-        note "SKIP ($tag): mask.verify(name) does not exist in this database (release before 0.2.0 or a broken build), so the clean-verify check is skipped"
-    else
-        out=$(q "$db" -F ' | ' -c "SELECT severity, policy, object, finding FROM mask.verify()
-                                   WHERE severity IN ('error', 'warning')" 2>&1)
-        [ -z "$out" ] || fail "$tag: mask.verify() is not clean: $out"
-    fi
+    clean "$db" "$tag"
 
     # Members, the auditor and the admin still cannot read the raw tables.
     for m in $members tdr_auditor tdr_admin; do

@@ -29,12 +29,9 @@ roles="mvdrop_owner:NOLOGIN mvdrop_member:LOGIN"
 
 # --- setup ------------------------------------------------------------------
 scratch_create
-scratch_demo_data 3000
+scratch_demo_data 3000 mvdrop_owner
 q >"$work/setup.out" 2>&1 <<'SQL' || { tail -3 "$work/setup.out"; fail "policy setup"; }
 SET client_min_messages = warning;
-ALTER SCHEMA billing OWNER TO mvdrop_owner;
-ALTER TABLE billing.households OWNER TO mvdrop_owner;
-ALTER TABLE billing.arrears OWNER TO mvdrop_owner;
 -- Privileges and row security on the raw data that must survive as they are.
 GRANT USAGE ON SCHEMA billing TO PUBLIC;
 -- (forced, so that it also applies through the masked view: protect() refuses

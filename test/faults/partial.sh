@@ -34,12 +34,9 @@ roles="mvpart_owner:NOLOGIN mvpart_member:LOGIN mvpart_spare:NOLOGIN"
 
 # --- setup ------------------------------------------------------------------
 scratch_create
-scratch_demo_data 3000
+scratch_demo_data 3000 mvpart_owner
 q >"$work/setup.out" 2>&1 <<'SQL' || { tail -3 "$work/setup.out"; fail "policy setup"; }
 SET client_min_messages = warning;
-ALTER SCHEMA billing OWNER TO mvpart_owner;
-ALTER TABLE billing.households OWNER TO mvpart_owner;
-ALTER TABLE billing.arrears OWNER TO mvpart_owner;
 -- 22 more tables, so that one API call regenerates 24 views and takes long
 -- enough to be interrupted.
 CREATE SCHEMA fp AUTHORIZATION mvpart_owner;

@@ -118,6 +118,23 @@ INSERT INTO t41_secret.api_calls VALUES
  ('revoke_auditor',$$SELECT mask.revoke_auditor('t41_auditor')$$),
  ('trust_function',$$SELECT mask.trust_function('pg_catalog.pg_read_file(text)'::regprocedure)$$);
 GRANT SELECT ON t41_secret.api_calls TO t41_auditor, t41_owner;
+-- Runs every call as the current role, noting "function:SQLSTATE" (or
+-- "function:succeeded") of each in the loot table under p_who.
+CREATE FUNCTION t41_secret.call_every_api(p_who text) RETURNS void
+LANGUAGE plpgsql AS $$
+DECLARE c record; st text;
+BEGIN
+    FOR c IN SELECT * FROM t41_secret.api_calls LOOP
+        BEGIN
+            EXECUTE c.call;
+            st := 'succeeded';
+        EXCEPTION WHEN OTHERS THEN
+            GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE;
+        END;
+        INSERT INTO t41_secret.loot VALUES (p_who, 'api', c.fn || ':' || st);
+    END LOOP;
+END $$;
+GRANT EXECUTE ON FUNCTION t41_secret.call_every_api(text) TO t41_auditor, t41_owner;
 
 CREATE VIEW t41_secret.catalog_state AS
 SELECT (SELECT md5(string_agg(x::text, ',' ORDER BY x::text)) FROM mask.policy AS x) AS policies,
@@ -147,19 +164,7 @@ SELECT ok((SELECT count(*) FROM mask.audit_log WHERE policy = 't41_notice') >= 5
           'the audit log has a row per API call of the setup');
 
 -- Every API function refused, with 42501.
-DO $$
-DECLARE c record; st text;
-BEGIN
-    FOR c IN SELECT * FROM t41_secret.api_calls LOOP
-        BEGIN
-            EXECUTE c.call;
-            st := 'succeeded';
-        EXCEPTION WHEN OTHERS THEN
-            GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE;
-        END;
-        INSERT INTO t41_secret.loot VALUES ('auditor', 'api', c.fn || ':' || st);
-    END LOOP;
-END $$;
+DO $$ BEGIN PERFORM t41_secret.call_every_api('auditor'); END $$;
 SELECT is((SELECT array_agg(v ORDER BY v) FROM t41_secret.loot
             WHERE who = 'auditor' AND src = 'api' AND v NOT LIKE '%:42501'), NULL,
           'auditor: every API function is refused with 42501');
@@ -219,19 +224,7 @@ SELECT is((SELECT x::text FROM t41_secret.catalog_state AS x), (SELECT b::text F
 -- -------------------------------------------------------------- owner ---
 SET SESSION AUTHORIZATION t41_owner;
 
-DO $$
-DECLARE c record; st text;
-BEGIN
-    FOR c IN SELECT * FROM t41_secret.api_calls LOOP
-        BEGIN
-            EXECUTE c.call;
-            st := 'succeeded';
-        EXCEPTION WHEN OTHERS THEN
-            GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE;
-        END;
-        INSERT INTO t41_secret.loot VALUES ('owner', 'api', c.fn || ':' || st);
-    END LOOP;
-END $$;
+DO $$ BEGIN PERFORM t41_secret.call_every_api('owner'); END $$;
 SELECT is((SELECT array_agg(v ORDER BY v) FROM t41_secret.loot
             WHERE who = 'owner' AND src = 'api' AND v NOT LIKE '%:42501'), NULL,
           'owner: every API function is refused with 42501');

@@ -200,18 +200,11 @@ CREATE FUNCTION pg_temp.conninfo(db text, usr text) RETURNS text LANGUAGE sql AS
                   split_part(current_setting('unix_socket_directories'), ',', 1),
                   current_setting('port'), db, usr)
 $$;
--- The SQLSTATE of a statement run on a dblink connection ('ok' on success).
-CREATE FUNCTION pg_temp.remote(conn text, stmt text) RETURNS text LANGUAGE plpgsql AS $$
-DECLARE
-    v_state text;
-BEGIN
-    PERFORM * FROM dblink(conn, stmt) AS t(x text);   -- (last result or command status)
-    RETURN 'ok';
-EXCEPTION WHEN OTHERS THEN
-    GET STACKED DIAGNOSTICS v_state = RETURNED_SQLSTATE;
-    -- dblink reports the remote error with its own SQLSTATE
-    RETURN v_state;
-END;
+-- The SQLSTATE of a statement run on a dblink connection ('ok' on success):
+-- dblink raises the remote error with its own SQLSTATE.  (The row dblink
+-- returns is the last result or the command status.)
+CREATE FUNCTION pg_temp.remote(conn text, stmt text) RETURNS text LANGUAGE sql AS $$
+    SELECT pg_temp.state(format('SELECT * FROM dblink(%L, %L) AS t(x text)', conn, stmt))
 $$;
 CREATE FUNCTION pg_temp.cleanup() RETURNS void LANGUAGE plpgsql AS $$
 BEGIN

@@ -17,15 +17,7 @@ SET client_encoding = 'UTF8';
 BEGIN;
 -- The references are no functions of the extension: the test declares them,
 -- for this transaction only, on the library the extension's functions use.
-DO $$
-DECLARE
-    lib text := (SELECT probin FROM pg_catalog.pg_proc
-                 WHERE oid = 'mask.pseudonym(text,bytea,integer)'::regprocedure);
-BEGIN
-    EXECUTE format('CREATE FUNCTION pg_temp.t14_reference(text, bytea, integer) RETURNS text '
-                   'LANGUAGE C IMMUTABLE STRICT AS %L, %L', lib, 'mv_sql_pseudonym_pg_hmac');
-END
-$$;
+\i test/sql/fixtures/reference_functions.sql
 
 CREATE TEMP TABLE t14_keys (n integer PRIMARY KEY, key bytea NOT NULL);
 INSERT INTO t14_keys
@@ -52,18 +44,18 @@ FROM t14_values;
 
 -- One key per run of rows, and the key changing on every row (i % 7).
 SELECT 'same key' AS keys, count(*) AS compared,
-       count(*) FILTER (WHERE mask.pseudonym(v, k.key, 52) <> pg_temp.t14_reference(v, k.key, 52)) AS different
+       count(*) FILTER (WHERE mask.pseudonym(v, k.key, 52) <> pg_temp.pseudonym_reference(v, k.key, 52)) AS different
 FROM t14_values, t14_keys AS k WHERE k.n = 1
 UNION ALL
 SELECT 'key changes per row', count(*),
-       count(*) FILTER (WHERE mask.pseudonym(v, k.key, 12) <> pg_temp.t14_reference(v, k.key, 12))
+       count(*) FILTER (WHERE mask.pseudonym(v, k.key, 12) <> pg_temp.pseudonym_reference(v, k.key, 12))
 FROM t14_values JOIN t14_keys AS k ON k.n = t14_values.i % 7
 WHERE i <= 200000;
 
 -- Every key length on the same values, at the shortest and longest length.
 SELECT k.n, length(k.key) AS key_bytes, count(*) AS compared,
-       count(*) FILTER (WHERE mask.pseudonym(v, k.key, 6) <> pg_temp.t14_reference(v, k.key, 6)
-                           OR mask.pseudonym(v, k.key, 52) <> pg_temp.t14_reference(v, k.key, 52)) AS different
+       count(*) FILTER (WHERE mask.pseudonym(v, k.key, 6) <> pg_temp.pseudonym_reference(v, k.key, 6)
+                           OR mask.pseudonym(v, k.key, 52) <> pg_temp.pseudonym_reference(v, k.key, 52)) AS different
 FROM t14_values, t14_keys AS k
 WHERE i <= 20000
 GROUP BY k.n, k.key ORDER BY k.n;
@@ -75,16 +67,7 @@ ROLLBACK;
 
 -- 2. Addresses: pieces picked by hashes of i, each piece present or not.
 BEGIN;
-DO $$
-DECLARE
-    lib text := (SELECT probin FROM pg_catalog.pg_proc
-                 WHERE oid = 'mask.pseudonym(text,bytea,integer)'::regprocedure);
-BEGIN
-    EXECUTE format('CREATE FUNCTION pg_temp.t14_address_reference(text, text, text, integer) '
-                   'RETURNS text LANGUAGE C IMMUTABLE STRICT AS %L, %L',
-                   lib, 'mv_sql_cn_address_reference');
-END
-$$;
+\i test/sql/fixtures/reference_functions.sql
 CREATE TEMP TABLE t14_pieces (k integer, alts text[]);
 INSERT INTO t14_pieces VALUES
     (1, ARRAY['安徽省', '广西壮族自治区', '北京市', '上海市', '香港特别行政区', '省', '黑龙江省']),
@@ -122,8 +105,8 @@ FROM t14_addresses;
 
 SELECT l.level, count(*) AS compared,
        count(DISTINCT mask.cn_address(v, l.level)) AS distinct_outputs,
-       count(*) FILTER (WHERE mask.cn_address(v, l.level) <> pg_temp.t14_address_reference(v, l.level, '*', 4)
-                           OR mask.cn_address(v, l.level, '●', 0) <> pg_temp.t14_address_reference(v, l.level, '●', 0)) AS different
+       count(*) FILTER (WHERE mask.cn_address(v, l.level) <> pg_temp.address_reference(v, l.level, '*', 4)
+                           OR mask.cn_address(v, l.level, '●', 0) <> pg_temp.address_reference(v, l.level, '●', 0)) AS different
 FROM t14_addresses,
      unnest('{province,city,district,town,road,community,building,unit,floor,room}'::text[])
          WITH ORDINALITY AS l(level, n)
@@ -131,7 +114,7 @@ GROUP BY l.level, l.n ORDER BY l.n;
 
 -- The level is parsed once per call site; a level that changes from row to
 -- row is still followed, and a bad one still refused.
-SELECT count(*) FILTER (WHERE mask.cn_address(v, l) <> pg_temp.t14_address_reference(v, l, '*', 4)) AS different
+SELECT count(*) FILTER (WHERE mask.cn_address(v, l) <> pg_temp.address_reference(v, l, '*', 4)) AS different
 FROM (SELECT v, (ARRAY['city','unit','room'])[1 + i % 3] AS l FROM t14_addresses WHERE i <= 3000) AS x;
 SELECT mask.cn_address(v, CASE WHEN i = 2 THEN 'street' ELSE 'unit' END)
 FROM t14_addresses WHERE i <= 3;

@@ -8,14 +8,7 @@ SET DateStyle = ISO;
 CREATE EXTENSION IF NOT EXISTS maskview;
 \pset format unaligned
 \pset tuples_only on
-CREATE FUNCTION pg_temp.run(call text) RETURNS text LANGUAGE plpgsql AS $f$
-DECLARE r text;
-BEGIN
-    EXECUTE 'SELECT (' || call || ')::text' INTO r;
-    RETURN coalesce(r, '(null)');
-EXCEPTION WHEN OTHERS THEN
-    RETURN 'error ' || SQLSTATE;
-END $f$;
+\i test/sql/fixtures/run_call.sql
 SELECT r, r = '(null)' AS documented FROM pg_temp.run($ex$mask.partial(NULL, 1, 1)$ex$) r;
 SELECT r, r = '' AS documented FROM pg_temp.run($ex$mask.partial('', 1, 1)$ex$) r;
 SELECT r, r = '(null)' AS documented FROM pg_temp.run($ex$mask.cn_phone(NULL)$ex$) r;

@@ -62,16 +62,8 @@ dba=maskview_tup_a
 dbb=maskview_tup_b
 members="tup_printer tup_analyst"
 roles="tup_owner tup_printer tup_analyst tup_auditor tup_admin"
-fails=0
-why=
-fail() { echo "  FAIL: $*"; fails=$((fails + 1)); [ -n "$why" ] || why=$1; }
-note() { echo "  $*"; }
+. test/upgrade/common.sh
 abort() { echo "upgrade: FAILED $*"; exit 1; }
-
-q() {   # q DB [psql args...]: quiet, unaligned, stop on error, as the superuser
-    local db=$1; shift
-    psql -X -q -A -t -v ON_ERROR_STOP=1 -U "$su" -d "$db" "$@"
-}
 
 drop_objects() {
     local d r
@@ -119,35 +111,12 @@ setup() {   # setup DB [VERSION]: the extension, the data, the policies
         || { cat "$work/setup.err"; abort "(setup $db: test/upgrade/policies.sql)"; }
 }
 
-masked() {   # masked DB TAG: the masked output as each member
-    local db=$1 tag=$2 m
-    for m in $members; do
-        psql -X -q -A -t -v ON_ERROR_STOP=1 -U "$m" -d "$db" -f test/upgrade/masked_output.sql \
-            >"$work/$tag.$m" 2>&1 || fail "$tag: masked output as $m: $(head -3 "$work/$tag.$m")"
-        [ "$(grep -c ' [1-9][0-9]* [0-9a-f]\{32\}$' "$work/$tag.$m")" -eq 2 ] \
-            || fail "$tag: $m should read two non-empty masked views, got: $(tr '\n' ';' <"$work/$tag.$m")"
-    done
-}
-
 fingerprint() {   # fingerprint DB TAG: objects, catalog, views (as superuser)
     local db=$1 tag=$2
     q "$db" -f test/upgrade/extension_objects.sql >"$work/$tag.objects" 2>&1 \
         || fail "$tag: extension objects: $(head -3 "$work/$tag.objects")"
     q "$db" -f test/upgrade/catalog_contents.sql -f test/upgrade/views.sql >"$work/$tag.catalog" 2>&1 \
         || fail "$tag: catalog contents: $(head -3 "$work/$tag.catalog")"
-}
-
-checks() {   # checks DB TAG: the audit chain verifies, verify() is clean
-    local db=$1 tag=$2 out
-    out=$(q "$db" -c "SELECT id || ': ' || problem FROM mask.verify_audit_log()" 2>&1)
-    [ -z "$out" ] || fail "$tag: mask.verify_audit_log() reports: $out"
-    if [ "$(q "$db" -c "SELECT pg_catalog.to_regprocedure('mask.verify(name)') IS NOT NULL")" != t ]; then
-        note "SKIP ($tag): mask.verify(name) does not exist in this database (release before 0.2.0 or a broken build), so the clean-verify check is skipped"
-    else
-        out=$(q "$db" -F ' | ' -c "SELECT severity, policy, object, finding FROM mask.verify()
-                                   WHERE severity IN ('error', 'warning')" 2>&1)
-        [ -z "$out" ] || fail "$tag: mask.verify() is not clean: $out"
-    fi
 }
 
 compare() {   # compare WHAT FILE_A FILE_B
@@ -160,7 +129,7 @@ compare() {   # compare WHAT FILE_A FILE_B
 # --- A: the previous release, then the update ---------------------------------
 setup "$dba" "$from"
 masked "$dba" a_before
-checks "$dba" "A ($from)"
+clean "$dba" "A ($from)"
 # The documented upgrade: ALTER EXTENSION, then refresh_privileges() so that
 # existing admins and auditors get the new functions as dumpable grants.
 q "$dba" -c "SET client_min_messages = warning" -c "ALTER EXTENSION maskview UPDATE" \
@@ -183,7 +152,7 @@ for m in $members; do
 done
 masked "$dba" a_after
 fingerprint "$dba" a
-checks "$dba" "A (updated to $to)"
+clean "$dba" "A (updated to $to)"
 
 # --- B: a fresh install of the current version ----------------------------------
 setup "$dbb"
@@ -206,7 +175,7 @@ q "$dbb" -f "$work/keys.sql" -c "SELECT mask_internal._regenerate_policy(p.id) F
     || abort "(copying A's keys into B and regenerating)"
 masked "$dbb" b
 fingerprint "$dbb" b
-checks "$dbb" "B ($to)"
+clean "$dbb" "B ($to)"
 
 # --- compare ------------------------------------------------------------------
 compare "(a) extension objects of A (updated from $from) and B (fresh $to)" "$work/a.objects" "$work/b.objects"
