@@ -87,17 +87,6 @@ typedef struct addr_text
 	int			tok[ADDR_MAX_CANDIDATES + 1];	/* token ending at pos[i] */
 } addr_text;
 
-/*
- * Unicode White_Space, without asking ICU about CJK text: every White_Space
- * code point is at most U+3000 (IDEOGRAPHIC SPACE), and this runs per
- * character per row.
- */
-static inline bool
-white_space(uint32_t cp)
-{
-	return cp <= 0x3000 && mv_is_white_space(cp);
-}
-
 /* Chinese numerals and 甲乙丙丁, which number buildings and rooms. */
 static inline bool
 is_han_numeral(uint32_t cp)
@@ -135,7 +124,7 @@ classify(uint32_t cp, bool single)
 	bool		digit = (cp >= '0' && cp <= '9') ||
 		(cp >= 0xFF10 && cp <= 0xFF19);	/* full-width ０-９ */
 
-	if (single && (white_space(cp) || cp == ',' || cp == 0xFF0C ||
+	if (single && (mv_is_white_space_inline(cp) || cp == ',' || cp == 0xFF0C ||
 				   cp == 0x3001))
 		return GC_SEP;
 	if (mv_is_han(cp))

@@ -21,7 +21,8 @@
  * otherwise) becomes exactly pad mask chars.  keep => 'last' concerns Han
  * names only; the other shapes have one rule each and ignore it.  The
  * contract is doc/masking-rules.md, "cn_name".  mask.detect() reads values
- * with the same classes and surname lists (mv_cn_name_detect, at the end).
+ * with the same classes and surname lists (mv_cn_name_detect,
+ * cn_name_detect.c; cn_name.h holds what the two share).
  *
  *-------------------------------------------------------------------------
  */
@@ -29,17 +30,7 @@
 
 #include <unicode/uscript.h>
 
-#include "mv_core.h"
-
-/* What one grapheme of a name is, for classification. */
-typedef enum name_class
-{
-	NC_HAN,						/* Han script */
-	NC_LETTER,					/* alphabetic, not Han */
-	NC_DOT,						/* a middle dot separator */
-	NC_WORD_SEP,				/* white space or hyphen between words */
-	NC_OTHER					/* digits, punctuation, symbols ... */
-} name_class;
+#include "cn_name.h"
 
 /* The shapes of name doc/masking-rules.md distinguishes. */
 typedef enum name_shape
@@ -61,54 +52,6 @@ mv_name_keep_parse(mv_str s, mv_name_keep *keep)
 	else
 		return MV_ERR_NAME_KEEP;
 	return MV_OK;
-}
-
-/*
- * Unicode White_Space, without asking ICU about CJK text: every White_Space
- * code point is at most U+3000 (IDEOGRAPHIC SPACE), and this runs per
- * character per row.
- */
-static inline bool
-white_space(uint32_t cp)
-{
-	return cp <= 0x3000 && mv_is_white_space(cp);
-}
-
-/* The separators of transliterated names: · • ・ ‧ (doc/masking-rules.md). */
-static bool
-is_middle_dot(uint32_t cp)
-{
-	return cp == 0x00B7 || cp == 0x2022 || cp == 0x30FB || cp == 0x2027;
-}
-
-/* Hyphens that join the words of a double-barrelled name. */
-static bool
-is_hyphen(uint32_t cp)
-{
-	return cp == '-' || cp == 0x2010 || cp == 0x2011;
-}
-
-/*
- * Classifies grapheme [start, end) of s.  Separators count only when they
- * stand alone: a dot carrying a combining mark is not a separator.
- */
-static name_class
-classify_grapheme(mv_str s, size_t start, size_t end, uint32_t *first_cp)
-{
-	size_t		pos = start;
-	uint32_t	cp = mv_utf8_next(s.ptr, s.len, &pos);
-	bool		single = (pos == end);
-
-	*first_cp = cp;
-	if (single && is_middle_dot(cp))
-		return NC_DOT;
-	if (single && (is_hyphen(cp) || white_space(cp)))
-		return NC_WORD_SEP;
-	if (mv_is_han(cp))
-		return NC_HAN;
-	if (mv_is_alphabetic(cp))
-		return NC_LETTER;
-	return NC_OTHER;
 }
 
 /* Script of a letter, without asking ICU for ASCII. */
@@ -292,21 +235,6 @@ mask_parts(mv_str s, const mv_graphemes *g, const mv_mask *mask,
 }
 
 /*
- * True if grapheme i of s is white space: all its code points are (one
- * space, or CR LF); a space carrying a combining mark is not.
- */
-static bool
-grapheme_is_white_space(mv_str s, const mv_graphemes *g, size_t i)
-{
-	size_t		pos = g->offs[i];
-
-	while (pos < g->offs[i + 1])
-		if (!white_space(mv_utf8_next(s.ptr, s.len, &pos)))
-			return false;
-	return true;
-}
-
-/*
  * The common case, in one pass and without ICU: a name made only of CJK
  * Unified Ideographs U+4E00..U+9FFF (张三, 欧阳娜娜), i.e. of three-byte UTF-8
  * sequences led by E4 (second byte >= B8) to E9.  Each is one grapheme of
@@ -359,34 +287,6 @@ mask_plain_han(mv_str v, size_t n, const uint32_t first_two[2],
 		surname = 2;
 	st = mv_buf_append(out, v.ptr, 3 * surname);
 	return st == MV_OK ? mv_mask_append_span(out, mask, n - surname) : st;
-}
-
-/*
- * Splits value into graphemes (*g, to be freed with mv_graphemes_free) and
- * makes *name the view of them without outer white space, trimmed by whole
- * graphemes: a space carrying a combining mark is a grapheme of the name,
- * and a grapheme is never split.  name's offsets stay relative to value (the
- * helpers above read value, not the trimmed name); it is never freed itself.
- * White space alone trims to a name of no graphemes.
- */
-static inline mv_status
-split_trimmed(mv_str value, mv_graphemes *g, mv_graphemes *name)
-{
-	size_t		lo = 0;
-	size_t		hi;
-	mv_status	st = mv_graphemes_split(value, g);
-
-	if (st != MV_OK)
-		return st;
-	hi = g->count;
-	while (lo < hi && grapheme_is_white_space(value, g, lo))
-		lo++;
-	while (hi > lo && grapheme_is_white_space(value, g, hi - 1))
-		hi--;
-	*name = *g;
-	name->count = hi - lo;
-	name->offs = g->offs + lo;
-	return MV_OK;
 }
 
 /*
@@ -448,64 +348,3 @@ mv_cn_name(mv_str value, const mv_mask *mask, mv_name_keep keep, mv_buf *out)
 	return st;
 }
 
-/*
- * Whether value has the shape mask.detect() counts as a Chinese personal
- * name, read with the same grapheme classes as the mask: after trimming, 2
- * to 4 Han graphemes of which the first is a common surname or the first two
- * a compound one (cn_surnames.c), or 2 to 4 runs of 1 to 8 Han graphemes
- * joined by middle dots (阿依古丽·买买提, the form of transliterated names).
- */
-mv_status
-mv_cn_name_detect(mv_str value, bool *is_name)
-{
-	mv_graphemes g;
-	mv_graphemes name_g;
-	uint32_t	first_two[2] = {0, 0};
-	size_t		parts = 1;
-	size_t		part_len = 0;
-	bool		shaped = true;
-	mv_status	st;
-
-	*is_name = false;
-	/* A name holds at least one non-ASCII character: skip the rest cheaply. */
-	if (mv_ascii_prefix(value.ptr, value.len) == value.len)
-		return MV_OK;
-	if (!mv_utf8_valid(value.ptr, value.len))
-		return MV_ERR_BAD_UTF8;
-	st = split_trimmed(value, &g, &name_g);
-	if (st != MV_OK)
-	{
-		mv_graphemes_free(&g);
-		return st;
-	}
-	for (size_t i = 0; i < name_g.count && shaped; i++)
-	{
-		uint32_t	cp;
-		name_class	c = classify_grapheme(value, name_g.offs[i],
-										  name_g.offs[i + 1], &cp);
-
-		if (i < 2)
-			first_two[i] = cp;
-		if (c == NC_HAN)
-			shaped = ++part_len <= 8;
-		else if (c == NC_DOT)
-		{
-			shaped = part_len > 0;
-			parts++;
-			part_len = 0;
-		}
-		else
-			shaped = false;
-	}
-	if (shaped && part_len > 0)
-	{
-		if (parts == 1)
-			*is_name = name_g.count >= 2 && name_g.count <= 4 &&
-				(mv_is_common_surname(first_two[0]) ||
-				 mv_is_compound_surname(first_two[0], first_two[1]));
-		else
-			*is_name = parts <= 4;
-	}
-	mv_graphemes_free(&g);
-	return MV_OK;
-}

@@ -207,6 +207,17 @@ extern bool mv_is_alphabetic(uint32_t cp);
 extern bool mv_is_white_space(uint32_t cp);
 
 /*
+ * mv_is_white_space without a call for CJK text: every White_Space code
+ * point is at most U+3000 (IDEOGRAPHIC SPACE).  The name and address masks
+ * ask it per character per row.
+ */
+static inline bool
+mv_is_white_space_inline(uint32_t cp)
+{
+	return cp <= 0x3000 && mv_is_white_space(cp);
+}
+
+/*
  * True for a code point that shows nothing by itself or acts on the text
  * around it: a control (Cc: line breaks, tabs, escape), a format character
  * (Cf: zero width space, bidirectional controls), a line or paragraph
