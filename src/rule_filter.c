@@ -52,19 +52,21 @@ mv_svf_keyword(SQLValueFunctionOp op)
 	return NULL;
 }
 
-/* Appends the filter expressions of items, separated by sep. */
+/* Appends open, the filter expressions of items separated by sep, close. */
 static void
-mv_filter_join(const MvValidator *v, List *items, const char *sep, int depth,
-			   StringInfo out)
+mv_filter_join(const MvValidator *v, const char *open, List *items,
+			   const char *sep, const char *close, int depth, StringInfo out)
 {
 	ListCell   *lc;
 
+	appendStringInfoString(out, open);
 	foreach(lc, items)
 	{
 		if (foreach_current_index(lc) > 0)
 			appendStringInfoString(out, sep);
 		mv_filter_expr(v, lfirst(lc), depth, out);
 	}
+	appendStringInfoString(out, close);
 }
 
 /* Deparses one row-filter node into a new string. */
@@ -124,11 +126,9 @@ mv_filter_expr(const MvValidator *v, Node *node, int depth, StringInfo out)
 									 mv_filter_text(v, linitial(b->args), depth + 1));
 					break;
 				}
-				appendStringInfoChar(out, '(');
-				mv_filter_join(v, b->args,
-							   b->boolop == AND_EXPR ? " AND " : " OR ",
+				mv_filter_join(v, "(", b->args,
+							   b->boolop == AND_EXPR ? " AND " : " OR ", ")",
 							   depth + 1, out);
-				appendStringInfoChar(out, ')');
 				break;
 			}
 		case T_NullTest:
@@ -211,18 +211,15 @@ mv_filter_expr(const MvValidator *v, Node *node, int depth, StringInfo out)
 			{
 				CoalesceExpr *c = (CoalesceExpr *) node;
 
-				appendStringInfoString(out, "COALESCE(");
-				mv_filter_join(v, c->args, ", ", depth + 1, out);
-				appendStringInfoChar(out, ')');
+				mv_filter_join(v, "COALESCE(", c->args, ", ", ")", depth + 1, out);
 				break;
 			}
 		case T_A_ArrayExpr:
 			{
 				A_ArrayExpr *arr = (A_ArrayExpr *) node;
 
-				appendStringInfoString(out, "ARRAY[");
-				mv_filter_join(v, arr->elements, ", ", depth + 1, out);
-				appendStringInfoChar(out, ']');
+				mv_filter_join(v, "ARRAY[", arr->elements, ", ", "]", depth + 1,
+							   out);
 				break;
 			}
 		case T_SQLValueFunction:
