@@ -152,38 +152,60 @@ grapheme_first_cp(mv_str s, const mv_graphemes *g, size_t i)
 	return mv_utf8_next(s.ptr, s.len, &pos);
 }
 
-/* A Han name: surname (or last grapheme) kept, the rest one masked span. */
-static mv_status
-mask_han(mv_str s, const mv_graphemes *g, const mv_mask *mask,
-		 mv_name_keep keep, mv_buf *out)
+/*
+ * The Han-name rule: one grapheme is all surname (or all "last"), so it is
+ * masked whole; keep 'last' masks all but the last grapheme; otherwise the
+ * surname is kept and the rest masked as one span.  name holds n graphemes,
+ * end[k] is the byte where grapheme k ends (k = 0, 1), last the byte where
+ * the last one starts, cp[] the first code points of the first two (read
+ * only for three graphemes or more).  Both paths below end here.
+ */
+static inline mv_status
+mask_han_rule(mv_str name, size_t n, const size_t end[2], size_t last,
+			  const uint32_t cp[2], const mv_mask *mask, mv_name_keep keep,
+			  mv_buf *out)
 {
-	size_t		n = g->count;
 	size_t		surname = 1;
 	mv_status	st;
 
-	/* One grapheme is all surname (or all "last"): nothing may be kept. */
 	if (n == 1)
 		return mv_mask_append_span(out, mask, 1);
-
 	if (keep == MV_NAME_KEEP_LAST)
 	{
 		st = mv_mask_append_span(out, mask, n - 1);
-		if (st == MV_OK)
-			st = append_grapheme(out, s, g, n - 1);
-		return st;
+		return st == MV_OK ? mv_buf_append(out, name.ptr + last,
+										   name.len - last) : st;
 	}
 
 	/*
 	 * 欧阳 alone is surname 欧 + given name 阳: a two-grapheme name always has
 	 * a one-grapheme surname, otherwise nothing would be masked.
 	 */
-	if (n >= 3 && mv_is_compound_surname(grapheme_first_cp(s, g, 0),
-										 grapheme_first_cp(s, g, 1)))
+	if (n >= 3 && mv_is_compound_surname(cp[0], cp[1]))
 		surname = 2;
-	st = mv_buf_append(out, s.ptr + g->offs[0], g->offs[surname] - g->offs[0]);
-	if (st == MV_OK)
-		st = mv_mask_append_span(out, mask, n - surname);
-	return st;
+	st = mv_buf_append(out, name.ptr, end[surname - 1]);
+	return st == MV_OK ? mv_mask_append_span(out, mask, n - surname) : st;
+}
+
+/* A Han name split into graphemes g (offsets into s). */
+static mv_status
+mask_han(mv_str s, const mv_graphemes *g, const mv_mask *mask,
+		 mv_name_keep keep, mv_buf *out)
+{
+	size_t		n = g->count;
+	size_t		base = g->offs[0];
+	mv_str		name = {s.ptr + base, g->offs[n] - base};
+	size_t		end[2] = {g->offs[1] - base, 0};
+	uint32_t	cp[2] = {0, 0};
+
+	if (n >= 3)
+	{
+		end[1] = g->offs[2] - base;
+		cp[0] = grapheme_first_cp(s, g, 0);
+		cp[1] = grapheme_first_cp(s, g, 1);
+	}
+	return mask_han_rule(name, n, end, g->offs[n - 1] - base, cp, mask, keep,
+						 out);
 }
 
 /*
@@ -269,24 +291,13 @@ plain_han_name(mv_str v, size_t *count, uint32_t first_two[2])
 }
 
 /* mask_han() for a plain Han name, where grapheme i is bytes [3i, 3i+3). */
-static mv_status
+static inline mv_status
 mask_plain_han(mv_str v, size_t n, const uint32_t first_two[2],
 			   const mv_mask *mask, mv_name_keep keep, mv_buf *out)
 {
-	size_t		surname = 1;
-	mv_status	st;
+	static const size_t end[2] = {3, 6};
 
-	if (n == 1)
-		return mv_mask_append_span(out, mask, 1);
-	if (keep == MV_NAME_KEEP_LAST)
-	{
-		st = mv_mask_append_span(out, mask, n - 1);
-		return st == MV_OK ? mv_buf_append(out, v.ptr + v.len - 3, 3) : st;
-	}
-	if (n >= 3 && mv_is_compound_surname(first_two[0], first_two[1]))
-		surname = 2;
-	st = mv_buf_append(out, v.ptr, 3 * surname);
-	return st == MV_OK ? mv_mask_append_span(out, mask, n - surname) : st;
+	return mask_han_rule(v, n, end, v.len - 3, first_two, mask, keep, out);
 }
 
 /*
