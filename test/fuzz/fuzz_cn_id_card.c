@@ -17,37 +17,6 @@
  */
 #include "fuzz_common.h"
 
-/* Canonical form of v into c (at most 18 chars); false if not ID-shaped. */
-static bool
-canonical(mv_str v, char *c, size_t *n)
-{
-	mv_str		norm = fz_nfkc_copy(v);
-	size_t		pos = 0;
-	bool		ok = true;
-
-	*n = 0;
-	while (pos < norm.len && ok)
-	{
-		uint32_t	cp = mv_utf8_next(norm.ptr, norm.len, &pos);
-
-		if (mv_is_white_space(cp))
-			continue;
-		if (cp == 'x')
-			cp = 'X';
-		if (*n == 18 || !((cp >= '0' && cp <= '9') || cp == 'X'))
-			ok = false;
-		else
-			c[(*n)++] = (char) cp;
-	}
-	free((void *) norm.ptr);
-	if (!ok || (*n != 18 && *n != 15))
-		return false;
-	for (size_t i = 0; i < *n; i++)
-		if (c[i] == 'X' && i != 17)
-			return false;
-	return true;
-}
-
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -90,7 +59,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	o = fz_check_output(v, &out);
 
-	if (v.len > 0 && canonical(v, c, &n))
+	if (v.len > 0 && fz_id_canonical(v, c, &n))
 	{
 		size_t		h = (size_t) keep_head;
 		size_t		t = (size_t) keep_tail;

@@ -21,10 +21,8 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	fz_input	in;
-	mv_mask		mask = MV_MASK_DEFAULT;
-	bool		mask_valid;
+	mv_mask		mask;
 	mv_buf		out;
-	mv_status	st;
 	mv_str		v;
 	mv_str		o;
 	mv_str		norm;
@@ -35,22 +33,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	long		full;
 
 	fz_input_open(&in, data, size);
-	mask.ch = fz_mask_char(&in, &mask_valid);
 	v = in.value;
-
-	/* cn_phone has no pad parameter: the glue never sets one. */
-	fz_out_init(&out);
-	st = mv_cn_phone(v, &mask, &out);
-	fz_check_status_utf8("cn_phone", st,
-						 mask_valid ? 0 : FZ_BAD_MASK_CHAR,
-						 mv_utf8_valid(v.ptr, v.len));
-	if (st != MV_OK)
+	if (!fz_number_mask_run("cn_phone", mv_cn_phone, &in, &mask, &out, &o))
 	{
 		mv_buf_free(&out);
 		fz_input_close(&in);
 		return 0;
 	}
-	o = fz_check_output(v, &out);
 
 	norm = fz_nfkc_copy(v);
 	fz_split(v, &g);

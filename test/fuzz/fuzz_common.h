@@ -511,4 +511,70 @@ fz_nfkc_copy(mv_str s)
 	return (mv_str) {copy, norm.len};
 }
 
+/*
+ * The canonical form of an identity number v into c (at most 18 chars: the
+ * NFKC form without white space, x as X); false if it is not ID-shaped (15
+ * or 18 digits, X only as the 18th).  fuzz_cn_id_card and the validators'
+ * oracle read numbers this way.
+ */
+static inline bool
+fz_id_canonical(mv_str v, char *c, size_t *n)
+{
+	mv_str		norm = fz_nfkc_copy(v);
+	size_t		pos = 0;
+	bool		ok = true;
+
+	*n = 0;
+	while (pos < norm.len && ok)
+	{
+		uint32_t	cp = mv_utf8_next(norm.ptr, norm.len, &pos);
+
+		if (mv_is_white_space(cp))
+			continue;
+		if (cp == 'x')
+			cp = 'X';
+		if (*n == 18 || !((cp >= '0' && cp <= '9') || cp == 'X'))
+			ok = false;
+		else
+			c[(*n)++] = (char) cp;
+	}
+	free((void *) norm.ptr);
+	if (!ok || (*n != 18 && *n != 15))
+		return false;
+	for (size_t i = 0; i < *n; i++)
+		if (c[i] == 'X' && i != 17)
+			return false;
+	return true;
+}
+
+/*
+ * The start of a number mask's target (bank_card, cn_phone): these masks
+ * have no pad parameter (the glue never sets one), so the mask is the
+ * default with the fuzzed char.  Runs fn on the value, checks the status
+ * against the mask char and the value's UTF-8, and on MV_OK checks the
+ * output into *o.  Returns whether the status was MV_OK; the caller frees
+ * out and closes in either way.
+ */
+typedef mv_status (*fz_number_mask) (mv_str value, const mv_mask *mask,
+									 mv_buf *out);
+
+static inline bool
+fz_number_mask_run(const char *name, fz_number_mask fn, fz_input *in,
+				   mv_mask *mask, mv_buf *out, mv_str *o)
+{
+	bool		mask_valid;
+	mv_status	st;
+
+	*mask = MV_MASK_DEFAULT;
+	mask->ch = fz_mask_char(in, &mask_valid);
+	fz_out_init(out);
+	st = fn(in->value, mask, out);
+	fz_check_status_utf8(name, st, mask_valid ? 0 : FZ_BAD_MASK_CHAR,
+						 mv_utf8_valid(in->value.ptr, in->value.len));
+	if (st != MV_OK)
+		return false;
+	*o = fz_check_output(in->value, out);
+	return true;
+}
+
 #endif							/* FUZZ_COMMON_H */

@@ -56,32 +56,12 @@ id_oracle(mv_str v)
 {
 	static const int w[17] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
 	static const char check[] = "10X98765432";
-	mv_str		norm = fz_nfkc_copy(v);
 	char		c[19];
-	int			n = 0;
-	size_t		pos = 0;
-	bool		ok = true;
+	size_t		n;
 	int			sum = 0;
 
-	while (pos < norm.len && ok)
-	{
-		uint32_t	cp = mv_utf8_next(norm.ptr, norm.len, &pos);
-
-		if (mv_is_white_space(cp))
-			continue;
-		if (cp == 'x')
-			cp = 'X';
-		if (n == 18 || !((cp >= '0' && cp <= '9') || cp == 'X'))
-			ok = false;
-		else
-			c[n++] = (char) cp;
-	}
-	free((void *) norm.ptr);
-	if (!ok || (n != 18 && n != 15))
+	if (!fz_id_canonical(v, c, &n))
 		return 0;
-	for (int i = 0; i < n; i++)
-		if (c[i] == 'X' && i != 17)
-			return 0;
 	if (n == 15)
 		return real_date(1900 + num(c + 6, 2), num(c + 8, 2), num(c + 10, 2), false);
 	for (int i = 0; i < 17; i++)
