@@ -342,11 +342,9 @@ mv_cn_address(mv_str value, mv_addr_level keep_level, const mv_mask *mask,
 	size_t		kept;
 	mv_status	st;
 
-	st = mv_mask_check(mask);
+	st = mv_addr_check_args(mask, keep_level);
 	if (st != MV_OK)
 		return st;
-	if ((int) keep_level < MV_ADDR_PROVINCE || keep_level > MV_ADDR_ROOM)
-		return MV_ERR_ADDRESS_LEVEL;
 	if (value.len == 0)
 		return MV_OK;
 	if (!tables_ready)

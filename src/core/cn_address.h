@@ -224,6 +224,18 @@ mv_addr_next_level(addr_kind kind, int cur, int *lowest)
 	return level;
 }
 
+/* The argument checks both entry points start with: the mask, the level. */
+static inline mv_status
+mv_addr_check_args(const mv_mask *mask, mv_addr_level keep_level)
+{
+	mv_status	st = mv_mask_check(mask);
+
+	if (st == MV_OK &&
+		((int) keep_level < MV_ADDR_PROVINCE || keep_level > MV_ADDR_ROOM))
+		st = MV_ERR_ADDRESS_LEVEL;
+	return st;
+}
+
 /* cn_address_segment.c: graphemes kept of a read address for keep_level. */
 extern size_t mv_addr_kept_graphemes(const addr_text *a,
 									 mv_addr_level keep_level);

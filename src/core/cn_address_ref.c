@@ -265,11 +265,9 @@ mv_cn_address_ref(mv_str value, mv_addr_level keep_level, const mv_mask *mask,
 	size_t		kept;
 	mv_status	st;
 
-	st = mv_mask_check(mask);
+	st = mv_addr_check_args(mask, keep_level);
 	if (st != MV_OK)
 		return st;
-	if ((int) keep_level < MV_ADDR_PROVINCE || keep_level > MV_ADDR_ROOM)
-		return MV_ERR_ADDRESS_LEVEL;
 	if (!mv_utf8_valid(value.ptr, value.len))
 		return MV_ERR_BAD_UTF8;
 	if (value.len == 0)
