@@ -7,35 +7,9 @@
 #include "mv_test.h"
 
 
-/* The call under test, set by PHONE() before CHECK_MASK runs it. */
-static mv_str t_value;
-static const mv_mask *t_mask;
-
-static mv_status
-run_phone(mv_buf *out)
-{
-	return mv_cn_phone(t_value, t_mask, out);
-}
-
 #define PHONE_M(expected, value, mask) \
-	do { \
-		t_value = S(value); \
-		t_mask = (mask); \
-		CHECK_MASK(expected, run_phone); \
-	} while (0)
+	CHECK_VALUE_MASK(mv_cn_phone, expected, value, mask)
 #define PHONE(expected, value) PHONE_M(expected, value, &star)
-
-static mv_status
-phone_status(mv_str value, const mv_mask *mask)
-{
-	mv_buf		out;
-	mv_status	st;
-
-	mv_buf_init(&out, 0, 16);
-	st = mv_cn_phone(value, mask, &out);
-	mv_buf_free(&out);
-	return st;
-}
 
 static void
 test_rules_examples(void)
@@ -125,13 +99,13 @@ test_empty_and_masks(void)
 	/* cn_phone has no pad: a pad in the mask changes nothing */
 	PHONE_M("138****5678", "13812345678", &pad4);
 	PHONE_M("*****", "12345", &pad4);
-	CHECK(phone_status(S("138"), &((mv_mask) {{"**", 2}, false, 0})) ==
+	CHECK(value_mask_status(mv_cn_phone, S("138"), &((mv_mask) {{"**", 2}, false, 0})) ==
 		  MV_ERR_MASK_CHAR);
-	CHECK(phone_status(S(""), &((mv_mask) {{"", 0}, false, 0})) ==
+	CHECK(value_mask_status(mv_cn_phone, S(""), &((mv_mask) {{"", 0}, false, 0})) ==
 		  MV_ERR_MASK_CHAR);
-	CHECK(phone_status(S("138"), &((mv_mask) {{"*", 1}, true, -1})) ==
+	CHECK(value_mask_status(mv_cn_phone, S("138"), &((mv_mask) {{"*", 1}, true, -1})) ==
 		  MV_ERR_PAD_NEGATIVE);
-	CHECK(phone_status(S("138\xc0\x80"), &star) == MV_ERR_BAD_UTF8);
+	CHECK(value_mask_status(mv_cn_phone, S("138\xc0\x80"), &star) == MV_ERR_BAD_UTF8);
 }
 
 static void
