@@ -63,6 +63,14 @@ bucket_range(FunctionCallInfo fcinfo, Oid rangetype,
 	PG_RETURN_RANGE_P(make_range(typcache, &lb, &ub, false));
 }
 
+/* -1, 0 or 1 as n is below, equal to or above zero (n is not NaN). */
+static inline int
+cmp_with_zero(Numeric n)
+{
+	return DatumGetInt32(DirectFunctionCall2(numeric_cmp, NumericGetDatum(n),
+											 NumericGetDatum(int64_to_numeric(0))));
+}
+
 /*
  * mask.generalize(value numeric, step numeric) -> numrange: [floor(value /
  * step) * step, + step); NaN and infinite values give (,).
@@ -79,8 +87,7 @@ mv_sql_generalize_numeric(PG_FUNCTION_ARGS)
 	bool		overflow = false;
 
 	if (numeric_is_nan(step) || numeric_is_inf(step) ||
-		DatumGetInt32(DirectFunctionCall2(numeric_cmp, NumericGetDatum(step),
-										  NumericGetDatum(int64_to_numeric(0)))) <= 0)
+		cmp_with_zero(step) <= 0)
 		raise_bad_step();
 	if (numeric_is_nan(value) || numeric_is_inf(value))
 		return bucket_range(fcinfo, NUMRANGEOID, 0, true, 0, true);
@@ -96,8 +103,7 @@ mv_sql_generalize_numeric(PG_FUNCTION_ARGS)
 		lower = numeric_sub_opt_error(value, rem, &overflow);
 	/* mod() truncates toward zero; step back one bucket below zero. */
 	if (!overflow &&
-		DatumGetInt32(DirectFunctionCall2(numeric_cmp, NumericGetDatum(rem),
-										  NumericGetDatum(int64_to_numeric(0)))) < 0)
+		cmp_with_zero(rem) < 0)
 		lower = numeric_sub_opt_error(lower, step, &overflow);
 	if (!overflow)
 	{
