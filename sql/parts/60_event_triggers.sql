@@ -271,6 +271,7 @@ DECLARE
     v_rebuilt  oid[] := '{}';
     v_new      regclass;
     v_prev     text;
+    v_ddl      text;
 BEGIN
     IF mask_internal._internal_active()
        -- DROP EXTENSION maskview: the catalog is going away with it.
@@ -304,6 +305,15 @@ BEGIN
                    WHERE p.relation::oid = ANY (v_tables)
                    ORDER BY po.name, p.relation_name LOOP
         v_prev := mask_internal._internal_begin();
+        -- The view of a Citus table reads its row function, not the table
+        -- (48_citus.sql): DROP TABLE leaves both behind, so they go here
+        -- (with the table's masked copy, if any), coordinator-only as they
+        -- were made.  Before the DELETE: _citus_drop finds the copy by it.
+        IF mask_internal._citus_rows_function(v_prot.view_schema, v_prot.view_name) IS NOT NULL THEN
+            v_ddl := mask_internal._citus_local_begin(NULL);
+            PERFORM mask_internal._citus_drop(v_prot.view_schema, v_prot.view_name);
+            PERFORM mask_internal._citus_local_end(v_ddl);
+        END IF;
         DELETE FROM mask.protected p
          WHERE p.policy_id = v_prot.policy_id AND p.relation = v_prot.relation;
         PERFORM mask_internal._apply_policy_grants(v_prot.policy_id);   -- key view grants

@@ -21,6 +21,8 @@
 #     refresh_privileges() moves the protection to the new shell table
 #   D mask.verify() on Citus: each finding of mask_internal._verify_citus(), by
 #     breaking the database and reading the report
+#   E DROP TABLE of a protected distributed table by its owner: the view, its
+#     row function and the catalog row go; verify() is clean; drop_policy works
 #
 # Runs when the server under test (pg_config, or PG_CONFIG) has the citus
 # extension installed; otherwise it says so and exits 0 with
@@ -342,6 +344,35 @@ q -c "SET citus.enable_ddl_propagation = off" -c "CREATE FUNCTION td_notice.dist
 finds "left-over row function" "td_notice.districts_rows(bytea): .*not a Citus table"
 q -c "DROP FUNCTION td_notice.districts_rows(bytea)" >/dev/null 2>&1
 verify_clean "D left-over row function (after the drop)"
+
+# --- E: DROP TABLE of a protected Citus table -----------------------------------------
+# As for a local table, the view goes with the table, and with it (Citus form)
+# its row function; the catalog forgets the table; the policy can be dropped.
+q >"$MV_CITUS_DIR/e_setup.out" 2>&1 <<'SQL' || { cat "$MV_CITUS_DIR/e_setup.out"; problem "E: setup failed"; }
+SET client_min_messages = warning;
+SET ROLE td_owner;
+CREATE TABLE billing.gone (id bigint PRIMARY KEY, holder_name text);
+RESET ROLE;
+SELECT create_distributed_table('billing.gone', 'id', shard_count => 4);
+INSERT INTO billing.gone SELECT g, 'name ' || g FROM pg_catalog.generate_series(1, 20) g;
+SELECT mask.create_policy('td_gone', 'td_gone', 'Citus DROP TABLE test');
+SELECT mask.protect('td_gone', 'billing.gone');
+SELECT mask.set_rule('td_gone', 'billing.gone', 'id', 'PASS');
+SELECT mask.set_rule('td_gone', 'billing.gone', 'holder_name', 'mask.cn_name(holder_name)');
+SELECT mask.add_member('td_gone', 'td_printer', set_search_path => false);
+SQL
+got=$(as td_printer "$coord" -c "SELECT count(*) FROM td_gone.gone" 2>&1)
+[ "$got" = "20" ] || problem "E setup: the member's read of td_gone.gone: $got"
+got=$(owner_ddl "DROP TABLE billing.gone")
+grep -q ERROR <<<"$got" && problem "E: the owner's DROP TABLE failed: $got"
+got=$(q -c "SELECT concat_ws(', ',
+               CASE WHEN to_regclass('td_gone.gone') IS NOT NULL THEN 'the view' END,
+               CASE WHEN to_regprocedure('td_gone.gone_rows(bytea)') IS NOT NULL THEN 'the row function' END,
+               CASE WHEN EXISTS (SELECT FROM mask.protected WHERE relation_name = 'billing.gone') THEN 'the catalog row' END)" 2>&1)
+[ -z "$got" ] || problem "E DROP TABLE: left behind: $got"
+verify_clean "E DROP TABLE"
+got=$(q -c "SET client_min_messages = warning" -c "SELECT mask.drop_policy('td_gone')" -c "SELECT to_regnamespace('td_gone') IS NULL" 2>&1)
+[ "$(tail -n1 <<<"$got")" = "t" ] || problem "E DROP TABLE: drop_policy does not remove the view schema: $got"
 
 mv_citus_stop
 if [ "$fails" -eq 0 ]; then
