@@ -154,7 +154,7 @@ BEGIN
      WHERE p.policy_id = _apply_policy_grants.policy_id;
 
     v_prev := mask_internal._internal_begin();
-    -- copies of tables no longer protected go (49_citus_copy.sql)
+    -- copies of tables no longer protected go (49_citus_copy_lifecycle.sql)
     PERFORM mask_internal._citus_copy_cleanup(_apply_policy_grants.policy_id);
     PERFORM mask_internal._grant_lacking(n.nspacl, 'USAGE', pg_catalog.format('SCHEMA %I', v_schema), v_readers)
        FROM pg_catalog.pg_namespace n WHERE n.nspname = v_schema;

@@ -286,7 +286,7 @@ BEGIN
 
     -- A protected table that Citus is rebuilding (alter_distributed_table,
     -- undistribute_table) is not gone: its protection moves to the new
-    -- table (48_citus.sql), and the views of the old one are not reported.
+    -- table (48_citus_rebuild.sql), and the views of the old one are not reported.
     FOR v_prot IN SELECT DISTINCT d.objid, d.schema_name, d.object_name
                     FROM pg_catalog.pg_event_trigger_dropped_objects() d
                     JOIN mask.protected p ON p.relation::oid = d.objid

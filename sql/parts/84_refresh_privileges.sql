@@ -43,7 +43,7 @@ BEGIN
         -- 41_keys.sql), keeping the masked views that read them.
         PERFORM mask_internal._replace_key_view(v_policy);
         -- On Citus: views copied to the workers, views of the wrong form
-        -- (a protected table distributed since; 48_citus.sql).
+        -- (a protected table distributed since; 48_citus_repair.sql).
         PERFORM mask_internal._citus_repair(v_policy);
         -- A view schema of another owner (made before 0.3.0) is taken over
         -- by the extension owner when it holds nothing but generated views;
