@@ -142,6 +142,31 @@ $$;
 COMMENT ON FUNCTION mask_internal._citus_view_query(integer, regclass) IS
 'Internal: the query of the masked view of a Citus table: a call of its row function with the policy''s key subquery.';
 
+-- Where Citus is loaded, sets citus.enable_ddl_propagation for the rest of
+-- the (sub)transaction and returns the setting to restore with
+-- mask_internal._citus_local_end() (NULL: Citus is not loaded, nothing
+-- done).  The one place that switches propagation: off for what stays on
+-- the coordinator (_citus_local_begin, _citus_local_ddl), on for the
+-- materialized copies (_citus_copy_ddl_begin, 49_citus_copy.sql).
+CREATE FUNCTION mask_internal._citus_ddl_propagation(setting text)
+RETURNS text
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    v_setting text := pg_catalog.current_setting('citus.enable_ddl_propagation', true);
+BEGIN
+    IF v_setting IS NULL THEN
+        RETURN NULL;
+    END IF;
+    PERFORM pg_catalog.set_config('citus.enable_ddl_propagation', setting, true);
+    RETURN v_setting;
+END;
+$$;
+
+COMMENT ON FUNCTION mask_internal._citus_ddl_propagation(text) IS
+'Internal: where Citus is loaded, sets its DDL propagation (on/off) for the rest of the (sub)transaction; returns the setting to restore, or NULL.';
+
 -- What maskview generates (the row functions, the views, the key views and
 -- their grants) stays on the coordinator: Citus would otherwise propagate
 -- the DDL to the workers, where neither the row function nor the key is.  A
@@ -157,14 +182,8 @@ RETURNS text
 LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, pg_temp
 AS $$
-DECLARE
-    v_setting text := pg_catalog.current_setting('citus.enable_ddl_propagation', true);
 BEGIN
-    IF v_setting IS NULL THEN
-        RETURN NULL;
-    END IF;
-    PERFORM pg_catalog.set_config('citus.enable_ddl_propagation', 'off', true);
-    RETURN v_setting;
+    RETURN mask_internal._citus_ddl_propagation('off');
 END;
 $$;
 
@@ -195,9 +214,7 @@ LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
-    IF pg_catalog.current_setting('citus.enable_ddl_propagation', true) IS NOT NULL THEN
-        PERFORM pg_catalog.set_config('citus.enable_ddl_propagation', 'off', true);
-    END IF;
+    PERFORM mask_internal._citus_ddl_propagation('off');
 END;
 $$;
 

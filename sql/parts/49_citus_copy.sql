@@ -251,14 +251,8 @@ RETURNS text
 LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, pg_temp
 AS $$
-DECLARE
-    v_setting text := pg_catalog.current_setting('citus.enable_ddl_propagation', true);
 BEGIN
-    IF v_setting IS NULL THEN
-        RETURN NULL;
-    END IF;
-    PERFORM pg_catalog.set_config('citus.enable_ddl_propagation', 'on', true);
-    RETURN v_setting;
+    RETURN mask_internal._citus_ddl_propagation('on');
 END;
 $$;
 
