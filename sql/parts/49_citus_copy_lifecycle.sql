@@ -121,6 +121,35 @@ $$;
 COMMENT ON FUNCTION mask_internal._citus_copy_sync(name, name, oid[]) IS
 'Internal: keeps the masked copy of a view in step with the policy: emptied when filled under other rules, SELECT for the readers only.';
 
+-- Drops the table of a catalog row, if there is one (a relation of that name
+-- that is not a table is left alone), with DDL propagation on so that its
+-- shards go too, as extension-internal DDL; true when it dropped it.
+CREATE FUNCTION mask_internal._citus_copy_drop_table(cc mask.citus_copy)
+RETURNS boolean
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    v_copy regclass := mask_internal._citus_copy_relation(cc.policy_id, cc.copy_name);
+    v_prev text;
+    v_ddl  text;
+BEGIN
+    IF v_copy IS NULL
+       OR NOT EXISTS (SELECT FROM pg_catalog.pg_class c WHERE c.oid = v_copy AND c.relkind = 'r') THEN
+        RETURN false;
+    END IF;
+    v_prev := mask_internal._internal_begin();
+    v_ddl := mask_internal._citus_copy_ddl_begin();
+    EXECUTE pg_catalog.format('DROP TABLE %s CASCADE', v_copy);
+    PERFORM mask_internal._citus_local_end(v_ddl);
+    PERFORM mask_internal._internal_end(v_prev);
+    RETURN true;
+END;
+$$;
+
+COMMENT ON FUNCTION mask_internal._citus_copy_drop_table(mask.citus_copy) IS
+'Internal: drops the distributed table of a masked copy catalog row if it exists; true when dropped.';
+
 -- Drops the copy of a view that is dropped (hook in mask_internal._citus_drop); the
 -- catalog row stays while the table is protected, and mask.refresh()
 -- creates the copy again (a view renamed by protect() loses its rows).
@@ -131,24 +160,17 @@ SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     v_cc   mask.citus_copy;
-    v_copy regclass;
     v_prev text;
-    v_ddl  text;
 BEGIN
     FOR v_cc IN SELECT c.* FROM mask.citus_copy c
                   JOIN mask.policy po ON po.id = c.policy_id
                   JOIN mask.protected p ON p.policy_id = c.policy_id AND p.relation = c.relation
                  WHERE po.view_schema = _citus_copy_drop.view_schema
                    AND p.view_name = _citus_copy_drop.view_name LOOP
-        v_copy := mask_internal._citus_copy_relation(v_cc.policy_id, v_cc.copy_name);
-        CONTINUE WHEN v_copy IS NULL
-                   OR NOT EXISTS (SELECT FROM pg_catalog.pg_class c WHERE c.oid = v_copy AND c.relkind = 'r');
+        CONTINUE WHEN NOT mask_internal._citus_copy_drop_table(v_cc);
         v_prev := mask_internal._internal_begin();
-        v_ddl := mask_internal._citus_copy_ddl_begin();
-        EXECUTE pg_catalog.format('DROP TABLE %s CASCADE', v_copy);
         UPDATE mask.citus_copy c SET filled_with = NULL
          WHERE c.policy_id = v_cc.policy_id AND c.relation = v_cc.relation;
-        PERFORM mask_internal._citus_local_end(v_ddl);
         PERFORM mask_internal._internal_end(v_prev);
     END LOOP;
 END;
@@ -166,9 +188,7 @@ SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     v_cc   mask.citus_copy;
-    v_copy regclass;
     v_prev text;
-    v_ddl  text;
 BEGIN
     FOR v_cc IN SELECT c.* FROM mask.citus_copy c
                  WHERE c.policy_id = _citus_copy_cleanup.policy_id
@@ -176,13 +196,7 @@ BEGIN
                                     WHERE p.policy_id = c.policy_id AND p.relation = c.relation)
                  ORDER BY c.copy_name LOOP
         v_prev := mask_internal._internal_begin();
-        v_copy := mask_internal._citus_copy_relation(v_cc.policy_id, v_cc.copy_name);
-        IF v_copy IS NOT NULL AND EXISTS (SELECT FROM pg_catalog.pg_class c
-                                           WHERE c.oid = v_copy AND c.relkind = 'r') THEN
-            v_ddl := mask_internal._citus_copy_ddl_begin();
-            EXECUTE pg_catalog.format('DROP TABLE %s CASCADE', v_copy);
-            PERFORM mask_internal._citus_local_end(v_ddl);
-        END IF;
+        PERFORM mask_internal._citus_copy_drop_table(v_cc);
         DELETE FROM mask.citus_copy c WHERE c.policy_id = v_cc.policy_id AND c.relation = v_cc.relation;
         PERFORM mask_internal._internal_end(v_prev);
         PERFORM mask_internal._audit('citus_copy_dropped', (SELECT po.name FROM mask.policy po WHERE po.id = v_cc.policy_id),
