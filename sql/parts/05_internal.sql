@@ -23,3 +23,16 @@ $$;
 
 COMMENT ON FUNCTION mask_internal._grantee_name(oid) IS
 'Internal: an ACL grantee as a quoted role name, or PUBLIC for grantee 0.';
+
+-- An ACL grantee as the subject of a mask.verify() finding: "PUBLIC" or
+-- "Role <quoted name>".
+CREATE FUNCTION mask_internal._grantee_label(grantee oid)
+RETURNS text
+LANGUAGE sql STABLE STRICT
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT CASE WHEN grantee = 0 THEN '' ELSE 'Role ' END || mask_internal._grantee_name(grantee)
+$$;
+
+COMMENT ON FUNCTION mask_internal._grantee_label(oid) IS
+'Internal: an ACL grantee as the subject of a finding: PUBLIC, or Role and its quoted name.';

@@ -147,8 +147,7 @@ BEGIN
                 severity := 'warning';
                 object := v_fn::text;
                 finding := pg_catalog.format('%s can call the row function of the masked view of %s without being a member or an auditor (it returns the masked rows).',
-                    CASE WHEN v_g.grantee = 0 THEN 'PUBLIC'
-                         ELSE 'Role ' || pg_catalog.quote_ident(pg_catalog.pg_get_userbyid(v_g.grantee)) END,
+                    mask_internal._grantee_label(v_g.grantee),
                     v_t.name);
                 hint := pg_catalog.format('REVOKE ALL ON FUNCTION %s FROM %s;', v_fn, mask_internal._grantee_name(v_g.grantee));
                 RETURN NEXT;

@@ -159,8 +159,7 @@ BEGIN
                                          WHERE pr.policy_id = pol.id)
                 ORDER BY 1 LOOP
         finding := pg_catalog.format('%s can read the policy''s pseudonym key through its key view.',
-            CASE WHEN v_g.grantee = 0 THEN 'PUBLIC'
-                 ELSE 'Role ' || pg_catalog.quote_ident(pg_catalog.pg_get_userbyid(v_g.grantee)) END);
+            mask_internal._grantee_label(v_g.grantee));
         hint := pg_catalog.format('REVOKE ALL ON %s FROM %s; then SELECT mask.rotate_key(%L); since the key may be known.',
             object, mask_internal._grantee_name(v_g.grantee), pol.name);
         RETURN NEXT;
@@ -170,8 +169,7 @@ BEGIN
                 WHERE a.attrelid = v_view AND a.attnum > 0
                 ORDER BY 1, 2 LOOP
         finding := pg_catalog.format('%s holds a column grant on the key view (column %I): maskview grants none, and a column grant escapes table-level checks.',
-                                     CASE WHEN v_g.grantee = 0 THEN '' ELSE 'Role ' END
-                                     || mask_internal._grantee_name(v_g.grantee), v_g.attname);
+                                     mask_internal._grantee_label(v_g.grantee), v_g.attname);
         hint := pg_catalog.format('REVOKE ALL (%I) ON %s FROM %s; (or any API change of the policy removes it).',
                                   v_g.attname, object, mask_internal._grantee_name(v_g.grantee))
                 || mask_internal._verify_rotate_hint(pol);
@@ -256,8 +254,7 @@ BEGIN
                 WHERE a.attrelid = 'mask.policy_key'::pg_catalog.regclass AND a.attnum > 0
                ORDER BY 1 NULLS FIRST, 2 LOOP
         finding := pg_catalog.format('%s holds a privilege on the key table%s: it can read every policy''s key.',
-                                     CASE WHEN v_g.grantee = 0 THEN '' ELSE 'Role ' END
-                                     || mask_internal._grantee_name(v_g.grantee),
+                                     mask_internal._grantee_label(v_g.grantee),
                                      CASE WHEN v_g.attname IS NOT NULL
                                           THEN pg_catalog.format(' (column %I)', v_g.attname) ELSE '' END);
         hint := pg_catalog.format('REVOKE ALL %sON mask.policy_key FROM %s CASCADE; (or any API change of a policy removes it), then rotate every policy''s key: SELECT mask.rotate_key(name) FROM mask.policy;',

@@ -181,8 +181,7 @@ BEGIN
                 ORDER BY 1 LOOP
         severity := 'warning';
         finding := pg_catalog.format('%s can read the masked view without being a member or an auditor.',
-            CASE WHEN v_g.grantee = 0 THEN 'PUBLIC'
-                 ELSE 'Role ' || pg_catalog.quote_ident(pg_catalog.pg_get_userbyid(v_g.grantee)) END);
+            mask_internal._grantee_label(v_g.grantee));
         hint := pg_catalog.format('REVOKE ALL ON %s FROM %s; (or add the role with mask.add_member()).',
             object, mask_internal._grantee_name(v_g.grantee));
         RETURN NEXT;
