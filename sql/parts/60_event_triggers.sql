@@ -19,100 +19,127 @@
 -- no other role can hide its DDL from the audit log.
 -- ---------------------------------------------------------------------------
 
-CREATE FUNCTION mask_internal._on_ddl_command_end()
-RETURNS event_trigger
-LANGUAGE plpgsql SECURITY DEFINER
+-- Every protected relation the DDL command being ended touched, with the
+-- relations that inherit from it (ALTER TABLE on a parent recurses into them
+-- without reporting them).  ALTER TYPE changes no table, but the columns of
+-- that type (a composite that gains an attribute): each protected table with
+-- such a column counts as touched.  new_name: the column a command on one
+-- column (RENAME COLUMN) left.  Called from the ddl_command_end trigger only
+-- (pg_event_trigger_ddl_commands() works nowhere else).
+CREATE FUNCTION mask_internal._ddl_touched()
+RETURNS TABLE (rel oid, objid oid, objsubid integer, command_tag text, kinds text[], new_name name)
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    WITH RECURSIVE cmd AS (
+        SELECT c.objid, c.objsubid, c.command_tag,
+               mask_internal._ddl_subcommands(c.command) AS kinds
+          FROM pg_catalog.pg_event_trigger_ddl_commands() c
+         WHERE c.classid = 'pg_catalog.pg_class'::pg_catalog.regclass
+           AND c.command_tag <> 'ALTER TYPE'
+        UNION
+        SELECT a.attrelid, 0, c.command_tag, ARRAY['ALTER TYPE']
+          FROM pg_catalog.pg_event_trigger_ddl_commands() c
+          JOIN pg_catalog.pg_type ty
+            ON (c.classid = 'pg_catalog.pg_type'::pg_catalog.regclass AND ty.oid = c.objid)
+            OR (c.classid = 'pg_catalog.pg_class'::pg_catalog.regclass AND ty.typrelid = c.objid)
+          JOIN pg_catalog.pg_attribute a
+            ON a.atttypid = ty.oid AND a.attnum > 0 AND NOT a.attisdropped
+         WHERE c.command_tag = 'ALTER TYPE'),
+    tree(objid, objsubid, command_tag, kinds, rel) AS (
+        SELECT cmd.objid, cmd.objsubid, cmd.command_tag, cmd.kinds, cmd.objid FROM cmd
+        UNION
+        SELECT t.objid, t.objsubid, t.command_tag, t.kinds, i.inhrelid
+          FROM tree t JOIN pg_catalog.pg_inherits i ON i.inhparent = t.rel)
+    SELECT DISTINCT t.rel, t.objid, t.objsubid, t.command_tag, t.kinds, a.attname
+      FROM tree t
+      LEFT JOIN pg_catalog.pg_attribute a
+        ON t.objsubid > 0 AND a.attrelid = t.objid AND a.attnum = t.objsubid
+     WHERE t.rel IN (SELECT p.relation::oid FROM mask.protected p)
+     ORDER BY t.rel, t.objid, t.objsubid
+$$;
+
+COMMENT ON FUNCTION mask_internal._ddl_touched() IS
+'Internal (ddl_command_end): the protected relations the command touched (directly, through inheritance, or through a column of an altered type), with its tag, subcommand kinds and the column a RENAME COLUMN left.';
+
+
+-- Reconciles the catalog of every policy protecting rel with what a command
+-- did to it (mask_internal._reconcile: renames followed, rules of dropped or
+-- retyped columns validated again) and returns, per policy, what the audit and the
+-- regeneration need: a jsonb array of {policy_id, relid, relation, name,
+-- kinds, command, changes}.
+CREATE FUNCTION mask_internal._ddl_reconcile(rel oid, command_tag text, kinds text[], new_name name)
+RETURNS jsonb
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    v_prot    record;
+    v_renames jsonb;
+    v_old     name;
+    v_changes jsonb;
+    v_pending jsonb := '[]';
+BEGIN
+    FOR v_prot IN SELECT p.policy_id, po.name, p.columns, p.relation_name
+                    FROM mask.protected p JOIN mask.policy po ON po.id = p.policy_id
+                   WHERE p.relation = _ddl_reconcile.rel ORDER BY po.name LOOP
+        -- A command on a column of a table (the only one PostgreSQL reports
+        -- that way is RENAME COLUMN, whatever its tag: ALTER TABLE, ALTER
+        -- VIEW, ALTER FOREIGN TABLE ...) renamed it: the new name is in
+        -- pg_attribute, the old one in the snapshot.
+        v_renames := '{}';
+        IF new_name IS NOT NULL THEN
+            v_old := mask_internal._renamed_column(v_prot.columns, rel::regclass, new_name);
+            IF v_old IS NOT NULL THEN
+                v_renames := pg_catalog.jsonb_build_object(v_old, new_name);
+            END IF;
+        END IF;
+        -- Rules are validated again when a column changed type or went.
+        v_changes := mask_internal._reconcile(v_prot.policy_id, rel::regclass, v_renames,
+                                              kinds && ARRAY['DROP COLUMN', 'ALTER COLUMN TYPE']);
+        v_pending := v_pending || pg_catalog.jsonb_build_array(pg_catalog.jsonb_build_object(
+                   'policy_id', v_prot.policy_id,
+                   'relid', rel,
+                   'relation', pg_catalog.format('%s', rel::regclass),
+                   'name', v_prot.relation_name,
+                   'kinds', pg_catalog.to_jsonb(kinds),
+                   'command', command_tag,
+                   'changes', v_changes));
+    END LOOP;
+    RETURN v_pending;
+END;
+$$;
+
+COMMENT ON FUNCTION mask_internal._ddl_reconcile(oid, text, text[], name) IS
+'Internal (ddl_command_end): reconciles every policy protecting a relation a command touched (column renames followed, rules validated again after DROP COLUMN or ALTER COLUMN TYPE); returns one entry per policy for mask_internal._ddl_regenerate.';
+
+
+-- Regenerates the views of the tables the commands changed and audits them.
+-- Only the views of the tables a command changed are regenerated, once per
+-- policy and table: regenerating a whole policy would lock its other tables,
+-- and two commands on two tables of one policy (a parallel pg_restore adding
+-- keys) would deadlock.  A command that changed nothing maskview follows
+-- (ADD CONSTRAINT, SET DEFAULT ... as a restore runs them) regenerates
+-- nothing and leaves no audit row, so a restored audit log stays the one
+-- that was dumped.  Structural subcommands (a partition attached, a column
+-- retyped, row security switched ...) are recorded even when the catalog
+-- did not change: the view's rows or types did.  pending: the entries of
+-- mask_internal._ddl_reconcile.
+CREATE FUNCTION mask_internal._ddl_regenerate(pending jsonb)
+RETURNS void
+LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     v_cmd      record;
-    v_prot     record;
-    v_renames  jsonb;
-    v_old      name;
-    v_new      name;
     v_changes  jsonb;
     v_followed jsonb;
-    v_pending  jsonb := '[]';
     v_done     jsonb := '{}';
     v_kinds    text[];
 BEGIN
-    IF mask_internal._internal_active() THEN
-        RETURN;
-    END IF;
-    -- Every relation a command touched, with the relations that inherit from
-    -- it (ALTER TABLE on a parent recurses into them without reporting them).
-    -- ALTER TYPE changes no table, but the columns of that type (a composite
-    -- that gains an attribute): each protected table with such a column
-    -- counts as touched.
-    FOR v_cmd IN WITH RECURSIVE cmd AS (
-                     SELECT c.objid, c.objsubid, c.command_tag,
-                            mask_internal._ddl_subcommands(c.command) AS kinds
-                       FROM pg_catalog.pg_event_trigger_ddl_commands() c
-                      WHERE c.classid = 'pg_catalog.pg_class'::pg_catalog.regclass
-                        AND c.command_tag <> 'ALTER TYPE'
-                     UNION
-                     SELECT a.attrelid, 0, c.command_tag, ARRAY['ALTER TYPE']
-                       FROM pg_catalog.pg_event_trigger_ddl_commands() c
-                       JOIN pg_catalog.pg_type ty
-                         ON (c.classid = 'pg_catalog.pg_type'::pg_catalog.regclass AND ty.oid = c.objid)
-                         OR (c.classid = 'pg_catalog.pg_class'::pg_catalog.regclass AND ty.typrelid = c.objid)
-                       JOIN pg_catalog.pg_attribute a
-                         ON a.atttypid = ty.oid AND a.attnum > 0 AND NOT a.attisdropped
-                      WHERE c.command_tag = 'ALTER TYPE'),
-                 tree(objid, objsubid, command_tag, kinds, rel) AS (
-                     SELECT cmd.objid, cmd.objsubid, cmd.command_tag, cmd.kinds, cmd.objid FROM cmd
-                     UNION
-                     SELECT t.objid, t.objsubid, t.command_tag, t.kinds, i.inhrelid
-                       FROM tree t JOIN pg_catalog.pg_inherits i ON i.inhparent = t.rel)
-                 SELECT DISTINCT t.rel, t.objid, t.objsubid, t.command_tag, t.kinds,
-                        a.attname AS new_name
-                   FROM tree t
-                   LEFT JOIN pg_catalog.pg_attribute a
-                     ON t.objsubid > 0 AND a.attrelid = t.objid AND a.attnum = t.objsubid
-                  WHERE t.rel IN (SELECT p.relation::oid FROM mask.protected p)
-                  ORDER BY t.rel, t.objid, t.objsubid LOOP
-        FOR v_prot IN SELECT p.policy_id, po.name, p.columns, p.relation_name
-                        FROM mask.protected p JOIN mask.policy po ON po.id = p.policy_id
-                       WHERE p.relation = v_cmd.rel ORDER BY po.name LOOP
-            -- A command on a column of a table (the only one PostgreSQL
-            -- reports that way is RENAME COLUMN, whatever its tag: ALTER
-            -- TABLE, ALTER VIEW, ALTER FOREIGN TABLE ...) renamed it: the
-            -- new name is in pg_attribute, the old one in the snapshot.
-            v_renames := '{}';
-            IF v_cmd.new_name IS NOT NULL THEN
-                v_new := v_cmd.new_name;
-                v_old := mask_internal._renamed_column(v_prot.columns, v_cmd.rel::regclass, v_new);
-                IF v_old IS NOT NULL THEN
-                    v_renames := pg_catalog.jsonb_build_object(v_old, v_new);
-                END IF;
-            END IF;
-            -- Rules are validated again when a column changed type or went.
-            v_changes := mask_internal._reconcile(v_prot.policy_id, v_cmd.rel::regclass, v_renames,
-                                         v_cmd.kinds && ARRAY['DROP COLUMN', 'ALTER COLUMN TYPE']);
-            v_pending := v_pending || pg_catalog.jsonb_build_array(pg_catalog.jsonb_build_object(
-                       'policy_id', v_prot.policy_id,
-                       'relid', v_cmd.rel,
-                       'relation', pg_catalog.format('%s', v_cmd.rel::regclass),
-                       'name', v_prot.relation_name,
-                       'kinds', pg_catalog.to_jsonb(v_cmd.kinds),
-                       'command', v_cmd.command_tag,
-                       'changes', v_changes));
-        END LOOP;
-    END LOOP;
-
-    -- Only the views of the tables a command changed are regenerated, once
-    -- per policy and table: regenerating a whole policy would lock its other
-    -- tables, and two commands on two tables of one policy (a parallel
-    -- pg_restore adding keys) would deadlock.  A command that changed
-    -- nothing maskview follows (ADD CONSTRAINT, SET DEFAULT ... as a restore
-    -- runs them) regenerates nothing and leaves no audit row, so a restored
-    -- audit log stays the one that was dumped.  Structural subcommands (a
-    -- partition attached, a column retyped, row security switched ...) are
-    -- recorded even when the catalog did not change: the view's rows or
-    -- types did.
     FOR v_cmd IN SELECT e.value AS cmd, (e.value ->> 'policy_id')::integer AS policy_id,
                         po.name AS policy
-                   FROM pg_catalog.jsonb_array_elements(v_pending) e
+                   FROM pg_catalog.jsonb_array_elements(pending) e
                    JOIN mask.policy po ON po.id = (e.value ->> 'policy_id')::integer
                   ORDER BY po.name, e.value ->> 'relation' LOOP
         v_kinds := ARRAY(SELECT k FROM pg_catalog.jsonb_array_elements_text(v_cmd.cmd -> 'kinds') k);
@@ -126,17 +153,66 @@ BEGIN
                                                                  AND p.relation = (v_cmd.cmd ->> 'relid')::oid),
                                                '{}'::jsonb);
         END IF;
-        v_kinds := ARRAY(SELECT k FROM pg_catalog.unnest(v_kinds) k
-                          WHERE k NOT IN ('RENAME', 'ADD COLUMN', 'OWNER TO'));
-        CONTINUE WHEN v_changes = '{}' AND v_kinds = '{}';
-        -- changes as {table name before the command: what changed}
-        PERFORM mask_internal._audit('follow_ddl', v_cmd.policy, v_cmd.cmd ->> 'relation',
-                            pg_catalog.jsonb_build_object('command', v_cmd.cmd ->> 'command',
-                                'changes', CASE WHEN v_changes = '{}' THEN '{}'::jsonb
-                                                ELSE pg_catalog.jsonb_build_object(v_cmd.cmd ->> 'name', v_changes) END)
-                            || CASE WHEN v_kinds = '{}' THEN '{}'::jsonb
-                                    ELSE pg_catalog.jsonb_build_object('subcommands', pg_catalog.to_jsonb(v_kinds)) END);
+        PERFORM mask_internal._ddl_audit(v_cmd.policy, v_cmd.cmd, v_changes, v_kinds);
     END LOOP;
+END;
+$$;
+
+COMMENT ON FUNCTION mask_internal._ddl_regenerate(jsonb) IS
+'Internal (ddl_command_end): regenerates, once per policy and table, the views of the tables the commands changed, and audits each command.';
+
+
+-- The follow_ddl audit row of one command on one table of a policy, unless
+-- it changed nothing worth recording: changes as {table name before the
+-- command: what changed}, and the structural subcommands (renames, new
+-- columns and owner changes are in the changes or change nothing visible).
+CREATE FUNCTION mask_internal._ddl_audit(policy name, cmd jsonb, changes jsonb, kinds text[])
+RETURNS void
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    v_kinds text[] := ARRAY(SELECT k FROM pg_catalog.unnest(kinds) k
+                             WHERE k NOT IN ('RENAME', 'ADD COLUMN', 'OWNER TO'));
+BEGIN
+    IF changes = '{}' AND v_kinds = '{}' THEN
+        RETURN;
+    END IF;
+    PERFORM mask_internal._audit('follow_ddl', policy, cmd ->> 'relation',
+                        pg_catalog.jsonb_build_object('command', cmd ->> 'command',
+                            'changes', CASE WHEN changes = '{}' THEN '{}'::jsonb
+                                            ELSE pg_catalog.jsonb_build_object(cmd ->> 'name', changes) END)
+                        || CASE WHEN v_kinds = '{}' THEN '{}'::jsonb
+                                ELSE pg_catalog.jsonb_build_object('subcommands', pg_catalog.to_jsonb(v_kinds)) END);
+END;
+$$;
+
+COMMENT ON FUNCTION mask_internal._ddl_audit(name, jsonb, jsonb, text[]) IS
+'Internal (ddl_command_end): writes the follow_ddl audit row of one command on one table of a policy, unless it changed nothing worth recording.';
+
+
+-- ddl_command_end: after DDL on a protected table (or a parent of one), the
+-- catalog of every touched relation follows first
+-- (mask_internal._ddl_reconcile), then the changed views are regenerated and
+-- the commands audited (mask_internal._ddl_regenerate).
+CREATE FUNCTION mask_internal._on_ddl_command_end()
+RETURNS event_trigger
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    v_cmd     record;
+    v_pending jsonb := '[]';
+BEGIN
+    IF mask_internal._internal_active() THEN
+        RETURN;
+    END IF;
+    FOR v_cmd IN SELECT * FROM mask_internal._ddl_touched() t
+                  ORDER BY t.rel, t.objid, t.objsubid LOOP
+        v_pending := v_pending || mask_internal._ddl_reconcile(v_cmd.rel, v_cmd.command_tag,
+                                                               v_cmd.kinds, v_cmd.new_name);
+    END LOOP;
+    PERFORM mask_internal._ddl_regenerate(v_pending);
 END;
 $$;
 
