@@ -17,6 +17,8 @@
 #                       databases, and maskview in $db
 #   scratch_demo_data N [OWNER]  demo/generate_data.sql with N households in
 #                       $db (schema billing and its tables owned by OWNER)
+#   scratch_setup N OWNER  scratch_create, scratch_demo_data N OWNER, then the
+#                       SQL on stdin with q (fails "policy setup" on an error)
 #   scratch_cleanup     stops $bg_pid, drops the databases and roles, removes $work
 #                       (the EXIT trap unless the check sets its own)
 #   scratch_snapshot FILE  everything a policy change may touch, a line an object
@@ -70,6 +72,12 @@ scratch_demo_data() {
     [ -z "${2:-}" ] && return
     q -c "ALTER SCHEMA billing OWNER TO $2" -c "ALTER TABLE billing.households OWNER TO $2" \
       -c "ALTER TABLE billing.arrears OWNER TO $2" >/dev/null || fail "demo data owner $2"
+}
+
+scratch_setup() {
+    scratch_create </dev/null
+    scratch_demo_data "$1" "$2" </dev/null
+    q >"$work/setup.out" 2>&1 || { tail -3 "$work/setup.out"; fail "policy setup"; }
 }
 
 # Catalog (keys and audit log included), every relation in a policy's view

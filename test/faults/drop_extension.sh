@@ -28,9 +28,7 @@ roles="mvdrop_owner:NOLOGIN mvdrop_member:LOGIN"
 . "$(dirname "$0")/../scratch.sh"
 
 # --- setup ------------------------------------------------------------------
-scratch_create
-scratch_demo_data 3000 mvdrop_owner
-q >"$work/setup.out" 2>&1 <<'SQL' || { tail -3 "$work/setup.out"; fail "policy setup"; }
+scratch_setup 3000 mvdrop_owner <<'SQL'
 SET client_min_messages = warning;
 -- Privileges and row security on the raw data that must survive as they are.
 GRANT USAGE ON SCHEMA billing TO PUBLIC;

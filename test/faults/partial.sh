@@ -33,9 +33,7 @@ roles="mvpart_owner:NOLOGIN mvpart_member:LOGIN mvpart_spare:NOLOGIN"
 . "$(dirname "$0")/../scratch.sh"
 
 # --- setup ------------------------------------------------------------------
-scratch_create
-scratch_demo_data 3000 mvpart_owner
-q >"$work/setup.out" 2>&1 <<'SQL' || { tail -3 "$work/setup.out"; fail "policy setup"; }
+scratch_setup 3000 mvpart_owner <<'SQL'
 SET client_min_messages = warning;
 -- 22 more tables, so that one API call regenerates 24 views and takes long
 -- enough to be interrupted.
@@ -84,24 +82,29 @@ sqlstate() {
     [ "$got" = "$2" ] || problem "case $1: error $got, expected $2 ($(grep -m1 ERROR "$3"))"
 }
 
+# refused CASE: runs the SQL on stdin as the superuser; it must end with error
+# 22023 and leave the snapshot as it was before the cases
+refused() {
+    { cat; echo '\echo sqlstate=:LAST_ERROR_SQLSTATE'; } | psql -X -q -U "$su" -d "$db" >"$work/c$1.out" 2>&1
+    sqlstate "$1" 22023 "$work/c$1.out"
+    same "$1" "$work/before"
+}
+
 scratch_snapshot "$work/before" || fail "snapshot"
 [ "$(grep -c '^relation part_v\.' "$work/before")" = 24 ] || fail "setup: expected 24 views in part_v, got $(grep -c '^relation part_v\.' "$work/before")"
 
 # --- 1: valid calls, then an invalid one, in one transaction ------------------
-psql -X -q -U "$su" -d "$db" >"$work/c1.out" 2>&1 <<'SQL'
+refused 1 <<'SQL'
 BEGIN;
 SELECT mask.set_rule('part', 'billing.households', 'holder_name', 'mask.redact(holder_name)');
 SELECT mask.set_rule('part', 'billing.households', 'email', 'mask.email(email)');
 SELECT mask.set_rule('part', 'fp.p01', 'mobile', 'mask.cn_phone(mobile)');
 SELECT mask.set_rule('part', 'billing.households', 'bank_card', $$mask.bank_card(bank_card) || 'x'$$);
 COMMIT;
-\echo sqlstate=:LAST_ERROR_SQLSTATE
 SQL
-sqlstate 1 22023 "$work/c1.out"
-same 1 "$work/before"
 
 # --- 2: a mixed transaction ending in a refused row filter --------------------
-psql -X -q -U "$su" -d "$db" >"$work/c2.out" 2>&1 <<'SQL'
+refused 2 <<'SQL'
 BEGIN;
 SELECT mask.protect('empty', 'fp.p22');
 SELECT mask.set_rule('empty', 'fp.p22', 'holder_name', 'mask.cn_name(holder_name)');
@@ -111,13 +114,10 @@ SELECT mask.unprotect('part', 'fp.p02');
 SELECT mask.drop_rule('part', 'billing.households', 'mobile');
 SELECT mask.protect('part', 'fp.p03', 'id IN (SELECT id FROM fp.p04)');
 COMMIT;
-\echo sqlstate=:LAST_ERROR_SQLSTATE
 SQL
-sqlstate 2 22023 "$work/c2.out"
-same 2 "$work/before"
 
 # --- 3: an import-like batch, one rule names a missing column ------------------
-psql -X -q -U "$su" -d "$db" >"$work/c3.out" 2>&1 <<'SQL'
+refused 3 <<'SQL'
 DO $$
 DECLARE
     r jsonb;
@@ -132,10 +132,7 @@ BEGIN
         PERFORM mask.set_rule('part', (r->>'table')::regclass, (r->>'column')::name, r->>'rule', 'import');
     END LOOP;
 END $$;
-\echo sqlstate=:LAST_ERROR_SQLSTATE
 SQL
-sqlstate 3 22023 "$work/c3.out"
-same 3 "$work/before"
 
 # --- 4: one call cancelled by statement_timeout while it regenerates ----------
 cancelled=0
