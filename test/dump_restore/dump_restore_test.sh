@@ -69,12 +69,7 @@ CREATE ROLE tdr_life1 LOGIN;
 CREATE ROLE tdr_life2 LOGIN;
 CREATE DATABASE $src;
 SQL
-q "$src" -c "SET client_min_messages = warning" -c "CREATE EXTENSION maskview" >/dev/null \
-    || abort "(setup: CREATE EXTENSION)"
-q "$src" -v households="$households" -f demo/generate_data.sql >/dev/null 2>"$work/setup.err" \
-    || { cat "$work/setup.err"; abort "(setup: demo/generate_data.sql)"; }
-q "$src" -v pfx=tdr -f test/upgrade/policies.sql >/dev/null 2>"$work/setup.err" \
-    || { cat "$work/setup.err"; abort "(setup: test/upgrade/policies.sql)"; }
+setup "$src" tdr
 
 # record DB TAG: the masked output as each member, the catalog as superuser
 record() {

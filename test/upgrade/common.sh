@@ -12,6 +12,9 @@
 #                   must read exactly its two views, with rows
 #   clean DB TAG    the audit chain verifies and verify() reports no error or
 #                   warning
+#   setup DB PFX [VERSION]  in DB: CREATE EXTENSION maskview (at VERSION), the
+#                   demo data ($households households) and policies.sql for the
+#                   roles PFX_*; on an error, the caller's abort WHY
 
 fails=0
 why=
@@ -44,4 +47,15 @@ clean() {
                                    WHERE severity IN ('error', 'warning')" 2>&1)
         [ -z "$out" ] || fail "$tag: mask.verify() is not clean: $out"
     fi
+}
+
+setup() {
+    local db=$1 pfx=$2 version=
+    [ -n "${3:-}" ] && version=" VERSION '$3'"
+    q "$db" -c "SET client_min_messages = warning" -c "CREATE EXTENSION maskview$version" >/dev/null \
+        || abort "(setup $db: CREATE EXTENSION maskview$version)"
+    q "$db" -v households="$households" -f demo/generate_data.sql >/dev/null 2>"$work/setup.err" \
+        || { cat "$work/setup.err"; abort "(setup $db: demo/generate_data.sql)"; }
+    q "$db" -v pfx="$pfx" -f test/upgrade/policies.sql >/dev/null 2>"$work/setup.err" \
+        || { cat "$work/setup.err"; abort "(setup $db: test/upgrade/policies.sql)"; }
 }

@@ -100,17 +100,6 @@ CREATE DATABASE $dba;
 CREATE DATABASE $dbb;
 SQL
 
-setup() {   # setup DB [VERSION]: the extension, the data, the policies
-    local db=$1 version=
-    [ -n "${2:-}" ] && version=" VERSION '$2'"
-    q "$db" -c "SET client_min_messages = warning" -c "CREATE EXTENSION maskview$version" >/dev/null \
-        || abort "(setup $db: CREATE EXTENSION maskview$version)"
-    q "$db" -v households="$households" -f demo/generate_data.sql >/dev/null 2>"$work/setup.err" \
-        || { cat "$work/setup.err"; abort "(setup $db: demo/generate_data.sql)"; }
-    q "$db" -v pfx=tup -f test/upgrade/policies.sql >/dev/null 2>"$work/setup.err" \
-        || { cat "$work/setup.err"; abort "(setup $db: test/upgrade/policies.sql)"; }
-}
-
 fingerprint() {   # fingerprint DB TAG: objects, catalog, views (as superuser)
     local db=$1 tag=$2
     q "$db" -f test/upgrade/extension_objects.sql >"$work/$tag.objects" 2>&1 \
@@ -127,7 +116,7 @@ compare() {   # compare WHAT FILE_A FILE_B
 }
 
 # --- A: the previous release, then the update ---------------------------------
-setup "$dba" "$from"
+setup "$dba" tup "$from"
 masked "$dba" a_before
 clean "$dba" "A ($from)"
 # The documented upgrade: ALTER EXTENSION, then refresh_privileges() so that
@@ -155,7 +144,7 @@ fingerprint "$dba" a
 clean "$dba" "A (updated to $to)"
 
 # --- B: a fresh install of the current version ----------------------------------
-setup "$dbb"
+setup "$dbb" tup
 # (the same call as after A's update, so that both audit logs tell one story)
 q "$dbb" -c "SELECT mask.refresh_privileges()" >/dev/null
 masked "$dbb" b_ownkeys
