@@ -17,20 +17,14 @@ CREATE ROLE t42_auditor NOLOGIN;
 CREATE ROLE t42_reader NOLOGIN;
 CREATE ROLE t42_stranger NOLOGIN;
 CREATE SCHEMA t42_billing AUTHORIZATION t42_owner;
-CREATE TABLE t42_billing.households (
-    id          integer PRIMARY KEY,
-    holder_name text,
-    address     text,
-    phone       text,
-    account_no  text,
-    arrears     numeric(10,2),
-    memo        text);
-ALTER TABLE t42_billing.households OWNER TO t42_owner;
-INSERT INTO t42_billing.households VALUES
-    (1, '张三', '安徽省芜湖市镜湖区世贸滨江花园小区3栋2单元1201', '13812345678', 'A-0001', 120.50, 'paid late'),
-    (2, '欧阳娜娜', '安徽省芜湖市镜湖区世贸滨江花园小区3栋2单元1202', '13912345678', 'A-0002', 0, 'ok'),
-    (3, '李四', '安徽省芜湖市镜湖区世贸滨江花园小区5栋1单元0301', '13700000000', 'A-0003', 88.00, 'ok');
-GRANT SELECT ON t42_billing.households TO t42_reader;
+\set schema t42_billing
+\set owner t42_owner
+\set reader t42_reader
+\set last_col memo
+\set v1 'paid late'
+\set v2 ok
+\set v3 ok
+\i test/sql/fixtures/households.sql
 
 SELECT mask.create_policy('t42', 't42_view', 'arrears notices') AS created;
 SELECT mask.protect('t42', 't42_billing.households', 'arrears > 0') AS protected;

@@ -17,23 +17,17 @@ CREATE ROLE t43_reader NOLOGIN;
 CREATE ROLE t43_admin NOLOGIN;
 CREATE ROLE t43_nobody NOLOGIN;
 CREATE SCHEMA t43_billing AUTHORIZATION t43_owner;
-CREATE TABLE t43_billing.households (
-    id          integer PRIMARY KEY,
-    holder_name text,
-    address     text,
-    phone       text,
-    account_no  text,
-    arrears     numeric(10,2),
-    "Odd ""Name""" text);
+\set schema t43_billing
+\set owner t43_owner
+\set reader t43_reader
+\set last_col 'Odd "Name"'
+\set v1 x
+\set v2 y
+\set v3 z
+\i test/sql/fixtures/households.sql
 CREATE TABLE t43_billing.meters (id integer, reading integer);
-ALTER TABLE t43_billing.households OWNER TO t43_owner;
 ALTER TABLE t43_billing.meters OWNER TO t43_owner;
-INSERT INTO t43_billing.households VALUES
-    (1, '张三', '安徽省芜湖市镜湖区世贸滨江花园小区3栋2单元1201', '13812345678', 'A-0001', 120.50, 'x'),
-    (2, '欧阳娜娜', '安徽省芜湖市镜湖区世贸滨江花园小区3栋2单元1202', '13912345678', 'A-0002', 0, 'y'),
-    (3, '李四', '安徽省芜湖市镜湖区世贸滨江花园小区5栋1单元0301', '13700000000', 'A-0003', 88.00, 'z');
 INSERT INTO t43_billing.meters VALUES (1, 10), (2, 20);
-GRANT SELECT ON t43_billing.households TO t43_reader;
 
 SELECT mask.create_policy('t43', 't43_view', 'arrears notices') AS created;
 SELECT mask.protect('t43', 't43_billing.households', 'arrears > 0') AS protected;
