@@ -112,6 +112,27 @@ SELECT rank, levels, min_group_size, rows_suppressed, discernibility
   FROM mask.advise('p44', 't44.person', ARRAY['zip', 'age', 'sex'], 2, 0.2,
                    hierarchies => (SELECT h FROM h44));
 
+-- flash_differs_from_exhaustive(cmp): how many advice rows (question k, ms
+-- and the whole row of advice) one mode of the comparison table cmp gives
+-- and the other does not.
+CREATE FUNCTION pg_temp.flash_differs_from_exhaustive(cmp regclass) RETURNS bigint
+LANGUAGE plpgsql AS $f$
+DECLARE
+    n bigint;
+BEGIN
+    EXECUTE format($q$
+        WITH c AS (SELECT mode, (k, ms, rank, rules, levels, min_group_size, groups,
+                                 rows_suppressed, discernibility) AS advice FROM %s)
+        SELECT count(*)
+          FROM ((SELECT advice FROM c WHERE mode = 'flash'
+                 EXCEPT SELECT advice FROM c WHERE mode = 'exhaustive')
+                UNION ALL
+                (SELECT advice FROM c WHERE mode = 'exhaustive'
+                 EXCEPT SELECT advice FROM c WHERE mode = 'flash')) d$q$, cmp)
+        INTO n;
+    RETURN n;
+END $f$;
+
 -- Same minimal nodes as the brute force, and as the exhaustive mode; the
 -- search evaluated fewer nodes than the lattice has.
 CREATE TEMP TABLE cmp44 AS
@@ -130,16 +151,7 @@ SELECT k, ms, mode, array_agg(levels ORDER BY rank) AS minimal_nodes,
        min(nodes_evaluated) AS evaluated, min(lattice_size) AS lattice
   FROM cmp44 GROUP BY k, ms, mode ORDER BY k, ms, mode;
 -- (k = 11 > 10 rows: nothing is anonymous, no advice.)
-SELECT count(*) AS flash_differs_from_exhaustive
-  FROM ((SELECT k, ms, rank, rules, levels, min_group_size, groups, rows_suppressed, discernibility
-           FROM cmp44 WHERE mode = 'flash'
-         EXCEPT SELECT k, ms, rank, rules, levels, min_group_size, groups, rows_suppressed, discernibility
-           FROM cmp44 WHERE mode = 'exhaustive')
-        UNION ALL
-        (SELECT k, ms, rank, rules, levels, min_group_size, groups, rows_suppressed, discernibility
-           FROM cmp44 WHERE mode = 'exhaustive'
-         EXCEPT SELECT k, ms, rank, rules, levels, min_group_size, groups, rows_suppressed, discernibility
-           FROM cmp44 WHERE mode = 'flash')) d;
+SELECT pg_temp.flash_differs_from_exhaustive('cmp44') AS flash_differs_from_exhaustive;
 SELECT s.k, s.allowed,
        (SELECT array_agg(m ORDER BY m) FROM pg_temp.brute_minimal(s.k, s.allowed) m)
        IS NOT DISTINCT FROM
@@ -185,16 +197,7 @@ SELECT s.k, s.ms, f.*, 'exhaustive'
 SELECT k, ms, mode, count(*) AS minimal_nodes, min(nodes_evaluated) AS evaluated,
        min(lattice_size) AS lattice, min(nodes_evaluated) < min(lattice_size) AS pruned
   FROM cmp44b GROUP BY k, ms, mode ORDER BY k, ms, mode;
-SELECT count(*) AS flash_differs_from_exhaustive
-  FROM ((SELECT k, ms, rank, rules, levels, min_group_size, groups, rows_suppressed, discernibility
-           FROM cmp44b WHERE mode = 'flash'
-         EXCEPT SELECT k, ms, rank, rules, levels, min_group_size, groups, rows_suppressed, discernibility
-           FROM cmp44b WHERE mode = 'exhaustive')
-        UNION ALL
-        (SELECT k, ms, rank, rules, levels, min_group_size, groups, rows_suppressed, discernibility
-           FROM cmp44b WHERE mode = 'exhaustive'
-         EXCEPT SELECT k, ms, rank, rules, levels, min_group_size, groups, rows_suppressed, discernibility
-           FROM cmp44b WHERE mode = 'flash')) d;
+SELECT pg_temp.flash_differs_from_exhaustive('cmp44b') AS flash_differs_from_exhaustive;
 -- The best advice for k = 5.
 SELECT rank, rules, min_group_size, rows_suppressed, discernibility
   FROM cmp44b WHERE k = 5 AND ms = 0 AND mode = 'flash' AND rank <= 3 ORDER BY rank;
