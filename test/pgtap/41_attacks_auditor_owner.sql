@@ -119,8 +119,9 @@ INSERT INTO t41_secret.api_calls VALUES
  ('trust_function',$$SELECT mask.trust_function('pg_catalog.pg_read_file(text)'::regprocedure)$$);
 GRANT SELECT ON t41_secret.api_calls TO t41_auditor, t41_owner;
 -- Runs every call as the current role, noting "function:SQLSTATE" (or
--- "function:succeeded") of each in the loot table under p_who.
-CREATE FUNCTION t41_secret.call_every_api(p_who text) RETURNS void
+-- "function:succeeded") of each in the loot table under p_who, and tests
+-- that every one was tried and refused with 42501.
+CREATE FUNCTION t41_secret.every_api_refused(p_who text) RETURNS SETOF text
 LANGUAGE plpgsql AS $$
 DECLARE c record; st text;
 BEGIN
@@ -133,8 +134,13 @@ BEGIN
         END;
         INSERT INTO t41_secret.loot VALUES (p_who, 'api', c.fn || ':' || st);
     END LOOP;
+    RETURN NEXT is((SELECT array_agg(v ORDER BY v) FROM t41_secret.loot
+                     WHERE who = p_who AND src = 'api' AND v NOT LIKE '%:42501'), NULL,
+                   p_who || ': every API function is refused with 42501');
+    RETURN NEXT is((SELECT count(*) FROM t41_secret.loot WHERE who = p_who AND src = 'api'), 14::bigint,
+                   p_who || ': all 14 API functions were tried');
 END $$;
-GRANT EXECUTE ON FUNCTION t41_secret.call_every_api(text) TO t41_auditor, t41_owner;
+GRANT EXECUTE ON FUNCTION t41_secret.every_api_refused(text) TO t41_auditor, t41_owner;
 
 CREATE VIEW t41_secret.catalog_state AS
 SELECT (SELECT md5(string_agg(x::text, ',' ORDER BY x::text)) FROM mask.policy AS x) AS policies,
@@ -164,12 +170,7 @@ SELECT ok((SELECT count(*) FROM mask.audit_log WHERE policy = 't41_notice') >= 5
           'the audit log has a row per API call of the setup');
 
 -- Every API function refused, with 42501.
-DO $$ BEGIN PERFORM t41_secret.call_every_api('auditor'); END $$;
-SELECT is((SELECT array_agg(v ORDER BY v) FROM t41_secret.loot
-            WHERE who = 'auditor' AND src = 'api' AND v NOT LIKE '%:42501'), NULL,
-          'auditor: every API function is refused with 42501');
-SELECT is((SELECT count(*) FROM t41_secret.loot WHERE who = 'auditor' AND src = 'api'), 14::bigint,
-          'auditor: all 14 API functions were tried');
+SELECT * FROM t41_secret.every_api_refused('auditor');
 
 SELECT throws_ok($$UPDATE mask.audit_log SET details = NULL$$, '42501', NULL, 'auditor cannot update the audit log');
 SELECT throws_ok($$DELETE FROM mask.audit_log$$, '42501', NULL, 'auditor cannot delete from the audit log');
@@ -224,12 +225,7 @@ SELECT is((SELECT x::text FROM t41_secret.catalog_state AS x), (SELECT b::text F
 -- -------------------------------------------------------------- owner ---
 SET SESSION AUTHORIZATION t41_owner;
 
-DO $$ BEGIN PERFORM t41_secret.call_every_api('owner'); END $$;
-SELECT is((SELECT array_agg(v ORDER BY v) FROM t41_secret.loot
-            WHERE who = 'owner' AND src = 'api' AND v NOT LIKE '%:42501'), NULL,
-          'owner: every API function is refused with 42501');
-SELECT is((SELECT count(*) FROM t41_secret.loot WHERE who = 'owner' AND src = 'api'), 14::bigint,
-          'owner: all 14 API functions were tried');
+SELECT * FROM t41_secret.every_api_refused('owner');
 
 SELECT throws_ok($$INSERT INTO mask.member (policy_id, role, role_name)
                    SELECT id, 't41_victim'::regrole, 't41_victim' FROM mask.policy LIMIT 1$$,
