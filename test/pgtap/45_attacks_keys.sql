@@ -95,31 +95,25 @@ LANGUAGE sql AS $$
      WHERE l.who = p_who AND l.src LIKE p_src
 $$;
 
--- The leaky function every attacker plants: it records what it is shown.
-CREATE FUNCTION t45_secret.make_leak() RETURNS void
+-- The leaky function every attacker plants: it records what it is shown,
+-- pg_temp.leak_<role>(v bytea) a key (as hex), pg_temp.tleak_<role>(v text)
+-- a value (make_leak('text')).
+CREATE FUNCTION t45_secret.make_leak(arg regtype DEFAULT 'bytea') RETURNS void
 LANGUAGE plpgsql AS $mk$
+DECLARE
+    shown text := CASE arg WHEN 'bytea'::regtype THEN 'pg_catalog.encode(v, ''hex'')' ELSE 'v' END;
 BEGIN
     EXECUTE pg_catalog.format($f$
-        CREATE FUNCTION pg_temp.%I(v bytea) RETURNS boolean
+        CREATE FUNCTION pg_temp.%I(v %s) RETURNS boolean
         LANGUAGE plpgsql COST 0.0000001 AS $b$
         BEGIN
-            RAISE NOTICE 'leak %%', pg_catalog.encode(v, 'hex');
-            INSERT INTO t45_secret.loot VALUES (current_user, 'leak', pg_catalog.encode(v, 'hex'));
+            RAISE NOTICE 'leak %%', %s;
+            INSERT INTO t45_secret.loot VALUES (current_user, 'leak', %s);
             RETURN true;
-        END $b$ $f$, 'leak_' || current_user);
+        END $b$ $f$,
+        CASE arg WHEN 'bytea'::regtype THEN 'leak_' ELSE 'tleak_' END || current_user, arg, shown, shown);
 END $mk$;
-CREATE FUNCTION t45_secret.make_text_leak() RETURNS void
-LANGUAGE plpgsql AS $mk$
-BEGIN
-    EXECUTE pg_catalog.format($f$
-        CREATE FUNCTION pg_temp.%I(v text) RETURNS boolean
-        LANGUAGE plpgsql COST 0.0000001 AS $b$
-        BEGIN
-            INSERT INTO t45_secret.loot VALUES (current_user, 'leak', v);
-            RETURN true;
-        END $b$ $f$, 'tleak_' || current_user);
-END $mk$;
-GRANT EXECUTE ON FUNCTION t45_secret.make_leak(), t45_secret.make_text_leak() TO PUBLIC;
+GRANT EXECUTE ON FUNCTION t45_secret.make_leak(regtype) TO PUBLIC;
 
 -- EXPLAIN (ANALYZE, VERBOSE) output of a query, as one text.
 CREATE FUNCTION t45_secret.explain(q text) RETURNS text
@@ -229,7 +223,7 @@ SELECT is(t45_secret.keys_in('t45_owner2'), NULL,
 
 -- -------------------------------------------------------------- member ---
 SET SESSION AUTHORIZATION t45_member;
-SELECT t45_secret.make_text_leak();
+SELECT t45_secret.make_leak('text');
 SELECT set_eq('SELECT id, account_no FROM t45_va.households',
               'SELECT id, account_no FROM t45_secret.tokens',
               'member: reads the tokens the policy''s key gives');
@@ -285,7 +279,7 @@ RESET SESSION AUTHORIZATION;
 
 -- ------------------------------------------------------------- auditors ---
 SET SESSION AUTHORIZATION t45_auditor;
-SELECT t45_secret.make_text_leak();
+SELECT t45_secret.make_leak('text');
 SELECT set_eq('SELECT id, account_no FROM t45_va.households',
               'SELECT id, account_no FROM t45_secret.tokens', 'auditor: reads the tokens');
 SELECT lives_ok('SELECT count(*) FROM t45_va.households AS h WHERE pg_temp.tleak_t45_auditor(h.account_no)',
