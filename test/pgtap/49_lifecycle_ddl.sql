@@ -26,6 +26,10 @@ $$;
 CREATE FUNCTION pg_temp.ddl_rows() RETURNS bigint LANGUAGE sql AS $$
     SELECT count(*) FROM mask.audit_log l WHERE l.action = 'follow_ddl' AND l.policy = 't49_p'
 $$;
+-- The columns of a relation, in order (what a member's view shows).
+CREATE FUNCTION pg_temp.columns(rel regclass) RETURNS text LANGUAGE sql AS $$
+    SELECT string_agg(attname, ',' ORDER BY attnum) FROM pg_attribute WHERE attrelid = rel AND attnum > 0
+$$;
 GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA pg_temp TO PUBLIC;
 
 -- ---------------------------------------------------------------- setup ---
@@ -72,8 +76,7 @@ SELECT ok(pg_temp.last_ddl() -> 'changes' -> 't49_s.accounts' -> 'rules_orphaned
 SELECT is((SELECT orphaned FROM mask.rule WHERE column_name = 'phone'
              AND relation = 't49_s.accounts'::regclass), true, 'its rule is kept, orphaned');
 SET ROLE t49_member;
-SELECT is((SELECT string_agg(attname, ',' ORDER BY attnum) FROM pg_attribute
-            WHERE attrelid = 't49_view.accounts'::regclass AND attnum > 0),
+SELECT is(pg_temp.columns('t49_view.accounts'),
           'id,meter,holder,info', 'the view follows: the dropped column is gone, the others stay');
 RESET ROLE;
 
@@ -88,8 +91,7 @@ SELECT is((SELECT orphaned FROM mask.rule WHERE column_name = 'holder'
 SELECT ok(pg_temp.last_ddl() -> 'changes' -> 't49_s.accounts' -> 'rules_orphaned' ? 'holder',
           'and the audit log says so');
 SET ROLE t49_member;
-SELECT is((SELECT string_agg(attname, ',' ORDER BY attnum) FROM pg_attribute
-            WHERE attrelid = 't49_view.accounts'::regclass AND attnum > 0),
+SELECT is(pg_temp.columns('t49_view.accounts'),
           'id,meter,info', 'the view hides the column of the orphaned rule');
 RESET ROLE;
 
@@ -293,8 +295,7 @@ SELECT mask.set_rule('t49_p', 't49_s.unseen', 'id', 'PASS', 'regenerate');
 SELECT is((SELECT orphaned FROM mask.rule WHERE relation = 't49_s.unseen'::regclass AND column_name = 'phone'),
           true, 'an unseen rename orphans the rule instead of moving it');
 SET ROLE t49_member;
-SELECT is((SELECT string_agg(attname, ',' ORDER BY attnum) FROM pg_attribute
-            WHERE attrelid = 't49_view.unseen'::regclass AND attnum > 0),
+SELECT is(pg_temp.columns('t49_view.unseen'),
           'id', 'the view hides the renamed column (no rule follows it by position)');
 RESET ROLE;
 SELECT is((SELECT count(*) FROM mask.verify('t49_p') WHERE object = 't49_s.unseen.phone'
