@@ -41,151 +41,144 @@ $$;
 COMMENT ON FUNCTION mask_internal._admin_functions() IS
 'Internal: the API functions an admin may execute.';
 
--- What auditors (and admins) read: catalog views, audit log, reports.
-CREATE FUNCTION mask_internal._set_catalog_read(role name, allow boolean)
+-- Grants (allow) or revokes each of privileges, written as GRANT names
+-- them before TO ('SELECT ON mask.rules', 'EXECUTE ON FUNCTION ...'), to or
+-- from role: the one place admins and auditors get or lose a privilege.
+CREATE FUNCTION mask_internal._set_privileges(role name, allow boolean, privileges text[])
 RETURNS void
 LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    v_rel  text;
-    v_func regprocedure;
+    v_privilege text;
 BEGIN
-    FOR v_rel IN SELECT pg_catalog.format('%I.%I', n.nspname, c.relname)
-                   FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-                  WHERE n.nspname = 'mask'
-                    AND c.relname IN ('policies', 'protected_tables', 'rules', 'members', 'audit_log',
-                                      'effective_access', 'changes', 'audit_pending')
-                  ORDER BY 1 LOOP
-        EXECUTE pg_catalog.format(CASE WHEN allow THEN 'GRANT SELECT ON %s TO %I'
-                                       ELSE 'REVOKE SELECT ON %s FROM %I' END, v_rel, role);
-    END LOOP;
-    FOR v_func IN SELECT p.oid::regprocedure FROM pg_catalog.pg_proc p
-                   WHERE p.pronamespace = 'mask'::regnamespace
-                     AND p.proname IN ('verify', 'detect', 'linkability', 'export_policy',
-                                       'verify_audit_log', 'advise', 'advisor_hierarchies')
-                   ORDER BY 1 LOOP
-        EXECUTE pg_catalog.format(CASE WHEN allow THEN 'GRANT EXECUTE ON FUNCTION %s TO %I'
-                                       ELSE 'REVOKE EXECUTE ON FUNCTION %s FROM %I' END, v_func, role);
+    FOREACH v_privilege IN ARRAY privileges LOOP
+        EXECUTE pg_catalog.format(CASE WHEN allow THEN 'GRANT %s TO %I' ELSE 'REVOKE %s FROM %I' END,
+                                  v_privilege, role);
     END LOOP;
 END;
+$$;
+
+COMMENT ON FUNCTION mask_internal._set_privileges(name, boolean, text[]) IS
+'Internal: grants or revokes each listed privilege (as GRANT writes it before TO) to or from a role.';
+
+-- What auditors (and admins) read: catalog views, audit log, reports.
+CREATE FUNCTION mask_internal._set_catalog_read(role name, allow boolean)
+RETURNS void
+LANGUAGE sql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT mask_internal._set_privileges(role, allow, ARRAY(
+        SELECT x.privilege FROM (
+            SELECT 1, pg_catalog.format('SELECT ON %I.%I', n.nspname, c.relname)
+              FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+             WHERE n.nspname = 'mask'
+               AND c.relname IN ('policies', 'protected_tables', 'rules', 'members', 'audit_log',
+                                 'effective_access', 'changes', 'audit_pending')
+            UNION ALL
+            SELECT 2, 'EXECUTE ON FUNCTION ' || p.oid::regprocedure::text
+              FROM pg_catalog.pg_proc p
+             WHERE p.pronamespace = 'mask'::regnamespace
+               AND p.proname IN ('verify', 'detect', 'linkability', 'export_policy',
+                                 'verify_audit_log', 'advise', 'advisor_hierarchies')) x(kind, privilege)
+         ORDER BY x.kind, x.privilege))
 $$;
 
 COMMENT ON FUNCTION mask_internal._set_catalog_read(name, boolean) IS
 'Internal: grants or revokes SELECT on the auditor views and the audit log and EXECUTE on the reports.';
 
+-- EXECUTE on the API functions: what being an admin is.
+CREATE FUNCTION mask_internal._admin_privileges()
+RETURNS text[]
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT pg_catalog.array_agg('EXECUTE ON FUNCTION ' || f::text) FROM mask_internal._admin_functions() f
+$$;
 
-CREATE FUNCTION mask.grant_admin(role regrole)
+COMMENT ON FUNCTION mask_internal._admin_privileges() IS
+'Internal: the privileges an admin holds, as mask_internal._set_privileges takes them (EXECUTE on each API function).';
+
+
+-- grant_admin (allow) and revoke_admin: the row in mask.admin, EXECUTE on
+-- the API, and reading the catalog (which an auditor keeps).  A member of a
+-- policy cannot become an admin: it could change the policy it reads through.
+CREATE FUNCTION mask_internal._set_admin(role regrole, allow boolean)
 RETURNS text
-LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     v_name   name;
     v_policy name;
-    v_func   regprocedure;
 BEGIN
-    IF grant_admin.role IS NULL THEN
-        RAISE EXCEPTION 'role must not be NULL' USING ERRCODE = 'invalid_parameter_value';
-    END IF;
-    v_name := pg_catalog.pg_get_userbyid(grant_admin.role);
-    IF EXISTS (SELECT FROM mask.admin a WHERE a.role = grant_admin.role) THEN
-        RAISE EXCEPTION 'role % is already a policy admin', grant_admin.role
-            USING ERRCODE = 'invalid_parameter_value';
-    END IF;
-    SELECT p.name INTO v_policy FROM mask.member m JOIN mask.policy p ON p.id = m.policy_id
-     WHERE m.role = grant_admin.role ORDER BY p.name LIMIT 1;
-    IF FOUND THEN
-        RAISE EXCEPTION 'role % cannot be a policy admin', grant_admin.role
+    IF allow THEN
+        IF _set_admin.role IS NULL THEN
+            RAISE EXCEPTION 'role must not be NULL' USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+        IF EXISTS (SELECT FROM mask.admin a WHERE a.role = _set_admin.role) THEN
+            RAISE EXCEPTION 'role % is already a policy admin', _set_admin.role
+                USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+        SELECT p.name INTO v_policy FROM mask.member m JOIN mask.policy p ON p.id = m.policy_id
+         WHERE m.role = _set_admin.role ORDER BY p.name LIMIT 1;
+        IF FOUND THEN
+            RAISE EXCEPTION 'role % cannot be a policy admin', _set_admin.role
+                USING ERRCODE = 'invalid_parameter_value',
+                      DETAIL = pg_catalog.format('Role %s is a member of policy %s, and members cannot change the policies they read through.',
+                                                 _set_admin.role, pg_catalog.quote_ident(v_policy));
+        END IF;
+    ELSIF NOT EXISTS (SELECT FROM mask.admin a WHERE a.role = _set_admin.role) THEN
+        RAISE EXCEPTION 'role % is not a policy admin', _set_admin.role
             USING ERRCODE = 'invalid_parameter_value',
-                  DETAIL = pg_catalog.format('Role %s is a member of policy %s, and members cannot change the policies they read through.',
-                                             grant_admin.role, pg_catalog.quote_ident(v_policy));
+                  DETAIL = 'Admins are the roles given mask.grant_admin(); the extension owner cannot be revoked.';
     END IF;
 
-    INSERT INTO mask.admin (role, role_name) VALUES (grant_admin.role, v_name);
-    FOR v_func IN SELECT f FROM mask_internal._admin_functions() f LOOP
-        EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION %s TO %I', v_func, v_name);
-    END LOOP;
-    PERFORM mask_internal._set_catalog_read(v_name, true);
+    v_name := pg_catalog.pg_get_userbyid(_set_admin.role);
+    IF allow THEN
+        INSERT INTO mask.admin (role, role_name) VALUES (_set_admin.role, v_name);
+    ELSE
+        DELETE FROM mask.admin a WHERE a.role = _set_admin.role;
+    END IF;
+    PERFORM mask_internal._set_privileges(v_name, allow, mask_internal._admin_privileges());
+    IF allow OR NOT EXISTS (SELECT FROM mask.auditor a WHERE a.role = _set_admin.role) THEN
+        PERFORM mask_internal._set_catalog_read(v_name, allow);
+    END IF;
 
-    RETURN mask_internal._audit('grant_admin', NULL, v_name::text, '{}'::jsonb);
+    RETURN mask_internal._audit(CASE WHEN allow THEN 'grant_admin' ELSE 'revoke_admin' END,
+                                NULL, v_name::text, '{}'::jsonb);
 END;
 $$;
+
+COMMENT ON FUNCTION mask_internal._set_admin(regrole, boolean) IS
+'Internal: mask.grant_admin() (allow) and mask.revoke_admin(): the admin row, EXECUTE on the API and read access to the catalog; audited.';
+
+CREATE FUNCTION mask.grant_admin(role regrole)
+RETURNS text
+LANGUAGE sql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$ SELECT mask_internal._set_admin(grant_admin.role, true) $$;
 
 COMMENT ON FUNCTION mask.grant_admin(regrole) IS
 'Makes a role a policy admin: EXECUTE on the policy API and read access to the catalog views and the audit log. Policy members are refused.';
 
-
 CREATE FUNCTION mask.revoke_admin(role regrole)
 RETURNS text
-LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+LANGUAGE sql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE
-    v_name name;
-    v_func regprocedure;
-BEGIN
-    IF NOT EXISTS (SELECT FROM mask.admin a WHERE a.role = revoke_admin.role) THEN
-        RAISE EXCEPTION 'role % is not a policy admin', revoke_admin.role
-            USING ERRCODE = 'invalid_parameter_value',
-                  DETAIL = 'Admins are the roles given mask.grant_admin(); the extension owner cannot be revoked.';
-    END IF;
-    v_name := pg_catalog.pg_get_userbyid(revoke_admin.role);
-    DELETE FROM mask.admin a WHERE a.role = revoke_admin.role;
-    FOR v_func IN SELECT f FROM mask_internal._admin_functions() f LOOP
-        EXECUTE pg_catalog.format('REVOKE EXECUTE ON FUNCTION %s FROM %I', v_func, v_name);
-    END LOOP;
-    IF NOT EXISTS (SELECT FROM mask.auditor a WHERE a.role = revoke_admin.role) THEN
-        PERFORM mask_internal._set_catalog_read(v_name, false);
-    END IF;
-
-    RETURN mask_internal._audit('revoke_admin', NULL, v_name::text, '{}'::jsonb);
-END;
-$$;
+AS $$ SELECT mask_internal._set_admin(revoke_admin.role, false) $$;
 
 COMMENT ON FUNCTION mask.revoke_admin(regrole) IS
 'Takes the policy API away from a role given mask.grant_admin().';
 
 
-CREATE FUNCTION mask.grant_auditor(role regrole)
+-- grant_auditor (allow) and revoke_auditor: the row in mask.auditor,
+-- reading the catalog (which an admin keeps), and SELECT on the masked
+-- views of every policy (masked data only, e.g. for linkability()), with
+-- USAGE on their schemas unless the role still needs it as a member.
+CREATE FUNCTION mask_internal._set_auditor(role regrole, allow boolean)
 RETURNS text
-LANGUAGE plpgsql VOLATILE SECURITY DEFINER
-SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE
-    v_name   name;
-    v_policy integer;
-    v_prev   text;
-BEGIN
-    IF grant_auditor.role IS NULL THEN
-        RAISE EXCEPTION 'role must not be NULL' USING ERRCODE = 'invalid_parameter_value';
-    END IF;
-    IF EXISTS (SELECT FROM mask.auditor a WHERE a.role = grant_auditor.role) THEN
-        RAISE EXCEPTION 'role % is already an auditor', grant_auditor.role
-            USING ERRCODE = 'invalid_parameter_value';
-    END IF;
-    v_name := pg_catalog.pg_get_userbyid(grant_auditor.role);
-
-    v_prev := mask_internal._internal_begin();
-    INSERT INTO mask.auditor (role, role_name) VALUES (grant_auditor.role, v_name);
-    PERFORM mask_internal._set_catalog_read(v_name, true);
-    -- Masked views of every policy (masked data only), e.g. for linkability().
-    FOR v_policy IN SELECT p.id FROM mask.policy p ORDER BY p.id LOOP
-        PERFORM mask_internal._apply_grants(v_policy);
-    END LOOP;
-    PERFORM mask_internal._internal_end(v_prev);
-
-    RETURN mask_internal._audit('grant_auditor', NULL, v_name::text, '{}'::jsonb);
-END;
-$$;
-
-COMMENT ON FUNCTION mask.grant_auditor(regrole) IS
-'Makes a role an auditor: SELECT on the catalog views, the audit log and every masked view, EXECUTE on the reports; never keys or raw tables.';
-
-
-CREATE FUNCTION mask.revoke_auditor(role regrole)
-RETURNS text
-LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
@@ -193,26 +186,59 @@ DECLARE
     v_policy mask.policy;
     v_prev   text;
 BEGIN
-    IF NOT EXISTS (SELECT FROM mask.auditor a WHERE a.role = revoke_auditor.role) THEN
-        RAISE EXCEPTION 'role % is not an auditor', revoke_auditor.role
+    IF allow THEN
+        IF _set_auditor.role IS NULL THEN
+            RAISE EXCEPTION 'role must not be NULL' USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+        IF EXISTS (SELECT FROM mask.auditor a WHERE a.role = _set_auditor.role) THEN
+            RAISE EXCEPTION 'role % is already an auditor', _set_auditor.role
+                USING ERRCODE = 'invalid_parameter_value';
+        END IF;
+    ELSIF NOT EXISTS (SELECT FROM mask.auditor a WHERE a.role = _set_auditor.role) THEN
+        RAISE EXCEPTION 'role % is not an auditor', _set_auditor.role
             USING ERRCODE = 'invalid_parameter_value';
     END IF;
-    v_name := pg_catalog.pg_get_userbyid(revoke_auditor.role);
+    v_name := pg_catalog.pg_get_userbyid(_set_auditor.role);
 
     v_prev := mask_internal._internal_begin();
-    DELETE FROM mask.auditor a WHERE a.role = revoke_auditor.role;
-    IF NOT EXISTS (SELECT FROM mask.admin a WHERE a.role = revoke_auditor.role) THEN
-        PERFORM mask_internal._set_catalog_read(v_name, false);
+    IF allow THEN
+        INSERT INTO mask.auditor (role, role_name) VALUES (_set_auditor.role, v_name);
+    ELSE
+        DELETE FROM mask.auditor a WHERE a.role = _set_auditor.role;
+    END IF;
+    IF allow OR NOT EXISTS (SELECT FROM mask.admin a WHERE a.role = _set_auditor.role) THEN
+        PERFORM mask_internal._set_catalog_read(v_name, allow);
     END IF;
     FOR v_policy IN SELECT p.* FROM mask.policy p ORDER BY p.id LOOP
         PERFORM mask_internal._apply_grants(v_policy.id);
-        PERFORM mask_internal._revoke_schema_usage(v_policy.view_schema, revoke_auditor.role);
+        IF NOT allow THEN
+            PERFORM mask_internal._revoke_schema_usage(v_policy.view_schema, _set_auditor.role);
+        END IF;
     END LOOP;
     PERFORM mask_internal._internal_end(v_prev);
 
-    RETURN mask_internal._audit('revoke_auditor', NULL, v_name::text, '{}'::jsonb);
+    RETURN mask_internal._audit(CASE WHEN allow THEN 'grant_auditor' ELSE 'revoke_auditor' END,
+                                NULL, v_name::text, '{}'::jsonb);
 END;
 $$;
+
+COMMENT ON FUNCTION mask_internal._set_auditor(regrole, boolean) IS
+'Internal: mask.grant_auditor() (allow) and mask.revoke_auditor(): the auditor row, read access to the catalog and SELECT on every masked view; audited.';
+
+CREATE FUNCTION mask.grant_auditor(role regrole)
+RETURNS text
+LANGUAGE sql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$ SELECT mask_internal._set_auditor(grant_auditor.role, true) $$;
+
+COMMENT ON FUNCTION mask.grant_auditor(regrole) IS
+'Makes a role an auditor: SELECT on the catalog views, the audit log and every masked view, EXECUTE on the reports; never keys or raw tables.';
+
+CREATE FUNCTION mask.revoke_auditor(role regrole)
+RETURNS text
+LANGUAGE sql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$ SELECT mask_internal._set_auditor(revoke_auditor.role, false) $$;
 
 COMMENT ON FUNCTION mask.revoke_auditor(regrole) IS
 'Takes auditor access away from a role (catalog views, audit log, masked views of policies it is not a member of).';

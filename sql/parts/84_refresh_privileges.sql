@@ -20,16 +20,13 @@ SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     v_role   record;
-    v_func   regprocedure;
     v_policy integer;
 BEGIN
     -- (names from the OIDs: a role may have been renamed since)
     FOR v_role IN SELECT r.rolname AS role_name
                     FROM mask.admin a JOIN pg_catalog.pg_roles r ON r.oid = a.role
                    ORDER BY 1 LOOP
-        FOR v_func IN SELECT f FROM mask_internal._admin_functions() f LOOP
-            EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION %s TO %I', v_func, v_role.role_name);
-        END LOOP;
+        PERFORM mask_internal._set_privileges(v_role.role_name, true, mask_internal._admin_privileges());
         PERFORM mask_internal._set_catalog_read(v_role.role_name, true);
     END LOOP;
     FOR v_role IN SELECT r.rolname AS role_name
