@@ -125,6 +125,168 @@ COMMENT ON FUNCTION mask_internal._advise_check_functions(text, name, integer) I
 'Internal: refuses an advisor level naming a trusted function that is not owned by a superuser (the advisor runs levels as the extension owner).';
 
 
+-- The hierarchies a column of advise() can name: the built-in ones and the
+-- named ones of its hierarchies argument (keys that are not
+-- quasi-identifiers, each an array), or 22023.
+CREATE FUNCTION mask_internal._advise_hierarchies(quasi_identifiers name[], hierarchies jsonb)
+RETURNS jsonb
+LANGUAGE plpgsql IMMUTABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    v_known jsonb := mask.advisor_hierarchies();
+    v_key   text;
+BEGIN
+    IF hierarchies IS NOT NULL AND pg_catalog.jsonb_typeof(hierarchies) <> 'object' THEN
+        RAISE EXCEPTION 'hierarchies must be a JSON object'
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'Map a column to a built-in hierarchy name, "fixed", "hidden", or an array of rule expressions.';
+    END IF;
+    FOR v_key IN SELECT pg_catalog.jsonb_object_keys(COALESCE(hierarchies, '{}')) LOOP
+        IF v_key <> ALL (quasi_identifiers::text[]) THEN
+            IF pg_catalog.jsonb_typeof(hierarchies -> v_key) <> 'array' THEN
+                RAISE EXCEPTION 'hierarchies names a column that is not a quasi-identifier'
+                    USING ERRCODE = 'invalid_parameter_value',
+                          DETAIL = pg_catalog.format('Key %s is not in quasi_identifiers, and only an array (a named hierarchy) may be given for other keys.',
+                                                     pg_catalog.quote_ident(v_key));
+            END IF;
+            v_known := v_known || pg_catalog.jsonb_build_object(v_key, hierarchies -> v_key);
+        END IF;
+    END LOOP;
+    RETURN v_known;
+END;
+$$;
+
+COMMENT ON FUNCTION mask_internal._advise_hierarchies(name[], jsonb) IS
+'Internal: the built-in hierarchies of mask.advise() and the named ones its hierarchies argument adds.';
+
+
+-- The hierarchy of a quasi-identifier that hierarchies does not map: by the
+-- column's type, then by the column-name dictionary of detect(), else
+-- "text"; known is what _advise_hierarchies returned.
+CREATE FUNCTION mask_internal._advise_default_hierarchy(relation regclass, col name, known jsonb)
+RETURNS jsonb
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT pg_catalog.to_jsonb(CASE
+        WHEN t.typ = 'date'::regtype THEN 'date'
+        WHEN t.typ IN ('smallint'::regtype, 'integer'::regtype, 'bigint'::regtype,
+                       'numeric'::regtype, 'real'::regtype, 'double precision'::regtype)
+            THEN 'amount'
+        ELSE COALESCE((SELECT h FROM pg_catalog.unnest(mask_internal._detect_name_hints(col)) h
+                        WHERE known ? h LIMIT 1), 'text') END)
+      FROM (SELECT (SELECT a.atttypid FROM pg_catalog.pg_attribute a
+                     WHERE a.attrelid = relation AND a.attname = col
+                       AND a.attnum > 0 AND NOT a.attisdropped) AS typ) t
+$$;
+
+COMMENT ON FUNCTION mask_internal._advise_default_hierarchy(regclass, name, jsonb) IS
+'Internal: the hierarchy mask.advise() uses for a quasi-identifier the caller did not map: by type, then by column name.';
+
+
+-- The one level of a column marked "fixed" (its current rule) or "hidden"
+-- (no rule): the expression apply_advice writes and the SQL to group by.
+CREATE FUNCTION mask_internal._advise_fixed_level(policy_id integer, relation regclass, col name, fixed boolean,
+                                                  OUT expression text, OUT group_sql text)
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    v_rule mask.rule;
+BEGIN
+    IF fixed THEN
+        SELECT r.* INTO v_rule FROM mask.rule r
+         WHERE r.policy_id = _advise_fixed_level.policy_id AND r.relation = _advise_fixed_level.relation
+           AND r.column_name = col AND NOT r.orphaned;
+    END IF;
+    expression := CASE v_rule.action WHEN 'pass' THEN 'PASS' WHEN 'null' THEN 'NULL'
+                                     WHEN 'mask' THEN v_rule.expression END;
+    IF v_rule.action = 'mask' THEN
+        PERFORM mask_internal._advise_check_functions(v_rule.expression, col, 0);
+    END IF;
+    group_sql := CASE WHEN expression IS NULL OR expression = 'NULL' THEN NULL
+                      WHEN expression = 'PASS' THEN pg_catalog.quote_ident(col)
+                      ELSE v_rule.expression_sql END;
+END;
+$$;
+
+COMMENT ON FUNCTION mask_internal._advise_fixed_level(integer, regclass, name, boolean) IS
+'Internal: the single level of a quasi-identifier mask.advise() keeps at its current rule (fixed) or hidden.';
+
+
+-- The levels (rule expressions, {col} for the column) of the hierarchy
+-- spec of column col: a name among known, or an array of strings; 22023
+-- otherwise.
+CREATE FUNCTION mask_internal._advise_level_list(col name, spec jsonb, known jsonb)
+RETURNS jsonb
+LANGUAGE plpgsql IMMUTABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF pg_catalog.jsonb_typeof(spec) = 'string' THEN
+        IF NOT known ? (spec #>> '{}') THEN
+            RAISE EXCEPTION 'unknown hierarchy for column %', pg_catalog.quote_ident(col)
+                USING ERRCODE = 'invalid_parameter_value',
+                      DETAIL = pg_catalog.format('%s is neither a built-in or named hierarchy nor "fixed" or "hidden".', spec),
+                      HINT = 'The built-in hierarchies are the keys of mask.advisor_hierarchies(); name your own with another key of hierarchies.';
+        END IF;
+        RETURN known -> (spec #>> '{}');
+    ELSIF pg_catalog.jsonb_typeof(spec) = 'array' AND pg_catalog.jsonb_array_length(spec) > 0
+          AND NOT EXISTS (SELECT FROM pg_catalog.jsonb_array_elements(spec) e
+                           WHERE pg_catalog.jsonb_typeof(e) <> 'string') THEN
+        RETURN spec;
+    END IF;
+    RAISE EXCEPTION 'hierarchy of column % must be a name or a non-empty array of rule expressions',
+                    pg_catalog.quote_ident(col)
+        USING ERRCODE = 'invalid_parameter_value';
+END;
+$$;
+
+COMMENT ON FUNCTION mask_internal._advise_level_list(name, jsonb, jsonb) IS
+'Internal: the rule expressions of a quasi-identifier''s hierarchy as mask.advise() was given it (a name or an array), or invalid_parameter_value.';
+
+
+-- Level number level of column col (rule: the level's text, {col} standing
+-- for the column): the expression apply_advice writes and the SQL to group
+-- by, which the rule validator rebuilt exactly as set_rule would take it
+-- (NULL for the constant level, which splits no group).  22023 for a rule
+-- the validator refuses.
+CREATE FUNCTION mask_internal._advise_level(policy_id integer, relation regclass, col name, level integer,
+                                            rule text, OUT expression text, OUT group_sql text)
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    v_detail text;
+BEGIN
+    expression := pg_catalog.replace(rule, '{col}', pg_catalog.quote_ident(col));
+    CASE pg_catalog.upper(pg_catalog.btrim(expression))
+        WHEN 'PASS' THEN expression := 'PASS'; group_sql := pg_catalog.quote_ident(col);
+        WHEN 'NULL' THEN expression := 'NULL'; group_sql := NULL;
+        ELSE
+            PERFORM mask_internal._advise_check_functions(expression, col, level);
+            BEGIN
+                group_sql := mask_internal._validate_expression(expression, _advise_level.relation, false,
+                                                       mask_internal._key_sql(_advise_level.policy_id),
+                                                       mask_internal._masking_functions(),
+                                                       mask_internal._trusted_functions());
+            EXCEPTION WHEN invalid_parameter_value THEN
+                -- The validator's messages name the expression, never a value.
+                GET STACKED DIAGNOSTICS v_detail = PG_EXCEPTION_DETAIL;
+                RAISE EXCEPTION 'level % of the hierarchy of column % is not a valid rule', level,
+                                pg_catalog.quote_ident(col)
+                    USING ERRCODE = 'invalid_parameter_value',
+                          DETAIL = SQLERRM || COALESCE(': ' || NULLIF(v_detail, ''), '');
+            END;
+    END CASE;
+END;
+$$;
+
+COMMENT ON FUNCTION mask_internal._advise_level(integer, regclass, name, integer, text) IS
+'Internal: one generalisation level of mask.advise(): its rule expression and the validated SQL it groups by.';
+
+
 -- The levels of every quasi-identifier: (column position, column, level,
 -- the rule expression as apply_advice writes it, the SQL to group by; NULL
 -- for a constant level, which does not split groups).  Every expression goes
@@ -137,117 +299,29 @@ LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    v_builtin jsonb := mask.advisor_hierarchies();
-    v_col     name;
-    v_ord     integer := 0;
-    v_spec    jsonb;
-    v_levels  jsonb;
-    v_type    oid;
-    v_hint    text;
-    v_rule    mask.rule;
-    v_expr    text;
-    v_i       integer;
-    v_key     text;
-    v_detail  text;
+    v_known  jsonb := mask_internal._advise_hierarchies(quasi_identifiers, hierarchies);
+    v_spec   jsonb;
+    v_levels jsonb;
 BEGIN
-    IF hierarchies IS NOT NULL AND pg_catalog.jsonb_typeof(hierarchies) <> 'object' THEN
-        RAISE EXCEPTION 'hierarchies must be a JSON object'
-            USING ERRCODE = 'invalid_parameter_value',
-                  HINT = 'Map a column to a built-in hierarchy name, "fixed", "hidden", or an array of rule expressions.';
-    END IF;
-    -- Keys that are not quasi-identifiers define named hierarchies (arrays),
-    -- which columns can then name like the built-in ones.
-    FOR v_key IN SELECT pg_catalog.jsonb_object_keys(COALESCE(hierarchies, '{}')) LOOP
-        IF v_key <> ALL (quasi_identifiers::text[]) THEN
-            IF pg_catalog.jsonb_typeof(hierarchies -> v_key) <> 'array' THEN
-                RAISE EXCEPTION 'hierarchies names a column that is not a quasi-identifier'
-                    USING ERRCODE = 'invalid_parameter_value',
-                          DETAIL = pg_catalog.format('Key %s is not in quasi_identifiers, and only an array (a named hierarchy) may be given for other keys.',
-                                                     pg_catalog.quote_ident(v_key));
-            END IF;
-            v_builtin := v_builtin || pg_catalog.jsonb_build_object(v_key, hierarchies -> v_key);
-        END IF;
-    END LOOP;
-
-    FOREACH v_col IN ARRAY quasi_identifiers LOOP
-        v_ord := v_ord + 1;
-        SELECT a.atttypid INTO v_type FROM pg_catalog.pg_attribute a
-         WHERE a.attrelid = _advise_levels.relation AND a.attname = v_col
-           AND a.attnum > 0 AND NOT a.attisdropped;
-        v_spec := hierarchies -> v_col::text;
-        IF v_spec IS NULL THEN
-            -- Defaults: by type, then by the column-name dictionary of detect().
-            v_hint := CASE
-                WHEN v_type = 'date'::regtype THEN 'date'
-                WHEN v_type IN ('smallint'::regtype, 'integer'::regtype, 'bigint'::regtype,
-                                'numeric'::regtype, 'real'::regtype, 'double precision'::regtype)
-                    THEN 'amount'
-                ELSE COALESCE((SELECT h FROM pg_catalog.unnest(mask_internal._detect_name_hints(v_col)) h
-                                WHERE v_builtin ? h LIMIT 1), 'text') END;
-            v_spec := pg_catalog.to_jsonb(v_hint);
-        END IF;
-
+    FOR v_ord IN 1 .. COALESCE(pg_catalog.cardinality(quasi_identifiers), 0) LOOP
+        col_ord := v_ord;
+        col := quasi_identifiers[v_ord];
+        v_spec := COALESCE(hierarchies -> col::text,
+                           mask_internal._advise_default_hierarchy(_advise_levels.relation, col, v_known));
         IF v_spec = '"fixed"' OR v_spec = '"hidden"' THEN
-            -- One level: the column's current rule (fixed), or no rule.
-            v_expr := NULL;
-            IF v_spec = '"fixed"' THEN
-                SELECT r.* INTO v_rule FROM mask.rule r
-                 WHERE r.policy_id = _advise_levels.policy_id AND r.relation = _advise_levels.relation
-                   AND r.column_name = v_col AND NOT r.orphaned;
-                v_expr := CASE v_rule.action WHEN 'pass' THEN 'PASS' WHEN 'null' THEN 'NULL'
-                                             WHEN 'mask' THEN v_rule.expression END;
-            END IF;
-            IF v_rule.action = 'mask' THEN
-                PERFORM mask_internal._advise_check_functions(v_rule.expression, v_col, 0);
-            END IF;
-            col_ord := v_ord; col := v_col; level := 0; expression := v_expr;
-            group_sql := CASE WHEN v_expr IS NULL OR v_expr = 'NULL' THEN NULL
-                              WHEN v_expr = 'PASS' THEN pg_catalog.quote_ident(v_col)
-                              ELSE v_rule.expression_sql END;
+            level := 0;
+            SELECT f.expression, f.group_sql INTO expression, group_sql
+              FROM mask_internal._advise_fixed_level(_advise_levels.policy_id, _advise_levels.relation,
+                                                     col, v_spec = '"fixed"') f;
             RETURN NEXT;
             CONTINUE;
         END IF;
-
-        IF pg_catalog.jsonb_typeof(v_spec) = 'string' THEN
-            v_levels := v_builtin -> (v_spec #>> '{}');
-            IF v_levels IS NULL THEN
-                RAISE EXCEPTION 'unknown hierarchy for column %', pg_catalog.quote_ident(v_col)
-                    USING ERRCODE = 'invalid_parameter_value',
-                          DETAIL = pg_catalog.format('%s is neither a built-in or named hierarchy nor "fixed" or "hidden".', v_spec),
-                          HINT = 'The built-in hierarchies are the keys of mask.advisor_hierarchies(); name your own with another key of hierarchies.';
-            END IF;
-        ELSIF pg_catalog.jsonb_typeof(v_spec) = 'array' AND pg_catalog.jsonb_array_length(v_spec) > 0
-              AND NOT EXISTS (SELECT FROM pg_catalog.jsonb_array_elements(v_spec) e
-                               WHERE pg_catalog.jsonb_typeof(e) <> 'string') THEN
-            v_levels := v_spec;
-        ELSE
-            RAISE EXCEPTION 'hierarchy of column % must be a name or a non-empty array of rule expressions',
-                            pg_catalog.quote_ident(v_col)
-                USING ERRCODE = 'invalid_parameter_value';
-        END IF;
-
+        v_levels := mask_internal._advise_level_list(col, v_spec, v_known);
         FOR v_i IN 0 .. pg_catalog.jsonb_array_length(v_levels) - 1 LOOP
-            v_expr := pg_catalog.replace(v_levels ->> v_i, '{col}', pg_catalog.quote_ident(v_col));
-            col_ord := v_ord; col := v_col; level := v_i; expression := v_expr;
-            CASE pg_catalog.upper(pg_catalog.btrim(v_expr))
-                WHEN 'PASS' THEN expression := 'PASS'; group_sql := pg_catalog.quote_ident(v_col);
-                WHEN 'NULL' THEN expression := 'NULL'; group_sql := NULL;
-                ELSE
-                    PERFORM mask_internal._advise_check_functions(v_expr, v_col, v_i);
-                    BEGIN
-                        group_sql := mask_internal._validate_expression(v_expr, _advise_levels.relation, false,
-                                                               mask_internal._key_sql(_advise_levels.policy_id),
-                                                               mask_internal._masking_functions(),
-                                                               mask_internal._trusted_functions());
-                    EXCEPTION WHEN invalid_parameter_value THEN
-                        -- The validator's messages name the expression, never a value.
-                        GET STACKED DIAGNOSTICS v_detail = PG_EXCEPTION_DETAIL;
-                        RAISE EXCEPTION 'level % of the hierarchy of column % is not a valid rule', v_i,
-                                        pg_catalog.quote_ident(v_col)
-                            USING ERRCODE = 'invalid_parameter_value',
-                                  DETAIL = SQLERRM || COALESCE(': ' || NULLIF(v_detail, ''), '');
-                    END;
-            END CASE;
+            level := v_i;
+            SELECT l.expression, l.group_sql INTO expression, group_sql
+              FROM mask_internal._advise_level(_advise_levels.policy_id, _advise_levels.relation,
+                                               col, v_i, v_levels ->> v_i) l;
             RETURN NEXT;
         END LOOP;
     END LOOP;
