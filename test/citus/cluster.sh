@@ -1,4 +1,4 @@
-# A local Citus cluster for test/citus/citus_test.sh (sourced, not run): a
+# A local Citus cluster for the suites in test/citus and bench/citus_bench.sh (sourced, not run): a
 # coordinator and two workers on loopback ports, as the postgres OS user when
 # run as root, with shared_preload_libraries = 'citus', trust authentication
 # on 127.0.0.1 only, each in its own directory under one temporary folder.
@@ -9,11 +9,11 @@
 #   mv_citus_stop          stop and remove everything (also on EXIT)
 #   mv_citus_psql PORT ... psql to one node as the superuser
 
+# The nodes are servers of test/cluster.sh (mv_node_start), of the
+# installation PG_CONFIG names.
 MV_CITUS_BIN=${MV_CITUS_BIN:-$("${PG_CONFIG:-pg_config}" --bindir)}
-
-mv_citus_as_postgres() {
-    if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
-}
+MV_PGBIN=$MV_CITUS_BIN
+. test/cluster.sh
 
 mv_citus_available() {
     [ -f "$("$MV_CITUS_BIN/pg_config" --pkglibdir)/citus.so" ] \
@@ -35,10 +35,7 @@ mv_citus_start() {
     base=$((20000 + ($$ % 20000)))
     MV_CITUS_PORTS="$base $((base + 1)) $((base + 2))"
     for port in $MV_CITUS_PORTS; do
-        mv_citus_as_postgres "$MV_CITUS_BIN/initdb" -D "$MV_CITUS_DIR/$port" -U postgres \
-            --auth=trust --encoding=UTF8 --locale=C.UTF-8 >"$MV_CITUS_DIR/initdb.$port.log" 2>&1 \
-            || { cat "$MV_CITUS_DIR/initdb.$port.log" >&2; return 1; }
-        cat >>"$MV_CITUS_DIR/$port/postgresql.conf" <<CONF
+        mv_node_start "$MV_CITUS_DIR/$port" "$MV_CITUS_DIR/initdb.$port.log" "$MV_CITUS_DIR/$port/server.log" <<CONF || return 1
 listen_addresses = '127.0.0.1'
 unix_socket_directories = '$MV_CITUS_DIR'
 port = $port
@@ -49,9 +46,6 @@ max_prepared_transactions = 60
 log_min_messages = warning
 citus.enable_statistics_collection = off
 CONF
-        mv_citus_as_postgres "$MV_CITUS_BIN/pg_ctl" -D "$MV_CITUS_DIR/$port" \
-            -l "$MV_CITUS_DIR/$port/server.log" -w -t 60 start >/dev/null \
-            || { cat "$MV_CITUS_DIR/$port/server.log" >&2; return 1; }
         mv_citus_psql "$port" -d postgres -c "CREATE EXTENSION citus" >/dev/null || return 1
     done
     set -- $MV_CITUS_PORTS
@@ -64,7 +58,7 @@ mv_citus_stop() {
     local port
     [ -n "${MV_CITUS_DIR:-}" ] && [ -d "$MV_CITUS_DIR" ] || return 0
     for port in $MV_CITUS_PORTS; do
-        mv_citus_as_postgres "$MV_CITUS_BIN/pg_ctl" -D "$MV_CITUS_DIR/$port" -m fast -w stop >/dev/null 2>&1 || true
+        mv_node_stop "$MV_CITUS_DIR/$port"
     done
     rm -rf "$MV_CITUS_DIR"
     MV_CITUS_DIR=
