@@ -31,78 +31,39 @@
 # Prints "citus_copy: ok" or "citus_copy: FAILED <why>" last.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
-. test/citus/cluster.sh
-
-if ! mv_citus_available; then
-    echo "citus_copy: SKIPPED (the citus extension is not installed in $("$MV_CITUS_BIN/pg_config" --sharedir); README 'Citus' says how to build it)"
-    exit 0
-fi
-
-fails=0
-problem() { echo "  FAIL: $*"; fails=$((fails + 1)); }
-mv_citus_start || { echo "citus_copy: FAILED (starting the cluster)"; exit 1; }
-set -- $MV_CITUS_PORTS
-coord=$1 w1=$2 w2=$3
-q() { mv_citus_psql "$coord" -d postgres -v ON_ERROR_STOP=1 "$@"; }
-as() { local role=$1 port=$2; shift 2; "$MV_CITUS_BIN/psql" -X -q -A -t -h 127.0.0.1 -p "$port" -U "$role" -d postgres "$@"; }
+. test/citus/common.sh
+mv_citus_test_begin citus_copy
 state() {   # SQLSTATE of a statement as a role on the coordinator, or "ok"
     as "$1" "$coord" -v VERBOSITY=verbose -c "$2" 2>&1 \
         | awk '/^ERROR:  [0-9A-Z][0-9A-Z][0-9A-Z][0-9A-Z][0-9A-Z]:/ && !s { s = substr($2, 1, 5) } END { print s ? s : "ok" }'
 }
 
-q >"$MV_CITUS_DIR/setup.out" 2>&1 <<'SQL' || { cat "$MV_CITUS_DIR/setup.out"; echo "citus_copy: FAILED (setup)"; exit 1; }
-SET client_min_messages = warning;
-CREATE EXTENSION maskview;
-CREATE ROLE tcc_owner LOGIN;
-CREATE ROLE tcc_admin LOGIN;
-CREATE ROLE tcc_printer LOGIN;
-CREATE ROLE tcc_auditor LOGIN;
-CREATE ROLE tcc_stranger LOGIN;
-CREATE SCHEMA billing AUTHORIZATION tcc_owner;
-GRANT USAGE ON SCHEMA billing TO PUBLIC;
+mv_citus_setup -v roles='tcc_owner tcc_admin tcc_printer tcc_auditor tcc_stranger' -v owner=tcc_owner -v shards=8 -v rows=2000 \
+    -v policy=tcc_notice -v row_filter='in_arrears AND balance >= 0' -v id_rule='mask.pseudonym(household_id::text, 10)' <<'SQL'
+\i test/citus/billing.sql
 SET ROLE tcc_owner;
-CREATE TABLE billing.households (
-    household_id bigint PRIMARY KEY, holder_name text, mobile text, account_no text,
-    district_id int, in_arrears boolean, balance numeric(10,2));
 CREATE TABLE billing.meters (meter_id bigint PRIMARY KEY, account_no text, reading int);
-CREATE TABLE billing.districts (district_id int PRIMARY KEY, district text);
 CREATE TABLE billing.notes (account_no text, note text);
 GRANT SELECT ON billing.households, billing.meters, billing.districts, billing.notes TO tcc_admin;
 RESET ROLE;
-SELECT create_distributed_table('billing.households', 'household_id', shard_count => 8);
 SELECT create_distributed_table('billing.meters', 'meter_id', shard_count => 4);
-SELECT create_reference_table('billing.districts');
-INSERT INTO billing.districts VALUES (1, 'a'), (2, 'b'), (3, 'c');
-INSERT INTO billing.households
-SELECT g, (ARRAY['张','王','李','欧阳'])[1 + g % 4] || (ARRAY['三','小明','建国'])[1 + g % 3],
-       '138' || pg_catalog.lpad(g::text, 8, '0'), 'ACCT-' || g, 1 + g % 3, g % 5 <> 0, (g % 97) * 1.5
-  FROM pg_catalog.generate_series(1, 2000) g;
 INSERT INTO billing.meters SELECT g, 'ACCT-' || g, g * 7 FROM pg_catalog.generate_series(1, 300) g;
 INSERT INTO billing.notes VALUES ('ACCT-1', 'n');
 SELECT mask.grant_admin('tcc_admin');
 SET ROLE tcc_admin;
 SELECT mask.create_policy('tcc_notice', 'tcc_notice', 'Citus copy test');
-SELECT mask.protect('tcc_notice', 'billing.households', 'in_arrears AND balance >= 0');
-SELECT mask.set_rule('tcc_notice', 'billing.households', 'household_id', 'mask.pseudonym(household_id::text, 10)');
-SELECT mask.set_rule('tcc_notice', 'billing.households', 'holder_name', 'mask.cn_name(holder_name)');
-SELECT mask.set_rule('tcc_notice', 'billing.households', 'mobile', 'mask.cn_phone(mobile)');
-SELECT mask.set_rule('tcc_notice', 'billing.households', 'account_no', 'mask.pseudonym(account_no, 8)');
-SELECT mask.set_rule('tcc_notice', 'billing.households', 'district_id', 'PASS');
-SELECT mask.set_rule('tcc_notice', 'billing.households', 'balance', 'PASS');
+\i test/citus/policy.sql
 SELECT mask.protect('tcc_notice', 'billing.meters');
 SELECT mask.set_rule('tcc_notice', 'billing.meters', 'meter_id', 'PASS');
 SELECT mask.set_rule('tcc_notice', 'billing.meters', 'account_no', 'mask.pseudonym(account_no, 8)');
 SELECT mask.set_rule('tcc_notice', 'billing.meters', 'reading', 'PASS');
-SELECT mask.protect('tcc_notice', 'billing.districts');
-SELECT mask.set_rule('tcc_notice', 'billing.districts', 'district', 'PASS');
 SELECT mask.protect('tcc_notice', 'billing.notes');
 SELECT mask.set_rule('tcc_notice', 'billing.notes', 'note', 'PASS');
 SELECT mask.add_member('tcc_notice', 'tcc_printer');
 RESET ROLE;
 SELECT mask.grant_auditor('tcc_auditor');
 SQL
-key=$(q -c "SELECT pg_catalog.encode(k.key, 'hex') FROM mask.policy_key k JOIN mask.policy p ON p.id = k.policy_id WHERE p.name = 'tcc_notice'")
-[ ${#key} -eq 64 ] || problem "setup: no policy key"
+policy_key tcc_notice
 
 # --- 1: opting in ----------------------------------------------------------------
 for bad in "'billing.households', true, 'no_such_column'" "'billing.households', true, 'in_arrears'" \
@@ -311,10 +272,4 @@ as tcc_owner "$coord" -c "DROP TABLE billing.readings" >/dev/null 2>&1
 got=$(q -c "SELECT pg_catalog.to_regclass('tcc_second.readings_copy') IS NULL, (SELECT count(*) FROM mask.citus_copy)")
 [ "$got" = "t|0" ] || problem "7: DROP TABLE of the raw table left its copy or its row: $got"
 
-mv_citus_stop
-if [ "$fails" -eq 0 ]; then
-    echo "citus_copy: ok"
-else
-    echo "citus_copy: FAILED ($fails problems)"
-    exit 1
-fi
+mv_citus_test_end

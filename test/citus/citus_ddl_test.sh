@@ -29,59 +29,18 @@
 # "citus_ddl: SKIPPED".  Prints "citus_ddl: ok" or "citus_ddl: FAILED ..." last.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
-. test/citus/cluster.sh
-
-if ! mv_citus_available; then
-    echo "citus_ddl: SKIPPED (the citus extension is not installed in $("$MV_CITUS_BIN/pg_config" --sharedir); README 'Citus' says how to build it)"
-    exit 0
-fi
-
-fails=0
-problem() { echo "  FAIL: $*"; fails=$((fails + 1)); }
-mv_citus_start || { echo "citus_ddl: FAILED (starting the cluster)"; exit 1; }
-set -- $MV_CITUS_PORTS
-coord=$1 w1=$2 w2=$3
-q() { mv_citus_psql "$coord" -d postgres -v ON_ERROR_STOP=1 "$@"; }
-qw() { local port=$1; shift; mv_citus_psql "$port" -d postgres -v ON_ERROR_STOP=1 "$@"; }
-as() { local role=$1 port=$2; shift 2; "$MV_CITUS_BIN/psql" -X -q -A -t -h 127.0.0.1 -p "$port" -U "$role" -d postgres -v ON_ERROR_STOP=1 "$@"; }
+. test/citus/common.sh
+MV_CITUS_AS_OPTS="-v ON_ERROR_STOP=1"
+mv_citus_test_begin citus_ddl
 # A statement of the owner's; a deadlock would hang: the timeout turns it into
 # an error that the test reports.
 owner_ddl() { as td_owner "$coord" -c "SET statement_timeout = '60s'" -c "$1" 2>&1; }
 
-q >"$MV_CITUS_DIR/setup.out" 2>&1 <<'SQL' || { cat "$MV_CITUS_DIR/setup.out"; echo "citus_ddl: FAILED (setup)"; exit 1; }
-SET client_min_messages = warning;
-CREATE EXTENSION maskview;
-CREATE ROLE td_owner LOGIN;
-CREATE ROLE td_printer LOGIN;
-CREATE ROLE td_auditor LOGIN;
-CREATE ROLE td_other LOGIN;
-CREATE SCHEMA billing AUTHORIZATION td_owner;
-GRANT USAGE ON SCHEMA billing TO PUBLIC;
-SET ROLE td_owner;
-CREATE TABLE billing.households (
-    household_id bigint PRIMARY KEY, holder_name text, mobile text, account_no text,
-    district_id int, in_arrears boolean, balance numeric(10,2));
-CREATE TABLE billing.districts (district_id int PRIMARY KEY, district text, manager text);
-RESET ROLE;
-SELECT create_distributed_table('billing.households', 'household_id', shard_count => 4);
-SELECT create_reference_table('billing.districts');
-INSERT INTO billing.districts VALUES (1, '镜湖区', '张三'), (2, '弋江区', '李四'), (3, '鸠江区', '王五');
-INSERT INTO billing.households
-SELECT g, (ARRAY['张','王','李','欧阳'])[1 + g % 4] || (ARRAY['三','小明','建国'])[1 + g % 3],
-       '138' || pg_catalog.lpad(g::text, 8, '0'), 'ACCT-' || g, 1 + g % 3, g % 5 <> 0, (g % 97) * 1.5
-  FROM pg_catalog.generate_series(1, 500) g;
+mv_citus_setup -v roles='td_owner td_printer td_auditor td_other' -v owner=td_owner -v shards=4 -v rows=500 \
+    -v policy=td_notice -v row_filter=in_arrears -v id_rule=PASS <<'SQL'
+\i test/citus/billing.sql
 SELECT mask.create_policy('td_notice', 'td_notice', 'Citus DDL test');
-SELECT mask.protect('td_notice', 'billing.households', 'in_arrears');
-SELECT mask.set_rule('td_notice', 'billing.households', 'household_id', 'PASS');
-SELECT mask.set_rule('td_notice', 'billing.households', 'holder_name', 'mask.cn_name(holder_name)');
-SELECT mask.set_rule('td_notice', 'billing.households', 'mobile', 'mask.cn_phone(mobile)');
-SELECT mask.set_rule('td_notice', 'billing.households', 'account_no', 'mask.pseudonym(account_no, 8)');
-SELECT mask.set_rule('td_notice', 'billing.households', 'district_id', 'PASS');
-SELECT mask.set_rule('td_notice', 'billing.households', 'balance', 'PASS');
-SELECT mask.protect('td_notice', 'billing.districts');
-SELECT mask.set_rule('td_notice', 'billing.districts', 'district_id', 'PASS');
-SELECT mask.set_rule('td_notice', 'billing.districts', 'district', 'PASS');
-SELECT mask.set_rule('td_notice', 'billing.districts', 'manager', 'mask.cn_name(manager)');
+\i test/citus/policy.sql
 SELECT mask.add_member('td_notice', 'td_printer');
 SELECT mask.grant_auditor('td_auditor');
 SQL
@@ -348,7 +307,7 @@ verify_clean "D left-over row function (after the drop)"
 # --- E: DROP TABLE of a protected Citus table -----------------------------------------
 # As for a local table, the view goes with the table, and with it (Citus form)
 # its row function; the catalog forgets the table; the policy can be dropped.
-q >"$MV_CITUS_DIR/e_setup.out" 2>&1 <<'SQL' || { cat "$MV_CITUS_DIR/e_setup.out"; problem "E: setup failed"; }
+mv_citus_setup E <<'SQL'
 SET client_min_messages = warning;
 SET ROLE td_owner;
 CREATE TABLE billing.gone (id bigint PRIMARY KEY, holder_name text);
@@ -374,10 +333,4 @@ verify_clean "E DROP TABLE"
 got=$(q -c "SET client_min_messages = warning" -c "SELECT mask.drop_policy('td_gone')" -c "SELECT to_regnamespace('td_gone') IS NULL" 2>&1)
 [ "$(tail -n1 <<<"$got")" = "t" ] || problem "E DROP TABLE: drop_policy does not remove the view schema: $got"
 
-mv_citus_stop
-if [ "$fails" -eq 0 ]; then
-    echo "citus_ddl: ok"
-else
-    echo "citus_ddl: FAILED ($fails problems)"
-    exit 1
-fi
+mv_citus_test_end

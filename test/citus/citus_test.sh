@@ -21,63 +21,25 @@
 # Prints "citus: ok" or "citus: FAILED <why>" last.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
-. test/citus/cluster.sh
+. test/citus/common.sh
+mv_citus_test_begin citus
 
-if ! mv_citus_available; then
-    echo "citus: SKIPPED (the citus extension is not installed in $("$MV_CITUS_BIN/pg_config" --sharedir); README 'Citus' says how to build it)"
-    exit 0
-fi
-
-fails=0
-problem() { echo "  FAIL: $*"; fails=$((fails + 1)); }
-mv_citus_start || { echo "citus: FAILED (starting the cluster)"; exit 1; }
-set -- $MV_CITUS_PORTS
-coord=$1 w1=$2 w2=$3
-q() { mv_citus_psql "$coord" -d postgres -v ON_ERROR_STOP=1 "$@"; }
-as() { local role=$1 port=$2; shift 2; "$MV_CITUS_BIN/psql" -X -q -A -t -h 127.0.0.1 -p "$port" -U "$role" -d postgres "$@"; }
-
-q >"$MV_CITUS_DIR/setup.out" 2>&1 <<'SQL' || { cat "$MV_CITUS_DIR/setup.out"; echo "citus: FAILED (setup)"; exit 1; }
-SET client_min_messages = warning;
-CREATE EXTENSION maskview;
-CREATE ROLE tc_owner LOGIN;
-CREATE ROLE tc_printer LOGIN;
-CREATE ROLE tc_auditor LOGIN;
-CREATE SCHEMA billing AUTHORIZATION tc_owner;
-GRANT USAGE ON SCHEMA billing TO PUBLIC;
+mv_citus_setup -v roles='tc_owner tc_printer tc_auditor' -v owner=tc_owner -v shards=8 -v rows=2000 \
+    -v policy=tc_notice -v row_filter='in_arrears AND balance >= 0 AND district_id IN (1, 2, 3)' -v id_rule='mask.pseudonym(household_id::text, 10)' <<'SQL'
+\i test/citus/billing.sql
 SET ROLE tc_owner;
-CREATE TABLE billing.households (
-    household_id bigint PRIMARY KEY, holder_name text, mobile text, account_no text,
-    district_id int, in_arrears boolean, balance numeric(10,2));
-CREATE TABLE billing.districts (district_id int PRIMARY KEY, district text);
 CREATE TABLE billing.notes (household_id bigint, account_no text, note text);
 RESET ROLE;
-SELECT create_distributed_table('billing.households', 'household_id', shard_count => 8);
-SELECT create_reference_table('billing.districts');
-INSERT INTO billing.districts VALUES (1, '镜湖区'), (2, '弋江区'), (3, '鸠江区');
-INSERT INTO billing.households
-SELECT g, (ARRAY['张','王','李','欧阳'])[1 + g % 4] || (ARRAY['三','小明','建国'])[1 + g % 3],
-       '138' || pg_catalog.lpad(g::text, 8, '0'), 'ACCT-' || g, 1 + g % 3, g % 5 <> 0, (g % 97) * 1.5
-  FROM pg_catalog.generate_series(1, 2000) g;
 INSERT INTO billing.notes SELECT g, 'ACCT-' || g, 'note ' || g FROM pg_catalog.generate_series(1, 50) g;
 SELECT mask.create_policy('tc_notice', 'tc_notice', 'Citus test');
-SELECT mask.protect('tc_notice', 'billing.households', 'in_arrears AND balance >= 0 AND district_id IN (1, 2, 3)');
-SELECT mask.set_rule('tc_notice', 'billing.households', 'household_id', 'mask.pseudonym(household_id::text, 10)');
-SELECT mask.set_rule('tc_notice', 'billing.households', 'holder_name', 'mask.cn_name(holder_name)');
-SELECT mask.set_rule('tc_notice', 'billing.households', 'mobile', 'mask.cn_phone(mobile)');
-SELECT mask.set_rule('tc_notice', 'billing.households', 'account_no', 'mask.pseudonym(account_no, 8)');
-SELECT mask.set_rule('tc_notice', 'billing.households', 'district_id', 'PASS');
-SELECT mask.set_rule('tc_notice', 'billing.households', 'balance', 'PASS');
-SELECT mask.protect('tc_notice', 'billing.districts');
-SELECT mask.set_rule('tc_notice', 'billing.districts', 'district_id', 'PASS');
-SELECT mask.set_rule('tc_notice', 'billing.districts', 'district', 'PASS');
+\i test/citus/policy.sql
 SELECT mask.protect('tc_notice', 'billing.notes');
 SELECT mask.set_rule('tc_notice', 'billing.notes', 'account_no', 'mask.pseudonym(account_no, 8)');
 SELECT mask.set_rule('tc_notice', 'billing.notes', 'note', 'PASS');
 SELECT mask.add_member('tc_notice', 'tc_printer');
 SELECT mask.grant_auditor('tc_auditor');
 SQL
-key=$(q -c "SELECT pg_catalog.encode(k.key, 'hex') FROM mask.policy_key k JOIN mask.policy p ON p.id = k.policy_id WHERE p.name = 'tc_notice'")
-[ ${#key} -eq 64 ] || problem "setup: no policy key"
+policy_key tc_notice
 
 # --- 1: members read all three kinds of table ---------------------------------
 got=$(as tc_printer "$coord" -c "SELECT count(*) FROM tc_notice.households" 2>&1)
@@ -161,10 +123,4 @@ q -c "SELECT mask.unprotect('tc_notice', 'billing.households')" >/dev/null 2>&1 
 got=$(q -c "SELECT count(*) FROM pg_catalog.pg_proc p WHERE p.proname = 'households_rows'")
 [ "$got" = 0 ] || problem "6: unprotect left the row function behind"
 
-mv_citus_stop
-if [ "$fails" -eq 0 ]; then
-    echo "citus: ok"
-else
-    echo "citus: FAILED ($fails problems)"
-    exit 1
-fi
+mv_citus_test_end
