@@ -44,41 +44,39 @@ $$, 'setup: a policy with a member');
 --    that quotes it ("value "13812345678" is out of range for type integer"),
 --    and the member can provoke them (SET DateStyle turns '03/15/2024' into
 --    an error).  They are refused when the rule is set.
-SELECT throws_ok($$SELECT mask.set_rule('t48_p', 't48_billing.people', 'phone',
-                                        'mask.partial(phone::int::text, 3, 4)')$$,
-                 '22023', NULL, 'a rule casting text to integer is refused (the error would quote the value)');
-SELECT throws_ok($$SELECT mask.set_rule('t48_p', 't48_billing.people', 'birth',
-                                        'mask.generalize(birth::date, ''year'')')$$,
-                 '22023', NULL, 'a rule casting text to date is refused (DateStyle decides, errors quote the value)');
-SELECT throws_ok($$SELECT mask.protect('t48_p', 't48_billing.people', 'birth::date > ''2000-01-01''', 'people')$$,
-                 '22023', NULL, 'a row filter casting text to date is refused');
-SELECT throws_ok($$SELECT mask.protect('t48_p', 't48_billing.people', 'phone::bigint > 0', 'people')$$,
-                 '22023', NULL, 'a row filter casting text to bigint is refused');
-SELECT throws_ok($$SELECT mask.set_rule('t48_p', 't48_billing.people', 'reading',
-                                        'mask.partial(reading::text, 1, 1)')$$,
-                 '22023', NULL, 'a rule writing a float as text is refused (extra_float_digits decides the digits)');
-SELECT throws_ok($$SELECT mask.protect('t48_p', 't48_billing.people', 'int4in(textout(phone)) > 0', 'people')$$,
-                 '22023', NULL, 'type input functions called directly are refused too');
+SELECT throws_ok(c.stmt, '22023', NULL, c.description)
+  FROM (VALUES
+    ($$SELECT mask.set_rule('t48_p', 't48_billing.people', 'phone', 'mask.partial(phone::int::text, 3, 4)')$$,
+     'a rule casting text to integer is refused (the error would quote the value)'),
+    ($$SELECT mask.set_rule('t48_p', 't48_billing.people', 'birth', 'mask.generalize(birth::date, ''year'')')$$,
+     'a rule casting text to date is refused (DateStyle decides, errors quote the value)'),
+    ($$SELECT mask.protect('t48_p', 't48_billing.people', 'birth::date > ''2000-01-01''', 'people')$$,
+     'a row filter casting text to date is refused'),
+    ($$SELECT mask.protect('t48_p', 't48_billing.people', 'phone::bigint > 0', 'people')$$,
+     'a row filter casting text to bigint is refused'),
+    ($$SELECT mask.set_rule('t48_p', 't48_billing.people', 'reading', 'mask.partial(reading::text, 1, 1)')$$,
+     'a rule writing a float as text is refused (extra_float_digits decides the digits)'),
+    ($$SELECT mask.protect('t48_p', 't48_billing.people', 'int4in(textout(phone)) > 0', 'people')$$,
+     'type input functions called directly are refused too')) AS c(stmt, description);
 SELECT lives_ok($$SELECT mask.set_rule('t48_p', 't48_billing.people', 'amount',
                                        'mask.partial(amount::text, 1, 0)')$$,
                 'a rule writing a numeric as text is accepted (its text does not depend on settings)');
 
 -- 2. Constants that mean different things under different settings.
-SELECT throws_ok($$SELECT mask.protect('t48_p', 't48_billing.people', 'due < ''03/04/2024''', 'people')$$,
-                 '22023', NULL, 'a date constant that DateStyle reads two ways is refused');
-SELECT throws_ok($$SELECT mask.protect('t48_p', 't48_billing.people', 'due < ''today''', 'people')$$,
-                 '22023', NULL, 'a date constant relative to now is refused');
-SELECT throws_ok($$SELECT mask.protect('t48_p', 't48_billing.people', 'due < CURRENT_DATE', 'people')$$,
-                 '22023', NULL, 'CURRENT_DATE (TimeZone decides the day) is refused in a row filter');
-SELECT throws_ok($$SELECT mask.protect('t48_p', 't48_billing.people',
-                                       'to_char(due, ''TMMonth'') = ''March''', 'people')$$,
-                 '22023', NULL, 'a stable function (lc_time decides) is refused in a row filter');
-SELECT throws_ok($$SELECT mask.protect('t48_p', 't48_billing.people',
-                                       'due::timestamptz < ''2024-04-01 00:00:00+08''', 'people')$$,
-                 '22023', NULL, 'a cast that TimeZone decides (date to timestamptz) is refused');
-SELECT throws_ok($$SELECT mask.protect('t48_p', 't48_billing.people',
-                                       '''2024-04-01 00:00''::timestamptz < now()', 'people')$$,
-                 '22023', NULL, 'a timestamptz constant without an offset is refused');
+SELECT throws_ok(c.stmt, '22023', NULL, c.description)
+  FROM (VALUES
+    ($$SELECT mask.protect('t48_p', 't48_billing.people', 'due < ''03/04/2024''', 'people')$$,
+     'a date constant that DateStyle reads two ways is refused'),
+    ($$SELECT mask.protect('t48_p', 't48_billing.people', 'due < ''today''', 'people')$$,
+     'a date constant relative to now is refused'),
+    ($$SELECT mask.protect('t48_p', 't48_billing.people', 'due < CURRENT_DATE', 'people')$$,
+     'CURRENT_DATE (TimeZone decides the day) is refused in a row filter'),
+    ($$SELECT mask.protect('t48_p', 't48_billing.people', 'to_char(due, ''TMMonth'') = ''March''', 'people')$$,
+     'a stable function (lc_time decides) is refused in a row filter'),
+    ($$SELECT mask.protect('t48_p', 't48_billing.people', 'due::timestamptz < ''2024-04-01 00:00:00+08''', 'people')$$,
+     'a cast that TimeZone decides (date to timestamptz) is refused'),
+    ($$SELECT mask.protect('t48_p', 't48_billing.people', '''2024-04-01 00:00''::timestamptz < now()', 'people')$$,
+     'a timestamptz constant without an offset is refused')) AS c(stmt, description);
 SELECT is((SELECT row_filter FROM mask.protected_tables WHERE policy = 't48_p'), NULL,
           'no refused row filter was stored');
 
@@ -126,19 +124,20 @@ SELECT is((SELECT count(*) FROM mask.audit_log
           'both renames were audited');
 
 -- 5. Bad constant parameters are refused by set_rule and never stored.
-SELECT throws_ok($$SELECT mask.set_rule('t48_p', 't48_billing.people', 'phone', 'mask.cn_phone(phone, ''**'')')$$,
-                 '22023', NULL, 'cn_phone with a two-character mask_char is refused');
-SELECT throws_ok($$SELECT mask.set_rule('t48_p', 't48_billing.people', 'phone', 'mask.cn_id_card(phone, 8, 8)')$$,
-                 '22023', NULL, 'cn_id_card showing the birth date is refused');
-SELECT throws_ok($$SELECT mask.set_rule('t48_p', 't48_billing.people', 'phone', 'mask.partial(phone, -1, 0)')$$,
-                 '22023', NULL, 'partial with a negative keep_head is refused');
-SELECT throws_ok($$SELECT mask.set_rule('t48_p', 't48_billing.people', 'phone', 'mask.cn_address(phone, ''nowhere'')')$$,
-                 '22023', NULL, 'cn_address with an unknown level is refused');
-SELECT throws_ok($$SELECT mask.set_rule('t48_p', 't48_billing.people', 'phone',
-                                        'mask.partial(mask.redact(phone, pad => 2147483647), 1, 0)')$$,
-                 '22023', NULL, 'a nested call with pad => 2147483647 is refused');
-SELECT throws_ok($$SELECT mask.set_rule('t48_p', 't48_billing.people', 'phone', 'mask.partial(phone, id, 0, note)')$$,
-                 '22023', NULL, 'parameters read from columns are refused (one bad row would abort the view)');
+SELECT throws_ok(c.stmt, '22023', NULL, c.description)
+  FROM (VALUES
+    ($$SELECT mask.set_rule('t48_p', 't48_billing.people', 'phone', 'mask.cn_phone(phone, ''**'')')$$,
+     'cn_phone with a two-character mask_char is refused'),
+    ($$SELECT mask.set_rule('t48_p', 't48_billing.people', 'phone', 'mask.cn_id_card(phone, 8, 8)')$$,
+     'cn_id_card showing the birth date is refused'),
+    ($$SELECT mask.set_rule('t48_p', 't48_billing.people', 'phone', 'mask.partial(phone, -1, 0)')$$,
+     'partial with a negative keep_head is refused'),
+    ($$SELECT mask.set_rule('t48_p', 't48_billing.people', 'phone', 'mask.cn_address(phone, ''nowhere'')')$$,
+     'cn_address with an unknown level is refused'),
+    ($$SELECT mask.set_rule('t48_p', 't48_billing.people', 'phone', 'mask.partial(mask.redact(phone, pad => 2147483647), 1, 0)')$$,
+     'a nested call with pad => 2147483647 is refused'),
+    ($$SELECT mask.set_rule('t48_p', 't48_billing.people', 'phone', 'mask.partial(phone, id, 0, note)')$$,
+     'parameters read from columns are refused (one bad row would abort the view)')) AS c(stmt, description);
 SELECT is((SELECT count(*) FROM mask.rules WHERE policy = 't48_p' AND "column" = 'phone' AND action <> 'hidden'),
           0::bigint, 'none of the refused rules was stored');
 
