@@ -120,33 +120,32 @@ SELECT is(split_part((SELECT e FROM e50), '|', 1), '22023', 'a level whose cast 
 SELECT is((SELECT count(*) FROM e50, t50.households h WHERE strpos(e50.e, h.holder_name) > 0),
           0::bigint, 'the error message, detail and hint quote no value');
 
--- A level that would fail on the data (a column used as a parameter holds a
--- negative number) is refused up front: parameters of masking functions
--- must be constants, so no row can make a level, or a view, fail.
+-- Two levels the advisor refuses before it runs them (22023):
+-- - one that would fail on the data (a column used as a parameter holds a
+--   negative number): parameters of masking functions must be constants, so
+--   no row can make a level, or a view, fail;
+-- - one calling a trusted function owned by a role that is not a superuser:
+--   in a view it runs as the table's owner, but the advisor would run it as
+--   the extension owner, and its owner could redefine it.
 SET ROLE t50_owner;
 CREATE TABLE t50.odd (id integer PRIMARY KEY, name text, n integer);
 INSERT INTO t50.odd VALUES (1, '郑十一', 1), (2, '王十二', -1);
-RESET ROLE;
-SELECT lives_ok($$SELECT mask.protect('t50_notice', 't50.odd')$$, 'protect a table with an odd column');
-SET SESSION AUTHORIZATION t50_auditor;
-SELECT throws_ok($q$SELECT * FROM mask.advise('t50_notice', 't50_notice.odd', ARRAY['name'], 2,
-        hierarchies => '{"name": ["mask.partial(name, n, 0)", "NULL"]}')$q$,
-    '22023', 'level 0 of the hierarchy of column name is not a valid rule',
-    'a level whose parameter reads a column is refused before it runs');
-RESET SESSION AUTHORIZATION;
-
--- A trusted function owned by a role that is not a superuser: in a view it
--- runs as the table's owner, but the advisor would run it as the extension
--- owner, and its owner could redefine it; refused.
-SET ROLE t50_owner;
 CREATE FUNCTION t50.shout(v text) RETURNS text LANGUAGE sql IMMUTABLE AS $f$ SELECT upper(v) $f$;
 RESET ROLE;
+SELECT lives_ok($$SELECT mask.protect('t50_notice', 't50.odd')$$, 'protect a table with an odd column');
 SELECT lives_ok($$SELECT mask.trust_function('t50.shout(text)')$$, 'a superuser trusts t50_owner''s function');
 SET SESSION AUTHORIZATION t50_auditor;
-SELECT throws_ok($q$SELECT * FROM mask.advise('t50_notice', 't50_notice.households', ARRAY['holder_name'], 2,
-        hierarchies => '{"holder_name": ["PASS", "t50.shout(holder_name)", "NULL"]}')$q$,
-    '22023', 'level 1 of the hierarchy of column holder_name calls a function not owned by a superuser',
-    'a level calling a function its non-superuser owner could redefine is refused');
+SELECT throws_ok(format('SELECT * FROM mask.advise(%L, %L, ARRAY[%L], 2, hierarchies => %L)',
+                        't50_notice', l.view, l.col, l.hierarchy),
+                 '22023', l.message, l.description)
+  FROM (VALUES
+    ('t50_notice.odd', 'name', '{"name": ["mask.partial(name, n, 0)", "NULL"]}',
+     'level 0 of the hierarchy of column name is not a valid rule',
+     'a level whose parameter reads a column is refused before it runs'),
+    ('t50_notice.households', 'holder_name', '{"holder_name": ["PASS", "t50.shout(holder_name)", "NULL"]}',
+     'level 1 of the hierarchy of column holder_name calls a function not owned by a superuser',
+     'a level calling a function its non-superuser owner could redefine is refused'))
+    AS l(view, col, hierarchy, message, description);
 RESET SESSION AUTHORIZATION;
 SET SESSION AUTHORIZATION t50_admin;
 SELECT throws_ok($q$SELECT mask.apply_advice('t50_notice', 't50.households', '{"holder_name": "t50.shout(holder_name)"}', 2)$q$,
