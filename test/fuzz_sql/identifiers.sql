@@ -126,38 +126,54 @@ BEGIN
     END LOOP;
 END $$;
 
--- A view name alone (policy and schema plain): the view is created under
--- exactly that name or refused.
-DO $$
+-- fuzz.attempt(what, n, call): runs call, a query returning the problem it
+-- finds (NULL: none), in a subtransaction that is always rolled back, and
+-- records n as accepted with that problem, or as refused (an error other
+-- than 22023 is a problem).
+CREATE PROCEDURE fuzz.attempt(what text, n text, call text)
+LANGUAGE plpgsql AS $$
 DECLARE
-    v_n       text;
     v_state   text;
     v_msg     text;
-    v_ok      boolean;
     v_outcome text;
     v_problem text;
-    v_table   regclass := 'fz.accounts';
+BEGIN
+    BEGIN
+        EXECUTE call INTO v_problem;
+        v_outcome := 'accepted';
+        RAISE SQLSTATE 'MVFZ0';
+    EXCEPTION
+        WHEN SQLSTATE 'MVFZ0' THEN NULL;
+        WHEN OTHERS THEN
+            GET STACKED DIAGNOSTICS v_state = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT;
+            v_outcome := 'refused';
+            v_problem := CASE WHEN v_state <> '22023' THEN 'raised ' || v_state || ': ' || v_msg END;
+    END;
+    INSERT INTO fuzz.ident_result VALUES (what, n, v_outcome, v_problem);
+END $$;
+
+-- A view name alone (policy and schema plain): the view is created under
+-- exactly that name or refused.
+CREATE FUNCTION fuzz.protect_view_name(n text) RETURNS text
+LANGUAGE plpgsql AS $$
+BEGIN
+    SET SESSION AUTHORIZATION mvfz_admin;
+    PERFORM mask.protect('fz_policy', 'fz.accounts', NULL, n);
+    RESET SESSION AUTHORIZATION;
+    IF EXISTS (SELECT FROM pg_catalog.pg_class c
+                WHERE c.relnamespace = 'fz_view'::regnamespace
+                  AND c.relname = n::name AND c.relkind = 'v')
+       AND pg_catalog.to_regclass('fz_view.accounts') IS NULL THEN
+        RETURN NULL;
+    END IF;
+    RETURN 'the view is not fz_view.' || pg_catalog.quote_ident(n::name);
+END $$;
+DO $$
+DECLARE
+    v_n text;
 BEGIN
     FOR v_n IN SELECT n FROM fuzz.ident LOOP
-        BEGIN
-            SET SESSION AUTHORIZATION mvfz_admin;
-            PERFORM mask.protect('fz_policy', v_table, NULL, v_n);
-            RESET SESSION AUTHORIZATION;
-            v_ok := EXISTS (SELECT FROM pg_catalog.pg_class c
-                             WHERE c.relnamespace = 'fz_view'::regnamespace
-                               AND c.relname = v_n::name AND c.relkind = 'v')
-                    AND pg_catalog.to_regclass('fz_view.accounts') IS NULL;
-            v_outcome := 'accepted';
-            v_problem := CASE WHEN NOT v_ok THEN 'the view is not fz_view.' || pg_catalog.quote_ident(v_n::name) END;
-            RAISE SQLSTATE 'MVFZ0';
-        EXCEPTION
-            WHEN SQLSTATE 'MVFZ0' THEN NULL;
-            WHEN OTHERS THEN
-                GET STACKED DIAGNOSTICS v_state = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT;
-                v_outcome := 'refused';
-                v_problem := CASE WHEN v_state <> '22023' THEN 'raised ' || v_state || ': ' || v_msg END;
-        END;
-        INSERT INTO fuzz.ident_result VALUES ('protect view_name', v_n, v_outcome, v_problem);
+        CALL fuzz.attempt('protect view_name', v_n, pg_catalog.format('SELECT fuzz.protect_view_name(%L)', v_n));
     END LOOP;
 END $$;
 
@@ -187,20 +203,44 @@ LANGUAGE sql IMMUTABLE AS $$
            WITH ORDINALITY a(value, ord)
 $$;
 
+-- One imported document: only its schema, its views and the key view are
+-- new, and no imported view depends on an untrusted object.
+CREATE FUNCTION fuzz.import_document(doc jsonb) RETURNS text
+LANGUAGE plpgsql AS $$
+DECLARE
+    v_ns      oid[] := ARRAY(SELECT oid FROM pg_catalog.pg_namespace);
+    v_rel     oid[] := ARRAY(SELECT oid FROM pg_catalog.pg_class);
+    v_new     text[];
+    v_bad     text;
+    v_problem text;
+BEGIN
+    SET SESSION AUTHORIZATION mvfz_admin;
+    EXECUTE 'SELECT mask.import_policy($1)' USING doc;
+    RESET SESSION AUTHORIZATION;
+    v_new := fuzz.new_objects(v_ns, v_rel);
+    SELECT pg_catalog.string_agg(x, ', ') INTO v_bad FROM pg_catalog.unnest(v_new) x
+     WHERE x <> 'schema ' || pg_catalog.quote_ident((doc ->> 'view_schema')::name)
+       AND x NOT LIKE 'v mask_internal._key\_%'
+       AND x NOT LIKE 'v ' || pg_catalog.replace(pg_catalog.quote_ident((doc ->> 'view_schema')::name), '_', '\_') || '.%';
+    IF v_bad IS NOT NULL THEN
+        v_problem := 'import created ' || v_bad;
+    END IF;
+    SELECT pg_catalog.string_agg(fuzz.untrusted_deps(c.oid), '; ') INTO v_bad
+      FROM pg_catalog.pg_class c
+     WHERE c.oid <> ALL (v_rel) AND c.relkind = 'v'
+       AND c.relnamespace <> ALL (ARRAY['mask'::regnamespace, 'mask_internal'::regnamespace]);
+    IF v_bad IS NOT NULL THEN
+        v_problem := COALESCE(v_problem || '; ', '') || 'imported view depends on ' || v_bad;
+    END IF;
+    RETURN v_problem;
+END $$;
+
 DO $$
 DECLARE
     v_doc     jsonb;
     v_path    text[];
     v_p       text;
     v_try     jsonb;
-    v_ns      oid[];
-    v_rel     oid[];
-    v_new     text[];
-    v_state   text;
-    v_msg     text;
-    v_problem text;
-    v_outcome text;
-    v_bad     text;
     v_k       integer := 0;
 BEGIN
     IF pg_catalog.to_regproc('mask.import_policy') IS NULL THEN
@@ -215,41 +255,8 @@ BEGIN
             v_try := v_doc || pg_catalog.jsonb_build_object('policy', 'fzimp_' || v_k,
                                                             'view_schema', 'fzimp_' || v_k);
             v_try := pg_catalog.jsonb_set(v_try, v_path, pg_catalog.to_jsonb(v_p));
-            v_ns := ARRAY(SELECT oid FROM pg_catalog.pg_namespace);
-            v_rel := ARRAY(SELECT oid FROM pg_catalog.pg_class);
-            v_problem := NULL;
-            BEGIN
-                SET SESSION AUTHORIZATION mvfz_admin;
-                EXECUTE 'SELECT mask.import_policy($1)' USING v_try;
-                RESET SESSION AUTHORIZATION;
-                v_outcome := 'accepted';
-                -- only the document's schema, its views and the key view
-                v_new := fuzz.new_objects(v_ns, v_rel);
-                SELECT pg_catalog.string_agg(x, ', ') INTO v_bad FROM pg_catalog.unnest(v_new) x
-                 WHERE x <> 'schema ' || pg_catalog.quote_ident((v_try ->> 'view_schema')::name)
-                   AND x NOT LIKE 'v mask_internal._key\_%'
-                   AND x NOT LIKE 'v ' || pg_catalog.replace(pg_catalog.quote_ident((v_try ->> 'view_schema')::name), '_', '\_') || '.%';
-                IF v_bad IS NOT NULL THEN
-                    v_problem := 'import created ' || v_bad;
-                END IF;
-                SELECT pg_catalog.string_agg(fuzz.untrusted_deps(c.oid), '; ') INTO v_bad
-                  FROM pg_catalog.pg_class c
-                 WHERE c.oid <> ALL (v_rel) AND c.relkind = 'v'
-                   AND c.relnamespace <> ALL (ARRAY['mask'::regnamespace, 'mask_internal'::regnamespace]);
-                IF v_bad IS NOT NULL THEN
-                    v_problem := COALESCE(v_problem || '; ', '') || 'imported view depends on ' || v_bad;
-                END IF;
-                RAISE SQLSTATE 'MVFZ0';
-            EXCEPTION
-                WHEN SQLSTATE 'MVFZ0' THEN NULL;
-                WHEN OTHERS THEN
-                    GET STACKED DIAGNOSTICS v_state = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT;
-                    v_outcome := 'refused';
-                    IF v_state <> '22023' THEN
-                        v_problem := 'raised ' || v_state || ': ' || v_msg;
-                    END IF;
-            END;
-            INSERT INTO fuzz.ident_result VALUES ('import_policy ' || v_path::text, v_p, v_outcome, v_problem);
+            CALL fuzz.attempt('import_policy ' || v_path::text, v_p,
+                              pg_catalog.format('SELECT fuzz.import_document(%L)', v_try));
         END LOOP;
     END LOOP;
 END $$;
