@@ -119,12 +119,82 @@ AS $$
                 WHEN pg_catalog.pg_has_role(role, reached, 'USAGE')
                 THEN pg_catalog.format('Role %s inherits the privileges of %s, which', m, r)
                 ELSE pg_catalog.format('Role %s can SET ROLE to %s, which', m, r) END
-      FROM (SELECT pg_catalog.quote_ident(pg_catalog.pg_get_userbyid(role)) AS m,
-                   pg_catalog.quote_ident(pg_catalog.pg_get_userbyid(reached)) AS r) x
+      FROM (SELECT mask_internal._grantee_name(role) AS m,
+                   mask_internal._grantee_name(reached) AS r) x
 $$;
 
 COMMENT ON FUNCTION mask_internal._raw_path_who(oid, oid) IS
 'Internal: the start of the sentence of a member path through a role the member is or reaches.';
+
+
+-- How a hint ends for a path through a role the member reaches (not is):
+-- ", or REVOKE r FROM m", the membership that leads to it; else empty.
+CREATE FUNCTION mask_internal._raw_path_or_revoke(role oid, reached oid)
+RETURNS text
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    RETURN CASE WHEN reached <> role
+                THEN pg_catalog.format(', or REVOKE %s FROM %s', mask_internal._grantee_name(reached),
+                                       mask_internal._grantee_name(role))
+                ELSE '' END;
+END;
+$$;
+
+COMMENT ON FUNCTION mask_internal._raw_path_or_revoke(oid, oid) IS
+'Internal: the end of a member path''s hint that names revoking the membership leading to the role reached (empty for the member itself).';
+
+
+-- The privileges a grantee (0 for PUBLIC) holds on a table of the family
+-- or on one of its columns (col), each with how a path names its object
+-- ("column c of t", or "t") and how a REVOKE names it ("SELECT (c) ON t").
+CREATE FUNCTION mask_internal._relation_privileges(relid oid, relation_name text, relacl aclitem[], grantee oid)
+RETURNS TABLE (privilege text, col name, object text, revoke text)
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    RETURN QUERY
+        SELECT g.privilege_type, g.col,
+               CASE WHEN g.col IS NOT NULL THEN 'column ' || pg_catalog.quote_ident(g.col) || ' of ' ELSE '' END
+               || relation_name,
+               g.privilege_type
+               || CASE WHEN g.col IS NOT NULL THEN ' (' || pg_catalog.quote_ident(g.col) || ')' ELSE '' END
+               || ' ON ' || relation_name
+          FROM (SELECT x.privilege_type, NULL::name AS col
+                  FROM pg_catalog.aclexplode(relacl) x WHERE x.grantee = _relation_privileges.grantee
+                UNION
+                SELECT x.privilege_type, a.attname
+                  FROM pg_catalog.pg_attribute a, pg_catalog.aclexplode(a.attacl) x
+                 WHERE a.attrelid = _relation_privileges.relid AND x.grantee = _relation_privileges.grantee) g
+         ORDER BY g.col NULLS FIRST, g.privilege_type;
+END;
+$$;
+
+COMMENT ON FUNCTION mask_internal._relation_privileges(oid, text, aclitem[], oid) IS
+'Internal: the privileges a grantee (0: PUBLIC) holds on a table or its columns, named for a member path and for its REVOKE.';
+
+
+-- The functions of a list on which a grantee (0 for PUBLIC) was granted
+-- EXECUTE itself (not through a role), by name.
+CREATE FUNCTION mask_internal._granted_execute(grantee oid, funcs regprocedure[])
+RETURNS SETOF regprocedure
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    RETURN QUERY
+        SELECT p.oid::regprocedure FROM pg_catalog.pg_proc p
+         WHERE p.oid = ANY (funcs)
+           AND EXISTS (SELECT FROM pg_catalog.aclexplode(p.proacl) g
+                        WHERE g.grantee = _granted_execute.grantee AND g.privilege_type = 'EXECUTE')
+         ORDER BY p.oid::regprocedure::text;
+END;
+$$;
+
+COMMENT ON FUNCTION mask_internal._granted_execute(oid, regprocedure[]) IS
+'Internal: the functions of a list on which EXECUTE is granted to the grantee (0: PUBLIC) itself.';
 
 
 -- The paths PUBLIC opens, which every role has: a privilege on a table of
@@ -136,39 +206,26 @@ LANGUAGE plpgsql STABLE
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    v_member text := pg_catalog.quote_ident(pg_catalog.pg_get_userbyid(_raw_paths_public.role));
+    v_member text := mask_internal._grantee_name(_raw_paths_public.role);
     v_t      record;
     v_g      record;
     v_func   regprocedure;
 BEGIN
     FOR v_t IN SELECT f.* FROM mask_internal._relation_family(_raw_paths_public.relations) f LOOP
-        FOR v_g IN SELECT DISTINCT g.privilege_type, NULL::name AS col
-                     FROM pg_catalog.aclexplode(v_t.relacl) g WHERE g.grantee = 0
-                   UNION
-                   SELECT DISTINCT g.privilege_type, a.attname
-                     FROM pg_catalog.pg_attribute a, pg_catalog.aclexplode(a.attacl) g
-                    WHERE a.attrelid = v_t.relid AND g.grantee = 0
-                   ORDER BY 2 NULLS FIRST, 1 LOOP
-            path := pg_catalog.format('PUBLIC has %s on %s%s, so every role can %s it, %s included.',
-                                      v_g.privilege_type,
-                                      CASE WHEN v_g.col IS NOT NULL
-                                           THEN 'column ' || pg_catalog.quote_ident(v_g.col) || ' of ' END,
-                                      v_t.name,
-                                      CASE WHEN v_g.privilege_type = 'SELECT' THEN 'read' ELSE 'use' END,
+        FOR v_g IN SELECT * FROM mask_internal._relation_privileges(v_t.relid, v_t.name, v_t.relacl, 0) LOOP
+            path := pg_catalog.format('PUBLIC has %s on %s, so every role can %s it, %s included.',
+                                      v_g.privilege, v_g.object,
+                                      CASE WHEN v_g.privilege = 'SELECT' THEN 'read' ELSE 'use' END,
                                       v_member);
-            hint := pg_catalog.format('REVOKE %s%s ON %s FROM PUBLIC.', v_g.privilege_type,
-                                      CASE WHEN v_g.col IS NOT NULL
-                                           THEN ' (' || pg_catalog.quote_ident(v_g.col) || ')' END,
-                                      v_t.name);
+            hint := pg_catalog.format('REVOKE %s FROM PUBLIC.', v_g.revoke);
             RETURN NEXT;
         END LOOP;
     END LOOP;
-    FOR v_func IN SELECT f FROM mask_internal._server_file_functions() f
-                  UNION
-                  SELECT f FROM mask_internal._admin_functions() f
+    FOR v_func IN SELECT f FROM mask_internal._granted_execute(0, ARRAY(
+                                    SELECT f FROM mask_internal._server_file_functions() f
+                                    UNION
+                                    SELECT f FROM mask_internal._admin_functions() f)) f
                   ORDER BY 1 LOOP
-        CONTINUE WHEN NOT EXISTS (SELECT FROM pg_catalog.pg_proc p, pg_catalog.aclexplode(p.proacl) g
-                                   WHERE p.oid = v_func AND g.grantee = 0 AND g.privilege_type = 'EXECUTE');
         path := pg_catalog.format('PUBLIC may execute %s, so every role can, %s included.', v_func, v_member);
         hint := pg_catalog.format('REVOKE EXECUTE ON FUNCTION %s FROM PUBLIC.', v_func);
         RETURN NEXT;
@@ -183,51 +240,44 @@ COMMENT ON FUNCTION mask_internal._raw_paths_public(oid, oid[]) IS
 -- The paths a role the member is or reaches opens by its attributes and
 -- memberships: superuser (then nothing else is named), BYPASSRLS,
 -- CREATEROLE, REPLICATION, the predefined roles that read or write data or
--- server files.
-CREATE FUNCTION mask_internal._raw_paths_attributes(role oid, reached oid)
+-- server files.  who: mask_internal._raw_path_who(role, reached).
+CREATE FUNCTION mask_internal._raw_paths_attributes(role oid, reached oid, who text)
 RETURNS TABLE (path text, hint text)
 LANGUAGE plpgsql STABLE
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    v_who text := mask_internal._raw_path_who(role, reached);
-    v_r   record;
+    v_member text := mask_internal._grantee_name(role);
+    v_r      record;
 BEGIN
     SELECT ro.rolname, ro.rolsuper, ro.rolbypassrls, ro.rolcreaterole, ro.rolreplication INTO v_r
       FROM pg_catalog.pg_roles ro WHERE ro.oid = reached;
-    IF v_r.rolsuper THEN
-        path := v_who || ' is a superuser.';
-        hint := 'ALTER ROLE ... NOSUPERUSER on the role named, or revoke the membership that leads to it.';
-        RETURN NEXT;
-        RETURN;
-    END IF;
-    IF v_r.rolbypassrls THEN
-        path := v_who || ' has BYPASSRLS.';
-        hint := 'ALTER ROLE ... NOBYPASSRLS on the role named, or revoke the membership that leads to it.';
-        RETURN NEXT;
-    END IF;
-    IF v_r.rolcreaterole THEN
-        path := v_who || ' has CREATEROLE, and so can grant itself the role of the tables'' owner or pg_read_all_data.';
-        hint := 'ALTER ROLE ... NOCREATEROLE on the role named, or revoke the membership that leads to it.';
-        RETURN NEXT;
-    END IF;
-    IF v_r.rolreplication THEN
-        path := v_who || ' has REPLICATION, and so can read every row written from the write-ahead log.';
-        hint := 'ALTER ROLE ... NOREPLICATION on the role named, or revoke the membership that leads to it.';
-        RETURN NEXT;
-    END IF;
-    IF v_r.rolname IN ('pg_read_all_data', 'pg_write_all_data', 'pg_read_server_files',
-                       'pg_write_server_files', 'pg_execute_server_program') THEN
-        path := pg_catalog.format('Role %s is a member of %s.',
-                                  pg_catalog.quote_ident(pg_catalog.pg_get_userbyid(role)), v_r.rolname);
+    -- One sentence per attribute the role has; a superuser's alone.
+    RETURN QUERY
+        SELECT who || a.says,
+               pg_catalog.format('ALTER ROLE ... NO%s on the role named, or revoke the membership that leads to it.',
+                                 a.attribute)
+          FROM (VALUES (1, v_r.rolsuper, 'SUPERUSER', ' is a superuser.'),
+                       (2, v_r.rolbypassrls, 'BYPASSRLS', ' has BYPASSRLS.'),
+                       (3, v_r.rolcreaterole, 'CREATEROLE',
+                        ' has CREATEROLE, and so can grant itself the role of the tables'' owner or pg_read_all_data.'),
+                       (4, v_r.rolreplication, 'REPLICATION',
+                        ' has REPLICATION, and so can read every row written from the write-ahead log.'))
+               a(ord, has, attribute, says)
+         WHERE a.has AND (a.attribute = 'SUPERUSER' OR NOT v_r.rolsuper)
+         ORDER BY a.ord;
+    IF NOT v_r.rolsuper
+       AND v_r.rolname IN ('pg_read_all_data', 'pg_write_all_data', 'pg_read_server_files',
+                           'pg_write_server_files', 'pg_execute_server_program') THEN
+        path := pg_catalog.format('Role %s is a member of %s.', v_member, v_r.rolname);
         hint := pg_catalog.format('REVOKE %s FROM %s (or from the role through which it is reached).',
-                                  v_r.rolname, pg_catalog.quote_ident(pg_catalog.pg_get_userbyid(role)));
+                                  v_r.rolname, v_member);
         RETURN NEXT;
     END IF;
 END;
 $$;
 
-COMMENT ON FUNCTION mask_internal._raw_paths_attributes(oid, oid) IS
+COMMENT ON FUNCTION mask_internal._raw_paths_attributes(oid, oid, text) IS
 'Internal: the member paths a role the member is or reaches opens by its attributes (superuser, BYPASSRLS, CREATEROLE, REPLICATION) or predefined roles.';
 
 
@@ -235,103 +285,82 @@ COMMENT ON FUNCTION mask_internal._raw_paths_attributes(oid, oid) IS
 -- directly (not through PUBLIC, named by mask_internal._raw_paths_public,
 -- nor through a role, which mask_internal._raw_paths visits itself) on a
 -- server file function or on the admin API.
-CREATE FUNCTION mask_internal._raw_paths_functions(role oid, reached oid)
+CREATE FUNCTION mask_internal._raw_paths_functions(role oid, reached oid, who text)
 RETURNS TABLE (path text, hint text)
 LANGUAGE plpgsql STABLE
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    v_who    text := mask_internal._raw_path_who(role, reached);
-    v_member text := pg_catalog.quote_ident(pg_catalog.pg_get_userbyid(role));
-    v_name   text := pg_catalog.quote_ident(pg_catalog.pg_get_userbyid(reached));
+    v_name   text := mask_internal._grantee_name(reached);
     v_func   regprocedure;
 BEGIN
-    FOR v_func IN SELECT f FROM mask_internal._server_file_functions() f
-                   WHERE EXISTS (SELECT FROM pg_catalog.pg_proc p, pg_catalog.aclexplode(p.proacl) g
-                                  WHERE p.oid = f AND g.grantee = reached
-                                    AND g.privilege_type = 'EXECUTE') LOOP
+    FOR v_func IN SELECT f FROM mask_internal._granted_execute(reached, ARRAY(
+                                    SELECT mask_internal._server_file_functions())) f
+                  ORDER BY f::text LOOP
         path := pg_catalog.format('%s may execute %s, which reads or writes the server''s files, the tables'' data files included.',
-                                  v_who, v_func);
+                                  who, v_func);
         hint := pg_catalog.format('REVOKE EXECUTE ON FUNCTION %s FROM %s.', v_func, v_name);
         RETURN NEXT;
     END LOOP;
-    SELECT f INTO v_func FROM mask_internal._admin_functions() f
-     WHERE EXISTS (SELECT FROM pg_catalog.pg_proc p, pg_catalog.aclexplode(p.proacl) g
-                    WHERE p.oid = f AND g.grantee = reached AND g.privilege_type = 'EXECUTE')
+    SELECT f INTO v_func FROM mask_internal._granted_execute(reached, ARRAY(
+                                  SELECT mask_internal._admin_functions())) f
      ORDER BY f::text LIMIT 1;
     IF FOUND THEN
         path := pg_catalog.format('%s may execute %s, and so could change the policy it reads through.',
-                                  v_who, v_func);
+                                  who, v_func);
         hint := pg_catalog.format('REVOKE EXECUTE ON FUNCTION %s FROM %s (SELECT mask.revoke_admin(%L); if it is a policy admin)%s.',
                                   v_func, v_name, pg_catalog.pg_get_userbyid(reached),
-                                  CASE WHEN reached <> role THEN ', or REVOKE ' || v_name || ' FROM ' || v_member END);
+                                  mask_internal._raw_path_or_revoke(role, reached));
         RETURN NEXT;
     END IF;
 END;
 $$;
 
-COMMENT ON FUNCTION mask_internal._raw_paths_functions(oid, oid) IS
+COMMENT ON FUNCTION mask_internal._raw_paths_functions(oid, oid, text) IS
 'Internal: the member paths a role the member is or reaches opens by EXECUTE on server file functions or the admin API.';
 
 
 -- The paths a role the member is or reaches opens on the tables (and their
 -- inheritance family): owning one, or any privilege on it or a column.
-CREATE FUNCTION mask_internal._raw_paths_tables(role oid, reached oid, relations oid[])
+CREATE FUNCTION mask_internal._raw_paths_tables(role oid, reached oid, who text, relations oid[])
 RETURNS TABLE (path text, hint text)
 LANGUAGE plpgsql STABLE
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    v_who    text := mask_internal._raw_path_who(role, reached);
-    v_member text := pg_catalog.quote_ident(pg_catalog.pg_get_userbyid(role));
-    v_name   text := pg_catalog.quote_ident(pg_catalog.pg_get_userbyid(reached));
+    v_revoke text := mask_internal._grantee_name(reached) || mask_internal._raw_path_or_revoke(role, reached);
     v_t      record;
     v_g      record;
 BEGIN
     FOR v_t IN SELECT f.* FROM mask_internal._relation_family(_raw_paths_tables.relations) f LOOP
         IF v_t.relowner = reached THEN
-            path := pg_catalog.format('%s owns %s.', v_who, v_t.name);
+            path := pg_catalog.format('%s owns %s.', who, v_t.name);
             hint := 'Give the table an owner the member cannot become (ALTER TABLE ... OWNER TO).';
             RETURN NEXT;
             CONTINUE;
         END IF;
-        FOR v_g IN SELECT DISTINCT g.privilege_type, NULL::name AS col
-                     FROM pg_catalog.aclexplode(v_t.relacl) g WHERE g.grantee = reached
-                   UNION
-                   SELECT DISTINCT g.privilege_type, a.attname
-                     FROM pg_catalog.pg_attribute a, pg_catalog.aclexplode(a.attacl) g
-                    WHERE a.attrelid = v_t.relid AND g.grantee = reached
-                   ORDER BY 2 NULLS FIRST, 1 LOOP
-            path := pg_catalog.format('%s has %s on %s%s.', v_who, v_g.privilege_type,
-                                      CASE WHEN v_g.col IS NOT NULL
-                                           THEN 'column ' || pg_catalog.quote_ident(v_g.col) || ' of ' END,
-                                      v_t.name);
-            hint := pg_catalog.format('REVOKE %s%s ON %s FROM %s%s.', v_g.privilege_type,
-                                      CASE WHEN v_g.col IS NOT NULL
-                                           THEN ' (' || pg_catalog.quote_ident(v_g.col) || ')' END,
-                                      v_t.name, v_name,
-                                      CASE WHEN reached <> role
-                                           THEN ', or REVOKE ' || v_name || ' FROM ' || v_member END);
+        FOR v_g IN SELECT * FROM mask_internal._relation_privileges(v_t.relid, v_t.name, v_t.relacl, reached) LOOP
+            path := pg_catalog.format('%s has %s on %s.', who, v_g.privilege, v_g.object);
+            hint := pg_catalog.format('REVOKE %s FROM %s.', v_g.revoke, v_revoke);
             RETURN NEXT;
         END LOOP;
     END LOOP;
 END;
 $$;
 
-COMMENT ON FUNCTION mask_internal._raw_paths_tables(oid, oid, oid[]) IS
+COMMENT ON FUNCTION mask_internal._raw_paths_tables(oid, oid, text, oid[]) IS
 'Internal: the member paths a role the member is or reaches opens by owning a protected table (or a relative) or holding a privilege on it or a column.';
 
 
 -- The paths a role the member is or reaches opens by owning code the data
 -- passes through: a type or domain of a protected column (types, from
 -- mask_internal._column_types), a function trusted for masking rules.
-CREATE FUNCTION mask_internal._raw_paths_code(role oid, reached oid, types oid[])
+CREATE FUNCTION mask_internal._raw_paths_code(role oid, reached oid, who text, types oid[])
 RETURNS TABLE (path text, hint text)
 LANGUAGE plpgsql STABLE
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    v_who  text := mask_internal._raw_path_who(role, reached);
     v_g    record;
     v_func regprocedure;
 BEGIN
@@ -339,7 +368,7 @@ BEGIN
                  FROM pg_catalog.pg_type t
                 WHERE t.oid = ANY (types) AND t.typowner = reached ORDER BY 1 LOOP
         path := pg_catalog.format('%s owns %s %s, which a protected column uses, and so can run its own code on every stored value.',
-                                  v_who, CASE v_g.typtype WHEN 'd' THEN 'domain' ELSE 'type' END, v_g.name);
+                                  who, CASE v_g.typtype WHEN 'd' THEN 'domain' ELSE 'type' END, v_g.name);
         hint := pg_catalog.format('ALTER %s %s OWNER TO a role the member cannot become.',
                                   CASE v_g.typtype WHEN 'd' THEN 'DOMAIN' ELSE 'TYPE' END, v_g.name);
         RETURN NEXT;
@@ -348,14 +377,14 @@ BEGIN
                     JOIN pg_catalog.pg_proc p ON p.oid = pg_catalog.to_regprocedure(tf.func)
                    WHERE p.proowner = reached ORDER BY 1 LOOP
         path := pg_catalog.format('%s owns %s, a function trusted for masking rules, and so can change the code the masked views run.',
-                                  v_who, v_func);
+                                  who, v_func);
         hint := pg_catalog.format('ALTER FUNCTION %s OWNER TO a role the member cannot become.', v_func);
         RETURN NEXT;
     END LOOP;
 END;
 $$;
 
-COMMENT ON FUNCTION mask_internal._raw_paths_code(oid, oid, oid[]) IS
+COMMENT ON FUNCTION mask_internal._raw_paths_code(oid, oid, text, oid[]) IS
 'Internal: the member paths a role the member is or reaches opens by owning a type or domain of a protected column or a trusted function.';
 
 
@@ -373,6 +402,7 @@ DECLARE
                                ARRAY(SELECT f.relid FROM mask_internal._relation_family(_raw_paths.relations) f)));
     v_r     record;
     v_t     record;
+    v_who   text;
     v_any   boolean;   -- a path was returned
 BEGIN
     -- PUBLIC first: it is the widest path and the first to close.
@@ -384,18 +414,20 @@ BEGIN
     FOR v_r IN SELECT ro.oid, ro.rolsuper FROM pg_catalog.pg_roles ro
                 WHERE pg_catalog.pg_has_role(_raw_paths.role, ro.oid, 'MEMBER')
                 ORDER BY ro.oid <> _raw_paths.role, ro.rolname LOOP
-        RETURN QUERY SELECT * FROM mask_internal._raw_paths_attributes(_raw_paths.role, v_r.oid);
+        v_who := mask_internal._raw_path_who(_raw_paths.role, v_r.oid);
+        RETURN QUERY SELECT * FROM mask_internal._raw_paths_attributes(_raw_paths.role, v_r.oid, v_who);
         v_any := v_any OR FOUND;
         IF v_r.rolsuper THEN
             -- A superuser has every other path too: naming them adds nothing.
             EXIT WHEN v_r.oid = _raw_paths.role;
             CONTINUE;
         END IF;
-        RETURN QUERY SELECT * FROM mask_internal._raw_paths_functions(_raw_paths.role, v_r.oid);
+        RETURN QUERY SELECT * FROM mask_internal._raw_paths_functions(_raw_paths.role, v_r.oid, v_who);
         v_any := v_any OR FOUND;
-        RETURN QUERY SELECT * FROM mask_internal._raw_paths_tables(_raw_paths.role, v_r.oid, _raw_paths.relations);
+        RETURN QUERY SELECT * FROM mask_internal._raw_paths_tables(_raw_paths.role, v_r.oid, v_who,
+                                                                   _raw_paths.relations);
         v_any := v_any OR FOUND;
-        RETURN QUERY SELECT * FROM mask_internal._raw_paths_code(_raw_paths.role, v_r.oid, v_types);
+        RETURN QUERY SELECT * FROM mask_internal._raw_paths_code(_raw_paths.role, v_r.oid, v_who, v_types);
         v_any := v_any OR FOUND;
     END LOOP;
 
@@ -407,7 +439,7 @@ BEGIN
                OR pg_catalog.has_any_column_privilege(_raw_paths.role, v_t.relid,
                    'SELECT, INSERT, UPDATE, REFERENCES') THEN
                 path := pg_catalog.format('Role %s can read %s.',
-                                          pg_catalog.quote_ident(pg_catalog.pg_get_userbyid(_raw_paths.role)), v_t.name);
+                                          mask_internal._grantee_name(_raw_paths.role), v_t.name);
                 hint := 'Revoke every table and column privilege on the table from the role and from the roles it reaches.';
                 RETURN NEXT;
             END IF;
