@@ -75,10 +75,11 @@ SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     v_caller oid := mask_internal._caller();
-    v_name   text := pg_catalog.quote_ident(pg_catalog.pg_get_userbyid(mask_internal._caller()));
+    v_name   text := mask_internal._grantee_name(v_caller);
     v_rel    record;
     v_col    name;
-    v_hint   text := 'An admin may only publish data it could read itself: ask the table''s owner or a superuser to make this call, or have the owner GRANT SELECT on the table (or the columns) to the admin.';
+    v_object text;   -- what was refused: the table or a column of it
+    v_detail text;   -- why; NULL when the caller reads it
 BEGIN
     SELECT c.relowner, c.relnamespace, pg_catalog.format('%I.%I', n.nspname, c.relname) AS name,
            ro.rolsuper AS super
@@ -97,33 +98,29 @@ BEGIN
     END IF;
     -- Reading needs USAGE on the schema: a table named by OID is not
     -- readable without it.
+    v_object := 'table ' || v_rel.name;
     IF NOT pg_catalog.has_schema_privilege(v_caller, v_rel.relnamespace, 'USAGE') THEN
-        RAISE EXCEPTION 'permission denied to % table %', action, v_rel.name
-            USING ERRCODE = 'insufficient_privilege',
-                  DETAIL = pg_catalog.format('Role %s has no USAGE on the schema of %s, so it cannot read the table itself.',
-                                             v_name, v_rel.name),
-                  HINT = v_hint;
-    END IF;
-    IF columns IS NULL THEN
+        v_detail := pg_catalog.format('Role %s has no USAGE on the schema of %s, so it cannot read the table itself.',
+                                      v_name, v_rel.name);
+    ELSIF columns IS NULL THEN
         IF NOT pg_catalog.has_any_column_privilege(v_caller, relation, 'SELECT') THEN
-            RAISE EXCEPTION 'permission denied to % table %', action, v_rel.name
-                USING ERRCODE = 'insufficient_privilege',
-                      DETAIL = pg_catalog.format('Role %s is not the owner of %s, cannot become it, and has no SELECT on it.',
-                                                 v_name, v_rel.name),
-                      HINT = v_hint;
+            v_detail := pg_catalog.format('Role %s is not the owner of %s, cannot become it, and has no SELECT on it.',
+                                          v_name, v_rel.name);
         END IF;
-        RETURN;
+    ELSE
+        FOREACH v_col IN ARRAY columns LOOP
+            CONTINUE WHEN pg_catalog.has_column_privilege(v_caller, relation, v_col, 'SELECT');
+            v_object := pg_catalog.format('column %s of table %s', pg_catalog.quote_ident(v_col), v_rel.name);
+            v_detail := pg_catalog.format('Role %s is not the owner of %s, cannot become it, and has no SELECT on column %s.',
+                                          v_name, v_rel.name, pg_catalog.quote_ident(v_col));
+            EXIT;
+        END LOOP;
     END IF;
-    FOREACH v_col IN ARRAY columns LOOP
-        IF NOT pg_catalog.has_column_privilege(v_caller, relation, v_col, 'SELECT') THEN
-            RAISE EXCEPTION 'permission denied to % column % of table %', action,
-                            pg_catalog.quote_ident(v_col), v_rel.name
-                USING ERRCODE = 'insufficient_privilege',
-                      DETAIL = pg_catalog.format('Role %s is not the owner of %s, cannot become it, and has no SELECT on column %s.',
-                                                 v_name, v_rel.name, pg_catalog.quote_ident(v_col)),
-                      HINT = v_hint;
-        END IF;
-    END LOOP;
+    IF v_detail IS NOT NULL THEN
+        RAISE EXCEPTION 'permission denied to % %', action, v_object
+            USING ERRCODE = 'insufficient_privilege', DETAIL = v_detail,
+                  HINT = 'An admin may only publish data it could read itself: ask the table''s owner or a superuser to make this call, or have the owner GRANT SELECT on the table (or the columns) to the admin.';
+    END IF;
 END;
 $$;
 
