@@ -77,6 +77,24 @@ COMMENT ON FUNCTION mask_internal._audit_session_role() IS
 'Internal: the role set by SET ROLE in the session, else session_user (what mask.audit_log.acting_role records).';
 
 
+-- Every audit row names what was done: refuses an empty action.
+CREATE FUNCTION mask_internal._audit_check_action(action text)
+RETURNS void
+LANGUAGE plpgsql IMMUTABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF action IS NULL OR action = '' THEN
+        RAISE EXCEPTION 'audit action must not be empty'
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+END;
+$$;
+
+COMMENT ON FUNCTION mask_internal._audit_check_action(text) IS
+'Internal: refuses (invalid_parameter_value) an empty audit action.';
+
+
 -- Appends one row at the end of the chain.  The caller holds the append lock.
 CREATE FUNCTION mask_internal._audit_append(at timestamptz, session_role name, current_role_ name,
                                    action text, policy name, object text, details jsonb)
@@ -140,10 +158,7 @@ DECLARE
     v_moved     bigint[] := '{}';
     v_prev      text;
 BEGIN
-    IF action IS NULL OR action = '' THEN
-        RAISE EXCEPTION 'audit action must not be empty'
-            USING ERRCODE = 'invalid_parameter_value';
-    END IF;
+    PERFORM mask_internal._audit_check_action(action);
 
     -- Serialise appends: SHARE ROW EXCLUSIVE conflicts with itself and with
     -- inserts but not with readers, so auditors keep reading while the next
@@ -190,10 +205,7 @@ LANGUAGE plpgsql VOLATILE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
-    IF action IS NULL OR action = '' THEN
-        RAISE EXCEPTION 'audit action must not be empty'
-            USING ERRCODE = 'invalid_parameter_value';
-    END IF;
+    PERFORM mask_internal._audit_check_action(action);
     INSERT INTO mask.audit_pending (at, login_role, acting_role, action, policy, object, details)
     VALUES (pg_catalog.clock_timestamp(), pg_catalog."session_user"(), mask_internal._audit_session_role(),
             action, policy, object, details);
