@@ -12,7 +12,18 @@
 -- last hash somewhere else, e.g. in an external log, to detect that).
 -- ---------------------------------------------------------------------------
 
-CREATE TABLE mask.audit_log (
+-- ---------------------------------------------------------------------------
+-- Reads waiting to be chained.  An audited read (mask.export_policy) must not
+-- take the append lock of the chain: the lock, and the unchained row itself,
+-- are held until the reader's transaction ends, and an auditor who keeps the
+-- document open would block every policy change and every audited DDL.  So a
+-- read is written here, without a lock, and the next append to the chain
+-- (any API call) moves every committed pending row into mask.audit_log first,
+-- in the order the reads were written, keeping their time and roles.  A read
+-- whose transaction rolls back leaves no row, as before.
+-- ---------------------------------------------------------------------------
+
+CREATE TABLE mask.audit_pending (
     id              bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     at              timestamptz NOT NULL,
     login_role      name NOT NULL,
@@ -20,7 +31,22 @@ CREATE TABLE mask.audit_log (
     action          text NOT NULL,
     policy          name,
     object          text,
-    details         jsonb,
+    details         jsonb
+);
+
+REVOKE ALL ON TABLE mask.audit_pending FROM PUBLIC;
+SELECT pg_catalog.pg_extension_config_dump('mask.audit_pending', '');
+SELECT pg_catalog.pg_extension_config_dump('mask.audit_pending_id_seq', '');
+
+COMMENT ON TABLE mask.audit_pending IS
+'Audited reads (export_policy) not yet in the hash chain: the next API call moves them into mask.audit_log. Written without the append lock, so readers never block writers; readable by auditors. UPDATE and TRUNCATE are refused, DELETE is maskview''s own.';
+
+
+-- The log's rows are the entries of mask.audit_pending (above: the same
+-- columns, so pending reads move into the chain as they are) with their
+-- place in the chain.
+CREATE TABLE mask.audit_log (
+    LIKE mask.audit_pending INCLUDING IDENTITY INCLUDING INDEXES,
     prev_hash       bytea NOT NULL,
     hash            bytea NOT NULL,
     -- Two rows with the same predecessor would be a fork of the chain; the
@@ -61,33 +87,3 @@ COMMENT ON COLUMN mask.audit_log.prev_hash IS
 'hash of the previous row; 32 zero bytes for the first row.';
 COMMENT ON COLUMN mask.audit_log.hash IS
 'sha256(prev_hash || mask_internal._audit_canonical(row)), see mask_internal._audit_row_hash().';
-
-
--- ---------------------------------------------------------------------------
--- Reads waiting to be chained.  An audited read (mask.export_policy) must not
--- take the append lock of the chain: the lock, and the unchained row itself,
--- are held until the reader's transaction ends, and an auditor who keeps the
--- document open would block every policy change and every audited DDL.  So a
--- read is written here, without a lock, and the next append to the chain
--- (any API call) moves every committed pending row into mask.audit_log first,
--- in the order the reads were written, keeping their time and roles.  A read
--- whose transaction rolls back leaves no row, as before.
--- ---------------------------------------------------------------------------
-
-CREATE TABLE mask.audit_pending (
-    id              bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-    at              timestamptz NOT NULL,
-    login_role      name NOT NULL,
-    acting_role     name NOT NULL,
-    action          text NOT NULL,
-    policy          name,
-    object          text,
-    details         jsonb
-);
-
-REVOKE ALL ON TABLE mask.audit_pending FROM PUBLIC;
-SELECT pg_catalog.pg_extension_config_dump('mask.audit_pending', '');
-SELECT pg_catalog.pg_extension_config_dump('mask.audit_pending_id_seq', '');
-
-COMMENT ON TABLE mask.audit_pending IS
-'Audited reads (export_policy) not yet in the hash chain: the next API call moves them into mask.audit_log. Written without the append lock, so readers never block writers; readable by auditors. UPDATE and TRUNCATE are refused, DELETE is maskview''s own.';
