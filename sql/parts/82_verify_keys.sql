@@ -1,13 +1,13 @@
 -- ---------------------------------------------------------------------------
 -- mask.verify(), keys: can any role read a pseudonym key, and are tokens of
--- guessable values made too short?  (Hooked into mask.verify() by one line in
--- 82_verify.sql.)
+-- guessable values made too short?  (Listed in mask_internal._verify_findings,
+-- 82_verify_report.sql.)
 --
 --   error    a key relation (mask.policy_key or mask_internal."_key_<id>") has a grant
 --            maskview did not make, a column grant, or is not the view
 --            maskview generates; an object other than maskview's reads a key
 --            relation (the key guard event trigger: with the others in
---            mask_internal._verify_event_triggers, 82_verify.sql)
+--            mask_internal._verify_event_triggers, 82_verify_report.sql)
 --   warning  the policy has no key; mask.pseudonym with fewer than 12
 --            characters (60 bits) on a column that mask.detect() classifies
 --            as phone, bank_card or id_card with confidence 0.5 or more (as
@@ -51,6 +51,29 @@ COMMENT ON FUNCTION mask_internal._relation_readers(regclass) IS
 'Internal: the views, rules and row-security policies whose definitions read a relation (kind: relkind, or P for a row-security policy).';
 
 
+-- The privileges on a relation that its owner holds for others: every
+-- table-level grant to another role (attname NULL) and every column grant
+-- (attname the column; a dropped column's grants give nothing), one row per
+-- grantee and privilege.  The findings about grants on key relations,
+-- masked views and masked copies each filter these.
+CREATE FUNCTION mask_internal._relation_grants(relation regclass)
+RETURNS TABLE (attname name, grantee oid, privilege_type text)
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT NULL::name, g.grantee, g.privilege_type
+      FROM pg_catalog.pg_class c, pg_catalog.aclexplode(c.relacl) g
+     WHERE c.oid = _relation_grants.relation AND g.grantee <> c.relowner
+    UNION
+    SELECT a.attname, g.grantee, g.privilege_type
+      FROM pg_catalog.pg_attribute a, pg_catalog.aclexplode(a.attacl) g
+     WHERE a.attrelid = _relation_grants.relation AND a.attnum > 0 AND NOT a.attisdropped
+$$;
+
+COMMENT ON FUNCTION mask_internal._relation_grants(regclass) IS
+'Internal: the table-level grants on a relation to roles other than its owner (attname NULL) and its column grants, one row per grantee and privilege.';
+
+
 -- The hint's tail for a finding that a key may be known.
 CREATE FUNCTION mask_internal._verify_rotate_hint(pol mask.policy)
 RETURNS text
@@ -68,47 +91,47 @@ COMMENT ON FUNCTION mask_internal._verify_rotate_hint(mask.policy) IS
 -- security_barrier view of the extension owner, or not defined as
 -- mask_internal._key_view_query() generates it (41_keys.sql).
 CREATE FUNCTION mask_internal._verify_key_view(pol mask.policy)
-RETURNS TABLE (severity text, policy name, object text, finding text, hint text)
+RETURNS SETOF mask_internal.finding
 LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
+    v_name     text := pg_catalog.format('%I.%I', 'mask_internal', mask_internal._key_view_name(pol.id));
     v_view     record;
     v_live     text;
     v_expected text;
+    v_recreate text := 'SELECT mask.refresh_privileges(); (it recreates the key views).'
+                       || mask_internal._verify_rotate_hint(pol);
 BEGIN
-    policy := pol.name;
     IF NOT EXISTS (SELECT FROM mask.policy_key k WHERE k.policy_id = pol.id) THEN
-        severity := 'warning';
-        object := NULL;
-        finding := 'The policy has no pseudonym key: mask.pseudonym() rules yield NULL.';
-        hint := pg_catalog.format('SELECT mask.rotate_key(%L);', pol.name);
-        RETURN NEXT;
+        RETURN NEXT ROW('warning', pol.name, NULL,
+            'The policy has no pseudonym key: mask.pseudonym() rules yield NULL.',
+            pg_catalog.format('SELECT mask.rotate_key(%L);', pol.name)
+        )::mask_internal.finding;
     END IF;
 
-    object := pg_catalog.format('%I.%I', 'mask_internal', mask_internal._key_view_name(pol.id));
     SELECT c.oid, c.relkind, c.relowner,
            COALESCE('security_barrier=true' = ANY (c.reloptions), false) AS barrier
       INTO v_view
       FROM pg_catalog.pg_class c
-     WHERE c.oid = pg_catalog.to_regclass(object);
+     WHERE c.oid = pg_catalog.to_regclass(v_name);
     IF v_view.oid IS NULL THEN
         IF EXISTS (SELECT FROM mask.protected pr WHERE pr.policy_id = pol.id) THEN
-            severity := 'error';
-            finding := 'The policy''s key view is missing: its masked views cannot be generated.';
-            hint := 'SELECT mask.refresh_privileges();';
-            RETURN NEXT;
+            RETURN NEXT ROW('error', pol.name, v_name,
+                'The policy''s key view is missing: its masked views cannot be generated.',
+                'SELECT mask.refresh_privileges();'
+            )::mask_internal.finding;
         END IF;
     ELSIF v_view.relkind <> 'v' OR NOT v_view.barrier OR v_view.relowner <> mask_internal._extension_owner() THEN
-        severity := 'error';
-        finding := CASE WHEN v_view.relkind <> 'v'
-                             THEN pg_catalog.format('The key relation is not a view (relkind %s).', v_view.relkind)
-                        WHEN NOT v_view.barrier
-                             THEN 'The key view is not a security_barrier view: a table owner''s function in WHERE can see every policy''s key.'
-                        ELSE pg_catalog.format('The key view is owned by %I, not by the extension owner.',
-                                               pg_catalog.pg_get_userbyid(v_view.relowner)) END;
-        hint := 'SELECT mask.refresh_privileges(); (it recreates the key views).' || mask_internal._verify_rotate_hint(pol);
-        RETURN NEXT;
+        RETURN NEXT ROW('error', pol.name, v_name,
+            CASE WHEN v_view.relkind <> 'v'
+                      THEN pg_catalog.format('The key relation is not a view (relkind %s).', v_view.relkind)
+                 WHEN NOT v_view.barrier
+                      THEN 'The key view is not a security_barrier view: a table owner''s function in WHERE can see every policy''s key.'
+                 ELSE pg_catalog.format('The key view is owned by %I, not by the extension owner.',
+                                        pg_catalog.pg_get_userbyid(v_view.relowner)) END,
+            v_recreate
+        )::mask_internal.finding;
     ELSE
         BEGIN
             SELECT d.live, d.expected INTO v_live, v_expected
@@ -117,10 +140,10 @@ BEGIN
             v_expected := NULL;   -- reported for the masked views already
         END;
         IF v_expected IS NOT NULL AND v_live IS DISTINCT FROM v_expected THEN
-            severity := 'error';
-            finding := 'The key view''s definition differs from what maskview generates (an earlier version''s, or changed by hand): it may show the key to the owners of the policy''s tables.';
-            hint := 'SELECT mask.refresh_privileges(); (it recreates the key views).' || mask_internal._verify_rotate_hint(pol);
-            RETURN NEXT;
+            RETURN NEXT ROW('error', pol.name, v_name,
+                'The key view''s definition differs from what maskview generates (an earlier version''s, or changed by hand): it may show the key to the owners of the policy''s tables.',
+                v_recreate
+            )::mask_internal.finding;
         END IF;
     END IF;
 END;
@@ -135,45 +158,42 @@ COMMENT ON FUNCTION mask_internal._verify_key_view(mask.policy) IS
 -- anyone (maskview makes none), and objects other than the policy's masked
 -- views that read it.  Any of them can compute pseudonyms of chosen values.
 CREATE FUNCTION mask_internal._verify_key_view_access(pol mask.policy)
-RETURNS TABLE (severity text, policy name, object text, finding text, hint text)
+RETURNS SETOF mask_internal.finding
 LANGUAGE plpgsql STABLE
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    v_view regclass := pg_catalog.to_regclass(pg_catalog.format('%I.%I', 'mask_internal',
-                                              mask_internal._key_view_name(pol.id)));
+    v_name text := pg_catalog.format('%I.%I', 'mask_internal', mask_internal._key_view_name(pol.id));
+    v_view regclass := pg_catalog.to_regclass(v_name);
     v_g    record;
 BEGIN
     IF v_view IS NULL THEN
         RETURN;
     END IF;
-    policy := pol.name;
-    severity := 'error';
-    object := pg_catalog.format('%I.%I', 'mask_internal', mask_internal._key_view_name(pol.id));
-    FOR v_g IN SELECT DISTINCT g.grantee
-                 FROM pg_catalog.pg_class c, pg_catalog.aclexplode(c.relacl) g
-                WHERE c.oid = v_view AND g.grantee <> c.relowner
-                  AND NOT g.grantee IN (SELECT c2.relowner
+    FOR v_g IN SELECT DISTINCT g.grantee FROM mask_internal._relation_grants(v_view) g
+                WHERE g.attname IS NULL
+                  AND NOT g.grantee IN (SELECT c.relowner
                                           FROM mask.protected pr
-                                          JOIN pg_catalog.pg_class c2 ON c2.oid = pr.relation
+                                          JOIN pg_catalog.pg_class c ON c.oid = pr.relation
                                          WHERE pr.policy_id = pol.id)
                 ORDER BY 1 LOOP
-        finding := pg_catalog.format('%s can read the policy''s pseudonym key through its key view.',
-            mask_internal._grantee_label(v_g.grantee));
-        hint := pg_catalog.format('REVOKE ALL ON %s FROM %s; then SELECT mask.rotate_key(%L); since the key may be known.',
-            object, mask_internal._grantee_name(v_g.grantee), pol.name);
-        RETURN NEXT;
+        RETURN NEXT ROW('error', pol.name, v_name,
+            pg_catalog.format('%s can read the policy''s pseudonym key through its key view.',
+                              mask_internal._grantee_label(v_g.grantee)),
+            pg_catalog.format('REVOKE ALL ON %s FROM %s; then SELECT mask.rotate_key(%L); since the key may be known.',
+                              v_name, mask_internal._grantee_name(v_g.grantee), pol.name)
+        )::mask_internal.finding;
     END LOOP;
-    FOR v_g IN SELECT DISTINCT a.attname, g.grantee
-                 FROM pg_catalog.pg_attribute a, pg_catalog.aclexplode(a.attacl) g
-                WHERE a.attrelid = v_view AND a.attnum > 0
+    FOR v_g IN SELECT DISTINCT g.attname, g.grantee FROM mask_internal._relation_grants(v_view) g
+                WHERE g.attname IS NOT NULL
                 ORDER BY 1, 2 LOOP
-        finding := pg_catalog.format('%s holds a column grant on the key view (column %I): maskview grants none, and a column grant escapes table-level checks.',
-                                     mask_internal._grantee_label(v_g.grantee), v_g.attname);
-        hint := pg_catalog.format('REVOKE ALL (%I) ON %s FROM %s; (or any API change of the policy removes it).',
-                                  v_g.attname, object, mask_internal._grantee_name(v_g.grantee))
-                || mask_internal._verify_rotate_hint(pol);
-        RETURN NEXT;
+        RETURN NEXT ROW('error', pol.name, v_name,
+            pg_catalog.format('%s holds a column grant on the key view (column %I): maskview grants none, and a column grant escapes table-level checks.',
+                              mask_internal._grantee_label(v_g.grantee), v_g.attname),
+            pg_catalog.format('REVOKE ALL (%I) ON %s FROM %s; (or any API change of the policy removes it).',
+                              v_g.attname, v_name, mask_internal._grantee_name(v_g.grantee))
+            || mask_internal._verify_rotate_hint(pol)
+        )::mask_internal.finding;
     END LOOP;
     FOR v_g IN SELECT DISTINCT r.what FROM mask_internal._relation_readers(v_view) r
                 WHERE NOT (r.name = '_RETURN' AND r.kind = 'v' AND EXISTS (
@@ -183,10 +203,11 @@ BEGIN
                                 WHERE pr.policy_id = pol.id AND pr.view_name = c.relname
                                   AND n.nspname = pol.view_schema))
                 ORDER BY 1 LOOP
-        finding := pg_catalog.format('The %s reads the policy''s key view: it reads with its owner''s privileges but runs as the role that queries it, and can pass the key to that role or to its owner.',
-                                     v_g.what);
-        hint := 'Drop it; build on the masked view instead.' || mask_internal._verify_rotate_hint(pol);
-        RETURN NEXT;
+        RETURN NEXT ROW('error', pol.name, v_name,
+            pg_catalog.format('The %s reads the policy''s key view: it reads with its owner''s privileges but runs as the role that queries it, and can pass the key to that role or to its owner.',
+                              v_g.what),
+            'Drop it; build on the masked view instead.' || mask_internal._verify_rotate_hint(pol)
+        )::mask_internal.finding;
     END LOOP;
 END;
 $$;
@@ -200,7 +221,7 @@ COMMENT ON FUNCTION mask_internal._verify_key_view_access(mask.policy) IS
 -- number.  The table's detect() classification is computed only when the
 -- policy has a short pseudonym rule on it.
 CREATE FUNCTION mask_internal._verify_short_pseudonyms(pol mask.policy)
-RETURNS TABLE (severity text, policy name, object text, finding text, hint text)
+RETURNS SETOF mask_internal.finding
 LANGUAGE sql VOLATILE
 SET search_path = pg_catalog, pg_temp
 AS $$
@@ -235,32 +256,24 @@ COMMENT ON FUNCTION mask_internal._verify_short_pseudonyms(mask.policy) IS
 -- removed at every regeneration), and objects other than the key views
 -- that read it.
 CREATE FUNCTION mask_internal._verify_key_table()
-RETURNS TABLE (severity text, policy name, object text, finding text, hint text)
+RETURNS SETOF mask_internal.finding
 LANGUAGE plpgsql STABLE
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     v_g record;
 BEGIN
-    severity := 'error';
-    policy := NULL;
-    object := 'mask.policy_key';
-    FOR v_g IN SELECT DISTINCT NULL::name AS attname, g.grantee
-                 FROM pg_catalog.pg_class c, pg_catalog.aclexplode(c.relacl) g
-                WHERE c.oid = 'mask.policy_key'::pg_catalog.regclass AND g.grantee <> c.relowner
-               UNION
-               SELECT DISTINCT a.attname, g.grantee
-                 FROM pg_catalog.pg_attribute a, pg_catalog.aclexplode(a.attacl) g
-                WHERE a.attrelid = 'mask.policy_key'::pg_catalog.regclass AND a.attnum > 0
-               ORDER BY 1 NULLS FIRST, 2 LOOP
-        finding := pg_catalog.format('%s holds a privilege on the key table%s: it can read every policy''s key.',
-                                     mask_internal._grantee_label(v_g.grantee),
-                                     CASE WHEN v_g.attname IS NOT NULL
-                                          THEN pg_catalog.format(' (column %I)', v_g.attname) ELSE '' END);
-        hint := pg_catalog.format('REVOKE ALL %sON mask.policy_key FROM %s CASCADE; (or any API change of a policy removes it), then rotate every policy''s key: SELECT mask.rotate_key(name) FROM mask.policy;',
-                                  COALESCE('(' || pg_catalog.quote_ident(v_g.attname) || ') ', ''),
-                                  mask_internal._grantee_name(v_g.grantee));
-        RETURN NEXT;
+    FOR v_g IN SELECT DISTINCT g.attname, g.grantee FROM mask_internal._relation_grants('mask.policy_key') g
+                ORDER BY 1 NULLS FIRST, 2 LOOP
+        RETURN NEXT ROW('error', NULL, 'mask.policy_key',
+            pg_catalog.format('%s holds a privilege on the key table%s: it can read every policy''s key.',
+                              mask_internal._grantee_label(v_g.grantee),
+                              CASE WHEN v_g.attname IS NOT NULL
+                                   THEN pg_catalog.format(' (column %I)', v_g.attname) ELSE '' END),
+            pg_catalog.format('REVOKE ALL %sON mask.policy_key FROM %s CASCADE; (or any API change of a policy removes it), then rotate every policy''s key: SELECT mask.rotate_key(name) FROM mask.policy;',
+                              COALESCE('(' || pg_catalog.quote_ident(v_g.attname) || ') ', ''),
+                              mask_internal._grantee_name(v_g.grantee))
+        )::mask_internal.finding;
     END LOOP;
     FOR v_g IN SELECT DISTINCT r.what FROM mask_internal._relation_readers('mask.policy_key') r
                 WHERE NOT (r.kind <> 'P' AND r.name = '_RETURN' AND EXISTS (
@@ -268,9 +281,10 @@ BEGIN
                                 WHERE c.oid = r.relid AND c.relnamespace = 'mask_internal'::regnamespace
                                   AND c.relname ~ '^_key_[0-9]+$'))
                 ORDER BY 1 LOOP
-        finding := pg_catalog.format('The %s reads the key table mask.policy_key.', v_g.what);
-        hint := 'Drop it, then rotate every policy''s key: SELECT mask.rotate_key(name) FROM mask.policy;';
-        RETURN NEXT;
+        RETURN NEXT ROW('error', NULL, 'mask.policy_key',
+            pg_catalog.format('The %s reads the key table mask.policy_key.', v_g.what),
+            'Drop it, then rotate every policy''s key: SELECT mask.rotate_key(name) FROM mask.policy;'
+        )::mask_internal.finding;
     END LOOP;
 END;
 $$;
@@ -278,25 +292,3 @@ $$;
 COMMENT ON FUNCTION mask_internal._verify_key_table() IS
 'Internal: the findings of mask.verify() about the key table: privileges of others than its owner, objects reading it.';
 
-
-CREATE FUNCTION mask_internal._verify_keys(only_policy name)
-RETURNS TABLE (severity text, policy name, object text, finding text, hint text)
-LANGUAGE plpgsql VOLATILE
-SET search_path = pg_catalog, pg_temp
-AS $$
-DECLARE
-    v_pol mask.policy;
-BEGIN
-    FOR v_pol IN SELECT p.* FROM mask.policy p
-                  WHERE _verify_keys.only_policy IS NULL OR p.name = _verify_keys.only_policy
-                  ORDER BY p.name LOOP
-        RETURN QUERY SELECT * FROM mask_internal._verify_key_view(v_pol);
-        RETURN QUERY SELECT * FROM mask_internal._verify_key_view_access(v_pol);
-        RETURN QUERY SELECT * FROM mask_internal._verify_short_pseudonyms(v_pol);
-    END LOOP;
-    RETURN QUERY SELECT * FROM mask_internal._verify_key_table();
-END;
-$$;
-
-COMMENT ON FUNCTION mask_internal._verify_keys(name) IS
-'Internal: the findings of mask.verify() about keys: a policy without one, grants and column grants on key relations, key views not as generated, objects reading a key relation, and short pseudonyms of phone, card and ID numbers.';

@@ -1,6 +1,6 @@
 -- ---------------------------------------------------------------------------
 -- mask.verify(), rules and row filters that the validator of this version
--- refuses.  (Hooked into mask.verify() by one line in 82_verify.sql.)
+-- refuses.  (Listed in mask_internal._verify_findings, 82_verify_report.sql.)
 --
 --   error    a live masking rule or row filter in the catalog that
 --            mask_internal._validate_expression refuses now: one stored by an older
@@ -14,8 +14,8 @@
 --            DDL (row filter).
 -- ---------------------------------------------------------------------------
 
-CREATE FUNCTION mask_internal._verify_settings(only_policy name)
-RETURNS TABLE (severity text, policy name, object text, finding text, hint text)
+CREATE FUNCTION mask_internal._verify_settings(pol mask.policy)
+RETURNS SETOF mask_internal.finding
 LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, pg_temp
 AS $$
@@ -24,19 +24,15 @@ DECLARE
     v_detail text;
 BEGIN
     FOR v_row IN
-        SELECT p.name AS policy, t.relation, t.relation_name, r.column_name, r.expression AS expr,
-               false AS is_filter
+        SELECT t.relation, t.relation_name, r.column_name, r.expression AS expr, false AS is_filter
           FROM mask.rule r
           JOIN mask.protected t ON t.policy_id = r.policy_id AND t.relation = r.relation
-          JOIN mask.policy p ON p.id = r.policy_id
-         WHERE r.action = 'mask' AND NOT r.orphaned
-           AND (_verify_settings.only_policy IS NULL OR p.name = _verify_settings.only_policy)
+         WHERE r.policy_id = pol.id AND r.action = 'mask' AND NOT r.orphaned
         UNION ALL
-        SELECT p.name, t.relation, t.relation_name, NULL, t.row_filter, true
-          FROM mask.protected t JOIN mask.policy p ON p.id = t.policy_id
-         WHERE t.row_filter IS NOT NULL
-           AND (_verify_settings.only_policy IS NULL OR p.name = _verify_settings.only_policy)
-         ORDER BY 1, 3, 4 NULLS FIRST
+        SELECT t.relation, t.relation_name, NULL, t.row_filter, true
+          FROM mask.protected t
+         WHERE t.policy_id = pol.id AND t.row_filter IS NOT NULL
+         ORDER BY 2, 3 NULLS FIRST
     LOOP
         -- (a dropped table is another finding's business)
         CONTINUE WHEN NOT EXISTS (SELECT FROM pg_catalog.pg_class c WHERE c.oid = v_row.relation);
@@ -48,23 +44,22 @@ BEGIN
                                               mask_internal._trusted_functions());
         EXCEPTION WHEN invalid_parameter_value THEN
             GET STACKED DIAGNOSTICS v_detail = PG_EXCEPTION_DETAIL;
-            severity := 'error';
-            policy := v_row.policy;
-            object := CASE WHEN v_row.is_filter THEN v_row.relation_name
-                           ELSE pg_catalog.format('%s.%I', v_row.relation_name, v_row.column_name) END;
-            finding := pg_catalog.format('The %s is refused by this version of maskview: %s',
-                                         CASE WHEN v_row.is_filter THEN 'row filter' ELSE 'masking rule' END,
-                                         v_detail);
-            hint := CASE WHEN v_row.is_filter
-                         THEN pg_catalog.format('Write the row filter again with SELECT mask.protect(%L, %L, row_filter => ...).',
-                                                v_row.policy, v_row.relation_name)
-                         ELSE pg_catalog.format('Write the rule again with SELECT mask.set_rule(%L, %L, %L, ...), or drop it with mask.drop_rule().',
-                                                v_row.policy, v_row.relation_name, v_row.column_name) END;
-            RETURN NEXT;
+            RETURN NEXT ROW('error', pol.name,
+                CASE WHEN v_row.is_filter THEN v_row.relation_name
+                     ELSE pg_catalog.format('%s.%I', v_row.relation_name, v_row.column_name) END,
+                pg_catalog.format('The %s is refused by this version of maskview: %s',
+                                  CASE WHEN v_row.is_filter THEN 'row filter' ELSE 'masking rule' END,
+                                  v_detail),
+                CASE WHEN v_row.is_filter
+                     THEN pg_catalog.format('Write the row filter again with SELECT mask.protect(%L, %L, row_filter => ...).',
+                                            pol.name, v_row.relation_name)
+                     ELSE pg_catalog.format('Write the rule again with SELECT mask.set_rule(%L, %L, %L, ...), or drop it with mask.drop_rule().',
+                                            pol.name, v_row.relation_name, v_row.column_name) END
+            )::mask_internal.finding;
         END;
     END LOOP;
 END;
 $$;
 
-COMMENT ON FUNCTION mask_internal._verify_settings(name) IS
-'Internal (mask.verify()): live masking rules and row filters that the validator of this version refuses (settings-dependent constants or casts, casts that quote values, bad constant parameters), as errors.';
+COMMENT ON FUNCTION mask_internal._verify_settings(mask.policy) IS
+'Internal (mask.verify()): a policy''s live masking rules and row filters that the validator of this version refuses (settings-dependent constants or casts, casts that quote values, bad constant parameters), as errors.';

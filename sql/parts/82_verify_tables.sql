@@ -1,7 +1,7 @@
 -- ---------------------------------------------------------------------------
 -- mask.verify(), protected tables: one function per finding about a table
 -- of a policy, its masked view, its rules and the personal data in it
--- (composed by mask_internal._verify_findings, 82_verify.sql).
+-- (listed in mask_internal._verify_findings, 82_verify_report.sql).
 -- ---------------------------------------------------------------------------
 
 -- The API call that regenerates a table's view from the catalog, for hints.
@@ -23,7 +23,7 @@ COMMENT ON FUNCTION mask_internal._verify_protect_hint(mask.policy, regclass) IS
 -- The raw table: gone (dropped while the event triggers were not running),
 -- readable by PUBLIC (table or column), or owned by a superuser.
 CREATE FUNCTION mask_internal._verify_table(pol mask.policy, relation regclass)
-RETURNS TABLE (severity text, policy name, object text, finding text, hint text)
+RETURNS SETOF mask_internal.finding
 LANGUAGE plpgsql STABLE
 SET search_path = pg_catalog, pg_temp
 AS $$
@@ -31,8 +31,7 @@ DECLARE
     v_t record;
     v_a record;
 BEGIN
-    policy := pol.name;
-    SELECT pr.relation_name, c.oid IS NOT NULL AS live, c.relacl, ro.rolname AS owner,
+    SELECT pr.relation_name, c.oid IS NOT NULL AS live, ro.rolname AS owner,
            ro.rolsuper AS owner_super, mask_internal._relation_name(c.oid::regclass) AS name
       INTO v_t
       FROM mask.protected pr
@@ -40,40 +39,38 @@ BEGIN
       LEFT JOIN pg_catalog.pg_roles ro ON ro.oid = c.relowner
      WHERE pr.policy_id = pol.id AND pr.relation = _verify_table.relation;
     IF NOT v_t.live THEN
-        severity := 'error';
-        object := v_t.relation_name;
-        finding := 'The catalog protects a table that no longer exists (dropped while the event triggers were not running).';
-        hint := pg_catalog.format('SELECT mask.unprotect(%L, %s);', pol.name, relation::oid);
-        RETURN NEXT;
+        RETURN NEXT ROW('error', pol.name, v_t.relation_name,
+            'The catalog protects a table that no longer exists (dropped while the event triggers were not running).',
+            pg_catalog.format('SELECT mask.unprotect(%L, %s);', pol.name, relation::oid)
+        )::mask_internal.finding;
         RETURN;
     END IF;
 
-    -- PUBLIC on the raw table: every role, members included, reads it.
-    object := v_t.name;
-    IF EXISTS (SELECT FROM pg_catalog.aclexplode(v_t.relacl) g
-                WHERE g.grantee = 0 AND g.privilege_type = 'SELECT') THEN
-        severity := 'error';
-        finding := 'PUBLIC has SELECT on the protected table: every role can read its raw data.';
-        hint := pg_catalog.format('REVOKE SELECT ON %s FROM PUBLIC;', v_t.name);
-        RETURN NEXT;
-    END IF;
-    FOR v_a IN SELECT a.attname
-                 FROM pg_catalog.pg_attribute a, pg_catalog.aclexplode(a.attacl) g
-                WHERE a.attrelid = relation AND g.grantee = 0 AND g.privilege_type = 'SELECT'
-                ORDER BY a.attnum LOOP
-        severity := 'error';
-        finding := pg_catalog.format('PUBLIC has SELECT on column %I of the protected table: every role can read it raw.',
-                                     v_a.attname);
-        hint := pg_catalog.format('REVOKE SELECT (%I) ON %s FROM PUBLIC;', v_a.attname, v_t.name);
-        RETURN NEXT;
+    -- PUBLIC on the raw table or a column: every role, members included,
+    -- reads it.
+    FOR v_a IN SELECT g.attname FROM mask_internal._relation_grants(relation) g
+                WHERE g.grantee = 0 AND g.privilege_type = 'SELECT'
+                ORDER BY 1 NULLS FIRST LOOP
+        IF v_a.attname IS NULL THEN
+            RETURN NEXT ROW('error', pol.name, v_t.name,
+                'PUBLIC has SELECT on the protected table: every role can read its raw data.',
+                pg_catalog.format('REVOKE SELECT ON %s FROM PUBLIC;', v_t.name)
+            )::mask_internal.finding;
+        ELSE
+            RETURN NEXT ROW('error', pol.name, v_t.name,
+                pg_catalog.format('PUBLIC has SELECT on column %I of the protected table: every role can read it raw.',
+                                  v_a.attname),
+                pg_catalog.format('REVOKE SELECT (%I) ON %s FROM PUBLIC;', v_a.attname, v_t.name)
+            )::mask_internal.finding;
+        END IF;
     END LOOP;
     IF v_t.owner_super THEN
-        severity := 'error';
-        finding := pg_catalog.format('The table is owned by superuser %I: its masked view would bypass every privilege and row security check.',
-                                     v_t.owner);
-        hint := pg_catalog.format('ALTER TABLE %s OWNER TO a non-superuser role that owns the data; then %s',
-                                  v_t.name, mask_internal._verify_protect_hint(pol, relation));
-        RETURN NEXT;
+        RETURN NEXT ROW('error', pol.name, v_t.name,
+            pg_catalog.format('The table is owned by superuser %I: its masked view would bypass every privilege and row security check.',
+                              v_t.owner),
+            pg_catalog.format('ALTER TABLE %s OWNER TO a non-superuser role that owns the data; then %s',
+                              v_t.name, mask_internal._verify_protect_hint(pol, relation))
+        )::mask_internal.finding;
     END IF;
 END;
 $$;
@@ -85,10 +82,10 @@ COMMENT ON FUNCTION mask_internal._verify_table(mask.policy, regclass) IS
 -- The generated view of a protected table: missing, not a view, owned by
 -- another role than the table, without security_barrier, defined otherwise
 -- than the catalog generates it (compared through a rolled-back temporary
--- view, 82_verify.sql), or readable by roles that are neither members nor
--- auditors (mask_internal._apply_view_grants).
+-- view, 82_verify_report.sql), or readable by roles that are neither
+-- members nor auditors (mask_internal._apply_view_grants).
 CREATE FUNCTION mask_internal._verify_view(pol mask.policy, relation regclass)
-RETURNS TABLE (severity text, policy name, object text, finding text, hint text)
+RETURNS SETOF mask_internal.finding
 LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, pg_temp
 AS $$
@@ -103,9 +100,8 @@ DECLARE
     v_err      text;
     v_state    text;
 BEGIN
-    policy := pol.name;
     SELECT pg_catalog.format('%I.%I', pol.view_schema, pr.view_name) AS name,
-           c.oid, c.relkind, c.relowner, c.relacl,
+           c.oid, c.relkind, c.relowner,
            EXISTS (SELECT FROM pg_catalog.pg_options_to_table(c.reloptions) o
                     WHERE o.option_name = 'security_barrier'
                       AND o.option_value::boolean) AS barrier
@@ -114,39 +110,38 @@ BEGIN
       LEFT JOIN (pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace)
         ON n.nspname = pol.view_schema AND c.relname = pr.view_name
      WHERE pr.policy_id = pol.id AND pr.relation = _verify_view.relation;
-    object := v_v.name;
     IF v_v.oid IS NULL THEN
-        severity := 'error';
-        finding := pg_catalog.format('The masked view of %s is missing (dropped by hand): members cannot read it.',
-                                     v_table);
-        hint := v_protect;
-        RETURN NEXT;
+        RETURN NEXT ROW('error', pol.name, v_v.name,
+            pg_catalog.format('The masked view of %s is missing (dropped by hand): members cannot read it.',
+                              v_table),
+            v_protect
+        )::mask_internal.finding;
         RETURN;
     ELSIF v_v.relkind <> 'v' THEN
-        severity := 'error';
-        finding := pg_catalog.format('The object in place of the masked view of %s is not a view (relkind %s).',
-                                     v_table, v_v.relkind);
-        hint := 'Drop or rename that object, then ' || v_protect;
-        RETURN NEXT;
+        RETURN NEXT ROW('error', pol.name, v_v.name,
+            pg_catalog.format('The object in place of the masked view of %s is not a view (relkind %s).',
+                              v_table, v_v.relkind),
+            'Drop or rename that object, then ' || v_protect
+        )::mask_internal.finding;
         RETURN;
     END IF;
 
     IF v_v.relowner <> v_owner THEN
-        severity := 'error';
-        finding := pg_catalog.format('The view is owned by %I, not by %I, the owner of %s%s.',
-            pg_catalog.pg_get_userbyid(v_v.relowner), pg_catalog.pg_get_userbyid(v_owner), v_table,
-            CASE WHEN (SELECT ro.rolsuper FROM pg_catalog.pg_roles ro WHERE ro.oid = v_v.relowner)
-                 THEN ': a superuser-owned view bypasses the table''s privileges and row security'
-                 ELSE '' END);
-        hint := pg_catalog.format('ALTER VIEW %s OWNER TO %I; or %s', object,
-                                  pg_catalog.pg_get_userbyid(v_owner), v_protect);
-        RETURN NEXT;
+        RETURN NEXT ROW('error', pol.name, v_v.name,
+            pg_catalog.format('The view is owned by %I, not by %I, the owner of %s%s.',
+                pg_catalog.pg_get_userbyid(v_v.relowner), pg_catalog.pg_get_userbyid(v_owner), v_table,
+                CASE WHEN (SELECT ro.rolsuper FROM pg_catalog.pg_roles ro WHERE ro.oid = v_v.relowner)
+                     THEN ': a superuser-owned view bypasses the table''s privileges and row security'
+                     ELSE '' END),
+            pg_catalog.format('ALTER VIEW %s OWNER TO %I; or %s', v_v.name,
+                              pg_catalog.pg_get_userbyid(v_owner), v_protect)
+        )::mask_internal.finding;
     END IF;
     IF NOT v_v.barrier THEN
-        severity := 'error';
-        finding := 'The view is not a security_barrier view: leaky functions in members'' queries can see rows the row filter removes.';
-        hint := pg_catalog.format('ALTER VIEW %s SET (security_barrier); or %s', object, v_protect);
-        RETURN NEXT;
+        RETURN NEXT ROW('error', pol.name, v_v.name,
+            'The view is not a security_barrier view: leaky functions in members'' queries can see rows the row filter removes.',
+            pg_catalog.format('ALTER VIEW %s SET (security_barrier); or %s', v_v.name, v_protect)
+        )::mask_internal.finding;
     END IF;
 
     BEGIN
@@ -157,34 +152,32 @@ BEGIN
     END;
     IF v_state = '25006' THEN
         -- The expected definition needs a (temporary) view.
-        severity := 'warning';
-        finding := 'The view''s definition was not compared with the catalog: the transaction is read-only (READ ONLY or a hot standby).';
-        hint := 'Run mask.verify() in a read-write transaction on the primary.';
-        RETURN NEXT;
+        RETURN NEXT ROW('warning', pol.name, v_v.name,
+            'The view''s definition was not compared with the catalog: the transaction is read-only (READ ONLY or a hot standby).',
+            'Run mask.verify() in a read-write transaction on the primary.'
+        )::mask_internal.finding;
     ELSIF v_err IS NOT NULL THEN
-        severity := 'error';
-        finding := 'The catalog no longer generates a valid view for this table: ' || v_err;
-        hint := 'Fix the rule or row filter concerned with mask.set_rule() / mask.drop_rule() / mask.protect().';
-        RETURN NEXT;
+        RETURN NEXT ROW('error', pol.name, v_v.name,
+            'The catalog no longer generates a valid view for this table: ' || v_err,
+            'Fix the rule or row filter concerned with mask.set_rule() / mask.drop_rule() / mask.protect().'
+        )::mask_internal.finding;
     ELSIF v_live IS DISTINCT FROM v_expected THEN
-        severity := 'error';
-        finding := 'The view''s definition differs from what the catalog generates (altered or replaced by hand).';
-        hint := v_protect;
-        RETURN NEXT;
+        RETURN NEXT ROW('error', pol.name, v_v.name,
+            'The view''s definition differs from what the catalog generates (altered or replaced by hand).',
+            v_protect
+        )::mask_internal.finding;
     END IF;
 
     -- Masked data for members and auditors only.
-    FOR v_g IN SELECT DISTINCT g.grantee
-                 FROM pg_catalog.aclexplode(v_v.relacl) g
-                WHERE g.grantee <> v_v.relowner
-                  AND NOT (g.grantee = ANY (mask_internal._policy_readers(pol.id)))
+    FOR v_g IN SELECT DISTINCT g.grantee FROM mask_internal._relation_grants(v_v.oid) g
+                WHERE g.attname IS NULL AND NOT (g.grantee = ANY (mask_internal._policy_readers(pol.id)))
                 ORDER BY 1 LOOP
-        severity := 'warning';
-        finding := pg_catalog.format('%s can read the masked view without being a member or an auditor.',
-            mask_internal._grantee_label(v_g.grantee));
-        hint := pg_catalog.format('REVOKE ALL ON %s FROM %s; (or add the role with mask.add_member()).',
-            object, mask_internal._grantee_name(v_g.grantee));
-        RETURN NEXT;
+        RETURN NEXT ROW('warning', pol.name, v_v.name,
+            pg_catalog.format('%s can read the masked view without being a member or an auditor.',
+                              mask_internal._grantee_label(v_g.grantee)),
+            pg_catalog.format('REVOKE ALL ON %s FROM %s; (or add the role with mask.add_member()).',
+                              v_v.name, mask_internal._grantee_name(v_g.grantee))
+        )::mask_internal.finding;
     END LOOP;
 END;
 $$;
@@ -196,7 +189,7 @@ COMMENT ON FUNCTION mask_internal._verify_view(mask.policy, regclass) IS
 -- Rules whose column is gone (flagged by the event trigger, or not yet
 -- noticed because the DDL ran without it).
 CREATE FUNCTION mask_internal._verify_orphaned_rules(pol mask.policy, relation regclass)
-RETURNS TABLE (severity text, policy name, object text, finding text, hint text)
+RETURNS SETOF mask_internal.finding
 LANGUAGE sql STABLE
 SET search_path = pg_catalog, pg_temp
 AS $$
@@ -221,42 +214,28 @@ COMMENT ON FUNCTION mask_internal._verify_orphaned_rules(mask.policy, regclass) 
 -- (warning when detect is confident, else info), or hidden (info: nothing
 -- leaks, but no masked form is offered either).
 CREATE FUNCTION mask_internal._verify_personal_data(pol mask.policy, relation regclass)
-RETURNS TABLE (severity text, policy name, object text, finding text, hint text)
-LANGUAGE plpgsql VOLATILE
+RETURNS SETOF mask_internal.finding
+LANGUAGE sql VOLATILE
 SET search_path = pg_catalog, pg_temp
 AS $$
-DECLARE
-    v_table text := mask_internal._relation_name(relation);
-    v_d     record;
-    v_rule  text;
-BEGIN
-    policy := pol.name;
-    FOR v_d IN SELECT d."column", d.pii_type, d.confidence, d.evidence, d.suggested_rule, r.action
-                 FROM mask_internal._detect_relation(_verify_personal_data.relation, 1000) d
-                 JOIN pg_catalog.pg_attribute a
-                   ON a.attrelid = _verify_personal_data.relation AND a.attname = d."column"
-                 LEFT JOIN mask.rule r
-                   ON r.policy_id = pol.id AND r.relation = _verify_personal_data.relation
-                  AND r.column_name = a.attname AND NOT r.orphaned
-                WHERE r.action IS NULL OR r.action = 'pass'
-                ORDER BY d."column" LOOP
-        object := pg_catalog.format('%s.%I', v_table, v_d."column");
-        v_rule := pg_catalog.format('SELECT mask.set_rule(%L, %L, %L, %L);',
-                                    pol.name, v_table, v_d."column", v_d.suggested_rule);
-        IF v_d.action = 'pass' THEN
-            severity := CASE WHEN v_d.confidence >= 0.5 THEN 'warning' ELSE 'info' END;
-            finding := pg_catalog.format('A PASS rule shows this column raw, and it looks like %s (confidence %s; %s).',
-                                         v_d.pii_type, v_d.confidence, v_d.evidence);
-            hint := 'Mask it: ' || v_rule;
-        ELSE
-            severity := 'info';
-            finding := pg_catalog.format('Hidden column that looks like %s (confidence %s; %s); nothing leaks.',
-                                         v_d.pii_type, v_d.confidence, v_d.evidence);
-            hint := 'No action needed; to show it masked: ' || v_rule;
-        END IF;
-        RETURN NEXT;
-    END LOOP;
-END;
+    SELECT CASE WHEN r.action = 'pass' AND d.confidence >= 0.5 THEN 'warning' ELSE 'info' END,
+           pol.name, pg_catalog.format('%s.%I', t.name, d."column"),
+           CASE WHEN r.action = 'pass'
+                THEN pg_catalog.format('A PASS rule shows this column raw, and it looks like %s (confidence %s; %s).',
+                                       d.pii_type, d.confidence, d.evidence)
+                ELSE pg_catalog.format('Hidden column that looks like %s (confidence %s; %s); nothing leaks.',
+                                       d.pii_type, d.confidence, d.evidence) END,
+           CASE WHEN r.action = 'pass' THEN 'Mask it: ' ELSE 'No action needed; to show it masked: ' END
+           || pg_catalog.format('SELECT mask.set_rule(%L, %L, %L, %L);',
+                                pol.name, t.name, d."column", d.suggested_rule)
+      FROM (SELECT mask_internal._relation_name(_verify_personal_data.relation) AS name) t,
+           mask_internal._detect_relation(_verify_personal_data.relation, 1000) d
+      JOIN pg_catalog.pg_attribute a
+        ON a.attrelid = _verify_personal_data.relation AND a.attname = d."column"
+      LEFT JOIN mask.rule r
+        ON r.policy_id = pol.id AND r.relation = _verify_personal_data.relation
+       AND r.column_name = a.attname AND NOT r.orphaned
+     WHERE r.action IS NULL OR r.action = 'pass'
 $$;
 
 COMMENT ON FUNCTION mask_internal._verify_personal_data(mask.policy, regclass) IS

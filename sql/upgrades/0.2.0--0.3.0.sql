@@ -222,6 +222,9 @@ DROP FUNCTION mask._detect_compound_surnames();
 -- verify() compares a view with _viewdef_of_query(_view_query(...)) itself;
 -- the one-line wrapper goes (issue 10: a function per finding instead).
 DROP FUNCTION mask._verify_expected_viewdef(integer, regclass);
+-- Every internal finding function returns mask_internal.finding (created
+-- below), 0.2.0's _verify_findings a table of the same columns.
+DROP FUNCTION mask._verify_findings(name);
 
 -- ---------------------------------------------------------------------------
 -- Internal objects move to schema mask_internal (issue 13), so that \df
@@ -233,6 +236,19 @@ DROP FUNCTION mask._verify_expected_viewdef(integer, regclass);
 -- then regenerates every view from it.
 -- ---------------------------------------------------------------------------
 CREATE SCHEMA mask_internal;
+
+-- The row of mask.verify()'s finding functions (as sql/parts/82_verify.sql
+-- creates it on a fresh install; that part is not re-run).
+CREATE TYPE mask_internal.finding AS (
+    severity text,   -- error, warning or info
+    policy   name,   -- NULL for a global finding
+    object   text,   -- what the finding is about, quoted as SQL names it
+    finding  text,   -- what is wrong, in names and counts, never a value
+    hint     text    -- the statement or step that fixes it
+);
+
+COMMENT ON TYPE mask_internal.finding IS
+'Internal: one finding of mask.verify() (severity error|warning|info, policy or NULL when global, object, finding, hint), the row of every internal finding function.';
 
 -- Until the parts below have replaced them, the moved functions' bodies
 -- still name their old schema: 0.2.0's event triggers would run them on the
