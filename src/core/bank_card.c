@@ -37,30 +37,55 @@ scan_card(mv_str t, size_t *ndigits)
 }
 
 /*
- * Masks a card number per doc/masking-rules.md ("bank_card"), appending to out:
- * 12-19 digits keep the first 6 and last 4, 8-11 digits the last 4, anything
- * else is fully masked.  The function has no pad.
+ * The plan of a card number (t already NFKC): 12-19 digits keep the first 6
+ * and last 4, 8-11 digits the last 4; false for anything else.
+ */
+static bool
+parse_card(mv_str t, mv_digit_plan *plan)
+{
+	size_t		n;
+
+	if (!scan_card(t, &n) || n < 8 || n > 19)
+		return false;
+	plan->lo = n >= 12 ? 6 : 0;
+	plan->hi = n - 4;
+	plan->from = SIZE_MAX;
+	return true;
+}
+
+/* True if t (already NFKC) has 12-19 digits passing the Luhn check. */
+static bool
+luhn_ok(mv_str t)
+{
+	size_t		n;
+	size_t		k = 0;			/* digits seen from the right */
+	int			sum = 0;
+
+	if (!scan_card(t, &n) || n < 12 || n > 19)
+		return false;
+	/* From the right, every second digit is doubled. */
+	for (size_t i = t.len; i-- > 0;)
+	{
+		int			d = t.ptr[i] - '0';
+
+		if (d < 0 || d > 9)
+			continue;
+		if (k++ % 2 == 1)
+			d = d * 2 > 9 ? d * 2 - 9 : d * 2;
+		sum += d;
+	}
+	return sum % 10 == 0;
+}
+
+/*
+ * Masks a card number per doc/masking-rules.md ("bank_card"), appending to
+ * out: the digits parse_card() plans are masked, anything that is no card
+ * number is fully masked.  The function has no pad.
  */
 mv_status
 mv_bank_card(mv_str value, const mv_mask *mask, mv_buf *out)
 {
-	mv_mask		m;
-	mv_str		t;
-	mv_buf		storage;
-	size_t		n;
-	mv_status	st;
-
-	st = mv_number_mask_start(value, mask, &t, &storage, &m);
-	if (st != MV_OK || value.len == 0)
-		return st;				/* (storage is unused for "") */
-
-	if (!scan_card(t, &n) || n < 8 || n > 19)
-		st = mv_redact(value, &m, out);
-	else
-		st = mv_write_digits_masked(t, n >= 12 ? 6 : 0, n - 4, SIZE_MAX,
-									m.ch, out);
-	mv_buf_free(&storage);
-	return st;
+	return mv_mask_number_digits(value, mask, parse_card, out);
 }
 
 /*
@@ -70,31 +95,5 @@ mv_bank_card(mv_str value, const mv_mask *mask, mv_buf *out)
 bool
 mv_luhn_valid(mv_str value)
 {
-	mv_str		t;
-	mv_buf		storage;
-	size_t		n;
-	int			sum = 0;
-	bool		ok = false;
-
-	if (mv_number_text(value, &t, &storage) != MV_OK)
-		return false;
-	if (scan_card(t, &n) && n >= 12 && n <= 19)
-	{
-		size_t		k = 0;		/* digits seen from the right */
-
-		/* From the right, every second digit is doubled. */
-		for (size_t i = t.len; i-- > 0;)
-		{
-			int			d = t.ptr[i] - '0';
-
-			if (d < 0 || d > 9)
-				continue;
-			if (k++ % 2 == 1)
-				d = d * 2 > 9 ? d * 2 - 9 : d * 2;
-			sum += d;
-		}
-		ok = (sum % 10 == 0);
-	}
-	mv_buf_free(&storage);
-	return ok;
+	return mv_number_text_test(value, luhn_ok);
 }

@@ -224,17 +224,14 @@ mv_addr_next_level(addr_kind kind, int cur, int *lowest)
 	return level;
 }
 
-/* The argument checks both entry points start with: the mask, the level. */
-static inline mv_status
-mv_addr_check_args(const mv_mask *mask, mv_addr_level keep_level)
-{
-	mv_status	st = mv_mask_check(mask);
-
-	if (st == MV_OK &&
-		((int) keep_level < MV_ADDR_PROVINCE || keep_level > MV_ADDR_ROOM))
-		st = MV_ERR_ADDRESS_LEVEL;
-	return st;
-}
+/*
+ * cn_address_ref.c: the reference parser.  Reads value (not empty) as
+ * parse_address() in cn_address.c does, by other means: *kept_end is the
+ * byte length of the graphemes keep_level keeps, *nmasked the number of
+ * graphemes after them.  MV_ERR_BAD_UTF8 if value is not UTF-8.
+ */
+extern mv_status mv_addr_parse_ref(mv_str value, mv_addr_level keep_level,
+								   size_t *kept_end, size_t *nmasked);
 
 /* cn_address_segment.c: graphemes kept of a read address for keep_level. */
 extern size_t mv_addr_kept_graphemes(const addr_text *a,

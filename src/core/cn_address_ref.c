@@ -14,8 +14,9 @@
  * each grapheme, a check per (segment, level) and a dynamic programme over
  * states.  The vocabulary and the rules a segment obeys (the tokens, the
  * character classes, name_classes(), mv_addr_next_level()) come from
- * cn_address.h, the one copy both use: the comparison is between two
- * parsers of one contract (described in cn_address.c's header), and a
+ * cn_address.h, and the entry point around the parser (argument checks and
+ * output, mv_cn_address_ref) from cn_address.c: the comparison is between
+ * two parsers of one contract (described in cn_address.c's header), and a
  * change of the vocabulary reaches both.
  *
  * Why it is in the core and so in the shipped library: the unit tests and
@@ -251,36 +252,25 @@ kept_graphemes(const addr_text *a, mv_addr_level keep_level)
 	return dp[best_p][best_l].kept;
 }
 
-/*
- * Masks an address per doc/masking-rules.md ("cn_address"), appending to
- * out: the recognised levels up to keep_level are kept, the rest becomes pad
- * mask chars (one per grapheme without a pad).
- */
+/* The reference parser (cn_address.h): segments, then reads. */
 mv_status
-mv_cn_address_ref(mv_str value, mv_addr_level keep_level, const mv_mask *mask,
-			  mv_buf *out)
+mv_addr_parse_ref(mv_str value, mv_addr_level keep_level, size_t *kept_end,
+				  size_t *nmasked)
 {
 	mv_graphemes g;
 	addr_text	a;
 	size_t		kept;
 	mv_status	st;
 
-	st = mv_addr_check_args(mask, keep_level);
-	if (st != MV_OK)
-		return st;
 	if (!mv_utf8_valid(value.ptr, value.len))
 		return MV_ERR_BAD_UTF8;
-	if (value.len == 0)
-		return MV_OK;
-
 	st = mv_graphemes_split(value, &g);
 	if (st == MV_OK)
 	{
 		read_text(value, &g, &a);
 		kept = kept_graphemes(&a, keep_level);
-		st = mv_buf_append(out, value.ptr, g.offs[kept]);
-		if (st == MV_OK)
-			st = mv_mask_append_span(out, mask, g.count - kept);
+		*kept_end = g.offs[kept];
+		*nmasked = g.count - kept;
 	}
 	mv_graphemes_free(&g);
 	return st;

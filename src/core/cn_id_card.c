@@ -64,25 +64,6 @@ canonical_id(mv_str t, id_chars *id)
 }
 
 /*
- * Checks and NFKC-normalises value (MV_ERR_BAD_UTF8 if it is not UTF-8) and
- * canonicalises it; *parsed is false if it is not ID-shaped.
- */
-static mv_status
-parse_id(mv_str value, id_chars *id, bool *parsed)
-{
-	mv_str		t;
-	mv_buf		storage;
-	mv_status	st;
-
-	*parsed = false;
-	st = mv_number_text(value, &t, &storage);
-	if (st == MV_OK)
-		*parsed = canonical_id(t, id);
-	mv_buf_free(&storage);
-	return st;
-}
-
-/*
  * Masks a resident ID number per doc/masking-rules.md ("cn_id_card"),
  * appending to out: keep_head (0-6) and keep_tail (0-4) canonical characters are kept.
  * A value of the wrong shape is fully masked.  The function has no pad.
@@ -125,12 +106,10 @@ mv_cn_id_card(mv_str value, int keep_head, int keep_tail, const mv_mask *mask,
 				   (size_t) (id.n - keep_head - tail));
 		return st;
 	}
-	st = mv_buf_append(out, id.c, (size_t) keep_head);
-	if (st == MV_OK)
-		st = mv_mask_append_span(out, &m, (size_t) (id.n - keep_head - tail));
-	if (st == MV_OK)
-		st = mv_buf_append(out, id.c + id.n - tail, (size_t) tail);
-	return st;
+	return mv_append_masked_middle(out, (mv_str) {id.c, (size_t) id.n},
+								   (size_t) keep_head, &m,
+								   (size_t) (id.n - keep_head - tail),
+								   (size_t) (id.n - tail));
 }
 
 /* Gregorian leap year. */
@@ -182,17 +161,16 @@ id_check_char(const char *c)
 }
 
 /*
- * True if value (after NFKC, white space dropped, x upper-cased) is an
- * 18-character ID with a correct check character and a real birth date, or
- * a 15-digit ID with a real date (19yy).
+ * True if t (already NFKC) canonicalises to an 18-character ID with a
+ * correct check character and a real birth date, or a 15-digit ID with a
+ * real date (19yy).
  */
-bool
-mv_cn_id_card_valid(mv_str value)
+static bool
+id_valid(mv_str t)
 {
 	id_chars	id;
-	bool		parsed;
 
-	if (parse_id(value, &id, &parsed) != MV_OK || !parsed)
+	if (!canonical_id(t, &id))
 		return false;
 	if (id.n == ID_LEN)
 		return id_check_char(id.c) == id.c[17] &&
@@ -200,4 +178,15 @@ mv_cn_id_card_valid(mv_str value)
 					  digits_value(id.c + 12, 2));
 	return real_date(1900 + digits_value(id.c + 6, 2),
 					 digits_value(id.c + 8, 2), digits_value(id.c + 10, 2));
+}
+
+/*
+ * True if value (after NFKC, white space dropped, x upper-cased) is an
+ * 18-character ID with a correct check character and a real birth date, or
+ * a 15-digit ID with a real date (19yy).
+ */
+bool
+mv_cn_id_card_valid(mv_str value)
+{
+	return mv_number_text_test(value, id_valid);
 }

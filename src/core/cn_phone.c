@@ -47,15 +47,6 @@ typedef struct phone_scan
 	int			ext_group;		/* first group of the extension, or -1 */
 } phone_scan;
 
-/* Digits to mask: [lo, hi) and everything from ext on. */
-typedef struct phone_plan
-{
-	bool		mobile;
-	int			lo;
-	int			hi;
-	int			ext;
-} phone_plan;
-
 /* Length of an "ext" marker (any case) at t[pos], or 0. */
 static size_t
 ext_marker_len(mv_str t, size_t pos)
@@ -169,12 +160,11 @@ mobile_start(const char *d)
 
 /* The plan of a mobile number whose eleven digits start at digit p. */
 static void
-mobile_plan(int p, int ndigits, phone_plan *plan)
+mobile_plan(int p, int ndigits, mv_digit_plan *plan)
 {
-	plan->mobile = true;
 	plan->lo = p + 3;
 	plan->hi = p + 7;
-	plan->ext = ndigits;
+	plan->from = ndigits;
 }
 
 /*
@@ -182,7 +172,7 @@ mobile_plan(int p, int ndigits, phone_plan *plan)
  * digits.  Masks the 4th to 7th digits of the eleven.
  */
 static bool
-classify_mobile(const phone_scan *ps, phone_plan *plan)
+classify_mobile(const phone_scan *ps, mv_digit_plan *plan)
 {
 	const char *d = ps->digits;
 	int			p;
@@ -209,7 +199,7 @@ classify_mobile(const phone_scan *ps, phone_plan *plan)
  * first, so they are recognised here without the scan.
  */
 static bool
-bare_mobile(mv_str t, phone_plan *plan)
+bare_mobile(mv_str t, mv_digit_plan *plan)
 {
 	if (t.len != 11 || !mobile_start(t.ptr))
 		return false;
@@ -226,7 +216,7 @@ bare_mobile(mv_str t, phone_plan *plan)
  * final hyphen.  Keeps the area code and the last two local digits.
  */
 static bool
-classify_landline(const phone_scan *ps, phone_plan *plan)
+classify_landline(const phone_scan *ps, mv_digit_plan *plan)
 {
 	const char *d = ps->digits;
 	int			area;
@@ -272,31 +262,32 @@ classify_landline(const phone_scan *ps, phone_plan *plan)
 		return false;
 	if (ext_group >= 0 && ps->ndigits - main_digits > 6)
 		return false;
-	plan->mobile = false;
 	plan->lo = area;
 	plan->hi = main_digits - 2;
-	plan->ext = main_digits;
+	plan->from = main_digits;
 	return true;
 }
 
 /* 400 and 800 service numbers: ten digits, first three and last two kept. */
 static bool
-classify_service(const phone_scan *ps, phone_plan *plan)
+classify_service(const phone_scan *ps, mv_digit_plan *plan)
 {
 	if (ps->plus || ps->ext_group >= 0 || ps->ndigits != 10 ||
 		(memcmp(ps->digits, "400", 3) != 0 &&
 		 memcmp(ps->digits, "800", 3) != 0))
 		return false;
-	plan->mobile = false;
 	plan->lo = 3;
 	plan->hi = 8;
-	plan->ext = 10;
+	plan->from = 10;
 	return true;
 }
 
-/* Parses t (already NFKC); false when it is no phone number of ours. */
+/*
+ * Parses t (already NFKC) into the digits to mask (the extension, from
+ * `from` on, is masked whole); false when it is no phone number of ours.
+ */
 static bool
-parse_phone(mv_str t, phone_plan *plan)
+parse_phone(mv_str t, mv_digit_plan *plan)
 {
 	phone_scan	ps;
 
@@ -308,6 +299,18 @@ parse_phone(mv_str t, phone_plan *plan)
 		 classify_service(&ps, plan));
 }
 
+/* True if t (already NFKC) is a mobile number, prefix allowed. */
+static bool
+is_mobile(mv_str t)
+{
+	phone_scan	ps;
+	mv_digit_plan plan;
+
+	return t.len > 0 &&
+		(bare_mobile(t, &plan) ||
+		 (scan_phone(t, &ps) && classify_mobile(&ps, &plan)));
+}
+
 /*
  * Masks a telephone number per doc/masking-rules.md ("cn_phone"), appending
  * to out.
@@ -317,39 +320,12 @@ parse_phone(mv_str t, phone_plan *plan)
 mv_status
 mv_cn_phone(mv_str value, const mv_mask *mask, mv_buf *out)
 {
-	mv_mask		m;
-	mv_str		t;
-	mv_buf		storage;
-	phone_plan	plan;
-	mv_status	st;
-
-	st = mv_number_mask_start(value, mask, &t, &storage, &m);
-	if (st != MV_OK || value.len == 0)
-		return st;				/* (storage is unused for "") */
-
-	if (parse_phone(t, &plan))
-		st = mv_write_digits_masked(t, (size_t) plan.lo, (size_t) plan.hi,
-									(size_t) plan.ext, m.ch, out);
-	else
-		st = mv_redact(value, &m, out);
-	mv_buf_free(&storage);
-	return st;
+	return mv_mask_number_digits(value, mask, parse_phone, out);
 }
 
 /* True if value is a mobile number (+86/0086/86 prefix allowed), after NFKC. */
 bool
 mv_cn_mobile_valid(mv_str value)
 {
-	mv_str		t;
-	mv_buf		storage;
-	phone_scan	ps;
-	phone_plan	plan;
-	bool		ok = false;
-
-	if (value.len == 0 || mv_number_text(value, &t, &storage) != MV_OK)
-		return false;
-	ok = bare_mobile(t, &plan) ||
-		(scan_phone(t, &ps) && classify_mobile(&ps, &plan));
-	mv_buf_free(&storage);
-	return ok;
+	return mv_number_text_test(value, is_mobile);
 }

@@ -75,12 +75,9 @@ mv_partial(mv_str value, int keep_head, int keep_tail, const mv_mask *mask,
 		return st;
 	leak_guard(g.count, keep_head, keep_tail, &head, &tail);
 
-	st = mv_buf_append(out, value.ptr, g.offs[head]);
-	if (st == MV_OK)
-		st = mv_mask_append_span(out, mask, g.count - head - tail);
-	if (st == MV_OK)
-		st = mv_buf_append(out, value.ptr + g.offs[g.count - tail],
-						   value.len - g.offs[g.count - tail]);
+	st = mv_append_masked_middle(out, value, g.offs[head], mask,
+								 g.count - head - tail,
+								 g.offs[g.count - tail]);
 	mv_graphemes_free(&g);
 	return st;
 }
@@ -227,12 +224,8 @@ mv_email(mv_str value, const mv_mask *mask, mv_buf *out)
 	fixed = *mask;
 	fixed.has_pad = true;
 	fixed.pad = 3;
-	if (g.count > 1)
-		st = mv_buf_append(out, local.ptr, g.offs[1]);
-	if (st == MV_OK)
-		st = mv_mask_append_span(out, &fixed, 1);
-	if (st == MV_OK)
-		st = mv_buf_append(out, value.ptr + at, value.len - at);
+	st = mv_append_masked_middle(out, value, g.count > 1 ? g.offs[1] : 0,
+								 &fixed, 1, at);
 	mv_graphemes_free(&g);
 	return st;
 }

@@ -247,6 +247,25 @@ extern mv_status mv_mask_check(const mv_mask *mask);
 /* Appends the mask for a span of n graphemes (pad chars if has_pad). */
 extern mv_status mv_mask_append_span(mv_buf *out, const mv_mask *mask, size_t n);
 
+/*
+ * Appends value with its bytes [head_end, tail_start) replaced by the mask
+ * of a span of n graphemes: the kept head, the masked span, the kept tail.
+ * Inline: the masks that keep a head or a tail write every row through it.
+ */
+static inline mv_status
+mv_append_masked_middle(mv_buf *out, mv_str value, size_t head_end,
+						const mv_mask *mask, size_t n, size_t tail_start)
+{
+	mv_status	st = mv_buf_append(out, value.ptr, head_end);
+
+	if (st == MV_OK)
+		st = mv_mask_append_span(out, mask, n);
+	if (st == MV_OK)
+		st = mv_buf_append(out, value.ptr + tail_start,
+						   value.len - tail_start);
+	return st;
+}
+
 /* Generic (generic.c) */
 extern mv_status mv_partial(mv_str value, int keep_head, int keep_tail,
 							const mv_mask *mask, mv_buf *out);
@@ -308,8 +327,8 @@ extern mv_status mv_cn_address(mv_str value, mv_addr_level keep_level,
 							   const mv_mask *mask, mv_buf *out);
 
 /*
- * The implementation mv_cn_address replaced (cn_address_ref.c), kept only
- * for the differential tests: same contract, same output.
+ * mv_cn_address through the parser it replaced (cn_address_ref.c), kept
+ * only for the differential tests: same contract, same output.
  */
 extern mv_status mv_cn_address_ref(mv_str value, mv_addr_level keep_level,
 								   const mv_mask *mask, mv_buf *out);

@@ -32,9 +32,12 @@ mv_number_text(mv_str value, mv_str *t, mv_buf *storage)
 }
 
 mv_status
-mv_write_digits_masked(mv_str t, size_t lo, size_t hi, size_t from,
+mv_write_digits_masked(mv_str t, const mv_digit_plan *plan,
 					   mv_str mask_char, mv_buf *out)
 {
+	size_t		lo = plan->lo;
+	size_t		hi = plan->hi;
+	size_t		from = plan->from;
 	size_t		k = 0;			/* digits seen */
 	size_t		run = 0;		/* start of the bytes not yet copied */
 	mv_status	st = MV_OK;

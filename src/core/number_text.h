@@ -49,13 +49,74 @@ mv_number_mask_start(mv_str value, const mv_mask *mask, mv_str *t,
 }
 
 /*
- * Appends t with some of its ASCII digits replaced by mask_char: counting
- * digits from 0, those in [lo, hi) and those from `from` on.  Every other
- * byte is copied.
+ * The whole of a number validator: true if value reads as a number mask's
+ * text (mv_number_text) and test holds of that text.  Inline, so that each
+ * validator calls its own test directly.
  */
-extern mv_status mv_write_digits_masked(mv_str t, size_t lo, size_t hi,
-										size_t from, mv_str mask_char,
-										mv_buf *out);
+static inline bool
+mv_number_text_test(mv_str value, bool (*test) (mv_str t))
+{
+	mv_str		t;
+	mv_buf		storage;
+	bool		ok;
+
+	if (mv_number_text(value, &t, &storage) != MV_OK)
+		return false;
+	ok = test(t);
+	mv_buf_free(&storage);
+	return ok;
+}
+
+/*
+ * The digits a number mask hides, counting t's ASCII digits from 0: those in
+ * [lo, hi) and those from `from` on.
+ */
+typedef struct mv_digit_plan
+{
+	size_t		lo;
+	size_t		hi;
+	size_t		from;
+} mv_digit_plan;
+
+/*
+ * Appends t with the digits of plan replaced by mask_char.  Every other byte
+ * is copied.
+ */
+extern mv_status mv_write_digits_masked(mv_str t, const mv_digit_plan *plan,
+										mv_str mask_char, mv_buf *out);
+
+/*
+ * Reads t (a number mask's text, see mv_number_text) into the plan of the
+ * digits to hide; false when t is no number of the mask's kind.
+ */
+typedef bool (*mv_digit_parser) (mv_str t, mv_digit_plan *plan);
+
+/*
+ * The whole of a number mask that hides digits of its text (cn_phone,
+ * bank_card): the shared start, then the text with the digits parse plans
+ * masked, or value fully masked when parse finds no number.  No pad.
+ * Inline, so that each mask compiles to a direct call of its own parser.
+ */
+static inline mv_status
+mv_mask_number_digits(mv_str value, const mv_mask *mask, mv_digit_parser parse,
+					  mv_buf *out)
+{
+	mv_mask		m;
+	mv_str		t;
+	mv_buf		storage;
+	mv_digit_plan plan;
+	mv_status	st;
+
+	st = mv_number_mask_start(value, mask, &t, &storage, &m);
+	if (st != MV_OK || value.len == 0)
+		return st;				/* (storage is unused for "") */
+	if (parse(t, &plan))
+		st = mv_write_digits_masked(t, &plan, m.ch, out);
+	else
+		st = mv_redact(value, &m, out);
+	mv_buf_free(&storage);
+	return st;
+}
 
 /* mv_utf8_next with ASCII decoded inline, for the parsers' per-byte loops. */
 static inline uint32_t
