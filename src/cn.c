@@ -39,11 +39,8 @@ mv_sql_cn_name(PG_FUNCTION_ARGS)
 	if (!PG_ARGISNULL(2))
 		mv_check_status(mv_name_keep_parse(mv_text_utf8(PG_GETARG_TEXT_PP(2)),
 										   &keep));
-	value = mv_text_utf8(PG_GETARG_TEXT_PP(0));
-
-	mv_result_init(&out, value.len);
-	mv_check_status(mv_cn_name(value, &mask, keep, &out));
-	return mv_result_text(&out);
+	value = mv_mask_begin(fcinfo, &out);
+	return mv_mask_end(&out, mv_cn_name(value, &mask, keep, &out));
 }
 
 /*
@@ -67,21 +64,13 @@ PG_FUNCTION_INFO_V1(mv_sql_cn_id_card);
 Datum
 mv_sql_cn_id_card(PG_FUNCTION_ARGS)
 {
-	mv_mask		mask;
-	mv_str		value;
-	mv_buf		out;
 	int32		keep_head = PG_GETARG_INT32(1);
 	int32		keep_tail = PG_GETARG_INT32(2);
 
 	/* Checked here as well as in the core: the range is the privacy bound. */
 	if (keep_head < 0 || keep_head > 6 || keep_tail < 0 || keep_tail > 4)
 		mv_raise_status(MV_ERR_ID_KEEP);
-	mv_mask_from_args(&mask, PG_GETARG_TEXT_PP(3), true, 0);
-	value = mv_text_utf8(PG_GETARG_TEXT_PP(0));
-
-	mv_result_init(&out, value.len);
-	mv_check_status(mv_cn_id_card(value, keep_head, keep_tail, &mask, &out));
-	return mv_result_text(&out);
+	return mv_call_keep_mask(fcinfo, mv_cn_id_card);
 }
 
 /*
@@ -137,11 +126,8 @@ mv_sql_cn_address(PG_FUNCTION_ARGS)
 	level = cn_address_level(fcinfo->flinfo,
 							 mv_text_utf8(PG_GETARG_TEXT_PP(1)));
 	mv_mask_from_args(&mask, PG_GETARG_TEXT_PP(2), false, PG_GETARG_INT32(3));
-	value = mv_text_utf8(PG_GETARG_TEXT_PP(0));
-
-	mv_result_init(&out, value.len);
-	mv_check_status(mv_cn_address(value, level, &mask, &out));
-	return mv_result_text(&out);
+	value = mv_mask_begin(fcinfo, &out);
+	return mv_mask_end(&out, mv_cn_address(value, level, &mask, &out));
 }
 
 /*

@@ -37,11 +37,9 @@ mv_sql_partial(PG_FUNCTION_ARGS)
 	keep_tail = PG_GETARG_INT32(2);
 	mv_check_keep_counts(keep_head, keep_tail);
 	mv_mask_from_nullable_args(&mask, fcinfo, 3, 4);
-	value = mv_text_utf8(PG_GETARG_TEXT_PP(0));
-
-	mv_result_init(&out, value.len);
-	mv_check_status(mv_partial(value, keep_head, keep_tail, &mask, &out));
-	return mv_result_text(&out);
+	value = mv_mask_begin(fcinfo, &out);
+	return mv_mask_end(&out, mv_partial(value, keep_head, keep_tail, &mask,
+										&out));
 }
 
 /*
@@ -59,11 +57,8 @@ mv_sql_redact(PG_FUNCTION_ARGS)
 	if (PG_ARGISNULL(0))
 		PG_RETURN_NULL();
 	mv_mask_from_nullable_args(&mask, fcinfo, 1, 2);
-	value = mv_text_utf8(PG_GETARG_TEXT_PP(0));
-
-	mv_result_init(&out, value.len);
-	mv_check_status(mv_redact(value, &mask, &out));
-	return mv_result_text(&out);
+	value = mv_mask_begin(fcinfo, &out);
+	return mv_mask_end(&out, mv_redact(value, &mask, &out));
 }
 
 /*
@@ -75,19 +70,7 @@ PG_FUNCTION_INFO_V1(mv_sql_digits);
 Datum
 mv_sql_digits(PG_FUNCTION_ARGS)
 {
-	mv_mask		mask;
-	mv_str		value;
-	mv_buf		out;
-	int32		keep_head = PG_GETARG_INT32(1);
-	int32		keep_tail = PG_GETARG_INT32(2);
-
-	mv_check_keep_counts(keep_head, keep_tail);
-	mv_mask_from_args(&mask, PG_GETARG_TEXT_PP(3), true, 0);
-	value = mv_text_utf8(PG_GETARG_TEXT_PP(0));
-
-	mv_result_init(&out, value.len);
-	mv_check_status(mv_digits(value, keep_head, keep_tail, &mask, &out));
-	return mv_result_text(&out);
+	return mv_call_keep_mask(fcinfo, mv_digits);
 }
 
 /*

@@ -141,29 +141,80 @@ mv_mask_from_nullable_args(mv_mask *mask, FunctionCallInfo fcinfo,
 					  PG_ARGISNULL(pad_arg) ? 0 : PG_GETARG_INT32(pad_arg));
 }
 
-/* A core mask taking only a value and a mask (email, cn_phone, bank_card). */
+/*
+ * The mask functions' SQL bodies.  Each is inline, so that every SQL
+ * function compiles to a direct call of its own core mask: sharing them
+ * costs a row nothing.
+ */
+
+/* A core mask taking only a value and a mask (email, cn_phone, bank_card, redact). */
 typedef mv_status (*mv_value_mask_fn) (mv_str value, const mv_mask *mask,
 									   mv_buf *out);
 
+/* A core mask with keep counts (partial, digits, cn_id_card). */
+typedef mv_status (*mv_keep_mask_fn) (mv_str value, int keep_head,
+									  int keep_tail, const mv_mask *mask,
+									  mv_buf *out);
+
+/*
+ * The start of every mask's result: returns argument 0 viewed as UTF-8 and
+ * starts *out with room for about as much.
+ */
+static inline mv_str
+mv_mask_begin(FunctionCallInfo fcinfo, mv_buf *out)
+{
+	mv_str		value = mv_text_utf8(PG_GETARG_TEXT_PP(0));
+
+	/* (+2: a short e-mail local part grows to three mask chars) */
+	mv_result_init(out, value.len + 2);
+	return value;
+}
+
+/*
+ * The end of it: raises for a status st other than MV_OK (that of the core
+ * mask that wrote *out), else returns *out as text.
+ */
+static inline Datum
+mv_mask_end(mv_buf *out, mv_status st)
+{
+	mv_check_status(st);
+	return mv_result_text(out);
+}
+
 /*
  * The whole body of a STRICT SQL function f(value text, mask_char text):
- * reads the arguments, runs fn, returns its result.  Inline, so that each
- * caller compiles to a direct call of its own fn.
+ * reads the arguments, runs fn, returns its result.
  */
 static inline Datum
 mv_call_value_mask(FunctionCallInfo fcinfo, mv_value_mask_fn fn)
 {
 	mv_mask		mask;
-	mv_str		value;
 	mv_buf		out;
+	mv_str		value;
 
 	mv_mask_from_args(&mask, PG_GETARG_TEXT_PP(1), true, 0);
-	value = mv_text_utf8(PG_GETARG_TEXT_PP(0));
+	value = mv_mask_begin(fcinfo, &out);
+	return mv_mask_end(&out, fn(value, &mask, &out));
+}
 
-	/* (+2: a short e-mail local part grows to three mask chars) */
-	mv_result_init(&out, value.len + 2);
-	mv_check_status(fn(value, &mask, &out));
-	return mv_result_text(&out);
+/*
+ * The whole body of a STRICT SQL function f(value text, keep_head int,
+ * keep_tail int, mask_char text): a negative keep count raises, then fn
+ * runs as in mv_call_value_mask.
+ */
+static inline Datum
+mv_call_keep_mask(FunctionCallInfo fcinfo, mv_keep_mask_fn fn)
+{
+	int32		keep_head = PG_GETARG_INT32(1);
+	int32		keep_tail = PG_GETARG_INT32(2);
+	mv_mask		mask;
+	mv_buf		out;
+	mv_str		value;
+
+	mv_check_keep_counts(keep_head, keep_tail);
+	mv_mask_from_args(&mask, PG_GETARG_TEXT_PP(3), true, 0);
+	value = mv_mask_begin(fcinfo, &out);
+	return mv_mask_end(&out, fn(value, keep_head, keep_tail, &mask, &out));
 }
 
 #endif							/* MV_GLUE_H */

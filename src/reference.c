@@ -77,9 +77,6 @@ mv_sql_cn_address_reference(PG_FUNCTION_ARGS)
 	mv_check_status(mv_addr_level_parse(mv_text_utf8(PG_GETARG_TEXT_PP(1)),
 										&level));
 	mv_mask_from_args(&mask, PG_GETARG_TEXT_PP(2), false, PG_GETARG_INT32(3));
-	value = mv_text_utf8(PG_GETARG_TEXT_PP(0));
-
-	mv_result_init(&out, value.len);
-	mv_check_status(mv_cn_address_ref(value, level, &mask, &out));
-	return mv_result_text(&out);
+	value = mv_mask_begin(fcinfo, &out);
+	return mv_mask_end(&out, mv_cn_address_ref(value, level, &mask, &out));
 }
