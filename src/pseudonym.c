@@ -22,14 +22,8 @@
 #include "fmgr.h"
 #include "utils/memutils.h"
 
-#include "mv_glue.h"
 #include "mv_hmac.h"
-
-/* Shortest accepted key: 128 bits, below which a key could be guessed. */
-#define MV_PSEUDONYM_MIN_KEY	16
-#define MV_PSEUDONYM_MIN_LENGTH 6
-/* 256 bits of HMAC make 52 base32 characters (the last one half-filled). */
-#define MV_PSEUDONYM_MAX_LENGTH 52
+#include "pseudonym.h"
 
 /* The keyed states of one call site and the key they were made from. */
 typedef struct pseudonym_cache
@@ -95,6 +89,26 @@ pseudonym_state(FmgrInfo *flinfo, const uint8 *key, size_t keylen)
 	return &cache->state;
 }
 
+void
+mv_raise_pseudonym_key(void)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("key must be at least %d bytes long",
+					MV_PSEUDONYM_MIN_KEY),
+			 errhint("Use a random key of 32 bytes, for example gen_random_bytes(32) from pgcrypto; inside a policy the policy's own key is used.")));
+}
+
+void
+mv_raise_pseudonym_length(void)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("length must be between %d and %d",
+					MV_PSEUDONYM_MIN_LENGTH, MV_PSEUDONYM_MAX_LENGTH),
+			 errhint("A pseudonym has 5 bits per character; 12 characters (60 bits) is the default.")));
+}
+
 /*
  * mask.pseudonym(value text, key bytea, length int = 12): the first length
  * Crockford base32 characters of HMAC-SHA-256(key, UTF-8 bytes of value).
@@ -103,34 +117,11 @@ PG_FUNCTION_INFO_V1(mv_sql_pseudonym);
 Datum
 mv_sql_pseudonym(PG_FUNCTION_ARGS)
 {
-	bytea	   *key = PG_GETARG_BYTEA_PP(1);
-	int32		length = PG_GETARG_INT32(2);
+	mv_pseudonym_args args;
 	uint8		digest[MV_SHA256_DIGEST_LENGTH];
-	mv_str		value;
-	text	   *result;
 
-	if (VARSIZE_ANY_EXHDR(key) < MV_PSEUDONYM_MIN_KEY)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("key must be at least %d bytes long",
-						MV_PSEUDONYM_MIN_KEY),
-				 errhint("Use a random key of 32 bytes, for example gen_random_bytes(32) from pgcrypto; inside a policy the policy's own key is used.")));
-	if (length < MV_PSEUDONYM_MIN_LENGTH || length > MV_PSEUDONYM_MAX_LENGTH)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("length must be between %d and %d",
-						MV_PSEUDONYM_MIN_LENGTH, MV_PSEUDONYM_MAX_LENGTH),
-				 errhint("A pseudonym has 5 bits per character; 12 characters (60 bits) is the default.")));
-
-	value = mv_text_utf8(PG_GETARG_TEXT_PP(0));
-	mv_hmac_sha256(pseudonym_state(fcinfo->flinfo,
-								   (const uint8 *) VARDATA_ANY(key),
-								   VARSIZE_ANY_EXHDR(key)),
-				   (const uint8 *) value.ptr, value.len, digest);
-
-	/* The alphabet is ASCII, valid in every server encoding. */
-	result = (text *) palloc(VARHDRSZ + length);
-	SET_VARSIZE(result, VARHDRSZ + length);
-	mv_base32_crockford(digest, sizeof(digest), VARDATA(result), length);
-	PG_RETURN_TEXT_P(result);
+	mv_pseudonym_args_read(fcinfo, &args);
+	mv_hmac_sha256(pseudonym_state(fcinfo->flinfo, args.key, args.keylen),
+				   (const uint8 *) args.value.ptr, args.value.len, digest);
+	return mv_pseudonym_text(digest, sizeof(digest), args.length);
 }

@@ -23,42 +23,33 @@
 #include "fmgr.h"
 
 #include "mv_glue.h"
+#include "pseudonym.h"
 
 /*
  * pseudonym_pg_hmac(value text, key bytea, length int): what 0.2.0's
- * mask.pseudonym returned, without its argument checks (the test calls it
- * only with valid arguments).
+ * mask.pseudonym returned, with the same argument checks as mask.pseudonym.
  */
 PG_FUNCTION_INFO_V1(mv_sql_pseudonym_pg_hmac);
 Datum
 mv_sql_pseudonym_pg_hmac(PG_FUNCTION_ARGS)
 {
-	bytea	   *key = PG_GETARG_BYTEA_PP(1);
-	int32		length = PG_GETARG_INT32(2);
+	mv_pseudonym_args args;
 	uint8		digest[PG_SHA256_DIGEST_LENGTH];
-	mv_str		value = mv_text_utf8(PG_GETARG_TEXT_PP(0));
 	pg_hmac_ctx *ctx;
-	text	   *result;
 
-	if (length < 1 || length > 52)
-		elog(ERROR, "length out of range");
+	mv_pseudonym_args_read(fcinfo, &args);
 	ctx = pg_hmac_create(PG_SHA256);
 	if (ctx == NULL)
 		elog(ERROR, "out of memory");
-	if (pg_hmac_init(ctx, (const uint8 *) VARDATA_ANY(key),
-					 VARSIZE_ANY_EXHDR(key)) < 0 ||
-		pg_hmac_update(ctx, (const uint8 *) value.ptr, value.len) < 0 ||
+	if (pg_hmac_init(ctx, args.key, args.keylen) < 0 ||
+		pg_hmac_update(ctx, (const uint8 *) args.value.ptr, args.value.len) < 0 ||
 		pg_hmac_final(ctx, digest, sizeof(digest)) < 0)
 	{
 		pg_hmac_free(ctx);
 		elog(ERROR, "could not compute HMAC-SHA-256");
 	}
 	pg_hmac_free(ctx);
-
-	result = (text *) palloc(VARHDRSZ + length);
-	SET_VARSIZE(result, VARHDRSZ + length);
-	mv_base32_crockford(digest, sizeof(digest), VARDATA(result), length);
-	PG_RETURN_TEXT_P(result);
+	return mv_pseudonym_text(digest, sizeof(digest), args.length);
 }
 
 /*
