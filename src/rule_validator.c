@@ -136,19 +136,25 @@ mv_validate(MvValidator *v, const char *expression)
 /*
  * Reads the arguments every entry point starts with -- (expression text,
  * relation regclass, is_row_filter boolean, key_sql text) -- into a fresh
- * v.  False when one of the first three is NULL: the function then returns
- * NULL, as STRICT would (it is not STRICT because key_sql may be NULL).
+ * v, the lists from masking and trusted, and validates.  NULL when one of
+ * the first three arguments is NULL, as STRICT would give (the functions are
+ * not STRICT because key_sql may be NULL); the lists are not read then.
  */
-bool
-mv_validator_args(FunctionCallInfo fcinfo, MvValidator *v)
+Datum
+mv_validate_call(FunctionCallInfo fcinfo, MvFunctionList masking,
+				 MvFunctionList trusted)
 {
+	MvValidator v;
+
 	if (PG_ARGISNULL(0) || PG_ARGISNULL(1) || PG_ARGISNULL(2))
-		return false;
-	memset(v, 0, sizeof(*v));
-	v->relid = PG_GETARG_OID(1);
-	v->is_row_filter = PG_GETARG_BOOL(2);
-	v->key_sql = PG_ARGISNULL(3) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(3));
-	return true;
+		PG_RETURN_NULL();
+	memset(&v, 0, sizeof(v));
+	v.relid = PG_GETARG_OID(1);
+	v.is_row_filter = PG_GETARG_BOOL(2);
+	v.key_sql = PG_ARGISNULL(3) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(3));
+	v.masking = masking(fcinfo, &v.nmasking);
+	v.trusted = trusted(fcinfo, &v.ntrusted);
+	PG_RETURN_TEXT_P(cstring_to_text(mv_validate(&v, text_to_cstring(PG_GETARG_TEXT_PP(0)))));
 }
 
 /*
@@ -178,6 +184,20 @@ mv_oid_array(FunctionCallInfo fcinfo, int argno, int *count)
 	return oids;
 }
 
+/* The masking functions passed as argument 4 (MvFunctionList). */
+static const Oid *
+mv_masking_argument(FunctionCallInfo fcinfo, int *count)
+{
+	return mv_oid_array(fcinfo, 4, count);
+}
+
+/* The trusted functions passed as argument 5 (MvFunctionList). */
+static const Oid *
+mv_trusted_argument(FunctionCallInfo fcinfo, int *count)
+{
+	return mv_oid_array(fcinfo, 5, count);
+}
+
 /*
  * mask_internal._validate_expression(expression text, relation regclass,
  *		is_row_filter boolean, key_sql text = NULL,
@@ -198,11 +218,5 @@ PG_FUNCTION_INFO_V1(mv_sql_validate_expression);
 Datum
 mv_sql_validate_expression(PG_FUNCTION_ARGS)
 {
-	MvValidator v;
-
-	if (!mv_validator_args(fcinfo, &v))
-		PG_RETURN_NULL();
-	v.masking = mv_oid_array(fcinfo, 4, &v.nmasking);
-	v.trusted = mv_oid_array(fcinfo, 5, &v.ntrusted);
-	PG_RETURN_TEXT_P(cstring_to_text(mv_validate(&v, text_to_cstring(PG_GETARG_TEXT_PP(0)))));
+	return mv_validate_call(fcinfo, mv_masking_argument, mv_trusted_argument);
 }

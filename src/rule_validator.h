@@ -87,8 +87,19 @@ typedef struct MvArg
 /* The canonical SQL of a rule or row filter, or a refusal. */
 extern char *mv_validate(MvValidator *v, const char *expression);
 
-/* The entry points' first four arguments; false if one of three is NULL. */
-extern bool mv_validator_args(FunctionCallInfo fcinfo, MvValidator *v);
+/*
+ * Where an entry point takes a list of functions from (the masking or the
+ * trusted functions): sets *count and returns the OIDs.
+ */
+typedef const Oid *(*MvFunctionList) (FunctionCallInfo fcinfo, int *count);
+
+/*
+ * The body of every SQL entry point: validates its first four arguments
+ * (expression, relation, is_row_filter, key_sql) with the masking and
+ * trusted functions that masking and trusted return for the call.
+ */
+extern Datum mv_validate_call(FunctionCallInfo fcinfo, MvFunctionList masking,
+							  MvFunctionList trusted);
 
 /* --- rule_refuse.c */
 

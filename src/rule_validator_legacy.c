@@ -39,9 +39,12 @@ static const char *const mv_legacy_masking_names[] = {
 	"cn_id_card", "cn_address", "bank_card", "pseudonym", "generalize",
 };
 
-/* The functions of those names in schema mask that belong to maskview. */
+/*
+ * The functions of those names in schema mask that belong to maskview
+ * (MvFunctionList).
+ */
 static const Oid *
-mv_legacy_masking_functions(int *count)
+mv_legacy_masking_functions(FunctionCallInfo fcinfo, int *count)
 {
 	Oid			mask_nsp = get_namespace_oid("mask", false);
 	Oid			extension = get_extension_oid("maskview", true);
@@ -82,10 +85,11 @@ mv_legacy_masking_functions(int *count)
 
 /*
  * The functions mask.trusted_function lists (a regprocedure column in
- * 0.1.0 and 0.2.0; func::text reads it either way), those that exist.
+ * 0.1.0 and 0.2.0; func::text reads it either way), those that exist
+ * (MvFunctionList).
  */
 static const Oid *
-mv_legacy_trusted_functions(int *count)
+mv_legacy_trusted_functions(FunctionCallInfo fcinfo, int *count)
 {
 	Oid		   *oids;
 	uint64		i;
@@ -129,11 +133,6 @@ PG_FUNCTION_INFO_V1(_validate_expression);
 Datum
 _validate_expression(PG_FUNCTION_ARGS)
 {
-	MvValidator v;
-
-	if (!mv_validator_args(fcinfo, &v))
-		PG_RETURN_NULL();
-	v.masking = mv_legacy_masking_functions(&v.nmasking);
-	v.trusted = mv_legacy_trusted_functions(&v.ntrusted);
-	PG_RETURN_TEXT_P(cstring_to_text(mv_validate(&v, text_to_cstring(PG_GETARG_TEXT_PP(0)))));
+	return mv_validate_call(fcinfo, mv_legacy_masking_functions,
+							mv_legacy_trusted_functions);
 }
