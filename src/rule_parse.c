@@ -23,6 +23,29 @@ mv_is_word_byte(unsigned char c)
 }
 
 /*
+ * Skips the quoted string or identifier that starts at p (its quote char,
+ * doubled inside to stand for itself), returning the byte after its closing
+ * quote, or NULL when it is not closed.  backslash: a backslash escapes the
+ * next byte (E'...', or '...' without standard_conforming_strings).
+ */
+static const char *
+skip_quoted(const char *p, bool backslash)
+{
+	char		quote = *p;
+
+	for (p++; *p; p++)
+	{
+		if (backslash && *p == '\\' && p[1] != '\0')
+			p++;
+		else if (*p == quote && p[1] == quote)
+			p++;
+		else if (*p == quote)
+			return p + 1;
+	}
+	return NULL;
+}
+
+/*
  * Returns the byte offset of the first comment ("--" or a C-style block)
  * in s that lies outside quoted strings, quoted identifiers and dollar
  * quotes, or -1 if there is none.
@@ -47,43 +70,17 @@ mv_find_comment(const char *s)
 		if ((c == '-' && p[1] == '-') || (c == '/' && p[1] == '*'))
 			return (int) (p - s);
 
-		if (c == '\'')
+		if (c == '\'' || c == '"')
 		{
 			/* E'...' always, and '...' too when backslashes still escape */
-			bool		backslash = escape_next_string ||
-				!standard_conforming_strings;
-
-			for (p++; *p; p++)
-			{
-				if (backslash && *p == '\\' && p[1] != '\0')
-					p++;
-				else if (*p == '\'' && p[1] == '\'')
-					p++;
-				else if (*p == '\'')
-					break;
-			}
-			if (*p == '\0')
+			p = skip_quoted(p, c == '\'' &&
+							(escape_next_string || !standard_conforming_strings));
+			if (p == NULL)
 				return -1;
-			p++;
 			escape_next_string = false;
 			continue;
 		}
 		escape_next_string = false;
-
-		if (c == '"')
-		{
-			for (p++; *p; p++)
-			{
-				if (*p == '"' && p[1] == '"')
-					p++;
-				else if (*p == '"')
-					break;
-			}
-			if (*p == '\0')
-				return -1;
-			p++;
-			continue;
-		}
 
 		if (c == '$')
 		{
@@ -167,6 +164,39 @@ mv_raw_parse(const char *expression, ErrorData **error)
 }
 
 /*
+ * Refuses a SELECT with any clause beside its target list, in the order
+ * they are written.  A clause is there when its field is not NULL (or NIL,
+ * which is NULL too).
+ */
+static void
+mv_refuse_clauses(const MvValidator *v, const SelectStmt *select)
+{
+	const struct
+	{
+		const void *clause;
+		const char *refusal;
+	}			clauses[] = {
+		{select->withClause, "WITH clauses are not allowed."},
+		{select->intoClause, "INTO clauses are not allowed."},
+		{select->distinctClause, "DISTINCT is not allowed."},
+		{select->fromClause, "FROM clauses are not allowed: references to other tables are not allowed."},
+		{select->whereClause, "WHERE clauses are not allowed."},
+		{select->groupClause, "GROUP BY and HAVING are not allowed."},
+		{select->havingClause, "GROUP BY and HAVING are not allowed."},
+		{select->windowClause, "WINDOW clauses are not allowed."},
+		{select->valuesLists, "VALUES lists are not allowed."},
+		{select->sortClause, "ORDER BY is not allowed."},
+		{select->limitOffset, "LIMIT and OFFSET are not allowed."},
+		{select->limitCount, "LIMIT and OFFSET are not allowed."},
+		{select->lockingClause, "Locking clauses are not allowed."},
+	};
+
+	for (int i = 0; i < lengthof(clauses); i++)
+		if (clauses[i].clause != NULL)
+			mv_refuse(v, MV_UNSAFE, NULL, "%s", clauses[i].refusal);
+}
+
+/*
  * Parses the expression with the raw parser and returns its one expression
  * node, refusing anything that is not exactly one plain expression.  Syntax
  * errors are reported as refusals (22023) like every other bad input.
@@ -201,29 +231,7 @@ mv_parse(const MvValidator *v, const char *expression)
 
 	if (select->op != SETOP_NONE)
 		mv_refuse(v, MV_UNSAFE, NULL, "Set operations are not allowed.");
-	if (select->withClause != NULL)
-		mv_refuse(v, MV_UNSAFE, NULL, "WITH clauses are not allowed.");
-	if (select->intoClause != NULL)
-		mv_refuse(v, MV_UNSAFE, NULL, "INTO clauses are not allowed.");
-	if (select->distinctClause != NIL)
-		mv_refuse(v, MV_UNSAFE, NULL, "DISTINCT is not allowed.");
-	if (select->fromClause != NIL)
-		mv_refuse(v, MV_UNSAFE, NULL,
-				  "FROM clauses are not allowed: references to other tables are not allowed.");
-	if (select->whereClause != NULL)
-		mv_refuse(v, MV_UNSAFE, NULL, "WHERE clauses are not allowed.");
-	if (select->groupClause != NIL || select->havingClause != NULL)
-		mv_refuse(v, MV_UNSAFE, NULL, "GROUP BY and HAVING are not allowed.");
-	if (select->windowClause != NIL)
-		mv_refuse(v, MV_UNSAFE, NULL, "WINDOW clauses are not allowed.");
-	if (select->valuesLists != NIL)
-		mv_refuse(v, MV_UNSAFE, NULL, "VALUES lists are not allowed.");
-	if (select->sortClause != NIL)
-		mv_refuse(v, MV_UNSAFE, NULL, "ORDER BY is not allowed.");
-	if (select->limitOffset != NULL || select->limitCount != NULL)
-		mv_refuse(v, MV_UNSAFE, NULL, "LIMIT and OFFSET are not allowed.");
-	if (select->lockingClause != NIL)
-		mv_refuse(v, MV_UNSAFE, NULL, "Locking clauses are not allowed.");
+	mv_refuse_clauses(v, select);
 
 	if (select->targetList == NIL)
 		mv_refuse(v, MV_INVALID, NULL, "The expression is empty.");
