@@ -141,6 +141,15 @@ BEGIN
                    p_who || ': all 14 API functions were tried');
 END $$;
 GRANT EXECUTE ON FUNCTION t41_secret.every_api_refused(text) TO t41_auditor, t41_owner;
+-- The relations of schema mask the current role may write to (NULL: none).
+CREATE FUNCTION t41_secret.writable_in_mask() RETURNS text[]
+LANGUAGE sql AS $$
+    SELECT array_agg(c.oid::regclass::text ORDER BY 1) FROM pg_catalog.pg_class AS c
+     WHERE c.relnamespace = 'mask'::regnamespace AND c.relkind IN ('r', 'v', 'p', 'm', 'S')
+       AND (pg_catalog.has_table_privilege(c.oid, 'INSERT') OR pg_catalog.has_table_privilege(c.oid, 'UPDATE')
+            OR pg_catalog.has_table_privilege(c.oid, 'DELETE') OR pg_catalog.has_table_privilege(c.oid, 'TRUNCATE'))
+$$;
+GRANT EXECUTE ON FUNCTION t41_secret.writable_in_mask() TO t41_auditor, t41_owner;
 
 CREATE VIEW t41_secret.catalog_state AS
 SELECT (SELECT md5(string_agg(x::text, ',' ORDER BY x::text)) FROM mask.policy AS x) AS policies,
@@ -179,11 +188,7 @@ SELECT throws_ok($$SELECT mask_internal._audit('forged', NULL, NULL, NULL)$$, '4
 SELECT throws_ok($$INSERT INTO mask.audit_log (at, login_role, acting_role, action, prev_hash, hash)
                    VALUES (now(), 'x', 'x', 'forged', '\x00', '\x00')$$, '42501', NULL,
                  'auditor cannot insert into the audit log');
-SELECT is((SELECT array_agg(c.oid::regclass::text ORDER BY 1) FROM pg_catalog.pg_class AS c
-            WHERE c.relnamespace = 'mask'::regnamespace AND c.relkind IN ('r', 'v', 'p', 'm', 'S')
-              AND (pg_catalog.has_table_privilege(c.oid, 'INSERT') OR pg_catalog.has_table_privilege(c.oid, 'UPDATE')
-                   OR pg_catalog.has_table_privilege(c.oid, 'DELETE') OR pg_catalog.has_table_privilege(c.oid, 'TRUNCATE'))),
-          NULL, 'auditor holds no write privilege on any relation of schema mask');
+SELECT is(t41_secret.writable_in_mask(), NULL, 'auditor holds no write privilege on any relation of schema mask');
 SELECT throws_ok($$SELECT * FROM mask.policy_key$$, '42501', NULL, 'auditor cannot read mask.policy_key');
 SELECT is((SELECT count(*) FROM pg_catalog.pg_class AS c
             WHERE c.relnamespace = 'mask'::regnamespace AND c.relname LIKE '\_key\_%'
@@ -235,11 +240,7 @@ SELECT throws_ok($$DELETE FROM mask.protected$$, '42501', NULL, 'owner cannot un
 SELECT throws_ok($$UPDATE mask.audit_log SET details = NULL$$, '42501', NULL, 'owner cannot update the audit log');
 SELECT throws_ok($$SELECT mask_internal._audit('forged', NULL, NULL, NULL)$$, '42501', NULL, 'owner cannot append to the audit log');
 SELECT throws_ok($$SELECT * FROM mask.rule$$, '42501', NULL, 'owner cannot read the raw catalog tables');
-SELECT is((SELECT array_agg(c.oid::regclass::text ORDER BY 1) FROM pg_catalog.pg_class AS c
-            WHERE c.relnamespace = 'mask'::regnamespace AND c.relkind IN ('r', 'v', 'p', 'm', 'S')
-              AND (pg_catalog.has_table_privilege(c.oid, 'INSERT') OR pg_catalog.has_table_privilege(c.oid, 'UPDATE')
-                   OR pg_catalog.has_table_privilege(c.oid, 'DELETE') OR pg_catalog.has_table_privilege(c.oid, 'TRUNCATE'))),
-          NULL, 'owner holds no write privilege on any relation of schema mask');
+SELECT is(t41_secret.writable_in_mask(), NULL, 'owner holds no write privilege on any relation of schema mask');
 SELECT throws_ok($$SELECT * FROM mask.policy_key$$, '42501', NULL, 'owner cannot read mask.policy_key directly');
 SELECT throws_ok($$SELECT * FROM t41_other.meters$$, '42501', NULL, 'owner cannot read another owner''s raw table');
 SELECT throws_ok($$SET ROLE t41_member$$, '42501', NULL, 'owner cannot SET ROLE to the member');
