@@ -50,11 +50,13 @@ INSERT INTO t49_s.readings_2 VALUES (2, 20, '13900000002');
 CREATE TABLE t49_s.parent (id integer, phone text, code text);
 CREATE TABLE t49_s.child (extra text) INHERITS (t49_s.parent);
 INSERT INTO t49_s.child VALUES (7, '13700000007', 'c7', 'x');
+CREATE TABLE t49_s.by_path (id integer, phone text);
+CREATE TABLE t49_s.temp_t (id integer, secret text);
 RESET ROLE;
 
 SELECT mask.create_policy('t49_p', 't49_view');
 SELECT mask.protect('t49_p', t)
-  FROM unnest(ARRAY['t49_s.accounts', 't49_s.readings', 't49_s.child']::regclass[]) t;
+  FROM unnest(ARRAY['t49_s.accounts', 't49_s.readings', 't49_s.child', 't49_s.by_path', 't49_s.temp_t']::regclass[]) t;
 SELECT mask.set_rule('t49_p', 't49_s.accounts', 'id', 'PASS');
 SELECT mask.set_rule('t49_p', 't49_s.accounts', 'phone', 'mask.cn_phone(phone)');
 SELECT mask.set_rule('t49_p', 't49_s.accounts', 'meter', 'PASS');
@@ -64,6 +66,8 @@ SELECT mask.set_rule('t49_p', 't49_s.readings', c, e)
   FROM (VALUES ('household', 'PASS'), ('phone', 'mask.cn_phone(phone)')) v(c, e);
 SELECT mask.set_rule('t49_p', 't49_s.child', c, e)
   FROM (VALUES ('id', 'PASS'), ('phone', 'mask.cn_phone(phone)')) v(c, e);
+SELECT mask.set_rule('t49_p', 't49_s.by_path', 'phone', 'mask.cn_phone(phone)');
+SELECT mask.set_rule('t49_p', 't49_s.temp_t', 'secret', 'mask.partial(secret, 1, 0)');
 SELECT mask.add_member('t49_p', 't49_member');
 
 -- ------------------------------------------------- plain DROP COLUMN ---
@@ -95,12 +99,7 @@ SELECT is(pg_temp.columns('t49_view.accounts'),
           'id,meter,info', 'the view hides the column of the orphaned rule');
 RESET ROLE;
 
--- The table named as the owner's search_path finds it.
-SET ROLE t49_owner;
-CREATE TABLE t49_s.by_path (id integer, phone text);
-RESET ROLE;
-SELECT mask.protect('t49_p', 't49_s.by_path');
-SELECT mask.set_rule('t49_p', 't49_s.by_path', 'phone', 'mask.cn_phone(phone)');
+-- The table named as the owner's search_path finds it (t49_s.by_path).
 SET ROLE t49_owner;
 SET search_path = t49_s, public;
 SELECT is(pg_temp.refusal('ALTER TABLE by_path DROP COLUMN phone'), 'ok',
@@ -109,12 +108,8 @@ RESET search_path;
 RESET ROLE;
 
 -- A view of someone else's on top of the masked view never vetoes the
--- owner's DROP COLUMN: it goes with the masked view, named in the audit log.
-SET ROLE t49_owner;
-CREATE TABLE t49_s.temp_t (id integer, secret text);
-RESET ROLE;
-SELECT mask.protect('t49_p', 't49_s.temp_t');
-SELECT mask.set_rule('t49_p', 't49_s.temp_t', 'secret', 'mask.partial(secret, 1, 0)');
+-- owner's DROP COLUMN: it goes with the masked view, named in the audit log
+-- (t49_s.temp_t).
 CREATE VIEW t49_other.on_top AS SELECT secret FROM t49_view.temp_t;
 SET ROLE t49_owner;
 SELECT is(pg_temp.refusal('ALTER TABLE t49_s.temp_t DROP COLUMN secret'), 'ok',
