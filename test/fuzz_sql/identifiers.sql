@@ -117,15 +117,6 @@ BEGIN
     INSERT INTO fuzz.ident_result VALUES ('create_policy/protect', n, v_outcome, v_problem);
 END $$;
 
-DO $$
-DECLARE
-    v_n text;
-BEGIN
-    FOR v_n IN SELECT n FROM fuzz.ident LOOP
-        CALL fuzz.try_identifier(v_n);
-    END LOOP;
-END $$;
-
 -- fuzz.attempt(what, n, call): runs call, a query returning the problem it
 -- finds (NULL: none), in a subtransaction that is always rolled back, and
 -- records n as accepted with that problem, or as refused (an error other
@@ -168,11 +159,14 @@ BEGIN
     END IF;
     RETURN 'the view is not fz_view.' || pg_catalog.quote_ident(n::name);
 END $$;
+
+-- Every identifier both ways (each attempt is rolled back).
 DO $$
 DECLARE
     v_n text;
 BEGIN
     FOR v_n IN SELECT n FROM fuzz.ident LOOP
+        CALL fuzz.try_identifier(v_n);
         CALL fuzz.attempt('protect view_name', v_n, pg_catalog.format('SELECT fuzz.protect_view_name(%L)', v_n));
     END LOOP;
 END $$;
