@@ -27,9 +27,11 @@ CREATE ROLE tdump_member LOGIN;
 CREATE DATABASE $db;
 SQL
 
-psql -X -q -v ON_ERROR_STOP=1 -U "$su" -d "$db" >/dev/null <<'SQL' || { echo "attack pg_dump: FAILED (policy setup)"; exit 1; }
+psql -X -q -v ON_ERROR_STOP=1 -v fixture="$(dirname "$0")/../sql/fixtures/policy.sql" -U "$su" -d "$db" >/dev/null <<'SQL' \
+    || { echo "attack pg_dump: FAILED (policy setup)"; exit 1; }
 SET client_min_messages = warning;
 CREATE EXTENSION maskview;
+\i :fixture
 CREATE SCHEMA tdump_billing AUTHORIZATION tdump_owner;
 SET ROLE tdump_owner;
 CREATE TABLE tdump_billing.households (
@@ -43,13 +45,12 @@ INSERT INTO tdump_billing.households VALUES
 GRANT USAGE ON SCHEMA tdump_billing TO PUBLIC;
 ANALYZE tdump_billing.households;
 RESET ROLE;
-SELECT mask.create_policy('tdump_notice', 'tdump_notice');
-SELECT mask.protect('tdump_notice', 'tdump_billing.households', 'arrears > 0', 'households');
-SELECT mask.set_rule('tdump_notice', 'tdump_billing.households', 'id', 'PASS');
-SELECT mask.set_rule('tdump_notice', 'tdump_billing.households', 'holder_name', 'mask.cn_name(holder_name)');
-SELECT mask.set_rule('tdump_notice', 'tdump_billing.households', 'phone', 'mask.cn_phone(phone)');
-SELECT mask.set_rule('tdump_notice', 'tdump_billing.households', 'account_no', 'mask.pseudonym(account_no)');
-SELECT mask.add_member('tdump_notice', 'tdump_member');
+SELECT pg_temp.policy('tdump_notice', 'tdump_notice', 'tdump_billing.households',
+                      ARRAY[['id', 'PASS'],
+                            ['holder_name', 'mask.cn_name(holder_name)'],
+                            ['phone', 'mask.cn_phone(phone)'],
+                            ['account_no', 'mask.pseudonym(account_no)']],
+                      members => '{tdump_member}', row_filter => 'arrears > 0', view_name => 'households');
 SQL
 
 # What must never appear: raw values and the key (hex, as bytea prints it).

@@ -8,6 +8,7 @@
 -- something was captured, so an attack that silently returned nothing cannot
 -- pass for a protected one.
 \ir fixtures/begin.sql
+\ir ../sql/fixtures/policy.sql
 
 SELECT plan(73);
 
@@ -57,12 +58,13 @@ SELECT lives_ok($$SELECT mask.create_policy('t40_notice', 't40_notice', 'attack 
 SELECT lives_ok($$SELECT mask.protect('t40_notice', 't40_billing.households', 'arrears > 0', 'households')$$,
                 'setup: protect with a row filter');
 SELECT lives_ok($$
-    SELECT mask.set_rule('t40_notice', 't40_billing.households', 'id', 'PASS');
-    SELECT mask.set_rule('t40_notice', 't40_billing.households', 'holder_name', 'mask.cn_name(holder_name)');
-    SELECT mask.set_rule('t40_notice', 't40_billing.households', 'phone', 'mask.cn_phone(phone)');
-    SELECT mask.set_rule('t40_notice', 't40_billing.households', 'address', 'mask.cn_address(address, ''building'')');
-    SELECT mask.set_rule('t40_notice', 't40_billing.households', 'account_no', 'mask.pseudonym(account_no)');
-    SELECT mask.set_rule('t40_notice', 't40_billing.households', 'arrears', 'PASS');
+    SELECT pg_temp.set_rules('t40_notice', 't40_billing.households',
+                             ARRAY[['id', 'PASS'],
+                                   ['holder_name', 'mask.cn_name(holder_name)'],
+                                   ['phone', 'mask.cn_phone(phone)'],
+                                   ['address', 'mask.cn_address(address, ''building'')'],
+                                   ['account_no', 'mask.pseudonym(account_no)'],
+                                   ['arrears', 'PASS']]);
 $$, 'setup: set_rule (id_card and note stay hidden)');
 SELECT lives_ok($$SELECT mask.add_member('t40_notice', 't40_member')$$, 'setup: add_member');
 

@@ -7,6 +7,7 @@
 -- in a row nor in an error message.  The member reads each row on its own
 -- and records rows and error texts; the superuser looks for raw values.
 \ir fixtures/begin.sql
+\ir ../sql/fixtures/policy.sql
 
 SELECT plan(5);
 
@@ -46,16 +47,16 @@ ON CONFLICT DO NOTHING;
 RESET ROLE;
 
 SELECT lives_ok($$
-    SELECT mask.create_policy('t42_notice', 't42_notice', 'attack suite (odd values)');
-    SELECT mask.protect('t42_notice', 't42_billing.people', NULL, 'people');
-    SELECT mask.set_rule('t42_notice', 't42_billing.people', 'id', 'PASS');
-    SELECT mask.set_rule('t42_notice', 't42_billing.people', 'holder_name', 'mask.cn_name(holder_name)');
-    SELECT mask.set_rule('t42_notice', 't42_billing.people', 'phone', 'mask.cn_phone(phone)');
-    SELECT mask.set_rule('t42_notice', 't42_billing.people', 'id_card', 'mask.cn_id_card(id_card)');
-    SELECT mask.set_rule('t42_notice', 't42_billing.people', 'address', 'mask.cn_address(address, ''district'')');
-    SELECT mask.set_rule('t42_notice', 't42_billing.people', 'card_no', 'mask.bank_card(card_no)');
-    SELECT mask.set_rule('t42_notice', 't42_billing.people', 'email', 'mask.email(email)');
-    SELECT mask.add_member('t42_notice', 't42_member');
+    SELECT pg_temp.policy('t42_notice', 't42_notice', 't42_billing.people',
+                          ARRAY[['id', 'PASS'],
+                                ['holder_name', 'mask.cn_name(holder_name)'],
+                                ['phone', 'mask.cn_phone(phone)'],
+                                ['id_card', 'mask.cn_id_card(id_card)'],
+                                ['address', 'mask.cn_address(address, ''district'')'],
+                                ['card_no', 'mask.bank_card(card_no)'],
+                                ['email', 'mask.email(email)']],
+                          members => '{t42_member}', view_name => 'people',
+                          description => 'attack suite (odd values)');
 $$, 'setup: every column masked by its function');
 
 -- Raw values long enough that finding one in an output is a leak, not chance.

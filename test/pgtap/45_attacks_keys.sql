@@ -10,6 +10,7 @@
 -- first) that records every value it is shown, and the leaks are checked
 -- against the real keys.  All act under SET SESSION AUTHORIZATION.
 \ir fixtures/begin.sql
+\ir ../sql/fixtures/policy.sql
 
 SELECT plan(78);
 
@@ -50,12 +51,11 @@ INSERT INTO t45_c.things VALUES (1, 'THING-45-0001');
 RESET ROLE;
 
 SELECT lives_ok($$
-    SELECT mask.create_policy('t45_pa', 't45_va');
-    SELECT mask.protect('t45_pa', 't45_a.households');
-    SELECT mask.set_rule('t45_pa', 't45_a.households', 'id', 'PASS');
-    SELECT mask.set_rule('t45_pa', 't45_a.households', 'account_no', 'mask.pseudonym(account_no)');
-    SELECT mask.set_rule('t45_pa', 't45_a.households', 'phone', 'mask.pseudonym(phone)');
-    SELECT mask.add_member('t45_pa', 't45_member');
+    SELECT pg_temp.policy('t45_pa', 't45_va', 't45_a.households',
+                          ARRAY[['id', 'PASS'],
+                                ['account_no', 'mask.pseudonym(account_no)'],
+                                ['phone', 'mask.pseudonym(phone)']],
+                          members => '{t45_member}');
     SELECT mask.create_policy('t45_pb', 't45_vb');
     SELECT mask.protect('t45_pb', 't45_b.meters');
     SELECT mask.set_rule('t45_pb', 't45_b.meters', 'meter_no', 'mask.pseudonym(meter_no)');

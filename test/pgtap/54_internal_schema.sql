@@ -6,6 +6,7 @@
 -- verify_audit_log()), and nobody but the extension owner can call an
 -- internal function by name.
 \ir fixtures/begin.sql
+\ir ../sql/fixtures/policy.sql
 
 SELECT plan(17);
 
@@ -19,12 +20,11 @@ CREATE TABLE t54_billing.households (id integer PRIMARY KEY, holder_name text, a
                                      building text);
 INSERT INTO t54_billing.households VALUES (1, '张三', 'ACC-0001', 'B3'), (2, '李四', 'ACC-0002', 'B3');
 RESET ROLE;
-SELECT mask.create_policy('t54_p', 't54_v');
-SELECT mask.protect('t54_p', 't54_billing.households');
-SELECT mask.set_rule('t54_p', 't54_billing.households', 'holder_name', 'mask.cn_name(holder_name)');
-SELECT mask.set_rule('t54_p', 't54_billing.households', 'account_no', 'mask.pseudonym(account_no, 8)');
-SELECT mask.set_rule('t54_p', 't54_billing.households', 'building', 'PASS');
-SELECT mask.add_member('t54_p', 't54_member');
+SELECT pg_temp.policy('t54_p', 't54_v', 't54_billing.households',
+                      ARRAY[['holder_name', 'mask.cn_name(holder_name)'],
+                            ['account_no', 'mask.pseudonym(account_no, 8)'],
+                            ['building', 'PASS']],
+                      members => '{t54_member}');
 SELECT mask.grant_auditor('t54_auditor');
 
 -- What \df mask.* and \dv mask.* list.

@@ -4,6 +4,7 @@
 SET client_min_messages = warning;
 \set SHOW_CONTEXT never
 CREATE EXTENSION IF NOT EXISTS maskview;
+\i test/sql/fixtures/policy.sql
 BEGIN;
 
 SELECT COALESCE(max(id), 0) AS audit_start FROM mask.audit_log \gset
@@ -23,14 +24,13 @@ INSERT INTO mv23_billing.households VALUES
     (1, '张三', '世贸滨江花园小区3栋2单元1201', '13812345678', 'A-0001', 120.5),
     (2, '李四', '世贸滨江花园小区3栋2单元1202', '13912345678', 'A-0002', 0);
 
-SELECT mask.create_policy('mv23_notice', 'mv23_view');
-SELECT mask.protect('mv23_notice', 'mv23_billing.households', 'arrears > 0');
-SELECT mask.set_rule('mv23_notice', 'mv23_billing.households', 'holder_name', 'mask.cn_name(holder_name)');
-SELECT mask.set_rule('mv23_notice', 'mv23_billing.households', 'address', 'mask.partial(address, 8, 0)');
-SELECT mask.set_rule('mv23_notice', 'mv23_billing.households', 'account_no', 'mask.pseudonym(account_no, 8)');
-SELECT mask.set_rule('mv23_notice', 'mv23_billing.households', 'phone', 'NULL');
-SELECT mask.set_rule('mv23_notice', 'mv23_billing.households', 'arrears', 'PASS');
-SELECT mask.add_member('mv23_notice', 'mv23_printer');
+SELECT pg_temp.policy('mv23_notice', 'mv23_view', 'mv23_billing.households',
+                      ARRAY[['holder_name', 'mask.cn_name(holder_name)'],
+                            ['address', 'mask.partial(address, 8, 0)'],
+                            ['account_no', 'mask.pseudonym(account_no, 8)'],
+                            ['phone', 'NULL'],
+                            ['arrears', 'PASS']],
+                      members => '{mv23_printer}', row_filter => 'arrears > 0');
 
 -- The table owner renames: columns used by rules and by the row filter, and the table.
 SET ROLE mv23_owner;

@@ -4,6 +4,7 @@
 -- Everything is rolled back; roles too.
 SET client_min_messages = warning;
 CREATE EXTENSION IF NOT EXISTS maskview;
+\i test/sql/fixtures/policy.sql
 BEGIN;
 CREATE ROLE regress_t31_owner NOLOGIN;
 CREATE ROLE regress_t31_member NOLOGIN;
@@ -20,13 +21,13 @@ GRANT USAGE ON SCHEMA t31_billing TO PUBLIC;
 RESET ROLE;
 DO $$
 BEGIN
-    PERFORM mask.create_policy('t31_notice', 't31_notice');
-    PERFORM mask.protect('t31_notice', 't31_billing.households', 'arrears > 0', 'households');
-    PERFORM mask.set_rule('t31_notice', 't31_billing.households', 'id', 'PASS');
-    PERFORM mask.set_rule('t31_notice', 't31_billing.households', 'holder_name', 'mask.cn_name(holder_name)');
-    PERFORM mask.set_rule('t31_notice', 't31_billing.households', 'phone', 'mask.cn_phone(phone)');
-    PERFORM mask.set_rule('t31_notice', 't31_billing.households', 'arrears', 'PASS');
-    PERFORM mask.add_member('t31_notice', 'regress_t31_member', false);
+    PERFORM pg_temp.policy('t31_notice', 't31_notice', 't31_billing.households',
+                           ARRAY[['id', 'PASS'],
+                                 ['holder_name', 'mask.cn_name(holder_name)'],
+                                 ['phone', 'mask.cn_phone(phone)'],
+                                 ['arrears', 'PASS']],
+                           members => '{regress_t31_member}', set_search_path => false,
+                           row_filter => 'arrears > 0', view_name => 'households');
 END $$;
 
 SET SESSION AUTHORIZATION regress_t31_member;

@@ -7,6 +7,7 @@ SET client_min_messages = warning;
 CREATE EXTENSION IF NOT EXISTS maskview;
 
 \i test/sql/fixtures/err.sql
+\i test/sql/fixtures/policy.sql
 
 -- The dictionaries, decoded: the install script holds them as UTF-8 hex.
 SELECT d.pii_type, d.ascii_pattern,
@@ -166,14 +167,10 @@ SELECT * FROM mask.detect('t40_empty');
 -- (mask.verify() reports it on its own).
 DO $$
 BEGIN
-    PERFORM mask.create_policy('t40_notice', 't40_notice');
-    PERFORM mask.protect('t40_notice', 't40.households');
-    PERFORM mask.set_rule('t40_notice', 't40.households', 'c7', 'mask.cn_id_card(c7)');
-    PERFORM mask.set_rule('t40_notice', 't40.households', 'holder_name', 'PASS');
-    PERFORM mask.set_rule('t40_notice', 't40.households', 'email', 'NULL');
-    PERFORM mask.create_policy('t40_audit', 't40_audit');
-    PERFORM mask.protect('t40_audit', 't40.households');
-    PERFORM mask.set_rule('t40_audit', 't40.households', 'c7', 'mask.cn_id_card(c7, 6, 4)');
+    PERFORM pg_temp.policy('t40_notice', 't40_notice', 't40.households',
+                           ARRAY[['c7', 'mask.cn_id_card(c7)'], ['holder_name', 'PASS'], ['email', 'NULL']]);
+    PERFORM pg_temp.policy('t40_audit', 't40_audit', 't40.households',
+                           ARRAY[['c7', 'mask.cn_id_card(c7, 6, 4)']]);
 END $$;
 SELECT "column", pii_type, covered_by FROM mask.detect('t40', 500)
  WHERE relation = 't40.households'::regclass AND "column" IN ('c7', 'holder_name', 'email', 'mobile');
