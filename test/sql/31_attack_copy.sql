@@ -4,7 +4,6 @@
 -- Everything is rolled back; roles too.
 SET client_min_messages = warning;
 CREATE EXTENSION IF NOT EXISTS maskview;
-\i test/sql/fixtures/policy.sql
 BEGIN;
 CREATE ROLE regress_t31_owner NOLOGIN;
 CREATE ROLE regress_t31_member NOLOGIN;
@@ -19,6 +18,7 @@ INSERT INTO t31_billing.households VALUES
  (3, '欧阳娜娜', '18600001111', '440305197707074424',  33.00);
 GRANT USAGE ON SCHEMA t31_billing TO PUBLIC;
 RESET ROLE;
+\i test/sql/fixtures/policy.sql
 DO $$
 BEGIN
     PERFORM pg_temp.policy('t31_notice', 't31_notice', 't31_billing.households',
