@@ -2,19 +2,12 @@
 -- Internal: only the SECURITY DEFINER policy API calls it, so EXECUTE is
 -- revoked from PUBLIC.
 --
--- Pinned settings.  How SQL text is read depends on session settings:
--- standard_conforming_strings decides what a backslash in '...' means,
--- DateStyle/IntervalStyle/TimeZone how '03/04/2024' or '1 2:00' become
--- values.  Every function that parses, validates, renames or generates from
--- a rule or row filter therefore carries the same SET clauses:
---     SET standard_conforming_strings = on
---     SET DateStyle = 'ISO, MDY'  SET IntervalStyle = 'postgres'
---     SET TimeZone = 'UTC'        SET extra_float_digits = 1
---     SET bytea_output = 'hex'
--- so that a policy means the same whoever typed it, whoever's DDL triggers
--- a regeneration, and whoever reads the view (the validator also refuses
--- constants and casts whose value would still depend on these settings at
--- read time: src/rule_settings.c, src/rule_constants.c).
+-- Pinned settings.  How SQL text is read depends on session settings
+-- (standard_conforming_strings, DateStyle, ...): the validator, like every
+-- function that validates or generates from a rule or row filter, runs with
+-- the one list of values in 91_rule_settings.sql, so that a policy means the
+-- same whoever typed it.  _rename_columns only lexes, and needs only
+-- standard_conforming_strings.
 
 -- What the validator needs from the policy engine comes as arguments, so
 -- that it sees a parse tree and what it is handed and never reads the policy
@@ -37,12 +30,7 @@ RETURNS text
 -- masking functions' parameters out.
 LANGUAGE C VOLATILE PARALLEL UNSAFE
 SET search_path = pg_catalog, pg_temp
-SET standard_conforming_strings = on
-SET DateStyle = 'ISO, MDY'
-SET IntervalStyle = 'postgres'
-SET TimeZone = 'UTC'
-SET extra_float_digits = 1
-SET bytea_output = 'hex'
+-- and the pinned rule settings (91_rule_settings.sql)
 AS 'MODULE_PATHNAME', 'mv_sql_validate_expression';
 
 COMMENT ON FUNCTION mask_internal._validate_expression(text, regclass, boolean, text, regprocedure[], regprocedure[]) IS

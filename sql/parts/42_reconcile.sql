@@ -228,14 +228,7 @@ CREATE FUNCTION mask_internal._reconcile(policy_id integer, relation regclass,
 RETURNS jsonb
 LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, pg_temp
--- the settings every function that reads rules pins (15_validator.sql); the
--- functions it calls for the rules and the row filter run under them
-SET standard_conforming_strings = on
-SET DateStyle = 'ISO, MDY'
-SET IntervalStyle = 'postgres'
-SET TimeZone = 'UTC'
-SET extra_float_digits = 1
-SET bytea_output = 'hex'
+-- and the pinned rule settings (91_rule_settings.sql)
 AS $$
 DECLARE
     v_prot      mask.protected;

@@ -148,14 +148,7 @@ CREATE FUNCTION mask_internal._generate_view(policy mask.policy, relation regcla
 RETURNS jsonb
 LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, pg_temp
--- CREATE VIEW reads the rules' constants: the settings every function that
--- reads rules pins (15_validator.sql), whoever's DDL got us here
-SET standard_conforming_strings = on
-SET DateStyle = 'ISO, MDY'
-SET IntervalStyle = 'postgres'
-SET TimeZone = 'UTC'
-SET extra_float_digits = 1
-SET bytea_output = 'hex'
+-- and the pinned rule settings (91_rule_settings.sql)
 AS $$
 DECLARE
     v_policy    mask.policy := _generate_view.policy;
