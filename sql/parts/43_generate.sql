@@ -19,6 +19,37 @@ $$;
 COMMENT ON FUNCTION mask_internal._view_query(integer, regclass) IS
 'Internal: the query of the masked view of one protected table, as generated from the catalog (hidden columns omitted).';
 
+-- The columns the masked view of a protected table shows: those with a rule
+-- that is not orphaned, in the table's column order, with the rule and what
+-- the view selects for it (value_sql: the column, a typed NULL or the
+-- validated mask).  One source for the view's query, its column comments
+-- and the row function of a Citus table (48_citus.sql).
+CREATE FUNCTION mask_internal._view_columns(policy_id integer, relation regclass)
+RETURNS TABLE (attname name, attnum smallint, action text, expression text,
+               expression_sql text, reason text, value_sql text)
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    RETURN QUERY
+        SELECT a.attname, a.attnum, r.action, r.expression, r.expression_sql, r.reason,
+               CASE r.action
+                   WHEN 'pass' THEN pg_catalog.quote_ident(a.attname)
+                   WHEN 'null' THEN 'NULL::' || pg_catalog.format_type(a.atttypid, a.atttypmod)
+                   ELSE r.expression_sql
+               END
+          FROM mask.rule r
+          JOIN pg_catalog.pg_attribute a
+            ON a.attrelid = r.relation AND a.attname = r.column_name AND a.attnum > 0
+         WHERE r.policy_id = _view_columns.policy_id AND r.relation = _view_columns.relation
+           AND NOT r.orphaned AND NOT a.attisdropped
+         ORDER BY a.attnum;
+END;
+$$;
+
+COMMENT ON FUNCTION mask_internal._view_columns(integer, regclass) IS
+'Internal: the columns the masked view of a protected table shows (a rule that is not orphaned), in column order, with their rule and what the view selects for each.';
+
 -- The masked SELECT over the raw table itself.
 CREATE FUNCTION mask_internal._view_select(policy_id integer, relation regclass)
 RETURNS text
@@ -27,18 +58,9 @@ SET search_path = pg_catalog, pg_temp
 AS $$
     SELECT 'SELECT '
            || COALESCE((
-                SELECT pg_catalog.string_agg(
-                           CASE r.action
-                               WHEN 'pass' THEN pg_catalog.quote_ident(a.attname)
-                               WHEN 'null' THEN 'NULL::' || pg_catalog.format_type(a.atttypid, a.atttypmod)
-                               ELSE r.expression_sql
-                           END || ' AS ' || pg_catalog.quote_ident(a.attname),
-                           ', ' ORDER BY a.attnum)
-                  FROM mask.rule r
-                  JOIN pg_catalog.pg_attribute a
-                    ON a.attrelid = r.relation AND a.attname = r.column_name AND a.attnum > 0
-                 WHERE r.policy_id = p.policy_id AND r.relation = p.relation
-                   AND NOT r.orphaned AND NOT a.attisdropped), '')
+                SELECT pg_catalog.string_agg(v.value_sql || ' AS ' || pg_catalog.quote_ident(v.attname),
+                                             ', ' ORDER BY v.attnum)
+                  FROM mask_internal._view_columns(p.policy_id, p.relation) v), '')
            || pg_catalog.format(' FROM %I.%I', n.nspname, c.relname)
            || COALESCE(' WHERE (' || p.row_filter_sql || ')', '')
       FROM mask.protected p
@@ -227,13 +249,7 @@ BEGIN
     EXECUTE pg_catalog.format('COMMENT ON VIEW %s IS %L', v_target,
         pg_catalog.format('maskview: masked view of %s for policy %s, generated from the policy catalog; changes made by hand are undone by the next regeneration.',
                           v_prot.relation_name, v_policy.name));
-    FOR v_col IN SELECT a.attname, r.action, r.expression, r.reason
-                   FROM mask.rule r
-                   JOIN pg_catalog.pg_attribute a
-                     ON a.attrelid = r.relation AND a.attname = r.column_name AND a.attnum > 0
-                  WHERE r.policy_id = v_policy.id AND r.relation = v_prot.relation
-                    AND NOT r.orphaned AND NOT a.attisdropped
-                  ORDER BY a.attnum LOOP
+    FOR v_col IN SELECT * FROM mask_internal._view_columns(v_policy.id, v_prot.relation) LOOP
         EXECUTE pg_catalog.format('COMMENT ON COLUMN %s.%I IS %L', v_target, v_col.attname,
             'maskview rule: '
             || CASE v_col.action WHEN 'pass' THEN 'PASS' WHEN 'null' THEN 'NULL'
