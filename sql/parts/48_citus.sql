@@ -244,14 +244,8 @@ BEGIN
     -- Inner query (pushed to the workers): every rule's mask except the
     -- pseudonyms, plus the raw columns the pseudonyms read.  Outer query
     -- (on the coordinator): the pseudonyms, with the key as a parameter.
-    FOR v_col IN SELECT a.attname, a.attnum, r.action, r.expression_sql,
-                        pg_catalog.format_type(a.atttypid, a.atttypmod) AS type
-                   FROM mask.rule r
-                   JOIN pg_catalog.pg_attribute a
-                     ON a.attrelid = r.relation AND a.attname = r.column_name AND a.attnum > 0
-                  WHERE r.policy_id = _citus_rows_body.policy_id AND r.relation = _citus_rows_body.relation
-                    AND NOT r.orphaned AND NOT a.attisdropped
-                  ORDER BY a.attnum LOOP
+    FOR v_col IN SELECT * FROM mask_internal._view_columns(_citus_rows_body.policy_id,
+                                                           _citus_rows_body.relation) LOOP
         v_n := v_n + 1;
         IF v_col.action = 'mask' AND pg_catalog.strpos(v_col.expression_sql, v_key_sql) > 0 THEN
             v_outer := v_outer || pg_catalog.replace(v_col.expression_sql, v_key_sql, '_maskview_key');
@@ -264,11 +258,7 @@ BEGIN
                AND pg_catalog.strpos(v_col.expression_sql, pg_catalog.quote_ident(a2.attname)) > 0
                AND NOT (pg_catalog.quote_ident(a2.attname) = ANY (v_raw));
         ELSE
-            v_inner := v_inner || (CASE v_col.action
-                                       WHEN 'pass' THEN pg_catalog.quote_ident(v_col.attname)
-                                       WHEN 'null' THEN 'NULL::' || v_col.type
-                                       ELSE v_col.expression_sql END
-                                   || ' AS _maskview_' || v_n);
+            v_inner := v_inner || (v_col.value_sql || ' AS _maskview_' || v_n);
             v_outer := v_outer || ('_maskview_s._maskview_' || v_n);
         END IF;
     END LOOP;
