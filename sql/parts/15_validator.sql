@@ -39,6 +39,28 @@ COMMENT ON FUNCTION mask_internal._validate_expression(text, regclass, boolean, 
     'key_sql is the policy''s key subquery for mask.pseudonym, masking_functions and '
     'trusted_functions the functions a rule may call.  Refusals raise 22023.';
 
+-- A masking rule of a policy, validated with what the policy engine hands
+-- the validator: the policy's key subquery (policy_id 0: a sample key, for
+-- checks that need no particular policy), the masking functions and the
+-- trusted functions.  Returns the SQL to put in the view; refusals raise
+-- 22023.
+CREATE FUNCTION mask_internal._validate_rule(expression text, relation regclass, policy_id integer)
+RETURNS text
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    RETURN mask_internal._validate_expression(expression, relation, false,
+                                              mask_internal._key_sql(policy_id),
+                                              mask_internal._masking_functions(),
+                                              mask_internal._trusted_functions());
+END;
+$$;
+
+COMMENT ON FUNCTION mask_internal._validate_rule(text, regclass, integer) IS
+    'Internal: a policy''s masking rule checked by mask_internal._validate_expression with the policy''s key subquery, '
+    'the masking functions and the trusted functions; returns the SQL for the view.';
+
 -- Column renames in a rule or row filter as typed, done on the parse tree:
 -- only the tokens the parser reads as column references change.
 CREATE FUNCTION mask_internal._rename_columns(expression text, renames jsonb)

@@ -148,10 +148,7 @@ BEGIN
         IF v_valid AND v_rule.action = 'mask' THEN
             v_expr := mask_internal._rename_columns(v_rule.expression, renames);
             BEGIN
-                v_sql := mask_internal._validate_expression(v_expr, v_rule.relation, false,
-                                                   mask_internal._key_sql(v_rule.policy_id),
-                                                   mask_internal._masking_functions(),
-                                                   mask_internal._trusted_functions());
+                v_sql := mask_internal._validate_rule(v_expr, v_rule.relation, v_rule.policy_id);
             EXCEPTION WHEN invalid_parameter_value THEN
                 v_valid := false;
             END;
