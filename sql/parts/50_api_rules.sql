@@ -43,10 +43,7 @@ BEGIN
         WHEN 'NULL' THEN v_action := 'null';
         ELSE
             v_action := 'mask';
-            v_sql := mask_internal._validate_expression(set_rule.expression, v_prot.relation, false,
-                                               mask_internal._key_sql(v_policy.id),
-                                               mask_internal._masking_functions(),
-                                               mask_internal._trusted_functions());
+            v_sql := mask_internal._validate_rule(set_rule.expression, v_prot.relation, v_policy.id);
     END CASE;
     -- PASS and masks publish the column: only one the caller could read.
     IF v_action <> 'null' THEN

@@ -226,9 +226,8 @@ BEGIN
         -- The key's location does not matter for the check; set_rule()
         -- validates again with the new policy's.
         PERFORM mask_internal._import_try(v_part,
-            pg_catalog.format('SELECT mask_internal._validate_expression(%L, %s::pg_catalog.oid::pg_catalog.regclass, false, %L,'
-                              ' mask_internal._masking_functions(), mask_internal._trusted_functions())',
-                              rule ->> 'expression', relation::oid, mask_internal._key_sql(0)));
+            pg_catalog.format('SELECT mask_internal._validate_rule(%L, %s::pg_catalog.oid::pg_catalog.regclass, 0)',
+                              rule ->> 'expression', relation::oid));
     END IF;
     RETURN rule ->> 'column';
 END;

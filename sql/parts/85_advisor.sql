@@ -267,10 +267,8 @@ BEGIN
         ELSE
             PERFORM mask_internal._advise_check_functions(expression, col, level);
             BEGIN
-                group_sql := mask_internal._validate_expression(expression, _advise_level.relation, false,
-                                                       mask_internal._key_sql(_advise_level.policy_id),
-                                                       mask_internal._masking_functions(),
-                                                       mask_internal._trusted_functions());
+                group_sql := mask_internal._validate_rule(expression, _advise_level.relation,
+                                                          _advise_level.policy_id);
             EXCEPTION WHEN invalid_parameter_value THEN
                 -- The validator's messages name the expression, never a value.
                 GET STACKED DIAGNOSTICS v_detail = PG_EXCEPTION_DETAIL;

@@ -47,10 +47,7 @@ BEGIN
             IF k IS NOT NULL THEN
                 PERFORM mask_internal._advise_check_functions(v_expr, v_col::name, NULL);
             END IF;
-            v_group := v_group || mask_internal._validate_expression(v_expr, prot.relation, false,
-                                                            mask_internal._key_sql(policy.id),
-                                                            mask_internal._masking_functions(),
-                                                            mask_internal._trusted_functions());
+            v_group := v_group || mask_internal._validate_rule(v_expr, prot.relation, policy.id);
         END IF;
     END LOOP;
     RETURN v_group;
