@@ -1,14 +1,17 @@
 /*
  * mv_test.h
- *	  A minimal assertion kit for the core's unit tests: each CHECK counts as
- *	  one test; main() ends with MV_TEST_DONE(), which prints
+ *	  A minimal assertion kit for the core's unit tests: each CHECK, and each
+ *	  row of a cases file (below), counts as one test; main() ends with
+ *	  MV_TEST_DONE(), which prints
  *	  "unit: N passed, N failed" for the harness and returns the exit status.
  */
 #ifndef MV_TEST_H
 #define MV_TEST_H
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/types.h>
 
 #include "mv_core.h"
 
@@ -53,15 +56,6 @@ mv_check_output(const char *expected, mv_status st, mv_buf *out,
 						__FILE__, __LINE__); \
 	} while (0)
 
-/* The same for a mask of the plain signature (value, mask, out). */
-#define CHECK_VALUE_MASK(fn, expected, value, mask) \
-	do { \
-		mv_buf		out_; \
-		mv_buf_init(&out_, 0, 16); \
-		mv_check_output((expected), (fn)(S(value), (mask), &out_), &out_, \
-						__FILE__, __LINE__); \
-	} while (0)
-
 #define MV_TEST_DONE() \
 	(mv_core_shutdown(), \
 	 printf("unit: %d passed, %d failed\n", mv_test_passed, mv_test_failed), \
@@ -78,20 +72,276 @@ S(const char *s)
 	return (mv_str) {s, strlen(s)};
 }
 
-/* The status of a plain-signature mask on value, its output discarded. */
-typedef mv_status (*mv_value_mask) (mv_str value, const mv_mask *mask,
-									mv_buf *out);
+/* ---------------------------------------------------------------------
+ * Table-driven tests: cases in files under cases/
+ * ---------------------------------------------------------------------
+ *
+ * One row a line, fields separated by tabs; blank lines and lines starting
+ * with '#' (the comments that say why a case is there) are skipped.  A mask
+ * test's rows are
+ *
+ *	 expected <TAB> value <TAB> param... [<TAB> mask]
+ *
+ * expected is the exact output, or !STATUS (a name such as
+ * MV_ERR_MASK_CHAR) for a call that must return that status, !MV_OK for one
+ * whose output is not compared.  param... are the mask's own parameters, as
+ * many as the test passes to mv_check_file (keep counts, a level or keep
+ * name).  mask is mask_char, or mask_char/pad for a mask with a pad (●,
+ * ●/4), the test's default mask when left out.  A validator test's rows are
+ * value <TAB> true|false.  A field starting with '#' begins a comment to
+ * the end of the line.  No field is empty: "" stands for the empty
+ * string.  Fields take the escapes \t \r \n \\ and \xHH (bytes that are
+ * not UTF-8, characters one cannot see).  Each row counts as one test; a failure names the file
+ * and the line.
+ */
+#define MV_ROW_MAX_FIELDS 6
 
-static inline mv_status
-value_mask_status(mv_value_mask fn, mv_str value, const mv_mask *mask)
+/* One row, its fields unescaped in place. */
+typedef struct mv_row
 {
+	const char *file;
+	int			line;
+	int			nfields;
+	char	   *field[MV_ROW_MAX_FIELDS];
+	size_t		len[MV_ROW_MAX_FIELDS];
+} mv_row;
+
+/* A mask test's row, as its test function receives it. */
+typedef struct mv_case
+{
+	mv_str		value;
+	const char *const *param;	/* the mask's own parameters, as written */
+	mv_mask		mask;
+} mv_case;
+
+/* Runs the mask under test on one case. */
+typedef mv_status (*mv_case_fn) (const mv_case *c, mv_buf *out);
+
+/* The statuses by name, in mv_status order (for !STATUS). */
+static const char *const mv_status_names[] = {
+	"MV_OK", "MV_ERR_MASK_CHAR", "MV_ERR_MASK_CHAR_UNPRINTABLE",
+	"MV_ERR_PAD_NEGATIVE", "MV_ERR_KEEP_HEAD_NEGATIVE",
+	"MV_ERR_KEEP_TAIL_NEGATIVE", "MV_ERR_ID_KEEP", "MV_ERR_NAME_KEEP",
+	"MV_ERR_ADDRESS_LEVEL", "MV_ERR_BAD_UTF8", "MV_ERR_ICU", "MV_ERR_NOMEM",
+};
+
+/* Counts one failed test, with its place and what went wrong. */
+#define MV_ROW_FAIL(row, ...) \
+	do { \
+		mv_test_failed++; \
+		fprintf(stderr, "FAIL %s:%d: ", (row)->file, (row)->line); \
+		fprintf(stderr, __VA_ARGS__); \
+		fputc('\n', stderr); \
+	} while (0)
+
+/* Unescapes a field in place; returns its length. */
+static inline size_t
+mv_unescape(char *s)
+{
+	char	   *o = s;
+	const char *p = s;
+
+	if (strcmp(s, "\"\"") == 0)
+		p = "";
+	while (*p)
+	{
+		if (p[0] != '\\' || p[1] == '\0')
+		{
+			*o++ = *p++;
+			continue;
+		}
+		p += 2;
+		switch (p[-1])
+		{
+			case 't':
+				*o++ = '\t';
+				break;
+			case 'r':
+				*o++ = '\r';
+				break;
+			case 'n':
+				*o++ = '\n';
+				break;
+			case 'x':
+				{
+					char		hex[3] = {p[0], p[0] ? p[1] : 0, 0};
+
+					*o++ = (char) strtol(hex, NULL, 16);
+					p += strlen(hex);
+					break;
+				}
+			default:
+				*o++ = p[-1];
+				break;
+		}
+	}
+	*o = '\0';
+	return (size_t) (o - s);
+}
+
+/*
+ * Calls fn on every row of file (a path below the test's directory), with
+ * ctx; a file that cannot be read counts as one failed test.
+ */
+static inline void
+mv_read_rows(const char *file, void (*fn) (const mv_row *row, void *ctx),
+			 void *ctx)
+{
+	FILE	   *f = fopen(file, "r");
+	char	   *line = NULL;
+	size_t		cap = 0;
+	ssize_t		n;
+	mv_row		row = {file, 0, 0, {NULL}, {0}};
+
+	if (f == NULL)
+	{
+		MV_ROW_FAIL(&row, "cannot read the cases");
+		return;
+	}
+	while ((n = getline(&line, &cap, f)) >= 0)
+	{
+		char	   *save = NULL;
+
+		row.line++;
+		if (n > 0 && line[n - 1] == '\n')
+			line[--n] = '\0';
+		if (n == 0 || line[0] == '#')
+			continue;
+		row.nfields = 0;
+		for (char *tok = strtok_r(line, "\t", &save);
+			 tok != NULL && tok[0] != '#' && row.nfields < MV_ROW_MAX_FIELDS;
+			 tok = strtok_r(NULL, "\t", &save))
+		{
+			row.field[row.nfields] = tok;
+			row.len[row.nfields++] = mv_unescape(tok);
+		}
+		fn(&row, ctx);
+	}
+	free(line);
+	fclose(f);
+}
+
+/* A mask of the plain signature (value, mask, out): cn_phone, bank_card. */
+typedef mv_status (*mv_value_mask_fn) (mv_str value, const mv_mask *mask,
+									   mv_buf *out);
+
+/* What mv_check_file passes to mv_check_row: fn, or value_fn. */
+typedef struct mv_case_test
+{
+	int			nparams;
+	const mv_mask *default_mask;
+	mv_case_fn	fn;
+	mv_value_mask_fn value_fn;
+} mv_case_test;
+
+/* Reads a mask_char[/pad] field into mask (pointing into the field). */
+static inline void
+mv_parse_mask(char *field, size_t len, mv_mask *mask)
+{
+	char	   *slash = strrchr(field, '/');
+	char	   *end = NULL;
+	long		pad = slash != NULL && slash[1] != '\0' ?
+		strtol(slash + 1, &end, 10) : 0;
+
+	mask->has_pad = end != NULL && *end == '\0';
+	mask->pad = mask->has_pad ? (int) pad : 0;
+	mask->ch.ptr = field;
+	mask->ch.len = mask->has_pad ? (size_t) (slash - field) : len;
+}
+
+static inline void
+mv_check_row(const mv_row *row, void *ctx)
+{
+	const mv_case_test *t = (const mv_case_test *) ctx;
+	const char *expected = row->field[0];
+	mv_case		c;
 	mv_buf		out;
 	mv_status	st;
+	int			want = -1;
+
+	if (row->nfields != 2 + t->nparams && row->nfields != 3 + t->nparams)
+	{
+		MV_ROW_FAIL(row, "%d fields, not %d or %d", row->nfields,
+					2 + t->nparams, 3 + t->nparams);
+		return;
+	}
+	c.value = (mv_str) {row->field[1], row->len[1]};
+	c.param = (const char *const *) &row->field[2];
+	c.mask = *t->default_mask;
+	if (row->nfields == 3 + t->nparams)
+		mv_parse_mask(row->field[2 + t->nparams], row->len[2 + t->nparams],
+					  &c.mask);
+	if (expected[0] == '!')
+		for (int i = 0; i < (int) (sizeof(mv_status_names) / sizeof(char *)); i++)
+			if (strcmp(expected + 1, mv_status_names[i]) == 0)
+				want = i;
+	if (expected[0] == '!' && want < 0)
+	{
+		MV_ROW_FAIL(row, "unknown status %s", expected);
+		return;
+	}
 
 	mv_buf_init(&out, 0, 16);
-	st = fn(value, mask, &out);
-	mv_buf_free(&out);
-	return st;
+	st = t->fn != NULL ? t->fn(&c, &out) : t->value_fn(c.value, &c.mask, &out);
+	if (want < 0)
+		mv_check_output(expected, st, &out, row->file, row->line);
+	else
+	{
+		if (st == (mv_status) want)
+			mv_test_passed++;
+		else
+			MV_ROW_FAIL(row, "expected status %s, got %d", expected + 1,
+						(int) st);
+		mv_buf_free(&out);
+	}
+}
+
+/*
+ * Checks every row of a mask test's file: fn runs the mask with the row's
+ * value, nparams parameters and mask (default_mask when the row has none).
+ */
+static inline void
+mv_check_file(const char *file, int nparams, const mv_mask *default_mask,
+			  mv_case_fn fn)
+{
+	mv_case_test t = {nparams, default_mask, fn, NULL};
+
+	mv_read_rows(file, mv_check_row, &t);
+}
+
+/*
+ * mv_check_file for a mask of the plain signature: rows without parameters,
+ * the mask '*' unless given.
+ */
+static inline void
+mv_check_value_mask_file(const char *file, mv_value_mask_fn fn)
+{
+	mv_case_test t = {0, &star, NULL, fn};
+
+	mv_read_rows(file, mv_check_row, &t);
+}
+
+static inline void
+mv_check_valid_row(const mv_row *row, void *ctx)
+{
+	bool		(*valid) (mv_str value) = *(bool (**) (mv_str)) ctx;
+	bool		expected = row->nfields == 2 && strcmp(row->field[1], "true") == 0;
+
+	if (row->nfields != 2 ||
+		(!expected && strcmp(row->field[1], "false") != 0))
+		MV_ROW_FAIL(row, "a validator's row is value <TAB> true|false");
+	else if (valid((mv_str) {row->field[0], row->len[0]}) == expected)
+		mv_test_passed++;
+	else
+		MV_ROW_FAIL(row, "\"%s\" is not %s", row->field[0],
+					expected ? "valid" : "invalid");
+}
+
+/* Checks every row of a validator test's file (value, true|false). */
+static inline void
+mv_check_valid_file(const char *file, bool (*valid) (mv_str value))
+{
+	mv_read_rows(file, mv_check_valid_row, &valid);
 }
 
 #endif							/* MV_TEST_H */

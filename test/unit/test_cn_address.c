@@ -1,175 +1,45 @@
 /*
  * test_cn_address.c
- *	  Unit tests of mv_cn_address and mv_addr_level_parse: every example of
- *	  doc/masking-rules.md ("cn_address"), each keep level, ambiguous suffixes
- *	  (市中区, 小区, county-level 市, 镇江市), pad, and unparseable input;
- *	  and the one-pass implementation against the one it replaced
- *	  (cn_address_ref.c) on every value built from a table of pieces.
+ *	  Unit tests of mv_cn_address and mv_addr_level_parse: the cases of
+ *	  cases/cn_address.tsv (every example of doc/masking-rules.md,
+ *	  "cn_address", each keep level, ambiguous suffixes such as 市中区, 小区,
+ *	  county-level 市 and 镇江市, pad, unparseable input, parameter errors),
+ *	  every suffix token, long values; and the one-pass implementation
+ *	  against the one it replaced (cn_address_ref.c) on every value built
+ *	  from a table of pieces.
  */
 #include <stdlib.h>
 
 #include "mv_test.h"
 
-static const mv_mask pad0 = {{"*", 1}, true, 0};
-static const mv_mask pad2 = {{"*", 1}, true, 2};
 static const mv_mask dot4 = {{"\xe2\x97\x8f", 3}, true, 4};	/* ● U+25CF */
 
-/* The call under test, set by ADDR() before CHECK_MASK runs it. */
-static mv_str t_value;
-static mv_addr_level t_level;
-static const mv_mask *t_mask;
-
+/*
+ * The call under test for a row of cases/cn_address.tsv: its parameter is
+ * keep_level by name, or as a number for a level out of range.
+ */
 static mv_status
-run_addr(mv_buf *out)
+run_addr(const mv_case *c, mv_buf *out)
 {
-	return mv_cn_address(t_value, t_level, t_mask, out);
+	mv_addr_level level;
+
+	if (mv_addr_level_parse(S(c->param[0]), &level) != MV_OK)
+		level = (mv_addr_level) atoi(c->param[0]);
+	return mv_cn_address(c->value, level, &c->mask, out);
 }
 
-#define ADDR_M(expected, value, level, mask) \
-	do { \
-		t_value = S(value); \
-		t_level = (level); \
-		t_mask = (mask); \
-		CHECK_MASK(expected, run_addr); \
-	} while (0)
-#define ADDR(expected, value, level) ADDR_M(expected, value, level, &pad4)
-
-static mv_status
-addr_status(mv_str value, mv_addr_level level, const mv_mask *mask)
+/* Counts one test: value masked at level with pad 4 gives expected. */
+static void
+check_addr(const char *expected, const char *value, mv_addr_level level)
 {
 	mv_buf		out;
-	mv_status	st;
 
 	mv_buf_init(&out, 0, 16);
-	st = mv_cn_address(value, level, mask, &out);
-	mv_buf_free(&out);
-	return st;
+	mv_check_output(expected, mv_cn_address(S(value), level, &pad4, &out),
+					&out, __FILE__, __LINE__);
 }
 
 #define WUHU "安徽省芜湖市镜湖区世贸滨江花园小区3栋2单元1203室"
-
-static void
-test_rules_examples(void)
-{
-	ADDR("安徽省芜湖市镜湖区****", WUHU, MV_ADDR_DISTRICT);
-	ADDR("安徽省芜湖市镜湖区世贸滨江花园小区****", WUHU, MV_ADDR_COMMUNITY);
-	ADDR("安徽省芜湖市镜湖区世贸滨江花园小区3栋2单元****", WUHU, MV_ADDR_UNIT);
-	ADDR("安徽省芜湖市****", WUHU, MV_ADDR_CITY);
-	ADDR("北京市海淀区****", "北京市海淀区马连洼街道289号", MV_ADDR_DISTRICT);
-	ADDR("****", "某地张家大院", MV_ADDR_DISTRICT);
-}
-
-/* Administrative and building levels never repeat: the rest is masked. */
-static void
-test_no_repeated_levels(void)
-{
-	ADDR("镜湖区****", "镜湖区老菜市场东边第三家", MV_ADDR_ROOM);
-	ADDR("****", "区区", MV_ADDR_ROOM);
-	ADDR("芜湖市镜湖区****", "芜湖市镜湖区弋江区", MV_ADDR_ROOM);
-	/* a district named with a leading 市 is real */
-	ADDR("山东省青岛市市北区****", "山东省青岛市市北区延安路1号", MV_ADDR_DISTRICT);
-	/* roads and communities may: 社区 then 小区 */
-	ADDR("芜湖市镜湖区范罗山社区世贸滨江花园小区****",
-		 "芜湖市镜湖区范罗山社区世贸滨江花园小区3栋", MV_ADDR_COMMUNITY);
-}
-
-static void
-test_levels(void)
-{
-	ADDR("安徽省****", WUHU, MV_ADDR_PROVINCE);
-	/* absent levels: no town, no road, no floor */
-	ADDR("安徽省芜湖市镜湖区****", WUHU, MV_ADDR_TOWN);
-	ADDR("安徽省芜湖市镜湖区****", WUHU, MV_ADDR_ROAD);
-	ADDR("安徽省芜湖市镜湖区世贸滨江花园小区3栋****", WUHU, MV_ADDR_BUILDING);
-	ADDR("安徽省芜湖市镜湖区世贸滨江花园小区3栋2单元****", WUHU, MV_ADDR_FLOOR);
-	/* everything kept: the pad still hides that nothing follows */
-	ADDR(WUHU "****", WUHU, MV_ADDR_ROOM);
-	ADDR("北京市****", "北京市海淀区马连洼街道289号", MV_ADDR_PROVINCE);
-	ADDR("北京市****", "北京市海淀区马连洼街道289号", MV_ADDR_CITY);
-	ADDR("北京市海淀区马连洼街道****", "北京市海淀区马连洼街道289号", MV_ADDR_TOWN);
-	ADDR("北京市海淀区马连洼街道289号****", "北京市海淀区马连洼街道289号",
-		 MV_ADDR_ROAD);
-	ADDR("上海市浦东新区世纪大道100号****", "上海市浦东新区世纪大道100号环球金融中心",
-		 MV_ADDR_ROOM);
-	ADDR("浙江省杭州市西湖区文三路90号****", "浙江省杭州市西湖区文三路90号东部软件园", MV_ADDR_ROAD);
-	ADDR("江苏省苏州市工业园区星湖街328号****", "江苏省苏州市工业园区星湖街328号",
-		 MV_ADDR_ROOM);
-	ADDR("某某县城关镇东风村****", "某某县城关镇东风村三组", MV_ADDR_COMMUNITY);
-	ADDR("XX大厦12楼1203室****", "XX大厦12楼1203室", MV_ADDR_ROOM);
-	ADDR("阳光小区A座3号楼****", "阳光小区A座3号楼十二层", MV_ADDR_BUILDING);
-	ADDR("阳光小区A座3号楼十二层****", "阳光小区A座3号楼十二层", MV_ADDR_ROOM);
-	ADDR("阳光小区３栋****", "阳光小区３栋５０１室", MV_ADDR_UNIT);
-	/* Arabic-Indic digits number nothing: the building is not recognised */
-	ADDR("阳光小区****", "阳光小区\xd9\xa3栋", MV_ADDR_ROOM);
-}
-
-static void
-test_ambiguity(void)
-{
-	/* 市中区 is a district, not 市 + 中区 */
-	ADDR("山东省济南市市中区****", "山东省济南市市中区经十路100号", MV_ADDR_DISTRICT);
-	ADDR("山东省济南市****", "山东省济南市市中区经十路100号", MV_ADDR_CITY);
-	/* a county-level 市 after a city is a district */
-	ADDR("安徽省芜湖市****", "安徽省芜湖市无为市无城镇", MV_ADDR_CITY);
-	ADDR("安徽省芜湖市无为市****", "安徽省芜湖市无为市无城镇", MV_ADDR_DISTRICT);
-	ADDR("安徽省芜湖市无为市无城镇****", "安徽省芜湖市无为市无城镇", MV_ADDR_TOWN);
-	/* names that begin with or contain a suffix */
-	ADDR("江苏省镇江市****", "江苏省镇江市京口区", MV_ADDR_CITY);
-	ADDR("浙江省台州市路桥区****", "浙江省台州市路桥区", MV_ADDR_DISTRICT);
-	ADDR("广东省广州市江村区****", "广东省广州市江村区某路", MV_ADDR_DISTRICT);
-	ADDR("北京市东城区****", "北京市东城区", MV_ADDR_DISTRICT);
-	/* 小区 is not a district: the reading that masks more wins */
-	ADDR("安徽省****", "安徽省芜湖市小区", MV_ADDR_DISTRICT);
-	/* autonomous regions and special administrative regions */
-	ADDR("新疆维吾尔自治区****", "新疆维吾尔自治区乌鲁木齐市天山区", MV_ADDR_PROVINCE);
-	ADDR("新疆维吾尔自治区乌鲁木齐市天山区****", "新疆维吾尔自治区乌鲁木齐市天山区",
-		 MV_ADDR_DISTRICT);
-	ADDR("香港特别行政区****", "香港特别行政区九龙", MV_ADDR_PROVINCE);
-	ADDR("内蒙古自治区锡林郭勒盟****", "内蒙古自治区锡林郭勒盟苏尼特左旗", MV_ADDR_CITY);
-	ADDR("内蒙古自治区锡林郭勒盟苏尼特左旗****", "内蒙古自治区锡林郭勒盟苏尼特左旗",
-		 MV_ADDR_DISTRICT);
-	/* levels going back up end the kept prefix */
-	ADDR("镜湖区中山路****", "镜湖区中山路安徽省", MV_ADDR_ROOM);
-	/* a name longer than any real one is no name: 省 ends no sentence */
-	ADDR("****", "张三家住在安徽省", MV_ADDR_PROVINCE);
-	ADDR("****", "中国安徽省芜湖市镜湖区", MV_ADDR_DISTRICT);
-	ADDR("黑龙江省****", "黑龙江省哈尔滨市", MV_ADDR_PROVINCE);
-	ADDR("****", "黑龙江黑龙江省哈尔滨市", MV_ADDR_PROVINCE);
-	/* a house number without a road is still road level, after the town */
-	ADDR("镜湖区****", "镜湖区289号", MV_ADDR_TOWN);
-}
-
-static void
-test_unparsed(void)
-{
-	ADDR("", "", MV_ADDR_DISTRICT);
-	ADDR("", "", MV_ADDR_ROOM);
-	ADDR("****", "   ", MV_ADDR_DISTRICT);
-	ADDR("****", "no address here", MV_ADDR_ROOM);
-	ADDR("****", "Anhui 芜湖市", MV_ADDR_DISTRICT);
-	ADDR("****", "省", MV_ADDR_ROOM);	/* a suffix needs a name */
-	ADDR("****", "1203室", MV_ADDR_DISTRICT);
-	ADDR("1203室****", "1203室", MV_ADDR_ROOM);
-	/* a mark on 省 makes it no suffix: 安徽省́芜湖 is one city name */
-	ADDR("****", "安徽省\xcc\x81芜湖市镜湖区", MV_ADDR_PROVINCE);
-	ADDR("安徽省\xcc\x81芜湖市****", "安徽省\xcc\x81芜湖市镜湖区", MV_ADDR_CITY);
-	/* white space between levels is kept with the level after it */
-	ADDR("安徽省 芜湖市 镜湖区****", "安徽省 芜湖市 镜湖区 世贸滨江花园小区",
-		 MV_ADDR_DISTRICT);
-	ADDR("安徽省，芜湖市****", "安徽省，芜湖市，镜湖区", MV_ADDR_CITY);
-}
-
-static void
-test_pad_and_masks(void)
-{
-	/* without a pad each masked grapheme is one mask char (length shown) */
-	ADDR_M("安徽省芜湖市镜湖区******************", WUHU, MV_ADDR_DISTRICT, &star);
-	ADDR_M(WUHU, WUHU, MV_ADDR_ROOM, &star);
-	ADDR_M("******", "某地张家大院", MV_ADDR_DISTRICT, &star);
-	ADDR_M("安徽省芜湖市镜湖区**", WUHU, MV_ADDR_DISTRICT, &pad2);
-	ADDR_M("安徽省芜湖市镜湖区", WUHU, MV_ADDR_DISTRICT, &pad0);
-	ADDR_M("安徽省芜湖市●●●●", WUHU, MV_ADDR_CITY, &dot4);
-}
 
 static void
 test_long_value(void)
@@ -183,8 +53,8 @@ test_long_value(void)
 	strcpy(v, head);
 	for (size_t i = 0; i < n; i++)
 		strcat(v, han);
-	ADDR("安徽省****", v, MV_ADDR_DISTRICT);
-	ADDR("安徽省****", v, MV_ADDR_ROOM);
+	check_addr("安徽省****", v, MV_ADDR_DISTRICT);
+	check_addr("安徽省****", v, MV_ADDR_ROOM);
 	free(v);
 }
 
@@ -233,10 +103,10 @@ test_every_token(void)
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
 	{
 		snprintf(kept, sizeof(kept), "%s****", cases[i].segment);
-		ADDR(kept, cases[i].segment, cases[i].level);
-		ADDR(kept, cases[i].segment, MV_ADDR_ROOM);
+		check_addr(kept, cases[i].segment, cases[i].level);
+		check_addr(kept, cases[i].segment, MV_ADDR_ROOM);
 		if (cases[i].level > MV_ADDR_PROVINCE)
-			ADDR("****", cases[i].segment, cases[i].level - 1);
+			check_addr("****", cases[i].segment, cases[i].level - 1);
 	}
 }
 
@@ -256,14 +126,6 @@ test_level_parse_and_errors(void)
 	CHECK(mv_addr_level_parse(S("street"), &level) == MV_ERR_ADDRESS_LEVEL);
 	CHECK(mv_addr_level_parse(S(""), &level) == MV_ERR_ADDRESS_LEVEL);
 	CHECK(mv_addr_level_parse(S("room "), &level) == MV_ERR_ADDRESS_LEVEL);
-
-	CHECK(addr_status(S(WUHU), (mv_addr_level) 10, &pad4) == MV_ERR_ADDRESS_LEVEL);
-	CHECK(addr_status(S(WUHU), (mv_addr_level) -1, &pad4) == MV_ERR_ADDRESS_LEVEL);
-	CHECK(addr_status(S(WUHU), MV_ADDR_CITY, &((mv_mask) {{"**", 2}, true, 4})) ==
-		  MV_ERR_MASK_CHAR);
-	CHECK(addr_status(S(WUHU), MV_ADDR_CITY, &((mv_mask) {{"*", 1}, true, -4})) ==
-		  MV_ERR_PAD_NEGATIVE);
-	CHECK(addr_status(S("安徽\xe7"), MV_ADDR_CITY, &pad4) == MV_ERR_BAD_UTF8);
 }
 
 /* Same status and output from mv_cn_address and mv_cn_address_ref? */
@@ -377,12 +239,7 @@ test_same_as_reference(void)
 int
 main(void)
 {
-	test_rules_examples();
-	test_no_repeated_levels();
-	test_levels();
-	test_ambiguity();
-	test_unparsed();
-	test_pad_and_masks();
+	mv_check_file("cases/cn_address.tsv", 1, &pad4, run_addr);
 	test_long_value();
 	test_every_token();
 	test_level_parse_and_errors();
