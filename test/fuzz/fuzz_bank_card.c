@@ -17,24 +17,16 @@
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	fz_input	in;
-	mv_mask		mask;
-	mv_buf		out;
+	fz_number_call c;
 	mv_str		v;
-	mv_str		o;
 	mv_str		norm;
 	size_t		ndigits = 0;
 	bool		card_shaped = true;
 
-	fz_input_open(&in, data, size);
-	v = in.value;
-	if (!fz_number_mask_run("bank_card", mv_bank_card, &in, &mask, &out, &o) ||
-		v.len == 0)
-	{
-		mv_buf_free(&out);
-		fz_input_close(&in);
-		return 0;
-	}
+	if (!fz_number_mask_run("bank_card", mv_bank_card, data, size, &c) ||
+		c.value.len == 0)
+		return fz_end(&c.in, &c.out);
+	v = c.value;
 
 	norm = fz_nfkc_copy(v);
 	for (size_t i = 0; i < norm.len; i++)
@@ -57,30 +49,18 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			bool		digit = norm.ptr[i] >= '0' && norm.ptr[i] <= '9';
 
 			if (digit && k >= lo && k < hi)
-				mv_buf_append(&e, mask.ch.ptr, mask.ch.len);
+				mv_buf_append(&e, c.mask.ch.ptr, c.mask.ch.len);
 			else
 				mv_buf_append(&e, norm.ptr + i, 1);
 			k += digit;
 		}
-		FZ_CHECK(fz_eq(o, (mv_str) {e.data, e.len}),
+		FZ_CHECK(fz_eq(c.o, (mv_str) {e.data, e.len}),
 				 "card number of %zu digits is not the contract", ndigits);
 		mv_buf_free(&e);
 	}
 	else
-	{
-		long		full = fz_count_repeat(o, mask.ch);
-		size_t		gc;
-		size_t		nc;
-
-		mv_grapheme_count(v, &gc);
-		mv_grapheme_count(norm, &nc);
-		FZ_CHECK(full >= 1 && ((size_t) full == gc || (size_t) full == nc),
-				 "not a card number, but not a full mask (%ld mask chars, %zu graphemes)",
-				 full, gc);
-	}
+		fz_check_full_mask("a card number", c.o, v, c.mask.ch);
 
 	free((void *) norm.ptr);
-	mv_buf_free(&out);
-	fz_input_close(&in);
-	return 0;
+	return fz_end(&c.in, &c.out);
 }

@@ -100,12 +100,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	mv_graphemes g;
 	size_t		prev_kept = 0;
 
-	fz_input_open(&in, data, size);
+	v = fz_input_open(&in, data, size);
 	mask.ch = fz_mask_char(&in, &mask_valid);
 	fz_pad(&in, &mask);
 	level = (int) (fz_byte(&in) % 12) - 1;	/* -1 .. 10 */
 	check_level_parse(&in);
-	v = in.value;
 	if (!mask_valid)
 		bad |= FZ_BAD_MASK_CHAR;
 	if (mask.has_pad && mask.pad < 0)
@@ -121,10 +120,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check_same_as_reference(v, level, &mask, st, &out);
 	mv_buf_free(&out);
 	if (bad || !mv_utf8_valid(v.ptr, v.len))
-	{
-		fz_input_close(&in);
-		return 0;
-	}
+		return fz_end(&in, NULL);
 
 	fz_split(v, &g);
 	for (int l = MV_ADDR_PROVINCE; l <= MV_ADDR_ROOM; l++)
@@ -145,6 +141,5 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		mv_buf_free(&out);
 	}
 	mv_graphemes_free(&g);
-	fz_input_close(&in);
-	return 0;
+	return fz_end(&in, NULL);
 }

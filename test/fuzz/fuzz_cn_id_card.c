@@ -33,11 +33,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char		c[18];
 	size_t		n;
 
-	fz_input_open(&in, data, size);
+	v = fz_input_open(&in, data, size);
 	keep_head = fz_keep(&in);
 	keep_tail = fz_keep(&in);
 	mask.ch = fz_mask_char(&in, &mask_valid);
-	v = in.value;
 	if (!mask_valid)
 		bad |= FZ_BAD_MASK_CHAR;
 	if (keep_head < 0 || keep_head > 6 || keep_tail < 0 || keep_tail > 4)
@@ -50,14 +49,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* cn_id_card has no pad parameter: the glue never sets one. */
 	fz_out_init(&out);
 	st = mv_cn_id_card(v, keep_head, keep_tail, &mask, &out);
-	fz_check_status_utf8("cn_id_card", st, bad, mv_utf8_valid(v.ptr, v.len));
-	if (st != MV_OK)
-	{
-		mv_buf_free(&out);
-		fz_input_close(&in);
-		return 0;
-	}
-	o = fz_check_output(v, &out);
+	if (!fz_mask_result("cn_id_card", st, bad, v, &out, &o))
+		return fz_end(&in, &out);
 
 	if (v.len > 0 && fz_id_canonical(v, c, &n))
 	{
@@ -77,21 +70,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		mv_buf_free(&e);
 	}
 	else if (v.len > 0)
-	{
-		long		full = fz_count_repeat(o, mask.ch);
-		mv_str		norm = fz_nfkc_copy(v);
-		size_t		gc;
-		size_t		nc;
+		fz_check_full_mask("an ID number", o, v, mask.ch);
 
-		mv_grapheme_count(v, &gc);
-		mv_grapheme_count(norm, &nc);
-		FZ_CHECK(full >= 1 && ((size_t) full == gc || (size_t) full == nc),
-				 "not an ID number, but not a full mask (%ld mask chars, %zu graphemes)",
-				 full, gc);
-		free((void *) norm.ptr);
-	}
-
-	mv_buf_free(&out);
-	fz_input_close(&in);
-	return 0;
+	return fz_end(&in, &out);
 }

@@ -125,7 +125,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	mv_str		v;
 	mv_str		o;
 
-	fz_input_open(&in, data, size);
+	v = fz_input_open(&in, data, size);
 	mask.ch = fz_mask_char(&in, &mask_valid);
 	fz_pad(&in, &mask);
 	keep = (fz_byte(&in) & 1) ? MV_NAME_KEEP_LAST : MV_NAME_KEEP_SURNAME;
@@ -134,7 +134,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		bad |= FZ_BAD_MASK_CHAR;
 	if (mask.has_pad && mask.pad < 0)
 		bad |= FZ_BAD(MV_ERR_PAD_NEGATIVE);
-	v = in.value;
 
 	/* detect()'s name test reads any value; it fails only for bad UTF-8. */
 	{
@@ -147,14 +146,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	fz_out_init(&out);
 	st = mv_cn_name(v, &mask, keep, &out);
-	fz_check_status_utf8("cn_name", st, bad, mv_utf8_valid(v.ptr, v.len));
-	if (st != MV_OK)
-	{
-		mv_buf_free(&out);
-		fz_input_close(&in);
-		return 0;
-	}
-	o = fz_check_output(v, &out);
+	if (!fz_mask_result("cn_name", st, bad, v, &out, &o))
+		return fz_end(&in, &out);
 
 	fz_split(v, &g);
 	revealed = malloc(g.count + 1);
@@ -197,7 +190,5 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	free(revealed);
 	mv_graphemes_free(&g);
-	mv_buf_free(&out);
-	fz_input_close(&in);
-	return 0;
+	return fz_end(&in, &out);
 }

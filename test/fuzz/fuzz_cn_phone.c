@@ -20,11 +20,8 @@
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	fz_input	in;
-	mv_mask		mask;
-	mv_buf		out;
+	fz_number_call c;
 	mv_str		v;
-	mv_str		o;
 	mv_str		norm;
 	mv_graphemes g;
 	mv_graphemes ng;
@@ -32,19 +29,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t		nmasks;
 	long		full;
 
-	fz_input_open(&in, data, size);
-	v = in.value;
-	if (!fz_number_mask_run("cn_phone", mv_cn_phone, &in, &mask, &out, &o))
-	{
-		mv_buf_free(&out);
-		fz_input_close(&in);
-		return 0;
-	}
+	if (!fz_number_mask_run("cn_phone", mv_cn_phone, data, size, &c))
+		return fz_end(&c.in, &c.out);
+	v = c.value;
 
 	norm = fz_nfkc_copy(v);
 	fz_split(v, &g);
 	fz_split(norm, &ng);
-	full = fz_count_repeat(o, mask.ch);
+	full = fz_count_repeat(c.o, c.mask.ch);
 	if (v.len > 0 && full >= 0)
 	{
 		/* A full mask (no mask char is a digit, so nothing was kept). */
@@ -57,7 +49,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		size_t		hidden = 0;
 
 		revealed = malloc(ng.count + 1);
-		FZ_CHECK(fz_decompose(o, norm, &ng, mask.ch, revealed, &nmasks),
+		FZ_CHECK(fz_decompose(c.o, norm, &ng, c.mask.ch, revealed, &nmasks),
 				 "output is not mask chars and copied graphemes of the NFKC form");
 		for (size_t i = 0; i < ng.count; i++)
 		{
@@ -73,7 +65,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				 * A grapheme equal to the mask char is read as a mask char,
 				 * so "not revealed" can also be a copied mask-char lookalike.
 				 */
-				FZ_CHECK(fz_has_digit(gr) || fz_eq(gr, mask.ch),
+				FZ_CHECK(fz_has_digit(gr) || fz_eq(gr, c.mask.ch),
 						 "non-digit grapheme %zu was masked", i);
 			}
 		}
@@ -87,7 +79,5 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	mv_graphemes_free(&ng);
 	mv_graphemes_free(&g);
 	free((void *) norm.ptr);
-	mv_buf_free(&out);
-	fz_input_close(&in);
-	return 0;
+	return fz_end(&c.in, &c.out);
 }

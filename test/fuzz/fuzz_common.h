@@ -136,7 +136,12 @@ typedef struct fz_input
 	size_t		pos;			/* next parameter byte */
 } fz_input;
 
-static inline void
+/*
+ * Opens a fuzzer input: the value is the bytes up to the first NUL (or a
+ * piece program, decoded), the parameters the bytes after it.  Returns the
+ * value.
+ */
+static inline mv_str
 fz_input_open(fz_input *in, const uint8_t *data, size_t size)
 {
 	const uint8_t *nul = memchr(data, 0, size);
@@ -185,6 +190,7 @@ fz_input_open(fz_input *in, const uint8_t *data, size_t size)
 	}
 	fz_cur_value = in->value;
 	fz_cur_out = (mv_str) {"", 0};
+	return in->value;
 }
 
 static inline void
@@ -548,33 +554,90 @@ fz_id_canonical(mv_str v, char *c, size_t *n)
 }
 
 /*
- * The start of a number mask's target (bank_card, cn_phone): these masks
- * have no pad parameter (the glue never sets one), so the mask is the
- * default with the fuzzed char.  Runs fn on the value, checks the status
- * against the mask char and the value's UTF-8, and on MV_OK checks the
- * output into *o.  Returns whether the status was MV_OK; the caller frees
- * out and closes in either way.
+ * The end of a target: frees out (when given) and the input.  Returns 0,
+ * what LLVMFuzzerTestOneInput returns.
+ */
+static inline int
+fz_end(fz_input *in, mv_buf *out)
+{
+	if (out != NULL)
+		mv_buf_free(out);
+	fz_input_close(in);
+	return 0;
+}
+
+/*
+ * Checks a mask call on v: its status st against the parameter errors bad
+ * (MV_ERR_BAD_UTF8 too for invalid UTF-8), and on MV_OK its output, into
+ * *o.  Returns whether st was MV_OK; the caller frees out either way.
+ */
+static inline bool
+fz_mask_result(const char *name, mv_status st, unsigned bad, mv_str v,
+			   const mv_buf *out, mv_str *o)
+{
+	fz_check_status_utf8(name, st, bad, mv_utf8_valid(v.ptr, v.len));
+	if (st != MV_OK)
+		return false;
+	*o = fz_check_output(v, out);
+	return true;
+}
+
+/*
+ * Checks that o, the output for v that was no number of its kind (what: "a
+ * card number"), is a full mask: one mask char ch per grapheme of v or of
+ * its NFKC form, and nothing else.
+ */
+static inline void
+fz_check_full_mask(const char *what, mv_str o, mv_str v, mv_str ch)
+{
+	long		full = fz_count_repeat(o, ch);
+	mv_str		norm = fz_nfkc_copy(v);
+	size_t		gc;
+	size_t		nc;
+
+	mv_grapheme_count(v, &gc);
+	mv_grapheme_count(norm, &nc);
+	FZ_CHECK(full >= 1 && ((size_t) full == gc || (size_t) full == nc),
+			 "not %s, but not a full mask (%ld mask chars, %zu graphemes)",
+			 what, full, gc);
+	free((void *) norm.ptr);
+}
+
+/*
+ * A number mask's call (bank_card, cn_phone): the input, the mask, the
+ * output, and for a call that succeeded the output's text.
  */
 typedef mv_status (*fz_number_mask) (mv_str value, const mv_mask *mask,
 									 mv_buf *out);
 
+typedef struct fz_number_call
+{
+	fz_input	in;
+	mv_str		value;			/* in.value */
+	mv_mask		mask;
+	mv_buf		out;
+	mv_str		o;
+} fz_number_call;
+
+/*
+ * The start of a number mask's target: opens the input, draws the mask
+ * char (these masks have no pad parameter, the glue never sets one), runs
+ * fn on the value and checks the call (fz_mask_result).  Returns whether the
+ * status was MV_OK; the caller ends with fz_end(&c->in, &c->out) either way.
+ */
 static inline bool
-fz_number_mask_run(const char *name, fz_number_mask fn, fz_input *in,
-				   mv_mask *mask, mv_buf *out, mv_str *o)
+fz_number_mask_run(const char *name, fz_number_mask fn, const uint8_t *data,
+				   size_t size, fz_number_call *c)
 {
 	bool		mask_valid;
-	mv_status	st;
 
-	*mask = MV_MASK_DEFAULT;
-	mask->ch = fz_mask_char(in, &mask_valid);
-	fz_out_init(out);
-	st = fn(in->value, mask, out);
-	fz_check_status_utf8(name, st, mask_valid ? 0 : FZ_BAD_MASK_CHAR,
-						 mv_utf8_valid(in->value.ptr, in->value.len));
-	if (st != MV_OK)
-		return false;
-	*o = fz_check_output(in->value, out);
-	return true;
+	c->value = fz_input_open(&c->in, data, size);
+	c->mask = MV_MASK_DEFAULT;
+	c->mask.ch = fz_mask_char(&c->in, &mask_valid);
+	fz_out_init(&c->out);
+	return fz_mask_result(name, fn(c->value, &c->mask, &c->out),
+						  mask_valid ? 0 : FZ_BAD_MASK_CHAR, c->value, &c->out,
+						  &c->o);
 }
 
 #endif							/* FUZZ_COMMON_H */

@@ -262,9 +262,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (bad_params(&p, true, false) == 0)
 			FZ_CHECK(st == MV_ERR_BAD_UTF8,
 					 "digits on invalid UTF-8 returned %d", (int) st);
-		mv_buf_free(&out);
-		fz_input_close(&in);
-		return 0;
+		return fz_end(&in, &out);
 	}
 
 	fz_split(in.value, &g);
@@ -273,6 +271,5 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check_digits(in.value, &p);
 	check_email(in.value, &g, &p);
 	mv_graphemes_free(&g);
-	fz_input_close(&in);
-	return 0;
+	return fz_end(&in, NULL);
 }

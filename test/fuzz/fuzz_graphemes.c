@@ -117,13 +117,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fz_cur_value = (mv_str) {(const char *) data, size};
 	check_utf8((const char *) data, size);
 
-	fz_input_open(&in, data, size);
-	s = in.value;
+	s = fz_input_open(&in, data, size);
 	if (!mv_utf8_valid(s.ptr, s.len))
-	{
-		fz_input_close(&in);
-		return 0;
-	}
+		return fz_end(&in, NULL);
 	check_utf8(s.ptr, s.len);
 
 	st = mv_graphemes_split_icu(s, &icu);
@@ -162,6 +158,5 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 	}
 	mv_graphemes_free(&icu);
-	fz_input_close(&in);
-	return 0;
+	return fz_end(&in, NULL);
 }

@@ -98,13 +98,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	mv_buf		storage2;
 	mv_status	st;
 
-	fz_input_open(&in, data, size);
-	s = in.value;
+	s = fz_input_open(&in, data, size);
 	if (!mv_utf8_valid(s.ptr, s.len))
-	{
-		fz_input_close(&in);
-		return 0;
-	}
+		return fz_end(&in, NULL);
 	check_props(s);
 
 	st = mv_nfkc(s, &out, &storage);
@@ -125,6 +121,5 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	free((void *) ref.ptr);
 	mv_buf_free(&storage);
-	fz_input_close(&in);
-	return 0;
+	return fz_end(&in, NULL);
 }
