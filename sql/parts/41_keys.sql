@@ -137,7 +137,7 @@ DECLARE
 BEGIN
     v_prev := mask_internal._internal_begin();
     -- never on a Citus worker, where there is no key (48_citus.sql)
-    v_citus := mask_internal._citus_local_begin(NULL);
+    v_citus := mask_internal._citus_ddl_propagation('off');
     EXECUTE pg_catalog.format('CREATE OR REPLACE VIEW %s WITH (security_barrier) AS %s',
                               v_name, mask_internal._key_view_query(policy_id));
     IF (SELECT c.relowner FROM pg_catalog.pg_class c WHERE c.oid = v_name::regclass) <> v_owner THEN
@@ -148,7 +148,7 @@ BEGIN
         'COMMENT ON VIEW %s IS %L', v_name,
         pg_catalog.format('maskview: pseudonym key of policy %s, read by its masked views; only their owners may select it, and it shows the key only to a superuser or to a member or auditor that cannot read the policy''s raw tables.',
                           policy_id));
-    PERFORM mask_internal._citus_local_end(v_citus);
+    PERFORM mask_internal._citus_ddl_propagation(v_citus);
     PERFORM mask_internal._internal_end(v_prev);
 END;
 $$;

@@ -293,7 +293,7 @@ BEGIN
     END IF;
     v_prev := mask_internal._internal_begin();
     -- Where Citus is loaded, all of it stays on the coordinator (48_citus.sql).
-    v_citus := mask_internal._citus_local_begin(only_relation);
+    v_citus := mask_internal._citus_ddl_propagation('off');
     v_result := mask_internal._prepare_view_schema(v_policy);
     PERFORM mask_internal._ensure_key_view(v_policy.id);
 
@@ -316,7 +316,7 @@ BEGIN
     END LOOP;
 
     PERFORM mask_internal._apply_policy_grants(v_policy.id);
-    PERFORM mask_internal._citus_local_end(v_citus);
+    PERFORM mask_internal._citus_ddl_propagation(v_citus);
     PERFORM mask_internal._internal_end(v_prev);
     RETURN v_result;
 END;

@@ -386,9 +386,9 @@ BEGIN
         -- (with the table's masked copy, if any), coordinator-only as they
         -- were made.  Before the DELETE: _citus_drop finds the copy by it.
         IF mask_internal._citus_rows_function(v_prot.view_schema, v_prot.view_name) IS NOT NULL THEN
-            v_ddl := mask_internal._citus_local_begin(NULL);
+            v_ddl := mask_internal._citus_ddl_propagation('off');
             PERFORM mask_internal._citus_drop(v_prot.view_schema, v_prot.view_name);
-            PERFORM mask_internal._citus_local_end(v_ddl);
+            PERFORM mask_internal._citus_ddl_propagation(v_ddl);
         END IF;
         DELETE FROM mask.protected p
          WHERE p.policy_id = v_prot.policy_id AND p.relation = v_prot.relation;

@@ -40,7 +40,7 @@ BEGIN
             IF pg_catalog.to_regclass(pg_catalog.format('pg_temp.%I', '_maskview_verify_expected')) IS NOT NULL THEN
                 EXECUTE pg_catalog.format('DROP VIEW pg_temp.%I', '_maskview_verify_expected');
             END IF;
-            PERFORM mask_internal._citus_local_ddl();      -- (no Citus warning about a temporary view)
+            PERFORM mask_internal._citus_ddl_propagation('off');   -- (no Citus warning about a temporary view)
             EXECUTE pg_catalog.format('CREATE TEMPORARY VIEW %I AS %s', '_maskview_verify_expected', query);
             expected := pg_catalog.pg_get_viewdef(
                 pg_catalog.to_regclass(pg_catalog.format('pg_temp.%I', '_maskview_verify_expected')), false);
