@@ -31,26 +31,42 @@
 -- On a database without Citus nothing here does anything.
 -- ---------------------------------------------------------------------------
 
--- 'distributed' or 'reference' for a Citus table, NULL otherwise (and
--- always NULL where Citus is not installed).
-CREATE FUNCTION mask_internal._citus_kind(relation regclass)
+-- One value of Citus's own catalog (pg_catalog.pg_dist_*) about a
+-- relation: query, with the relation's OID as $1, run where the citus
+-- extension is installed; NULL where it is not (its catalog tables do not
+-- exist then, so the query is dynamic).  The Citus facts below are read
+-- through it.
+CREATE FUNCTION mask_internal._citus_catalog(query text, relation oid)
 RETURNS text
 LANGUAGE plpgsql STABLE
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    v_kind "char";
+    v_value text;
 BEGIN
-    IF pg_catalog.to_regclass('pg_catalog.pg_dist_partition') IS NULL THEN
+    IF relation IS NULL OR pg_catalog.to_regclass('pg_catalog.pg_dist_partition') IS NULL THEN
         RETURN NULL;
     END IF;
-    EXECUTE 'SELECT p.partmethod FROM pg_catalog.pg_dist_partition p WHERE p.logicalrelid = $1'
-       INTO v_kind USING relation;
-    IF v_kind IS NULL THEN
-        RETURN NULL;                            -- a local table
-    END IF;
-    RETURN CASE v_kind WHEN 'n' THEN 'reference' ELSE 'distributed' END;
+    EXECUTE query INTO v_value USING relation;
+    RETURN v_value;
 END;
+$$;
+
+COMMENT ON FUNCTION mask_internal._citus_catalog(text, oid) IS
+'Internal: the value a query of the Citus catalog ($1 the relation) returns, or NULL where Citus is not installed.';
+
+-- 'distributed' or 'reference' for a Citus table, NULL otherwise (and
+-- always NULL where Citus is not installed).
+CREATE FUNCTION mask_internal._citus_kind(relation regclass)
+RETURNS text
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT CASE m WHEN 'n' THEN 'reference' ELSE 'distributed' END
+      FROM mask_internal._citus_catalog(
+               'SELECT p.partmethod FROM pg_catalog.pg_dist_partition p WHERE p.logicalrelid = $1',
+               relation) m
+     WHERE m IS NOT NULL
 $$;
 
 COMMENT ON FUNCTION mask_internal._citus_kind(regclass) IS
@@ -71,6 +87,23 @@ $$;
 
 COMMENT ON FUNCTION mask_internal._key_matches(integer, bytea) IS
 'Internal: true when key is the policy''s pseudonym key (used by the row functions of Citus tables, which receive the key from their view).';
+
+-- What the owner of a row function needs to call mask_internal._key_matches
+-- from it: USAGE on the schema (which shows only names; EXECUTE stays
+-- refused on everything else there) and EXECUTE on that one function.
+CREATE FUNCTION mask_internal._citus_grant_key_matches(owner name)
+RETURNS void
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    EXECUTE pg_catalog.format('GRANT USAGE ON SCHEMA mask_internal TO %I', owner);
+    EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION mask_internal._key_matches(integer, bytea) TO %I', owner);
+END;
+$$;
+
+COMMENT ON FUNCTION mask_internal._citus_grant_key_matches(name) IS
+'Internal: USAGE on mask_internal and EXECUTE on mask_internal._key_matches for the owner of a Citus table, whose row functions call it.';
 
 -- The settings a row function runs under.  Inside it Citus executes the
 -- outer query, which holds the key as a constant, on the coordinator, and
@@ -114,6 +147,44 @@ $$;
 COMMENT ON FUNCTION mask_internal._citus_rows_function(name, name) IS
 'Internal: the row function of the masked view view_schema.view_name of a Citus table, or NULL.';
 
+-- The columns of the masked view of a protected table
+-- (mask_internal._view_columns), each with whether its rule pseudonymises
+-- (reads the policy's key): those the row function computes on the
+-- coordinator, and the candidates for a copy's distribution column.
+CREATE FUNCTION mask_internal._citus_rule_columns(policy_id integer, relation regclass)
+RETURNS TABLE (attname name, attnum smallint, action text, expression_sql text, value_sql text, tokens boolean)
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT v.attname, v.attnum, v.action, v.expression_sql, v.value_sql,
+           v.action = 'mask'
+           AND pg_catalog.strpos(v.expression_sql, mask_internal._key_sql(_citus_rule_columns.policy_id)) > 0
+      FROM mask_internal._view_columns(_citus_rule_columns.policy_id, _citus_rule_columns.relation) v
+     ORDER BY v.attnum
+$$;
+
+COMMENT ON FUNCTION mask_internal._citus_rule_columns(integer, regclass) IS
+'Internal: the columns of the masked view of a protected table in order (mask_internal._view_columns), with whether each rule pseudonymises.';
+
+-- The generated masked view of a protected table, or NULL (a relation of
+-- its name that is not a view is not it).
+CREATE FUNCTION mask_internal._citus_view(policy_id integer, relation regclass)
+RETURNS regclass
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT c.oid::pg_catalog.regclass
+      FROM mask.protected p
+      JOIN mask.policy po ON po.id = p.policy_id
+      JOIN pg_catalog.pg_class c
+        ON c.oid = pg_catalog.to_regclass(pg_catalog.format('%I.%I', po.view_schema, p.view_name))
+       AND c.relkind = 'v'
+     WHERE p.policy_id = _citus_view.policy_id AND p.relation = _citus_view.relation
+$$;
+
+COMMENT ON FUNCTION mask_internal._citus_view(integer, regclass) IS
+'Internal: the generated masked view of a protected table, or NULL.';
+
 -- The view query for a Citus table (what mask_internal._view_query returns for it).
 CREATE FUNCTION mask_internal._citus_view_query(policy_id integer, relation regclass)
 RETURNS text
@@ -121,18 +192,12 @@ LANGUAGE sql STABLE
 SET search_path = pg_catalog, pg_temp
 AS $$
     SELECT pg_catalog.format('SELECT %s FROM %I.%I(%s)',
-                             CASE WHEN EXISTS (SELECT FROM mask.rule r JOIN pg_catalog.pg_attribute a
-                                                 ON a.attrelid = r.relation AND a.attname = r.column_name
-                                                AND a.attnum > 0 AND NOT a.attisdropped
-                                                WHERE r.policy_id = p.policy_id AND r.relation = p.relation
-                                                  AND NOT r.orphaned)
+                             CASE WHEN EXISTS (SELECT FROM mask_internal._citus_rule_columns(p.policy_id, p.relation))
                                   THEN '*' ELSE '' END,
                              po.view_schema,
                              mask_internal._citus_rows_name(p.view_name),
-                             CASE WHEN EXISTS (SELECT FROM mask.rule r
-                                                WHERE r.policy_id = p.policy_id AND r.relation = p.relation
-                                                  AND NOT r.orphaned
-                                                  AND pg_catalog.strpos(r.expression_sql, mask_internal._key_sql(p.policy_id)) > 0)
+                             CASE WHEN EXISTS (SELECT FROM mask_internal._citus_rule_columns(p.policy_id, p.relation) c
+                                                WHERE c.tokens)
                                   THEN mask_internal._key_sql(p.policy_id)
                                   ELSE 'NULL::bytea' END)
       FROM mask.protected p JOIN mask.policy po ON po.id = p.policy_id
@@ -143,11 +208,20 @@ COMMENT ON FUNCTION mask_internal._citus_view_query(integer, regclass) IS
 'Internal: the query of the masked view of a Citus table: a call of its row function with the policy''s key subquery.';
 
 -- Where Citus is loaded, sets citus.enable_ddl_propagation for the rest of
--- the (sub)transaction and returns the setting to restore with
--- mask_internal._citus_local_end() (NULL: Citus is not loaded, nothing
--- done).  The one place that switches propagation: off for what stays on
--- the coordinator (_citus_local_begin, _citus_local_ddl), on for the
--- materialized copies (_citus_copy_ddl_begin, 49_citus_copy.sql).
+-- the (sub)transaction and returns the setting it replaced, which a second
+-- call with it restores; NULL, and nothing done, where Citus is not loaded
+-- or setting is NULL.  The one place that switches propagation:
+--   off  for what maskview generates on the coordinator only: the row
+--        functions, the views, the key views and their grants (41_keys.sql,
+--        43_generate.sql), and the temporary views of mask.verify().  Citus
+--        would otherwise propagate the DDL to the workers, where neither the
+--        row function nor the key is; a view over a local table too (Citus
+--        would only warn that it cannot propagate it, and a key view would
+--        go to the workers).  Regeneration inside an event trigger on a
+--        distributed table so opens no connection of its own (one that
+--        would wait for the shard locks the command holds on the workers).
+--   on   for the materialized copies, their grants and their schema, which
+--        must reach the workers (49_citus_copy.sql).
 CREATE FUNCTION mask_internal._citus_ddl_propagation(setting text)
 RETURNS text
 LANGUAGE plpgsql VOLATILE
@@ -156,7 +230,7 @@ AS $$
 DECLARE
     v_setting text := pg_catalog.current_setting('citus.enable_ddl_propagation', true);
 BEGIN
-    IF v_setting IS NULL THEN
+    IF v_setting IS NULL OR setting IS NULL THEN
         RETURN NULL;
     END IF;
     PERFORM pg_catalog.set_config('citus.enable_ddl_propagation', setting, true);
@@ -165,61 +239,7 @@ END;
 $$;
 
 COMMENT ON FUNCTION mask_internal._citus_ddl_propagation(text) IS
-'Internal: where Citus is loaded, sets its DDL propagation (on/off) for the rest of the (sub)transaction; returns the setting to restore, or NULL.';
-
--- What maskview generates (the row functions, the views, the key views and
--- their grants) stays on the coordinator: Citus would otherwise propagate
--- the DDL to the workers, where neither the row function nor the key is.  A
--- view over a local table too: Citus would only warn that it cannot
--- propagate it, and a key view would go to the workers.  Regeneration inside
--- an event trigger on a distributed table so opens no connection of its own
--- (one that would wait for the shard locks the command holds on the workers).
--- _citus_local_begin turns propagation off for the rest of the regeneration
--- and returns the setting to restore (NULL: nothing to do, Citus is not
--- loaded).  relation is not looked at any more (kept for the signature).
-CREATE FUNCTION mask_internal._citus_local_begin(relation regclass)
-RETURNS text
-LANGUAGE plpgsql VOLATILE
-SET search_path = pg_catalog, pg_temp
-AS $$
-BEGIN
-    RETURN mask_internal._citus_ddl_propagation('off');
-END;
-$$;
-
-COMMENT ON FUNCTION mask_internal._citus_local_begin(regclass) IS
-'Internal: where Citus is loaded, turns its DDL propagation off while maskview generates its coordinator-only views, row functions and key views; returns the setting to restore, or NULL.';
-
-CREATE FUNCTION mask_internal._citus_local_end(previous text)
-RETURNS void
-LANGUAGE plpgsql VOLATILE
-SET search_path = pg_catalog, pg_temp
-AS $$
-BEGIN
-    IF previous IS NOT NULL THEN
-        PERFORM pg_catalog.set_config('citus.enable_ddl_propagation', previous, true);
-    END IF;
-END;
-$$;
-
-COMMENT ON FUNCTION mask_internal._citus_local_end(text) IS
-'Internal: restores the Citus DDL propagation setting saved by mask_internal._citus_local_begin().';
-
--- Citus DDL propagation off until the end of the current (sub)transaction,
--- where Citus is loaded: for the temporary views mask.verify() builds and
--- rolls back, which Citus would otherwise warn it cannot propagate.
-CREATE FUNCTION mask_internal._citus_local_ddl()
-RETURNS void
-LANGUAGE plpgsql VOLATILE
-SET search_path = pg_catalog, pg_temp
-AS $$
-BEGIN
-    PERFORM mask_internal._citus_ddl_propagation('off');
-END;
-$$;
-
-COMMENT ON FUNCTION mask_internal._citus_local_ddl() IS
-'Internal: where Citus is loaded, turns its DDL propagation off for the rest of the (sub)transaction.';
+'Internal: where Citus is loaded, sets its DDL propagation (on/off, or the setting a previous call returned) for the rest of the (sub)transaction; returns the setting to restore, or NULL.';
 
 -- The plpgsql body of the row function of the masked view of a Citus table,
 -- from the catalog (what mask_internal._citus_prepare installs and mask.verify()
@@ -244,10 +264,9 @@ BEGIN
     -- Inner query (pushed to the workers): every rule's mask except the
     -- pseudonyms, plus the raw columns the pseudonyms read.  Outer query
     -- (on the coordinator): the pseudonyms, with the key as a parameter.
-    FOR v_col IN SELECT * FROM mask_internal._view_columns(_citus_rows_body.policy_id,
-                                                           _citus_rows_body.relation) LOOP
+    FOR v_col IN SELECT * FROM mask_internal._citus_rule_columns(policy_id, relation) LOOP
         v_n := v_n + 1;
-        IF v_col.action = 'mask' AND pg_catalog.strpos(v_col.expression_sql, v_key_sql) > 0 THEN
+        IF v_col.tokens THEN
             v_outer := v_outer || pg_catalog.replace(v_col.expression_sql, v_key_sql, '_maskview_key');
             -- the raw columns it may read (a superset does no harm: they only
             -- travel from the workers to the coordinator, as the owner)
@@ -307,6 +326,7 @@ DECLARE
     v_result  text[] := '{}';
     v_a       record;
     v_body    text;
+    v_def     text;
     v_sig     regprocedure;
     v_probe   text;
 BEGIN
@@ -335,24 +355,20 @@ BEGIN
         v_result := ARRAY['_maskview_row boolean'];   -- see mask_internal._citus_rows_body
     END IF;
 
+    v_def := pg_catalog.format(
+        'FUNCTION %s(_maskview_key bytea) RETURNS TABLE (%s) LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp ' || mask_internal._citus_quiet() || ' AS %L',
+        v_fn, pg_catalog.array_to_string(v_result, ', '), v_body);
     BEGIN
-        EXECUTE pg_catalog.format(
-            'CREATE OR REPLACE FUNCTION %s(_maskview_key bytea) RETURNS TABLE (%s) LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp ' || mask_internal._citus_quiet() || ' AS %L',
-            v_fn, pg_catalog.array_to_string(v_result, ', '), v_body);
+        EXECUTE 'CREATE OR REPLACE ' || v_def;
     EXCEPTION WHEN invalid_function_definition THEN
         -- another result type: the view over it goes too, and is made again
         EXECUTE pg_catalog.format('DROP FUNCTION %s(bytea) CASCADE', v_fn);
-        EXECUTE pg_catalog.format(
-            'CREATE FUNCTION %s(_maskview_key bytea) RETURNS TABLE (%s) LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp ' || mask_internal._citus_quiet() || ' AS %L',
-            v_fn, pg_catalog.array_to_string(v_result, ', '), v_body);
+        EXECUTE 'CREATE ' || v_def;
     END;
     v_sig := pg_catalog.to_regprocedure(v_fn || '(bytea)');
     EXECUTE pg_catalog.format('ALTER FUNCTION %s OWNER TO %I', v_sig, owner);
     EXECUTE pg_catalog.format('REVOKE ALL ON FUNCTION %s FROM PUBLIC', v_sig);
-    -- The row function names mask_internal._key_matches, so its owner needs
-    -- the schema too (USAGE shows only names; EXECUTE stays refused).
-    EXECUTE pg_catalog.format('GRANT USAGE ON SCHEMA mask_internal TO %I', owner);
-    EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION mask_internal._key_matches(integer, bytea) TO %I', owner);
+    PERFORM mask_internal._citus_grant_key_matches(owner);
     EXECUTE pg_catalog.format('COMMENT ON FUNCTION %s IS %L', v_sig,
         pg_catalog.format('maskview: rows of the masked view of Citus table %s, read as its owner (generated; do not call directly).',
                           relation::text));

@@ -17,20 +17,13 @@
 -- Whether Citus marked the relation distributed (it is on the workers).
 CREATE FUNCTION mask_internal._citus_on_workers(relation oid)
 RETURNS boolean
-LANGUAGE plpgsql STABLE
+LANGUAGE sql STABLE
 SET search_path = pg_catalog, pg_temp
 AS $$
-DECLARE
-    v_found boolean;
-BEGIN
-    IF relation IS NULL OR pg_catalog.to_regclass('pg_catalog.pg_dist_object') IS NULL THEN
-        RETURN false;
-    END IF;
-    EXECUTE 'SELECT EXISTS (SELECT FROM pg_catalog.pg_dist_object o
-                             WHERE o.classid = ''pg_catalog.pg_class''::pg_catalog.regclass AND o.objid = $1)'
-       INTO v_found USING relation;
-    RETURN v_found;
-END;
+    SELECT COALESCE(mask_internal._citus_catalog(
+               'SELECT EXISTS (SELECT FROM pg_catalog.pg_dist_object o
+                                WHERE o.classid = ''pg_catalog.pg_class''::pg_catalog.regclass AND o.objid = $1)',
+               relation)::boolean, false)
 $$;
 
 COMMENT ON FUNCTION mask_internal._citus_on_workers(oid) IS
@@ -50,12 +43,12 @@ AS $$
                        ON d.classid = 'pg_catalog.pg_rewrite'::pg_catalog.regclass AND d.objid = rw.oid
                       AND d.refclassid = 'pg_catalog.pg_proc'::pg_catalog.regclass
                       AND d.refobjid = mask_internal._citus_rows_function(po.view_schema, p.view_name)
-                    WHERE rw.ev_class = v.oid), false)
+                    WHERE rw.ev_class = v.v), false)
           FROM mask.protected p
           JOIN mask.policy po ON po.id = p.policy_id
-          JOIN pg_catalog.pg_namespace n ON n.nspname = po.view_schema
-          JOIN pg_catalog.pg_class v ON v.relnamespace = n.oid AND v.relname = p.view_name AND v.relkind = 'v'
-         WHERE p.policy_id = _citus_view_form_ok.policy_id AND p.relation = _citus_view_form_ok.relation),
+          CROSS JOIN LATERAL mask_internal._citus_view(p.policy_id, p.relation) v (v)
+         WHERE p.policy_id = _citus_view_form_ok.policy_id AND p.relation = _citus_view_form_ok.relation
+           AND v.v IS NOT NULL),
         true)
 $$;
 
@@ -87,7 +80,7 @@ BEGIN
      WHERE p.policy_id = _citus_generated_ok.policy_id AND p.relation = _citus_generated_ok.relation;
     v_fn := mask_internal._citus_rows_function(v_prot.view_schema, v_prot.view_name);
     RETURN v_fn IS NOT NULL
-       AND pg_catalog.to_regclass(pg_catalog.format('%I.%I', v_prot.view_schema, v_prot.view_name)) IS NOT NULL
+       AND mask_internal._citus_view(policy_id, relation) IS NOT NULL
        AND EXISTS (SELECT FROM pg_catalog.pg_proc f
                     WHERE f.oid = v_fn AND f.prosecdef AND f.proowner = v_prot.relowner
                       AND f.prosrc = mask_internal._citus_rows_body(policy_id, relation));
@@ -108,22 +101,15 @@ COMMENT ON FUNCTION mask_internal._citus_generated_ok(integer, regclass) IS
 -- reports it until then.
 CREATE FUNCTION mask_internal._citus_shell_of(relation regclass)
 RETURNS regclass
-LANGUAGE plpgsql STABLE
+LANGUAGE sql STABLE
 SET search_path = pg_catalog, pg_temp
 AS $$
-DECLARE
-    v_shell regclass;
-BEGIN
-    IF relation IS NULL OR pg_catalog.to_regclass('pg_catalog.pg_dist_shard') IS NULL THEN
-        RETURN NULL;
-    END IF;
-    EXECUTE 'SELECT s.logicalrelid::pg_catalog.regclass FROM pg_catalog.pg_dist_shard s
-              WHERE s.logicalrelid <> $1
-                AND pg_catalog.to_regclass(pg_catalog.shard_name(s.logicalrelid, s.shardid)) = $1
-              LIMIT 1'
-       INTO v_shell USING relation;
-    RETURN v_shell;
-END;
+    SELECT mask_internal._citus_catalog(
+               'SELECT s.logicalrelid::pg_catalog.oid FROM pg_catalog.pg_dist_shard s
+                 WHERE s.logicalrelid <> $1
+                   AND pg_catalog.to_regclass(pg_catalog.shard_name(s.logicalrelid, s.shardid)) = $1
+                 LIMIT 1',
+               relation)::pg_catalog.oid::pg_catalog.regclass
 $$;
 
 COMMENT ON FUNCTION mask_internal._citus_shell_of(regclass) IS
@@ -182,24 +168,23 @@ DECLARE
                                                mask_internal._key_view_name(policy_id)));
     v_view  record;
     v_regen boolean := false;
-    v_setting text := pg_catalog.current_setting('citus.enable_ddl_propagation', true);
+    v_ddl   text;
     v_prev  text;
 BEGIN
-    IF v_setting IS NULL OR pg_catalog.to_regclass('pg_catalog.pg_dist_object') IS NULL THEN
+    IF pg_catalog.current_setting('citus.enable_ddl_propagation', true) IS NULL
+       OR pg_catalog.to_regclass('pg_catalog.pg_dist_object') IS NULL THEN
         RETURN;
     END IF;
     -- Tables that Citus turned into shards: the protection goes to the shell.
     v_regen := mask_internal._citus_follow_shards(policy_id);
-    PERFORM pg_catalog.set_config('citus.enable_ddl_propagation', 'on', true);
+    v_ddl := mask_internal._citus_ddl_propagation('on');
     -- The generated views on the workers go (with the key view, all of the
     -- policy's: they read it), then the key view; regenerated below.
-    FOR v_view IN SELECT c.oid
-                    FROM mask.protected p JOIN mask.policy po ON po.id = p.policy_id
-                    JOIN pg_catalog.pg_namespace n ON n.nspname = po.view_schema
-                    JOIN pg_catalog.pg_class c ON c.relnamespace = n.oid AND c.relname = p.view_name
-                                              AND c.relkind = 'v'
-                   WHERE p.policy_id = _citus_repair.policy_id
-                     AND (mask_internal._citus_on_workers(c.oid) OR mask_internal._citus_on_workers(v_key))
+    FOR v_view IN SELECT v.v AS oid
+                    FROM mask.protected p
+                    CROSS JOIN LATERAL mask_internal._citus_view(p.policy_id, p.relation) v (v)
+                   WHERE p.policy_id = _citus_repair.policy_id AND v.v IS NOT NULL
+                     AND (mask_internal._citus_on_workers(v.v) OR mask_internal._citus_on_workers(v_key))
                    ORDER BY p.relation_name LOOP
         PERFORM mask_internal._drop_view_cascade(v_view.oid,
             'Citus copied the masked view to the workers, where it cannot work; it is made again on the coordinator only');
@@ -211,7 +196,7 @@ BEGIN
         PERFORM mask_internal._internal_end(v_prev);
         v_regen := true;
     END IF;
-    PERFORM pg_catalog.set_config('citus.enable_ddl_propagation', v_setting, true);
+    PERFORM mask_internal._citus_ddl_propagation(v_ddl);
     -- A row function left beside the view of a table that is no longer a
     -- Citus table (the view reads the table itself).
     FOR v_view IN SELECT po.view_schema, p.view_name
@@ -226,15 +211,11 @@ BEGIN
         PERFORM mask_internal._internal_end(v_prev);
     END LOOP;
     -- The row functions call mask_internal._key_matches as the table owner.
-    FOR v_view IN SELECT DISTINCT c.relowner
-                    FROM mask.protected p JOIN pg_catalog.pg_class c ON c.oid = p.relation
-                   WHERE p.policy_id = _citus_repair.policy_id
-                     AND mask_internal._citus_kind(p.relation) IS NOT NULL LOOP
-        EXECUTE pg_catalog.format('GRANT USAGE ON SCHEMA mask_internal TO %I',
-                                  pg_catalog.pg_get_userbyid(v_view.relowner));
-        EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION mask_internal._key_matches(integer, bytea) TO %I',
-                                  pg_catalog.pg_get_userbyid(v_view.relowner));
-    END LOOP;
+    PERFORM mask_internal._citus_grant_key_matches(pg_catalog.pg_get_userbyid(o.relowner))
+       FROM (SELECT DISTINCT c.relowner
+               FROM mask.protected p JOIN pg_catalog.pg_class c ON c.oid = p.relation
+              WHERE p.policy_id = _citus_repair.policy_id
+                AND mask_internal._citus_kind(p.relation) IS NOT NULL) o;
     IF v_regen OR EXISTS (SELECT FROM mask.protected p
                            WHERE p.policy_id = _citus_repair.policy_id
                              AND NOT mask_internal._citus_generated_ok(p.policy_id, p.relation)) THEN

@@ -60,32 +60,13 @@ RETURNS regclass
 LANGUAGE sql STABLE
 SET search_path = pg_catalog, pg_temp
 AS $$
-    SELECT c.oid::pg_catalog.regclass
+    SELECT pg_catalog.to_regclass(pg_catalog.format('%I.%I', po.view_schema, _citus_copy_relation.copy_name))
       FROM mask.policy po
-      JOIN pg_catalog.pg_namespace n ON n.nspname = po.view_schema
-      JOIN pg_catalog.pg_class c ON c.relnamespace = n.oid AND c.relname = _citus_copy_relation.copy_name
      WHERE po.id = _citus_copy_relation.policy_id
 $$;
 
 COMMENT ON FUNCTION mask_internal._citus_copy_relation(integer, name) IS
 'Internal: the relation named copy_name in a policy''s view schema, or NULL.';
-
--- The masked view of a protected table, or NULL.
-CREATE FUNCTION mask_internal._citus_copy_view(policy_id integer, relation regclass)
-RETURNS regclass
-LANGUAGE sql STABLE
-SET search_path = pg_catalog, pg_temp
-AS $$
-    SELECT c.oid::pg_catalog.regclass
-      FROM mask.protected p
-      JOIN mask.policy po ON po.id = p.policy_id
-      JOIN pg_catalog.pg_namespace n ON n.nspname = po.view_schema
-      JOIN pg_catalog.pg_class c ON c.relnamespace = n.oid AND c.relname = p.view_name AND c.relkind = 'v'
-     WHERE p.policy_id = _citus_copy_view.policy_id AND p.relation = _citus_copy_view.relation
-$$;
-
-COMMENT ON FUNCTION mask_internal._citus_copy_view(integer, regclass) IS
-'Internal: the generated masked view of a protected table, or NULL.';
 
 -- The columns of a relation, names and types in order: what a copy and its
 -- view must agree on.
@@ -118,20 +99,13 @@ COMMENT ON FUNCTION mask_internal._citus_copy_definition(integer, regclass) IS
 -- The Citus distribution column of a hash-distributed table, or NULL.
 CREATE FUNCTION mask_internal._citus_distribution_column(relation regclass)
 RETURNS name
-LANGUAGE plpgsql STABLE
+LANGUAGE sql STABLE
 SET search_path = pg_catalog, pg_temp
 AS $$
-DECLARE
-    v_column name;
-BEGIN
-    IF mask_internal._citus_kind(relation) IS DISTINCT FROM 'distributed' THEN
-        RETURN NULL;
-    END IF;
-    EXECUTE 'SELECT pg_catalog.column_to_column_name(p.logicalrelid, p.partkey) '
-            'FROM pg_catalog.pg_dist_partition p WHERE p.logicalrelid = $1 AND p.partmethod = ''h'''
-       INTO v_column USING relation;
-    RETURN v_column;
-END;
+    SELECT mask_internal._citus_catalog(
+               'SELECT pg_catalog.column_to_column_name(p.logicalrelid, p.partkey)
+                  FROM pg_catalog.pg_dist_partition p WHERE p.logicalrelid = $1 AND p.partmethod = ''h''',
+               relation)::name
 $$;
 
 COMMENT ON FUNCTION mask_internal._citus_distribution_column(regclass) IS
@@ -140,57 +114,17 @@ COMMENT ON FUNCTION mask_internal._citus_distribution_column(regclass) IS
 -- The number of shards of a Citus distributed table.
 CREATE FUNCTION mask_internal._citus_shard_count(relation regclass)
 RETURNS integer
-LANGUAGE plpgsql STABLE
+LANGUAGE sql STABLE
 SET search_path = pg_catalog, pg_temp
 AS $$
-DECLARE
-    v_count integer;
-BEGIN
-    IF mask_internal._citus_kind(relation) IS DISTINCT FROM 'distributed' THEN
-        RETURN NULL;
-    END IF;
-    EXECUTE 'SELECT pg_catalog.count(*)::integer FROM pg_catalog.pg_dist_shard s WHERE s.logicalrelid = $1'
-       INTO v_count USING relation;
-    RETURN v_count;
-END;
+    SELECT mask_internal._citus_catalog(
+               'SELECT (SELECT pg_catalog.count(*) FROM pg_catalog.pg_dist_shard s WHERE s.logicalrelid = p.logicalrelid)
+                  FROM pg_catalog.pg_dist_partition p WHERE p.logicalrelid = $1 AND p.partmethod <> ''n''',
+               relation)::integer
 $$;
 
 COMMENT ON FUNCTION mask_internal._citus_shard_count(regclass) IS
 'Internal: the shard count of a Citus distributed table, NULL for any other table.';
-
--- The roles that read a policy's views: members and auditors.
-CREATE FUNCTION mask_internal._citus_copy_readers(policy_id integer)
-RETURNS oid[]
-LANGUAGE sql STABLE
-SET search_path = pg_catalog, pg_temp
-AS $$
-    SELECT COALESCE(pg_catalog.array_agg(DISTINCT x.oid), '{}')
-      FROM (SELECT m.role::oid AS oid FROM mask.member m WHERE m.policy_id = _citus_copy_readers.policy_id
-            UNION SELECT a.role::oid FROM mask.auditor a) x
-      JOIN pg_catalog.pg_roles ro ON ro.oid = x.oid
-$$;
-
-COMMENT ON FUNCTION mask_internal._citus_copy_readers(integer) IS
-'Internal: the members of a policy and the auditors, who read its views and copies.';
-
--- The columns of the masked view of a table with their rules: whether
--- always NULL, and whether pseudonymised (the rule reads the key).
-CREATE FUNCTION mask_internal._citus_copy_columns(policy_id integer, relation regclass)
-RETURNS TABLE (attname name, attnum smallint, action text, tokens boolean)
-LANGUAGE sql STABLE
-SET search_path = pg_catalog, pg_temp
-AS $$
-    SELECT a.attname, a.attnum, r.action,
-           r.action = 'mask' AND pg_catalog.strpos(r.expression_sql, mask_internal._key_sql(r.policy_id)) > 0
-      FROM mask.rule r
-      JOIN pg_catalog.pg_attribute a
-        ON a.attrelid = r.relation AND a.attname = r.column_name AND a.attnum > 0 AND NOT a.attisdropped
-     WHERE r.policy_id = _citus_copy_columns.policy_id AND r.relation = _citus_copy_columns.relation
-       AND NOT r.orphaned
-$$;
-
-COMMENT ON FUNCTION mask_internal._citus_copy_columns(integer, regclass) IS
-'Internal: the columns of the masked view of a protected table, with their rule''s action and whether it pseudonymises.';
 
 -- The column a copy is distributed by: the one asked for, which must be a
 -- column of the view that is not always NULL, or the default described at
@@ -206,7 +140,7 @@ DECLARE
     v_pick    name;
 BEGIN
     IF requested IS NOT NULL THEN
-        SELECT c.action INTO v_action FROM mask_internal._citus_copy_columns(policy_id, relation) c
+        SELECT c.action INTO v_action FROM mask_internal._citus_rule_columns(policy_id, relation) c
          WHERE c.attname = requested;
         IF NOT FOUND THEN
             RAISE EXCEPTION 'column "%" is not a column of the masked view of %', requested, relation
@@ -223,10 +157,10 @@ BEGIN
         RETURN requested;
     END IF;
 
-    SELECT c.attname INTO v_pick FROM mask_internal._citus_copy_columns(policy_id, relation) c
+    SELECT c.attname INTO v_pick FROM mask_internal._citus_rule_columns(policy_id, relation) c
      WHERE c.attname = v_raw AND (c.action = 'pass' OR c.tokens);
     IF v_pick IS NULL THEN
-        SELECT c.attname INTO v_pick FROM mask_internal._citus_copy_columns(policy_id, relation) c
+        SELECT c.attname INTO v_pick FROM mask_internal._citus_rule_columns(policy_id, relation) c
          WHERE c.tokens ORDER BY c.attnum LIMIT 1;
     END IF;
     IF v_pick IS NULL THEN
@@ -243,21 +177,34 @@ $$;
 COMMENT ON FUNCTION mask_internal._citus_copy_pick_column(integer, regclass, name) IS
 'Internal: the distribution column of a copy: the one requested (a column of the view, not always NULL), else the raw distribution column when passed or pseudonymised, else the first pseudonymised column; 22023 when none.';
 
--- Turns Citus DDL propagation on (the copy, its grants and its schema must
--- reach the workers) and returns the setting to restore with
--- mask_internal._citus_local_end().
-CREATE FUNCTION mask_internal._citus_copy_ddl_begin()
-RETURNS text
+-- Runs statements on a masked copy (its DDL and grants, a refresh's TRUNCATE
+-- and INSERT): as maskview's own DDL, which the event triggers skip, and
+-- with Citus DDL propagation on, so that they reach the copy's shards and
+-- the workers.  key, if given, is $1 of the statements: a parameter, in no
+-- statement's text.  Returns the row count of the last statement.
+CREATE FUNCTION mask_internal._citus_copy_execute(statements text[], key bytea DEFAULT NULL)
+RETURNS bigint
 LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, pg_temp
 AS $$
+DECLARE
+    v_prev      text := mask_internal._internal_begin();
+    v_ddl       text := mask_internal._citus_ddl_propagation('on');
+    v_statement text;
+    v_rows      bigint := 0;
 BEGIN
-    RETURN mask_internal._citus_ddl_propagation('on');
+    FOREACH v_statement IN ARRAY statements LOOP
+        EXECUTE v_statement USING key;
+        GET DIAGNOSTICS v_rows = ROW_COUNT;
+    END LOOP;
+    PERFORM mask_internal._citus_ddl_propagation(v_ddl);
+    PERFORM mask_internal._internal_end(v_prev);
+    RETURN v_rows;
 END;
 $$;
 
-COMMENT ON FUNCTION mask_internal._citus_copy_ddl_begin() IS
-'Internal: turns Citus DDL propagation on while maskview creates a copy or changes its grants; returns the setting to restore.';
+COMMENT ON FUNCTION mask_internal._citus_copy_execute(text[], bytea) IS
+'Internal: runs statements on a masked copy as maskview''s own DDL with Citus DDL propagation on (key, if any, as parameter $1); returns the row count of the last.';
 
 -- (Re)creates the empty copy of one catalog row: a table with the columns
 -- (and column comments, which name the rules) of the masked view, owned by
@@ -269,25 +216,22 @@ LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    v_cc      mask.citus_copy;
-    v_schema  name;
-    v_view    regclass := mask_internal._citus_copy_view(policy_id, relation);
-    v_copy    regclass;
-    v_target  text;
-    v_shards  integer;
+    v_cc       mask.citus_copy;
+    v_view     regclass := mask_internal._citus_view(policy_id, relation);
+    v_copy     regclass;
+    v_target   text;
+    v_shards   integer := mask_internal._citus_shard_count(relation);
     v_colocate text;
-    v_prev    text := mask_internal._internal_begin();
-    v_ddl     text := mask_internal._citus_copy_ddl_begin();
 BEGIN
     SELECT c.* INTO v_cc FROM mask.citus_copy c
      WHERE c.policy_id = _citus_copy_create.policy_id AND c.relation = _citus_copy_create.relation;
-    SELECT po.view_schema INTO v_schema FROM mask.policy po WHERE po.id = _citus_copy_create.policy_id;
     IF v_view IS NULL THEN
         RAISE EXCEPTION 'the masked view of % is missing', relation
             USING ERRCODE = 'invalid_parameter_value',
                   HINT = 'Run mask.refresh_privileges() to generate it again.';
     END IF;
-    v_target := pg_catalog.format('%I.%I', v_schema, v_cc.copy_name);
+    SELECT pg_catalog.format('%I.%I', po.view_schema, v_cc.copy_name) INTO v_target
+      FROM mask.policy po WHERE po.id = _citus_copy_create.policy_id;
     v_copy := mask_internal._citus_copy_relation(policy_id, v_cc.copy_name);
     IF v_copy IS NOT NULL THEN
         IF NOT EXISTS (SELECT FROM pg_catalog.pg_class c WHERE c.oid = v_copy AND c.relkind = 'r') THEN
@@ -296,46 +240,43 @@ BEGIN
                       DETAIL = 'maskview does not replace objects it did not generate.',
                       HINT = 'Move or drop that relation, or pass another copy_name to mask.set_citus_copy().';
         END IF;
-        EXECUTE pg_catalog.format('DROP TABLE %s CASCADE', v_target);
+        PERFORM mask_internal._citus_copy_execute(ARRAY[pg_catalog.format('DROP TABLE %s CASCADE', v_target)]);
     END IF;
 
-    EXECUTE pg_catalog.format('CREATE TABLE %s (LIKE %s INCLUDING COMMENTS)', v_target, v_view);
-    EXECUTE pg_catalog.format('ALTER TABLE %s OWNER TO %I', v_target,
-                              pg_catalog.pg_get_userbyid(mask_internal._extension_owner()));
-    EXECUTE pg_catalog.format('REVOKE ALL ON TABLE %s FROM PUBLIC', v_target);
-    EXECUTE pg_catalog.format('COMMENT ON TABLE %s IS %L', v_target,
-        pg_catalog.format('maskview: materialized masked copy of %s (the rows of view %s as of the last mask.refresh()); generated, do not change by hand.',
-                          relation::text, v_view::text));
+    PERFORM mask_internal._citus_copy_execute(ARRAY[
+        pg_catalog.format('CREATE TABLE %s (LIKE %s INCLUDING COMMENTS)', v_target, v_view),
+        pg_catalog.format('ALTER TABLE %s OWNER TO %I', v_target,
+                          pg_catalog.pg_get_userbyid(mask_internal._extension_owner())),
+        pg_catalog.format('REVOKE ALL ON TABLE %s FROM PUBLIC', v_target),
+        pg_catalog.format('COMMENT ON TABLE %s IS %L', v_target,
+            pg_catalog.format('maskview: materialized masked copy of %s (the rows of view %s as of the last mask.refresh()); generated, do not change by hand.',
+                              relation::text, v_view::text))]);
 
-    v_shards := mask_internal._citus_shard_count(relation);
     -- Never colocated with a raw table: a refresh writes the copy as the
     -- extension owner and then reads the raw table as its owner in the same
     -- transaction, which Citus refuses on colocated placements.  Copies of
     -- one distribution type and shard count are colocated with each other,
     -- so joins of copies on their tokens run shard by shard.
     SELECT pg_catalog.format('%I.%I', po.view_schema, o.copy_name) INTO v_colocate
-      FROM mask.citus_copy o JOIN mask.policy po ON po.id = o.policy_id
+      FROM mask.citus_copy o
+      JOIN mask.policy po ON po.id = o.policy_id
+      CROSS JOIN LATERAL mask_internal._citus_copy_relation(o.policy_id, o.copy_name) r (copy)
      WHERE NOT (o.policy_id = _citus_copy_create.policy_id AND o.relation = _citus_copy_create.relation)
-       AND mask_internal._citus_copy_relation(o.policy_id, o.copy_name) IS NOT NULL
-       AND mask_internal._citus_kind(mask_internal._citus_copy_relation(o.policy_id, o.copy_name)) = 'distributed'
+       AND mask_internal._citus_kind(r.copy) = 'distributed'
        AND (SELECT a.atttypid FROM pg_catalog.pg_attribute a
-             WHERE a.attrelid = mask_internal._citus_copy_relation(o.policy_id, o.copy_name)
-               AND a.attname = o.distribution_column)
+             WHERE a.attrelid = r.copy AND a.attname = o.distribution_column)
            = (SELECT a.atttypid FROM pg_catalog.pg_attribute a
                WHERE a.attrelid = v_target::regclass AND a.attname = v_cc.distribution_column)
-       AND mask_internal._citus_shard_count(mask_internal._citus_copy_relation(o.policy_id, o.copy_name)) = v_shards
+       AND mask_internal._citus_shard_count(r.copy) = v_shards
      ORDER BY po.view_schema, o.copy_name LIMIT 1;
-    IF v_colocate IS NULL THEN
-        EXECUTE 'SELECT pg_catalog.create_distributed_table($1, $2, colocate_with => ''none'', shard_count => $3)'
-          USING v_target, v_cc.distribution_column::text, v_shards;
-    ELSE
-        EXECUTE 'SELECT pg_catalog.create_distributed_table($1, $2, colocate_with => $3)'
-          USING v_target, v_cc.distribution_column::text, v_colocate;
-    END IF;
+    PERFORM mask_internal._citus_copy_execute(ARRAY[
+        CASE WHEN v_colocate IS NULL
+             THEN pg_catalog.format('SELECT pg_catalog.create_distributed_table(%L, %L, colocate_with => %L, shard_count => %s)',
+                                    v_target, v_cc.distribution_column, 'none', v_shards)
+             ELSE pg_catalog.format('SELECT pg_catalog.create_distributed_table(%L, %L, colocate_with => %L)',
+                                    v_target, v_cc.distribution_column, v_colocate) END]);
     v_copy := v_target::regclass;
-    PERFORM mask_internal._citus_copy_grants(policy_id, v_copy, mask_internal._citus_copy_readers(policy_id));
-    PERFORM mask_internal._citus_local_end(v_ddl);
-    PERFORM mask_internal._internal_end(v_prev);
+    PERFORM mask_internal._citus_copy_grants(policy_id, v_copy, mask_internal._policy_readers(policy_id));
     RETURN v_copy;
 END;
 $$;

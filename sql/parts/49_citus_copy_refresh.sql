@@ -25,17 +25,16 @@ DECLARE
     v_key    bytea;
     v_keyat  timestamptz;
     v_rows   bigint;
-    v_prev   text;
     v_ddl    text;
 BEGIN
     SELECT c.* INTO v_cc FROM mask.citus_copy c
      WHERE c.policy_id = _citus_copy_fill.policy_id AND c.relation = _citus_copy_fill.relation;
     SELECT po.view_schema INTO v_schema FROM mask.policy po WHERE po.id = _citus_copy_fill.policy_id;
-    v_ddl := mask_internal._citus_local_begin(relation);
+    v_ddl := mask_internal._citus_ddl_propagation('off');
     PERFORM mask_internal._citus_prepare(policy_id, relation,
         (SELECT pg_catalog.pg_get_userbyid(c.relowner) FROM pg_catalog.pg_class c WHERE c.oid = relation));
-    PERFORM mask_internal._citus_local_end(v_ddl);
-    v_view := mask_internal._citus_copy_view(policy_id, relation);
+    PERFORM mask_internal._citus_ddl_propagation(v_ddl);
+    v_view := mask_internal._citus_view(policy_id, relation);
     v_fn := mask_internal._citus_rows_function(v_schema, (SELECT p.view_name FROM mask.protected p
                                                   WHERE p.policy_id = _citus_copy_fill.policy_id
                                                     AND p.relation = _citus_copy_fill.relation));
@@ -53,22 +52,17 @@ BEGIN
 
     SELECT k.key, k.created_at INTO v_key, v_keyat FROM mask.policy_key k
      WHERE k.policy_id = _citus_copy_fill.policy_id;
-    v_prev := mask_internal._internal_begin();
-    v_ddl := mask_internal._citus_copy_ddl_begin();
-    EXECUTE pg_catalog.format('TRUNCATE %s', v_copy);
     -- the key is a parameter: it is in no statement text, and the row
     -- function computes the pseudonyms on the coordinator
-    EXECUTE pg_catalog.format('INSERT INTO %s SELECT * FROM %I.%I($1)', v_copy, v_schema,
-                              (SELECT p.proname FROM pg_catalog.pg_proc p WHERE p.oid = v_fn))
-      USING v_key;
-    GET DIAGNOSTICS v_rows = ROW_COUNT;
+    v_rows := mask_internal._citus_copy_execute(ARRAY[
+        pg_catalog.format('TRUNCATE %s', v_copy),
+        pg_catalog.format('INSERT INTO %s SELECT * FROM %I.%I($1)', v_copy, v_schema,
+                          (SELECT p.proname FROM pg_catalog.pg_proc p WHERE p.oid = v_fn))], v_key);
     UPDATE mask.citus_copy c
        SET filled_with = mask_internal._citus_copy_definition(_citus_copy_fill.policy_id, _citus_copy_fill.relation),
            key_created_at = v_keyat, refreshed_at = pg_catalog.now(),
            refreshed_by = session_user, refreshed_rows = v_rows
      WHERE c.policy_id = _citus_copy_fill.policy_id AND c.relation = _citus_copy_fill.relation;
-    PERFORM mask_internal._citus_local_end(v_ddl);
-    PERFORM mask_internal._internal_end(v_prev);
     RETURN v_rows;
 END;
 $$;
@@ -146,8 +140,8 @@ BEGIN
                   DETAIL = 'maskview does not replace objects it did not generate.',
                   HINT = 'Pass another copy_name.';
     END IF;
-    IF mask_internal._citus_copy_view(v_policy.id, v_prot.relation) IS NULL
-       OR mask_internal._citus_copy_signature(mask_internal._citus_copy_view(v_policy.id, v_prot.relation)) = '' THEN
+    IF mask_internal._citus_view(v_policy.id, v_prot.relation) IS NULL
+       OR mask_internal._citus_copy_signature(mask_internal._citus_view(v_policy.id, v_prot.relation)) = '' THEN
         RAISE EXCEPTION 'the masked view of % has no columns', v_prot.relation_name
             USING ERRCODE = 'invalid_parameter_value',
                   DETAIL = 'Every column of the table is hidden by the policy.',

@@ -216,7 +216,7 @@ BEGIN
             )::mask_internal.finding;
             CONTINUE;
         END IF;
-        v_view := mask_internal._citus_copy_view(v_cc.policy_id, v_cc.relation);
+        v_view := mask_internal._citus_view(v_cc.policy_id, v_cc.relation);
         IF v_view IS NULL OR mask_internal._citus_copy_signature(v_copy) <> mask_internal._citus_copy_signature(v_view) THEN
             RETURN NEXT ROW('error', pol.name, v_object,
                 pg_catalog.format('The columns of the masked copy of %s differ from those of its masked view (the rules): %s.',
@@ -240,7 +240,7 @@ BEGIN
                 pg_catalog.format('SELECT mask.refresh(%L); creates it again.', pol.name)
             )::mask_internal.finding;
         END IF;
-        v_readers := mask_internal._citus_copy_readers(v_cc.policy_id);
+        v_readers := mask_internal._policy_readers(v_cc.policy_id);
         -- (readers get SELECT on the whole copy, nobody a column grant)
         FOR v_g IN SELECT g.attname, g.grantee, g.privilege_type FROM mask_internal._relation_grants(v_copy) g
                     WHERE g.attname IS NOT NULL OR NOT (g.grantee = ANY (v_readers)) OR g.privilege_type <> 'SELECT'
