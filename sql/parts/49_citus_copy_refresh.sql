@@ -1,5 +1,5 @@
--- Citus masked copies (continued from 49_citus_copy.sql): filling them,
--- the API (mask.set_citus_copy, mask.refresh) and their verify() findings.
+-- Citus masked copies (continued from 49_citus_copy.sql): filling them and
+-- the API (mask.set_citus_copy, mask.refresh).
 
 -- Fills one copy: TRUNCATE and INSERT ... SELECT from the row function of
 -- the view, with the key as a parameter, in the caller's transaction.
