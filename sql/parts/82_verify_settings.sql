@@ -37,11 +37,12 @@ BEGIN
         -- (a dropped table is another finding's business)
         CONTINUE WHEN NOT EXISTS (SELECT FROM pg_catalog.pg_class c WHERE c.oid = v_row.relation);
         BEGIN
-            -- (a sample key: the policy's own is not needed to validate)
-            PERFORM mask_internal._validate_expression(v_row.expr, v_row.relation, v_row.is_filter,
-                                              CASE WHEN NOT v_row.is_filter THEN mask_internal._key_sql(0) END,
-                                              mask_internal._masking_functions(),
-                                              mask_internal._trusted_functions());
+            -- (the calls set_rule(), protect() and _reconcile validate with)
+            IF v_row.is_filter THEN
+                PERFORM mask_internal._validate_expression(v_row.expr, v_row.relation, true);
+            ELSE
+                PERFORM mask_internal._validate_rule(v_row.expr, v_row.relation, pol.id);
+            END IF;
         EXCEPTION WHEN invalid_parameter_value THEN
             GET STACKED DIAGNOSTICS v_detail = PG_EXCEPTION_DETAIL;
             RETURN NEXT ROW('error', pol.name,
