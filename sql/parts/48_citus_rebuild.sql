@@ -68,6 +68,39 @@ $$;
 COMMENT ON FUNCTION mask_internal._citus_rebuilt_table(name, name, jsonb) IS
 'Internal: the new table Citus made to rebuild the protected table schema_name.relname that is being dropped, or NULL.';
 
+-- Moves the protection of a table of a policy to the table Citus replaced
+-- it with -- its rules, the protection and the materialized masked copy
+-- (49_citus_copy.sql) -- audited follow_table_rebuild with the command that
+-- did it and why (details: more to record).
+CREATE FUNCTION mask_internal._citus_move_protection(policy_id integer, from_relation oid, to_relation regclass,
+                                                     command text, note text, details jsonb DEFAULT '{}')
+RETURNS void
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    v_prev text := mask_internal._internal_begin();
+BEGIN
+    UPDATE mask.rule r SET relation = to_relation
+     WHERE r.policy_id = _citus_move_protection.policy_id AND r.relation = from_relation;
+    UPDATE mask.protected p SET relation = to_relation
+     WHERE p.policy_id = _citus_move_protection.policy_id AND p.relation = from_relation;
+    UPDATE mask.citus_copy cc SET relation = to_relation
+     WHERE cc.policy_id = _citus_move_protection.policy_id AND cc.relation = from_relation;
+    PERFORM mask_internal._internal_end(v_prev);
+    PERFORM mask_internal._audit('follow_table_rebuild', po.name, p.relation_name,
+                pg_catalog.jsonb_build_object('command', command,
+                    'from_oid', from_relation, 'to_oid', to_relation::oid,
+                    'view', pg_catalog.format('%I.%I', po.view_schema, p.view_name),
+                    'note', note) || details)
+       FROM mask.protected p JOIN mask.policy po ON po.id = p.policy_id
+      WHERE p.policy_id = _citus_move_protection.policy_id AND p.relation = to_relation;
+END;
+$$;
+
+COMMENT ON FUNCTION mask_internal._citus_move_protection(integer, oid, regclass, text, text, jsonb) IS
+'Internal: moves a policy''s rules, protection and masked copy from a table Citus replaced to its new table, audited follow_table_rebuild.';
+
 -- Moves the protection of a rebuilt table to its new table (called by
 -- mask_internal._on_sql_drop) and returns the new table, or NULL when the drop is
 -- not a rebuild.  The catalog keeps the table's name: the new table takes it
@@ -80,9 +113,8 @@ LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    v_new  regclass;
-    v_prot record;
-    v_prev text;
+    v_new    regclass;
+    v_policy integer;
 BEGIN
     SELECT mask_internal._citus_rebuilt_table(schema_name, relname, p.columns) INTO v_new
       FROM mask.protected p WHERE p.relation = _citus_follow_rebuild.relation
@@ -90,20 +122,10 @@ BEGIN
     IF v_new IS NULL OR EXISTS (SELECT FROM mask.protected p WHERE p.relation = v_new) THEN
         RETURN NULL;
     END IF;
-    v_prev := mask_internal._internal_begin();
-    UPDATE mask.rule r SET relation = v_new WHERE r.relation = _citus_follow_rebuild.relation;
-    UPDATE mask.protected p SET relation = v_new WHERE p.relation = _citus_follow_rebuild.relation;
-    -- the materialized masked copy of the table, if any (49_citus_copy.sql)
-    UPDATE mask.citus_copy cc SET relation = v_new WHERE cc.relation = _citus_follow_rebuild.relation;
-    PERFORM mask_internal._internal_end(v_prev);
-    FOR v_prot IN SELECT po.name, p.relation_name, p.view_name, po.view_schema
-                    FROM mask.protected p JOIN mask.policy po ON po.id = p.policy_id
-                   WHERE p.relation = v_new ORDER BY po.name LOOP
-        PERFORM mask_internal._audit('follow_table_rebuild', v_prot.name, v_prot.relation_name,
-            pg_catalog.jsonb_build_object('command', command,
-                'from_oid', _citus_follow_rebuild.relation, 'to_oid', v_new::oid,
-                'view', pg_catalog.format('%I.%I', v_prot.view_schema, v_prot.view_name),
-                'note', 'Citus rebuilt the table (a new table of the same name, columns and data); the protection follows it'));
+    FOR v_policy IN SELECT p.policy_id FROM mask.protected p JOIN mask.policy po ON po.id = p.policy_id
+                     WHERE p.relation = _citus_follow_rebuild.relation ORDER BY po.name LOOP
+        PERFORM mask_internal._citus_move_protection(v_policy, relation, v_new, command,
+            'Citus rebuilt the table (a new table of the same name, columns and data); the protection follows it');
     END LOOP;
     RETURN v_new;
 END;

@@ -124,31 +124,19 @@ SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     v_p     record;
-    v_prev  text;
     v_moved boolean := false;
 BEGIN
-    FOR v_p IN SELECT p.relation, p.relation_name, p.view_name, po.name, po.view_schema,
-                      mask_internal._citus_shell_of(p.relation) AS shell
-                 FROM mask.protected p JOIN mask.policy po ON po.id = p.policy_id
+    FOR v_p IN SELECT p.relation, mask_internal._citus_shell_of(p.relation) AS shell
+                 FROM mask.protected p
                 WHERE p.policy_id = _citus_follow_shards.policy_id
                 ORDER BY p.relation_name LOOP
         CONTINUE WHEN v_p.shell IS NULL
                    OR EXISTS (SELECT FROM mask.protected p2
                                WHERE p2.policy_id = _citus_follow_shards.policy_id AND p2.relation = v_p.shell);
-        v_prev := mask_internal._internal_begin();
-        UPDATE mask.rule r SET relation = v_p.shell
-         WHERE r.policy_id = _citus_follow_shards.policy_id AND r.relation = v_p.relation;
-        UPDATE mask.protected p SET relation = v_p.shell
-         WHERE p.policy_id = _citus_follow_shards.policy_id AND p.relation = v_p.relation;
-        UPDATE mask.citus_copy cc SET relation = v_p.shell
-         WHERE cc.policy_id = _citus_follow_shards.policy_id AND cc.relation = v_p.relation;
-        PERFORM mask_internal._internal_end(v_prev);
-        PERFORM mask_internal._audit('follow_table_rebuild', v_p.name, v_p.relation_name,
-            pg_catalog.jsonb_build_object('command', 'citus_add_local_table_to_metadata',
-                'from_oid', v_p.relation::oid, 'to_oid', v_p.shell::oid,
-                'to', pg_catalog.format('%s', v_p.shell),
-                'view', pg_catalog.format('%I.%I', v_p.view_schema, v_p.view_name),
-                'note', 'Citus made the table its shard and a new table of its name; the protection follows the new table'));
+        PERFORM mask_internal._citus_move_protection(policy_id, v_p.relation, v_p.shell,
+            'citus_add_local_table_to_metadata',
+            'Citus made the table its shard and a new table of its name; the protection follows the new table',
+            pg_catalog.jsonb_build_object('to', pg_catalog.format('%s', v_p.shell)));
         v_moved := true;
     END LOOP;
     RETURN v_moved;
