@@ -105,22 +105,60 @@ $$;
 COMMENT ON FUNCTION mask_internal._citus_grant_key_matches(name) IS
 'Internal: USAGE on mask_internal and EXECUTE on mask_internal._key_matches for the owner of a Citus table, whose row functions call it.';
 
--- The settings a row function runs under.  Inside it Citus executes the
--- outer query, which holds the key as a constant, on the coordinator, and
--- its logging settings (citus.log_remote_commands, DEBUG messages) would
--- show that query to whoever set them: the reader.  Pinned here, the
--- reader's own settings do not reach into the function.
+-- The settings under which maskview runs what holds the key on a Citus
+-- coordinator: the row functions and mask.refresh().  Inside them Citus
+-- executes queries that hold the key as a constant, and its logging
+-- settings (citus.log_remote_commands, DEBUG messages) would show them to
+-- whoever set those: the reader.  Pinned, the reader's own settings do not
+-- reach into them.
+CREATE FUNCTION mask_internal._citus_quiet_settings()
+RETURNS jsonb
+LANGUAGE sql IMMUTABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT '{"client_min_messages": "warning", "citus.log_remote_commands": "off",
+             "citus.worker_min_messages": "warning", "citus.explain_all_tasks": "off"}'::jsonb
+$$;
+
+COMMENT ON FUNCTION mask_internal._citus_quiet_settings() IS
+'Internal: the settings (name: value) that keep Citus from showing the reader the queries of a row function or a refresh, which hold the key.';
+
+-- The SET clauses of a row function: mask_internal._citus_quiet_settings().
 CREATE FUNCTION mask_internal._citus_quiet()
 RETURNS text
 LANGUAGE sql IMMUTABLE
 SET search_path = pg_catalog, pg_temp
 AS $$
-    SELECT 'SET client_min_messages = warning SET citus.log_remote_commands = off '
-           'SET citus.worker_min_messages = warning SET citus.explain_all_tasks = off'
+    SELECT pg_catalog.string_agg(pg_catalog.format('SET %s = %s', s.key, s.value), ' ' ORDER BY s.key)
+      FROM pg_catalog.jsonb_each_text(mask_internal._citus_quiet_settings()) s
 $$;
 
 COMMENT ON FUNCTION mask_internal._citus_quiet() IS
 'Internal: the SET clauses of the row functions of Citus views, so that no logging setting of the reader shows the queries they run (which hold the key).';
+
+-- Sets each of settings (name: value, as _citus_quiet_settings returns
+-- them) for the rest of the transaction and returns the values they had,
+-- which a second call with them restores.
+CREATE FUNCTION mask_internal._citus_set_local(settings jsonb)
+RETURNS jsonb
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    v_previous jsonb := '{}';
+    v_setting  record;
+BEGIN
+    FOR v_setting IN SELECT s.key, s.value FROM pg_catalog.jsonb_each_text(settings) s ORDER BY s.key LOOP
+        v_previous := v_previous || pg_catalog.jsonb_build_object(v_setting.key,
+                                                                 pg_catalog.current_setting(v_setting.key));
+        PERFORM pg_catalog.set_config(v_setting.key, v_setting.value, true);
+    END LOOP;
+    RETURN v_previous;
+END;
+$$;
+
+COMMENT ON FUNCTION mask_internal._citus_set_local(jsonb) IS
+'Internal: sets settings (name: value) for the rest of the transaction; returns their previous values, for a second call to restore.';
 
 -- The name of the row function of a generated view.
 CREATE FUNCTION mask_internal._citus_rows_name(view_name name)

@@ -185,18 +185,13 @@ DECLARE
     v_policy mask.policy;
     v_cc     record;
     v_rows   jsonb := '{}';
-    v_quiet  text[];
+    v_quiet  jsonb;
     v_start  timestamptz := pg_catalog.clock_timestamp();
 BEGIN
     v_policy := mask_internal._policy(refresh.policy);
     -- No logging setting of the caller shows the statements of the refresh.
     IF pg_catalog.current_setting('citus.log_remote_commands', true) IS NOT NULL THEN
-        v_quiet := ARRAY[pg_catalog.current_setting('citus.log_remote_commands'),
-                         pg_catalog.current_setting('citus.worker_min_messages'),
-                         pg_catalog.current_setting('citus.explain_all_tasks')];
-        PERFORM pg_catalog.set_config('citus.log_remote_commands', 'off', true);
-        PERFORM pg_catalog.set_config('citus.worker_min_messages', 'warning', true);
-        PERFORM pg_catalog.set_config('citus.explain_all_tasks', 'off', true);
+        v_quiet := mask_internal._citus_set_local(mask_internal._citus_quiet_settings());
     END IF;
     FOR v_cc IN SELECT c.relation, p.relation_name FROM mask.citus_copy c
                   JOIN mask.protected p ON p.policy_id = c.policy_id AND p.relation = c.relation
@@ -205,9 +200,7 @@ BEGIN
                                                           mask_internal._citus_copy_fill(v_policy.id, v_cc.relation));
     END LOOP;
     IF v_quiet IS NOT NULL THEN
-        PERFORM pg_catalog.set_config('citus.log_remote_commands', v_quiet[1], true);
-        PERFORM pg_catalog.set_config('citus.worker_min_messages', v_quiet[2], true);
-        PERFORM pg_catalog.set_config('citus.explain_all_tasks', v_quiet[3], true);
+        PERFORM mask_internal._citus_set_local(v_quiet);
     END IF;
     RETURN mask_internal._audit('refresh', v_policy.name, NULL,
         pg_catalog.jsonb_build_object('copies', v_rows,
