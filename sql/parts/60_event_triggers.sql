@@ -164,8 +164,8 @@ COMMENT ON FUNCTION mask_internal._ddl_regenerate(jsonb) IS
 
 -- The follow_ddl audit row of one command on one table of a policy, unless
 -- it changed nothing worth recording: changes as {table name before the
--- command: what changed}, and the structural subcommands (renames, new
--- columns and owner changes are in the changes or change nothing visible).
+-- command: what changed}, and its subcommands other than RENAME, ADD COLUMN
+-- and OWNER TO (what those did shows in the changes, if anything).
 CREATE FUNCTION mask_internal._ddl_audit(policy name, cmd jsonb, changes jsonb, kinds text[])
 RETURNS void
 LANGUAGE plpgsql VOLATILE
