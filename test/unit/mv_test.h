@@ -89,10 +89,10 @@ S(const char *s)
  * name).  mask is mask_char, or mask_char/pad for a mask with a pad (●,
  * ●/4), the test's default mask when left out.  A validator test's rows are
  * value <TAB> true|false.  A field starting with '#' begins a comment to
- * the end of the line.  No field is empty: "" stands for the empty
- * string.  Fields take the escapes \t \r \n \\ and \xHH (bytes that are
- * not UTF-8, characters one cannot see).  Each row counts as one test; a failure names the file
- * and the line.
+ * the end of the line.  No field is empty: "" stands for the empty string.
+ * Fields take the escapes \t \r \n \\ and \xHH (bytes that are not UTF-8,
+ * characters one cannot see, spaces at either end).  Each row counts as one
+ * test; a failure names the file and the line.
  */
 #define MV_ROW_MAX_FIELDS 6
 
@@ -117,7 +117,7 @@ typedef struct mv_case
 /* Runs the mask under test on one case. */
 typedef mv_status (*mv_case_fn) (const mv_case *c, mv_buf *out);
 
-/* The statuses by name, in mv_status order (for !STATUS). */
+/* The statuses by name, in mv_status order (for !STATUS): one per status. */
 static const char *const mv_status_names[] = {
 	"MV_OK", "MV_ERR_MASK_CHAR", "MV_ERR_MASK_CHAR_UNPRINTABLE",
 	"MV_ERR_PAD_NEGATIVE", "MV_ERR_KEEP_HEAD_NEGATIVE",
