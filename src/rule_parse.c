@@ -213,10 +213,19 @@ mv_parse(const MvValidator *v, const char *expression)
 	raw = mv_raw_parse(expression, &edata);
 	if (edata != NULL)
 	{
-		if (edata->cursorpos > 0)
+		/*
+		 * The parser marks the position with errposition(), but when the
+		 * caller runs inside SPI (a plpgsql API function, a DO block) SPI's
+		 * error context callback moves it to internalpos, as for a query of
+		 * its own.  Either way it is a position in this expression.
+		 */
+		int			position = edata->cursorpos > 0 ? edata->cursorpos
+			: edata->internalpos;
+
+		if (position > 0)
 			mv_refuse(v, MV_INVALID, NULL,
 					  "The expression could not be parsed: %s (at character %d).",
-					  mv_clip_message(edata->message), edata->cursorpos);
+					  mv_clip_message(edata->message), position);
 		mv_refuse(v, MV_INVALID, NULL,
 				  "The expression could not be parsed: %s.",
 				  mv_clip_message(edata->message));
