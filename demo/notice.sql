@@ -25,42 +25,23 @@ SET search_path = pg_catalog, pg_temp;
 \ir community.sql
 SELECT pg_catalog.left(:'community', -4) AS prefix \gset
 
--- The printing job's query, written once. A temporary view binds the
--- unqualified names when it is created: to billing.* for billing_owner (its
--- search_path), to notice.* for notice_printer (set by mask.add_member).
-\set create_notice_view 'CREATE TEMPORARY VIEW all_notices AS SELECT h.address AS addr, a.period, pg_catalog.format(''%s  %s  户号 %s  %s %s  欠费 %s 元，请于 %s 前缴纳'', h.holder_name, h.address, h.account_no, pg_catalog.to_char(a.period, ''YYYY"年"MM"月"''), CASE a.utility WHEN ''water'' THEN ''水费'' WHEN ''electricity'' THEN ''电费'' ELSE ''燃气费'' END, pg_catalog.to_char(a.amount, ''FM999990.00''), pg_catalog.to_char(a.due_date, ''YYYY-MM-DD'')) AS line FROM households AS h JOIN arrears AS a ON a.household_id = h.household_id'
-
--- Server-side time of printing every notice (every line formatted, none
--- sent): the median of three runs, left in the setting demo.print_ms.
-\set time_all_notices 'DO $t$ DECLARE t timestamptz; ms float8[] := ''{}''; n bigint; b bigint; BEGIN FOR i IN 1..3 LOOP t := pg_catalog.clock_timestamp(); SELECT pg_catalog.count(*), pg_catalog.sum(pg_catalog.octet_length(l.line)) INTO n, b FROM pg_temp.all_notices AS l; ms := ms || (1000 * extract(epoch FROM pg_catalog.clock_timestamp() - t))::float8; END LOOP; PERFORM pg_catalog.set_config(''demo.print_ms'', (SELECT pg_catalog.percentile_disc(0.5) WITHIN GROUP (ORDER BY x) FROM pg_catalog.unnest(ms) AS x)::text, false); PERFORM pg_catalog.set_config(''demo.print_lines'', n::text, false); END $t$'
-
 -- ---------------------------------------------------------------------------
 \c - billing_owner
 \echo
 \echo '== BEFORE: the notice as posted in the lobby (billing_owner, raw tables billing.*)'
-:create_notice_view ;
-SELECT n.line AS "欠费催缴通知 (before)"
-FROM pg_temp.all_notices AS n
-WHERE n.addr LIKE :'prefix' || '%'
-ORDER BY n.addr COLLATE "C", n.period
-LIMIT 8;
-:time_all_notices ;
-SELECT pg_catalog.current_setting('demo.print_ms') AS raw_ms,
-       pg_catalog.current_setting('demo.print_lines') AS raw_lines \gset
+\set heading '欠费催缴通知 (before)'
+\ir notice_print.sql
+\set raw_ms :print_ms
+\set raw_lines :print_lines
 
 -- ---------------------------------------------------------------------------
 \c - notice_printer
 \echo '== AFTER: the same query run by notice_printer, whose search_path mask.add_member set:'
 SELECT pg_catalog.current_setting('search_path') AS "search_path of notice_printer";
-:create_notice_view ;
-SELECT n.line AS "欠费催缴通知 (after: 隐名化)"
-FROM pg_temp.all_notices AS n
-WHERE n.addr LIKE :'prefix' || '%'
-ORDER BY n.addr COLLATE "C", n.period
-LIMIT 8;
-:time_all_notices ;
-SELECT pg_catalog.current_setting('demo.print_ms') AS masked_ms,
-       pg_catalog.current_setting('demo.print_lines') AS masked_lines \gset
+\set heading '欠费催缴通知 (after: 隐名化)'
+\ir notice_print.sql
+\set masked_ms :print_ms
+\set masked_lines :print_lines
 
 \echo '== What notice_printer can see of a household: the columns of notice.households'
 SELECT * FROM notice.households ORDER BY account_no LIMIT 3;

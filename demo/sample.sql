@@ -115,6 +115,7 @@ FROM billing.households AS h;
 -- The 镜湖区 community with the most bills in arrears; its notice lists the
 -- first eight.
 \ir community.sql
+\ir notice_line.sql
 
 CREATE TEMPORARY VIEW notice_lines AS
 SELECT pg_catalog.row_number() OVER (ORDER BY h.address COLLATE "C", a.period) AS line,
@@ -123,12 +124,8 @@ FROM billing.arrears AS a
 JOIN billing.households AS h USING (household_id)
 WHERE mask.cn_address(h.address, 'community') = :'community';
 
-SELECT pg_catalog.format('%s  %s  户号 %s  %s %s  欠费 %s 元，请于 %s 前缴纳',
-           n.holder_name, n.address, n.account_no,
-           pg_catalog.to_char(n.period, 'YYYY"年"MM"月"'),
-           CASE n.utility WHEN 'water' THEN '水费' WHEN 'electricity' THEN '电费' ELSE '燃气费' END,
-           pg_catalog.to_char(n.amount, 'FM999990.00'),
-           pg_catalog.to_char(n.due_date, 'YYYY-MM-DD')) AS "before: 欠费催缴通知 as posted"
+SELECT pg_temp.notice_line(n.holder_name, n.address, n.account_no,
+                           n.period, n.utility, n.amount, n.due_date) AS "before: 欠费催缴通知 as posted"
 FROM pg_temp.notice_lines AS n
 WHERE n.line <= 8
 ORDER BY n.line;
@@ -136,13 +133,9 @@ ORDER BY n.line;
 \echo '== The same notice printed with maskview (name cn_name, address to unit level,'
 \echo '   account number as an 8-character pseudonym token):'
 
-SELECT pg_catalog.format('%s  %s  户号 %s  %s %s  欠费 %s 元，请于 %s 前缴纳',
-           mask.cn_name(n.holder_name, pad => 2), mask.cn_address(n.address, 'unit'),
-           mask.pseudonym(n.account_no, :demo_key, 8),
-           pg_catalog.to_char(n.period, 'YYYY"年"MM"月"'),
-           CASE n.utility WHEN 'water' THEN '水费' WHEN 'electricity' THEN '电费' ELSE '燃气费' END,
-           pg_catalog.to_char(n.amount, 'FM999990.00'),
-           pg_catalog.to_char(n.due_date, 'YYYY-MM-DD')) AS "after: 欠费催缴通知 隐名化"
+SELECT pg_temp.notice_line(mask.cn_name(n.holder_name, pad => 2), mask.cn_address(n.address, 'unit'),
+                           mask.pseudonym(n.account_no, :demo_key, 8),
+                           n.period, n.utility, n.amount, n.due_date) AS "after: 欠费催缴通知 隐名化"
 FROM pg_temp.notice_lines AS n
 WHERE n.line <= 8
 ORDER BY n.line;
