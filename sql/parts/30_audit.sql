@@ -40,9 +40,9 @@ COMMENT ON FUNCTION mask_internal._audit_canonical(bigint, timestamptz, name, na
 'Internal: the canonical byte string of an audit row that its hash covers (length-prefixed fields, UTC time, UTF-8).';
 
 
--- The hash of one row given its predecessor's hash.  Executable by everyone:
--- it is a pure function over its arguments and lets anyone who can read the
--- log (auditors) recompute the chain with mask.verify_audit_log().
+-- The hash of one row given its predecessor's hash: a pure function over its
+-- arguments, used when a row is appended and by mask.verify_audit_log() (which
+-- runs as the extension owner) to recompute the chain.
 CREATE FUNCTION mask_internal._audit_row_hash(prev_hash bytea, id bigint, at timestamptz,
                                      session_role name, current_role_ name,
                                      action text, policy name, object text,
