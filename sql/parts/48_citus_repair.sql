@@ -55,6 +55,41 @@ $$;
 COMMENT ON FUNCTION mask_internal._citus_view_form_ok(integer, regclass) IS
 'Internal: false when the masked view of a Citus table reads the table directly, or that of a local table a row function (true when there is no view).';
 
+-- Why the row function fn of a protected Citus table's view is not what the
+-- catalog generates, or NULL when it is: owned by the table owner, SECURITY
+-- DEFINER, the body mask_internal._citus_rows_body gives, and exactly the
+-- settings mask_internal._citus_prepare pins (search_path and
+-- mask_internal._citus_quiet_settings()).  mask.verify() reports the reason;
+-- mask.refresh_privileges() regenerates the table when there is one.
+CREATE FUNCTION mask_internal._citus_rows_function_differs(policy_id integer, relation regclass,
+                                                           fn regprocedure)
+RETURNS text
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT CASE
+        WHEN f.proowner <> c.relowner THEN
+            pg_catalog.format('it is owned by %I, not by the table owner %I',
+                              pg_catalog.pg_get_userbyid(f.proowner), pg_catalog.pg_get_userbyid(c.relowner))
+        WHEN NOT f.prosecdef THEN 'it is not SECURITY DEFINER'
+        WHEN f.prosrc IS DISTINCT FROM mask_internal._citus_rows_body(policy_id, relation) THEN
+            'its body differs'
+        WHEN (SELECT pg_catalog.array_agg(s ORDER BY s) FROM pg_catalog.unnest(f.proconfig) s)
+             IS DISTINCT FROM
+             (SELECT pg_catalog.array_agg(s ORDER BY s)
+                FROM (SELECT 'search_path=pg_catalog, pg_temp' AS s
+                      UNION ALL
+                      SELECT q.key || '=' || q.value
+                        FROM pg_catalog.jsonb_each_text(mask_internal._citus_quiet_settings()) q) e) THEN
+            'its pinned settings differ'
+        END
+      FROM pg_catalog.pg_proc f, pg_catalog.pg_class c
+     WHERE f.oid = fn AND c.oid = relation
+$$;
+
+COMMENT ON FUNCTION mask_internal._citus_rows_function_differs(integer, regclass, regprocedure) IS
+'Internal: how the row function of a Citus table''s masked view differs from what the catalog generates (owner, SECURITY DEFINER, body, pinned settings), or NULL.';
+
 -- Whether what maskview generated for a Citus table is in place: the view
 -- (of the row-function form) and the row function as the catalog generates
 -- it, owned by the table owner; for another table, a view that does not
@@ -81,9 +116,7 @@ BEGIN
     v_fn := mask_internal._citus_rows_function(v_prot.view_schema, v_prot.view_name);
     RETURN v_fn IS NOT NULL
        AND mask_internal._citus_view(policy_id, relation) IS NOT NULL
-       AND EXISTS (SELECT FROM pg_catalog.pg_proc f
-                    WHERE f.oid = v_fn AND f.prosecdef AND f.proowner = v_prot.relowner
-                      AND f.prosrc = mask_internal._citus_rows_body(policy_id, relation));
+       AND mask_internal._citus_rows_function_differs(policy_id, relation, v_fn) IS NULL;
 END;
 $$;
 

@@ -98,22 +98,8 @@ BEGIN
         END IF;
 
         -- The row function is what the catalog generates.
-        SELECT p.proowner, p.prosecdef, p.prosrc, p.proconfig, p.proacl INTO v_f
-          FROM pg_catalog.pg_proc p WHERE p.oid = v_fn;
-        v_why := NULL;
-        IF v_f.proowner <> v_t.relowner THEN
-            v_why := pg_catalog.format('it is owned by %I, not by the table owner %I',
-                pg_catalog.pg_get_userbyid(v_f.proowner), pg_catalog.pg_get_userbyid(v_t.relowner));
-        ELSIF NOT v_f.prosecdef THEN
-            v_why := 'it is not SECURITY DEFINER';
-        ELSIF v_f.prosrc IS DISTINCT FROM mask_internal._citus_rows_body(pol.id, v_t.relation) THEN
-            v_why := 'its body differs';
-        ELSIF EXISTS (SELECT FROM pg_catalog.unnest(ARRAY['search_path=pg_catalog, pg_temp',
-                                                          'client_min_messages=warning',
-                                                          'citus.log_remote_commands=off']) s
-                       WHERE NOT (s = ANY (COALESCE(v_f.proconfig, '{}')))) THEN
-            v_why := 'its pinned settings differ';
-        END IF;
+        SELECT p.proowner, p.proacl INTO v_f FROM pg_catalog.pg_proc p WHERE p.oid = v_fn;
+        v_why := mask_internal._citus_rows_function_differs(pol.id, v_t.relation, v_fn);
         IF v_why IS NOT NULL THEN
             RETURN NEXT ROW('error', pol.name, v_fn::text,
                 pg_catalog.format('The row function of the masked view of %s differs from what the catalog generates (%s).',
@@ -123,8 +109,7 @@ BEGIN
         END IF;
 
         -- EXECUTE for the view's readers only.
-        v_readers := ARRAY(SELECT m.role::oid FROM mask.member m WHERE m.policy_id = pol.id
-                           UNION SELECT au.role::oid FROM mask.auditor au);
+        v_readers := mask_internal._policy_readers(pol.id);
         FOR v_g IN SELECT DISTINCT g.grantee FROM pg_catalog.aclexplode(v_f.proacl) g
                     WHERE g.grantee <> v_f.proowner AND NOT (g.grantee = ANY (v_readers))
                     ORDER BY 1 LOOP

@@ -256,6 +256,10 @@ SELECT replace(pg_catalog.pg_get_functiondef('td_notice.households_rows(bytea)':
 SQL
 finds "row function replaced" "households_rows(bytea): The row function.*differs"
 fix "row function replaced"
+# one of its pinned settings taken away (every one of _citus_quiet_settings counts)
+q -c "SET citus.enable_ddl_propagation = off" -c "ALTER FUNCTION td_notice.households_rows(bytea) RESET citus.explain_all_tasks" >/dev/null
+finds "row function setting reset" "households_rows(bytea): The row function.*pinned settings differ"
+fix "row function setting reset"
 # EXECUTE granted to a role outside the policy
 q -c "SET citus.enable_ddl_propagation = off" -c "GRANT EXECUTE ON FUNCTION td_notice.households_rows(bytea) TO td_other" >/dev/null
 finds "EXECUTE for another role" "td_other can call the row function"
