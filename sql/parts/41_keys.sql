@@ -14,7 +14,19 @@ AS $$
 $$;
 
 COMMENT ON FUNCTION mask_internal._key_view_name(integer) IS
-'Internal: name of the key view of a policy in schema mask.';
+'Internal: name of the key view of a policy in schema mask_internal.';
+
+-- The key view's schema-qualified name, quoted, as SQL and to_regclass take it.
+CREATE FUNCTION mask_internal._key_view(policy_id integer)
+RETURNS text
+LANGUAGE sql IMMUTABLE STRICT
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT pg_catalog.format('%I.%I', 'mask_internal', mask_internal._key_view_name(policy_id))
+$$;
+
+COMMENT ON FUNCTION mask_internal._key_view(integer) IS
+'Internal: the quoted, schema-qualified name of the key view of a policy.';
 
 -- The SQL that supplies the key inside a generated view; passed to the
 -- validator as key_sql for mask.pseudonym(col[, length]).
@@ -23,8 +35,7 @@ RETURNS text
 LANGUAGE sql IMMUTABLE STRICT
 SET search_path = pg_catalog, pg_temp
 AS $$
-    SELECT pg_catalog.format('(SELECT k.key FROM %I.%I k)', 'mask_internal',
-                             mask_internal._key_view_name(policy_id))
+    SELECT pg_catalog.format('(SELECT k.key FROM %s k)', mask_internal._key_view(policy_id))
 $$;
 
 COMMENT ON FUNCTION mask_internal._key_sql(integer) IS
@@ -130,7 +141,7 @@ LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    v_name  text := pg_catalog.format('%I.%I', 'mask_internal', mask_internal._key_view_name(policy_id));
+    v_name  text := mask_internal._key_view(policy_id);
     v_owner oid := (SELECT e.extowner FROM pg_catalog.pg_extension e WHERE e.extname = 'maskview');
     v_prev  text;
     v_citus text;
@@ -170,8 +181,7 @@ LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    v_view regclass := pg_catalog.to_regclass(pg_catalog.format('%I.%I', 'mask_internal',
-                                              mask_internal._key_view_name(policy_id)));
+    v_view regclass := pg_catalog.to_regclass(mask_internal._key_view(policy_id));
 BEGIN
     IF v_view IS NOT NULL
        AND EXISTS (SELECT FROM pg_catalog.pg_class c

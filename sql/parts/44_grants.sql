@@ -171,8 +171,7 @@ BEGIN
     -- anyone else, and no column grants at all; the key table: nothing for
     -- anyone but its owner.  (What the key view shows to whom: 41_keys.sql.)
     PERFORM mask_internal._restrict_key_relation('mask.policy_key', '{}');
-    v_view := pg_catalog.to_regclass(pg_catalog.format('%I.%I', 'mask_internal',
-                                     mask_internal._key_view_name(_apply_policy_grants.policy_id)));
+    v_view := pg_catalog.to_regclass(mask_internal._key_view(_apply_policy_grants.policy_id));
     IF v_view IS NOT NULL THEN
         PERFORM mask_internal._restrict_key_relation(v_view, v_owners);
         PERFORM mask_internal._grant_lacking(c.relacl, 'SELECT', v_view::text, v_owners)

@@ -185,8 +185,7 @@ LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    v_key   regclass := pg_catalog.to_regclass(pg_catalog.format('%I.%I', 'mask_internal',
-                                               mask_internal._key_view_name(policy_id)));
+    v_key   regclass := pg_catalog.to_regclass(mask_internal._key_view(policy_id));
     v_view  record;
     v_regen boolean := false;
     v_ddl   text;

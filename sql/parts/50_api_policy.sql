@@ -201,7 +201,7 @@ BEGIN
     FOR v_prot IN SELECT p.* FROM mask.protected p WHERE p.policy_id = v_policy.id LOOP
         PERFORM mask_internal._drop_generated_view(v_policy.view_schema, v_prot.view_name);
     END LOOP;
-    EXECUTE pg_catalog.format('DROP VIEW IF EXISTS %I.%I', 'mask_internal', mask_internal._key_view_name(v_policy.id));
+    EXECUTE 'DROP VIEW IF EXISTS ' || mask_internal._key_view(v_policy.id);
 
     SELECT pg_catalog.array_agg(m.role_name ORDER BY m.role_name) INTO v_members
       FROM mask.member m WHERE m.policy_id = v_policy.id;

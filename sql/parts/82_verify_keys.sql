@@ -96,7 +96,7 @@ LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    v_name     text := pg_catalog.format('%I.%I', 'mask_internal', mask_internal._key_view_name(pol.id));
+    v_name     text := mask_internal._key_view(pol.id);
     v_view     record;
     v_live     text;
     v_expected text;
@@ -163,7 +163,7 @@ LANGUAGE plpgsql STABLE
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    v_name text := pg_catalog.format('%I.%I', 'mask_internal', mask_internal._key_view_name(pol.id));
+    v_name text := mask_internal._key_view(pol.id);
     v_view regclass := pg_catalog.to_regclass(v_name);
     v_g    record;
 BEGIN

@@ -71,8 +71,7 @@ DECLARE
     v_rels     oid[] := ARRAY(SELECT pr.relation::oid FROM mask.protected pr
                                 JOIN pg_catalog.pg_class c ON c.oid = pr.relation
                                WHERE pr.policy_id = pol.id);
-    v_key_view regclass := pg_catalog.to_regclass(pg_catalog.format('%I.%I', 'mask_internal',
-                                                  mask_internal._key_view_name(pol.id)));
+    v_key_view regclass := pg_catalog.to_regclass(mask_internal._key_view(pol.id));
     v_m        record;
     v_member   text;
     v_a        record;
