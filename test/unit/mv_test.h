@@ -8,6 +8,8 @@
 #ifndef MV_TEST_H
 #define MV_TEST_H
 
+#include <ctype.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -92,7 +94,11 @@ S(const char *s)
  * the end of the line.  No field is empty: "" stands for the empty string.
  * Fields take the escapes \t \r \n \\ and \xHH (bytes that are not UTF-8,
  * characters one cannot see, spaces at either end).  Each row counts as one
- * test; a failure names the file and the line.
+ * test; a failure names the file and the line.  A malformed row fails and
+ * is not run: an empty field (two tabs), white space at an end of a field,
+ * an unknown escape, too many fields or a parameter the test cannot read
+ * (mv_case_int);
+ * so does a file without rows.
  */
 #define MV_ROW_MAX_FIELDS 6
 
@@ -112,7 +118,26 @@ typedef struct mv_case
 	mv_str		value;
 	const char *const *param;	/* the mask's own parameters, as written */
 	mv_mask		mask;
+	bool	   *bad_param;		/* set by mv_case_int: the row fails */
 } mv_case;
+
+/*
+ * Parameter i of case c as a decimal int.  One the test cannot read ("6x",
+ * a misspelt name) makes the row fail; it reads as 0.
+ */
+static inline int
+mv_case_int(const mv_case *c, int i)
+{
+	char	   *end;
+	long		l = strtol(c->param[i], &end, 10);
+
+	if (end == c->param[i] || *end != '\0' || l < INT_MIN || l > INT_MAX)
+	{
+		*c->bad_param = true;
+		return 0;
+	}
+	return (int) l;
+}
 
 /* Runs the mask under test on one case. */
 typedef mv_status (*mv_case_fn) (const mv_case *c, mv_buf *out);
@@ -134,9 +159,20 @@ static const char *const mv_status_names[] = {
 		fputc('\n', stderr); \
 	} while (0)
 
-/* Unescapes a field in place; returns its length. */
-static inline size_t
-mv_unescape(char *s)
+/* The value of hex digit c (isxdigit). */
+static inline int
+mv_hex_digit(char c)
+{
+	return c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10;
+}
+
+/*
+ * Unescapes a field in place into *len bytes; NULL, or what is wrong with
+ * it: an escape other than \t \r \n \\ \xHH (two hex digits, not 00: no
+ * text value holds a NUL byte).
+ */
+static inline const char *
+mv_unescape(char *s, size_t *len)
 {
 	char	   *o = s;
 	const char *p = s;
@@ -145,13 +181,12 @@ mv_unescape(char *s)
 		p = "";
 	while (*p)
 	{
-		if (p[0] != '\\' || p[1] == '\0')
+		if (p[0] != '\\')
 		{
 			*o++ = *p++;
 			continue;
 		}
-		p += 2;
-		switch (p[-1])
+		switch (p[1])
 		{
 			case 't':
 				*o++ = '\t';
@@ -162,26 +197,49 @@ mv_unescape(char *s)
 			case 'n':
 				*o++ = '\n';
 				break;
-			case 'x':
-				{
-					char		hex[3] = {p[0], p[0] ? p[1] : 0, 0};
-
-					*o++ = (char) strtol(hex, NULL, 16);
-					p += strlen(hex);
-					break;
-				}
-			default:
-				*o++ = p[-1];
+			case '\\':
+				*o++ = '\\';
 				break;
+			case 'x':
+				if (!isxdigit((unsigned char) p[2]) ||
+					!isxdigit((unsigned char) p[3]) ||
+					(p[2] == '0' && p[3] == '0'))
+					return "\\x takes two hex digits, not 00";
+				*o++ = (char) (mv_hex_digit(p[2]) * 16 + mv_hex_digit(p[3]));
+				p += 2;
+				break;
+			default:
+				return "an unknown escape (\\t \\r \\n \\\\ \\xHH)";
 		}
+		p += 2;
 	}
 	*o = '\0';
-	return (size_t) (o - s);
+	*len = (size_t) (o - s);
+	return NULL;
 }
 
 /*
- * Calls fn on every row of file (a path below the test's directory), with
- * ctx; a file that cannot be read counts as one failed test.
+ * What is wrong with a field as written, or NULL: it is empty (write ""
+ * for the empty string) or has white space at either end (write \x20), a
+ * split tab or an editor's trailing space or \r that would change the case.
+ */
+static inline const char *
+mv_field_problem(const char *f)
+{
+	size_t		n = strlen(f);
+
+	if (n == 0)
+		return "an empty field (\"\" is the empty string)";
+	if (isspace((unsigned char) f[0]) || isspace((unsigned char) f[n - 1]))
+		return "white space at an end of a field (write \\x20)";
+	return NULL;
+}
+
+/*
+ * Calls fn on every well-formed row of file (a path below the test's
+ * directory), with ctx.  Each malformed row (a field mv_field_problem or
+ * mv_unescape refuses, more than MV_ROW_MAX_FIELDS fields) counts as one
+ * failed test, as does a file that cannot be read or has no rows.
  */
 static inline void
 mv_read_rows(const char *file, void (*fn) (const mv_row *row, void *ctx),
@@ -191,6 +249,7 @@ mv_read_rows(const char *file, void (*fn) (const mv_row *row, void *ctx),
 	char	   *line = NULL;
 	size_t		cap = 0;
 	ssize_t		n;
+	int			nrows = 0;
 	mv_row		row = {file, 0, 0, {NULL}, {0}};
 
 	if (f == NULL)
@@ -200,26 +259,46 @@ mv_read_rows(const char *file, void (*fn) (const mv_row *row, void *ctx),
 	}
 	while ((n = getline(&line, &cap, f)) >= 0)
 	{
-		char	   *save = NULL;
+		const char *bad = NULL;
 
 		row.line++;
 		if (n > 0 && line[n - 1] == '\n')
 			line[--n] = '\0';
 		if (n == 0 || line[0] == '#')
 			continue;
+		nrows++;
 		row.nfields = 0;
-		for (char *tok = strtok_r(line, "\t", &save);
-			 tok != NULL && tok[0] != '#' && row.nfields < MV_ROW_MAX_FIELDS;
-			 tok = strtok_r(NULL, "\t", &save))
+		/* Every tab separates two fields: two tabs make an empty one. */
+		for (char *p = line; p != NULL && bad == NULL;)
 		{
-			row.field[row.nfields] = tok;
-			row.len[row.nfields++] = mv_unescape(tok);
+			char	   *tab = strchr(p, '\t');
+
+			if (tab != NULL)
+				*tab = '\0';
+			if (p[0] == '#')
+				break;			/* a comment to the end of the line */
+			bad = mv_field_problem(p);
+			if (bad == NULL && row.nfields == MV_ROW_MAX_FIELDS)
+				bad = "too many fields";
+			if (bad == NULL)
+			{
+				row.field[row.nfields] = p;
+				bad = mv_unescape(p, &row.len[row.nfields]);
+				row.nfields++;
+			}
+			p = tab != NULL ? tab + 1 : NULL;
 		}
-		fn(&row, ctx);
+		if (bad != NULL)
+			MV_ROW_FAIL(&row, "malformed row: %s", bad);
+		else
+			fn(&row, ctx);
 	}
+	if (nrows == 0)
+		MV_ROW_FAIL(&row, "no cases");
 	free(line);
 	fclose(f);
 }
+
 
 /* A mask of the plain signature (value, mask, out): cn_phone, bank_card. */
 typedef mv_status (*mv_value_mask_fn) (mv_str value, const mv_mask *mask,
@@ -258,6 +337,7 @@ mv_check_row(const mv_row *row, void *ctx)
 	mv_buf		out;
 	mv_status	st;
 	int			want = -1;
+	bool		bad_param = false;
 
 	if (row->nfields != 2 + t->nparams && row->nfields != 3 + t->nparams)
 	{
@@ -268,6 +348,7 @@ mv_check_row(const mv_row *row, void *ctx)
 	c.value = (mv_str) {row->field[1], row->len[1]};
 	c.param = (const char *const *) &row->field[2];
 	c.mask = *t->default_mask;
+	c.bad_param = &bad_param;
 	if (row->nfields == 3 + t->nparams)
 		mv_parse_mask(row->field[2 + t->nparams], row->len[2 + t->nparams],
 					  &c.mask);
@@ -283,7 +364,12 @@ mv_check_row(const mv_row *row, void *ctx)
 
 	mv_buf_init(&out, 0, 16);
 	st = t->fn != NULL ? t->fn(&c, &out) : t->value_fn(c.value, &c.mask, &out);
-	if (want < 0)
+	if (bad_param)
+	{
+		MV_ROW_FAIL(row, "malformed row: a parameter the test cannot read");
+		mv_buf_free(&out);
+	}
+	else if (want < 0)
 		mv_check_output(expected, st, &out, row->file, row->line);
 	else
 	{

@@ -24,7 +24,7 @@ run_addr(const mv_case *c, mv_buf *out)
 	mv_addr_level level;
 
 	if (mv_addr_level_parse(S(c->param[0]), &level) != MV_OK)
-		level = (mv_addr_level) atoi(c->param[0]);
+		level = (mv_addr_level) mv_case_int(c, 0);
 	return mv_cn_address(c->value, level, &c->mask, out);
 }
 

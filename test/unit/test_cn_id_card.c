@@ -16,7 +16,7 @@
 static mv_status
 run_id(const mv_case *c, mv_buf *out)
 {
-	return mv_cn_id_card(c->value, atoi(c->param[0]), atoi(c->param[1]),
+	return mv_cn_id_card(c->value, mv_case_int(c, 0), mv_case_int(c, 1),
 						 &c->mask, out);
 }
 

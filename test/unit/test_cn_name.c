@@ -24,7 +24,7 @@ run_name(const mv_case *c, mv_buf *out)
 	mv_name_keep keep;
 
 	if (mv_name_keep_parse(S(c->param[0]), &keep) != MV_OK)
-		keep = (mv_name_keep) atoi(c->param[0]);
+		keep = (mv_name_keep) mv_case_int(c, 0);
 	return mv_cn_name(c->value, &c->mask, keep, out);
 }
 
