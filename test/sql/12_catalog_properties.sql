@@ -21,6 +21,16 @@ SELECT p.oid::regprocedure AS uncommented
 FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
 WHERE n.nspname IN ('mask', 'mask_internal') AND obj_description(p.oid, 'pg_proc') IS NULL;
 
+-- SQL and plpgsql functions of mask and mask_internal that do not pin their
+-- search_path (none expected): SECURITY DEFINER ones run as the extension
+-- owner, and the pin makes a name the code forgot to qualify resolve in
+-- pg_catalog, never in a schema the caller controls.
+SELECT p.oid::regprocedure AS search_path_not_pinned
+FROM pg_proc p JOIN pg_language l ON l.oid = p.prolang
+WHERE p.pronamespace IN ('mask'::regnamespace, 'mask_internal'::regnamespace)
+  AND l.lanname <> 'c'
+  AND NOT coalesce('search_path=pg_catalog, pg_temp' = ANY (p.proconfig), false);
+
 -- Defaults as doc/masking-rules.md documents them.
 SELECT p.oid::regprocedure AS function, pg_get_function_arguments(p.oid) AS arguments
 FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
