@@ -269,9 +269,11 @@ BEGIN
                WHERE a.attrelid = v_target::regclass AND a.attname = v_cc.distribution_column)
        AND mask_internal._citus_shard_count(r.copy) = v_shards
      ORDER BY po.view_schema, o.copy_name LIMIT 1;
+    -- (v_shards is NULL when the raw table is no longer distributed, e.g.
+    -- made a reference table since: %L writes NULL, Citus's default count)
     PERFORM mask_internal._citus_copy_execute(ARRAY[
         CASE WHEN v_colocate IS NULL
-             THEN pg_catalog.format('SELECT pg_catalog.create_distributed_table(%L, %L, colocate_with => %L, shard_count => %s)',
+             THEN pg_catalog.format('SELECT pg_catalog.create_distributed_table(%L, %L, colocate_with => %L, shard_count => %L::pg_catalog.int4)',
                                     v_target, v_cc.distribution_column, 'none', v_shards)
              ELSE pg_catalog.format('SELECT pg_catalog.create_distributed_table(%L, %L, colocate_with => %L)',
                                     v_target, v_cc.distribution_column, v_colocate) END]);

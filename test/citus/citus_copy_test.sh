@@ -25,6 +25,8 @@
 #     members added and removed gain and lose the copy on every node
 #   7 the catalog row is dumped by pg_dump; set_citus_copy(false), unprotect,
 #     DROP TABLE of the raw table and drop_policy remove the copy
+#   8 a table with a copy that is made a reference table (undistribute_table,
+#     create_reference_table): refresh() creates its copy again
 #
 # Runs when the server under test (pg_config, or PG_CONFIG) has the citus
 # extension installed; otherwise prints "citus_copy: SKIPPED" and exits 0.
@@ -271,5 +273,23 @@ got=$(q -c "SELECT pg_catalog.to_regclass('tcc_second.readings_copy') IS NOT NUL
 as tcc_owner "$coord" -c "DROP TABLE billing.readings" >/dev/null 2>&1
 got=$(q -c "SELECT pg_catalog.to_regclass('tcc_second.readings_copy') IS NULL, (SELECT count(*) FROM mask.citus_copy)")
 [ "$got" = "t|0" ] || problem "7: DROP TABLE of the raw table left its copy or its row: $got"
+
+# --- 8: a table with a copy made a reference table -----------------------------------
+# undistribute_table rebuilds the table (the protection and the copy's row follow,
+# the copy goes with the view); refresh() then creates the copy again, with
+# Citus's default shard count since the table has no shards of its own.
+q -c "SET ROLE tcc_owner" -c "CREATE TABLE billing.levels (meter_id bigint, level int)" -c "GRANT SELECT ON billing.levels TO tcc_admin" \
+  -c "RESET ROLE" -c "SELECT create_distributed_table('billing.levels', 'meter_id', shard_count => 4)" \
+  -c "INSERT INTO billing.levels SELECT g, g FROM pg_catalog.generate_series(1, 30) g" >/dev/null
+as tcc_admin "$coord" -c "SELECT mask.protect('tcc_second', 'billing.levels')" \
+    -c "SELECT mask.set_rule('tcc_second', 'billing.levels', 'meter_id', 'PASS')" \
+    -c "SELECT mask.set_citus_copy('tcc_second', 'billing.levels', true)" -c "SELECT mask.refresh('tcc_second')" >/dev/null 2>&1 \
+    || problem "8: no copy of billing.levels"
+q -c "SELECT undistribute_table('billing.levels')" -c "SELECT create_reference_table('billing.levels')" >/dev/null 2>&1 \
+    || problem "8: making billing.levels a reference table failed"
+got=$(as tcc_admin "$coord" -c "SELECT mask.refresh_privileges()" -c "SELECT mask.refresh('tcc_second')" 2>&1 | grep ERROR)
+[ -z "$got" ] || problem "8: refresh() of a copy whose table is now a reference table: $got"
+got=$(q -c "SELECT count(*) FROM tcc_second.levels_copy")
+[ "$got" = 30 ] || problem "8: the copy of the reference table holds $got rows (expected 30)"
 
 mv_citus_test_end
