@@ -67,10 +67,7 @@ BEGIN
                       pg_catalog.format('%I.%I', n.nspname, c.relname) AS name,
                       pg_catalog.format('%I.%I', pol.view_schema, pr.view_name) AS view,
                       mask_internal._citus_kind(pr.relation) AS kind,
-                      (SELECT v.oid FROM pg_catalog.pg_class v
-                         JOIN pg_catalog.pg_namespace vn ON vn.oid = v.relnamespace
-                        WHERE vn.nspname = pol.view_schema AND v.relname = pr.view_name
-                          AND v.relkind = 'v') AS view_oid
+                      mask_internal._citus_view(pol.id, pr.relation) AS view_oid
                  FROM mask.protected pr
                  JOIN pg_catalog.pg_class c ON c.oid = pr.relation
                  JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
