@@ -6,8 +6,8 @@
 -- (standard_conforming_strings, DateStyle, ...): the validator, like every
 -- function that validates or generates from a rule or row filter, runs with
 -- the one list of values in 91_rule_settings.sql, so that a policy means the
--- same whoever typed it.  _rename_columns only lexes, and needs only
--- standard_conforming_strings.
+-- same whoever typed it.  _rename_columns reads the raw parse tree only (no
+-- constant's value), and needs only standard_conforming_strings.
 
 -- What the validator needs from the policy engine comes as arguments, so
 -- that it sees a parse tree and what it is handed and never reads the policy
