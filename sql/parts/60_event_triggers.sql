@@ -217,7 +217,7 @@ END;
 $$;
 
 COMMENT ON FUNCTION mask_internal._on_ddl_command_end() IS
-'Internal event trigger function: after DDL on a protected table (or a parent of one), follows column renames (told by PostgreSQL which column), orphans rules of dropped columns, regenerates the policies and audits every command.';
+'Internal event trigger function: after DDL on a protected table (or a parent of one), follows column renames (told by PostgreSQL which column), orphans rules of dropped columns, regenerates the views of the tables the command changed and audits each command that changed something (mask_internal._ddl_reconcile, mask_internal._ddl_regenerate).';
 
 
 -- The kinds of subcommand a collected DDL command ran (C: plpgsql cannot
