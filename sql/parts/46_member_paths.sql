@@ -39,7 +39,7 @@
 -- The protected tables and their inheritance parents and children: a
 -- privilege on a partition or a parent reads the same rows.
 CREATE FUNCTION mask_internal._relation_family(relations oid[])
-RETURNS TABLE (relid oid, name text, relowner oid, relacl aclitem[])
+RETURNS TABLE (relid oid, name text, relowner oid)
 LANGUAGE sql STABLE
 SET search_path = pg_catalog, pg_temp
 AS $$
@@ -49,7 +49,7 @@ AS $$
         SELECT CASE f.dir WHEN 'down' THEN i.inhrelid ELSE i.inhparent END, f.dir
           FROM family f JOIN pg_catalog.pg_inherits i
             ON (f.dir = 'down' AND i.inhparent = f.relid) OR (f.dir = 'up' AND i.inhrelid = f.relid))
-    SELECT DISTINCT c.oid, c.oid::regclass::text, c.relowner, c.relacl
+    SELECT DISTINCT c.oid, c.oid::regclass::text, c.relowner
       FROM family f JOIN pg_catalog.pg_class c ON c.oid = f.relid
      ORDER BY 2
 $$;
@@ -146,34 +146,57 @@ COMMENT ON FUNCTION mask_internal._raw_path_or_revoke(oid, oid) IS
 'Internal: the end of a member path''s hint that names revoking the membership leading to the role reached (empty for the member itself).';
 
 
+-- The privileges on a relation that its owner holds for others: every
+-- table-level grant to another role (attname NULL) and every column grant
+-- (attname the column), one row per grantee and privilege.  A dropped
+-- column keeps its grants in pg_attribute, but they give nothing: left out.
+-- The member paths (below) and mask.verify()'s findings about grants on
+-- protected tables, masked views, key relations and masked copies each
+-- filter these.
+CREATE FUNCTION mask_internal._relation_grants(relation regclass)
+RETURNS TABLE (attname name, grantee oid, privilege_type text)
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT NULL::name, g.grantee, g.privilege_type
+      FROM pg_catalog.pg_class c, pg_catalog.aclexplode(c.relacl) g
+     WHERE c.oid = _relation_grants.relation AND g.grantee <> c.relowner
+    UNION
+    SELECT a.attname, g.grantee, g.privilege_type
+      FROM pg_catalog.pg_attribute a, pg_catalog.aclexplode(a.attacl) g
+     WHERE a.attrelid = _relation_grants.relation AND a.attnum > 0 AND NOT a.attisdropped
+$$;
+
+COMMENT ON FUNCTION mask_internal._relation_grants(regclass) IS
+'Internal: the table-level grants on a relation to roles other than its owner (attname NULL) and the grants on its live columns, one row per grantee and privilege.';
+
+
 -- The privileges a grantee (0 for PUBLIC) holds on a table of the family
 -- or on one of its columns (col), each with how a path names its object
--- ("column c of t", or "t") and how a REVOKE names it ("SELECT (c) ON t").
-CREATE FUNCTION mask_internal._relation_privileges(relid oid, relation_name text, relacl aclitem[], grantee oid)
+-- ("column c of t", or "t") and how a REVOKE names it ("SELECT (c) ON t"):
+-- mask_internal._relation_grants of the grantee (a table's owner has every
+-- privilege anyway; the paths name owning it).
+CREATE FUNCTION mask_internal._relation_privileges(relid oid, relation_name text, grantee oid)
 RETURNS TABLE (privilege text, col name, object text, revoke text)
 LANGUAGE plpgsql STABLE
 SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
     RETURN QUERY
-        SELECT g.privilege_type, g.col,
-               CASE WHEN g.col IS NOT NULL THEN 'column ' || pg_catalog.quote_ident(g.col) || ' of ' ELSE '' END
+        SELECT g.privilege_type, g.attname,
+               CASE WHEN g.attname IS NOT NULL THEN 'column ' || pg_catalog.quote_ident(g.attname) || ' of ' ELSE '' END
                || relation_name,
                g.privilege_type
-               || CASE WHEN g.col IS NOT NULL THEN ' (' || pg_catalog.quote_ident(g.col) || ')' ELSE '' END
+               || CASE WHEN g.attname IS NOT NULL THEN ' (' || pg_catalog.quote_ident(g.attname) || ')' ELSE '' END
                || ' ON ' || relation_name
-          FROM (SELECT x.privilege_type, NULL::name AS col
-                  FROM pg_catalog.aclexplode(relacl) x WHERE x.grantee = _relation_privileges.grantee
-                UNION
-                SELECT x.privilege_type, a.attname
-                  FROM pg_catalog.pg_attribute a, pg_catalog.aclexplode(a.attacl) x
-                 WHERE a.attrelid = _relation_privileges.relid AND x.grantee = _relation_privileges.grantee) g
-         ORDER BY g.col NULLS FIRST, g.privilege_type;
+          FROM mask_internal._relation_grants(relid::pg_catalog.regclass) g
+         WHERE g.grantee = _relation_privileges.grantee
+         ORDER BY g.attname NULLS FIRST, g.privilege_type;
 END;
 $$;
 
-COMMENT ON FUNCTION mask_internal._relation_privileges(oid, text, aclitem[], oid) IS
-'Internal: the privileges a grantee (0: PUBLIC) holds on a table or its columns, named for a member path and for its REVOKE.';
+COMMENT ON FUNCTION mask_internal._relation_privileges(oid, text, oid) IS
+'Internal: the privileges a grantee (0: PUBLIC) holds on a table or its live columns, named for a member path and for its REVOKE.';
 
 
 -- The functions of a list on which a grantee (0 for PUBLIC) was granted
@@ -212,7 +235,7 @@ DECLARE
     v_func   regprocedure;
 BEGIN
     FOR v_t IN SELECT f.* FROM mask_internal._relation_family(_raw_paths_public.relations) f LOOP
-        FOR v_g IN SELECT * FROM mask_internal._relation_privileges(v_t.relid, v_t.name, v_t.relacl, 0) LOOP
+        FOR v_g IN SELECT * FROM mask_internal._relation_privileges(v_t.relid, v_t.name, 0) LOOP
             path := pg_catalog.format('PUBLIC has %s on %s, so every role can %s it, %s included.',
                                       v_g.privilege, v_g.object,
                                       CASE WHEN v_g.privilege = 'SELECT' THEN 'read' ELSE 'use' END,
@@ -339,7 +362,7 @@ BEGIN
             RETURN NEXT;
             CONTINUE;
         END IF;
-        FOR v_g IN SELECT * FROM mask_internal._relation_privileges(v_t.relid, v_t.name, v_t.relacl, reached) LOOP
+        FOR v_g IN SELECT * FROM mask_internal._relation_privileges(v_t.relid, v_t.name, reached) LOOP
             path := pg_catalog.format('%s has %s on %s.', who, v_g.privilege, v_g.object);
             hint := pg_catalog.format('REVOKE %s FROM %s.', v_g.revoke, v_revoke);
             RETURN NEXT;

@@ -51,29 +51,6 @@ COMMENT ON FUNCTION mask_internal._relation_readers(regclass) IS
 'Internal: the views, rules and row-security policies whose definitions read a relation (kind: relkind, or P for a row-security policy).';
 
 
--- The privileges on a relation that its owner holds for others: every
--- table-level grant to another role (attname NULL) and every column grant
--- (attname the column; a dropped column's grants give nothing), one row per
--- grantee and privilege.  The findings about grants on key relations,
--- masked views and masked copies each filter these.
-CREATE FUNCTION mask_internal._relation_grants(relation regclass)
-RETURNS TABLE (attname name, grantee oid, privilege_type text)
-LANGUAGE sql STABLE
-SET search_path = pg_catalog, pg_temp
-AS $$
-    SELECT NULL::name, g.grantee, g.privilege_type
-      FROM pg_catalog.pg_class c, pg_catalog.aclexplode(c.relacl) g
-     WHERE c.oid = _relation_grants.relation AND g.grantee <> c.relowner
-    UNION
-    SELECT a.attname, g.grantee, g.privilege_type
-      FROM pg_catalog.pg_attribute a, pg_catalog.aclexplode(a.attacl) g
-     WHERE a.attrelid = _relation_grants.relation AND a.attnum > 0 AND NOT a.attisdropped
-$$;
-
-COMMENT ON FUNCTION mask_internal._relation_grants(regclass) IS
-'Internal: the table-level grants on a relation to roles other than its owner (attname NULL) and its column grants, one row per grantee and privilege.';
-
-
 -- The hint's tail for a finding that a key may be known.
 CREATE FUNCTION mask_internal._verify_rotate_hint(pol mask.policy)
 RETURNS text
