@@ -3,6 +3,32 @@
 -- are exactly what the catalog says.
 -- ---------------------------------------------------------------------------
 
+-- The privileges on a relation that its owner holds for others: every
+-- table-level grant to another role (attname NULL) and every column grant
+-- (attname the column), one row per grantee and privilege.  A dropped
+-- column keeps its grants in pg_attribute, but they give nothing: left out.
+-- What maskview revokes on a key relation (below), the member paths
+-- (46_member_paths.sql) and mask.verify()'s findings about grants on
+-- protected tables, masked views, key relations and masked copies each
+-- filter these.
+CREATE FUNCTION mask_internal._relation_grants(relation regclass)
+RETURNS TABLE (attname name, grantee oid, privilege_type text)
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT NULL::name, g.grantee, g.privilege_type
+      FROM pg_catalog.pg_class c, pg_catalog.aclexplode(c.relacl) g
+     WHERE c.oid = _relation_grants.relation AND g.grantee <> c.relowner
+    UNION
+    SELECT a.attname, g.grantee, g.privilege_type
+      FROM pg_catalog.pg_attribute a, pg_catalog.aclexplode(a.attacl) g
+     WHERE a.attrelid = _relation_grants.relation AND a.attnum > 0 AND NOT a.attisdropped
+$$;
+
+COMMENT ON FUNCTION mask_internal._relation_grants(regclass) IS
+'Internal: the table-level grants on a relation to roles other than its owner (attname NULL) and the grants on its live columns, one row per grantee and privilege.';
+
+
 -- Removes every privilege on a key relation (mask.policy_key or a key view)
 -- except its owner's and table-level ones of the roles in allowed: grants
 -- made by hand, to PUBLIC or to anyone, and every column grant, which the
@@ -18,15 +44,9 @@ AS $$
 DECLARE
     v_g record;
 BEGIN
-    FOR v_g IN SELECT DISTINCT NULL::name AS attname, g.grantee
-                 FROM pg_catalog.pg_class c, pg_catalog.aclexplode(c.relacl) g
-                WHERE c.oid = _restrict_key_relation.relation AND g.grantee <> c.relowner
-                  AND NOT (g.grantee = ANY (_restrict_key_relation.allowed))
-               UNION
-               SELECT DISTINCT a.attname, g.grantee
-                 FROM pg_catalog.pg_attribute a, pg_catalog.aclexplode(a.attacl) g
-                WHERE a.attrelid = _restrict_key_relation.relation AND a.attnum > 0
-                  AND NOT a.attisdropped
+    FOR v_g IN SELECT DISTINCT g.attname, g.grantee
+                 FROM mask_internal._relation_grants(_restrict_key_relation.relation) g
+                WHERE g.attname IS NOT NULL OR NOT (g.grantee = ANY (_restrict_key_relation.allowed))
                ORDER BY 1 NULLS FIRST, 2 LOOP
         EXECUTE pg_catalog.format('REVOKE ALL %s ON %s FROM %s CASCADE',
             COALESCE('(' || pg_catalog.quote_ident(v_g.attname) || ')', ''),
