@@ -125,15 +125,15 @@ BEGIN
     SELECT po.view_schema, p.view_name INTO v_schema, v_name
       FROM mask.protected p JOIN mask.policy po ON po.id = p.policy_id
      WHERE p.policy_id = _apply_view_grants.policy_id AND p.relation = _apply_view_grants.relation;
-    SELECT c.oid, c.relacl, c.relowner INTO v_view FROM pg_catalog.pg_class c
+    SELECT c.oid, c.relacl INTO v_view FROM pg_catalog.pg_class c
       JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
      WHERE n.nspname = v_schema AND c.relname = v_name AND c.relkind = 'v';
     IF NOT FOUND THEN
         RETURN;
     END IF;
     v_prev := mask_internal._internal_begin();
-    FOR v_grantee IN SELECT DISTINCT g.grantee FROM pg_catalog.aclexplode(v_view.relacl) g
-                      WHERE g.grantee <> v_view.relowner AND NOT (g.grantee = ANY (v_readers))
+    FOR v_grantee IN SELECT DISTINCT g.grantee FROM mask_internal._relation_grants(v_view.oid) g
+                      WHERE g.attname IS NULL AND NOT (g.grantee = ANY (v_readers))
                       ORDER BY 1 LOOP
         EXECUTE pg_catalog.format('REVOKE ALL ON %I.%I FROM %s', v_schema, v_name,
                                   mask_internal._grantee_name(v_grantee));
