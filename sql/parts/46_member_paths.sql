@@ -146,6 +146,32 @@ COMMENT ON FUNCTION mask_internal._raw_path_or_revoke(oid, oid) IS
 'Internal: the end of a member path''s hint that names revoking the membership leading to the role reached (empty for the member itself).';
 
 
+-- The privileges on a relation that its owner holds for others: every
+-- table-level grant to another role (attname NULL) and every column grant
+-- (attname the column), one row per grantee and privilege.  A dropped
+-- column keeps its grants in pg_attribute, but they give nothing: left out.
+-- What maskview revokes on a key relation or a masked view (44_grants.sql),
+-- the member paths (below) and mask.verify()'s findings about grants on
+-- protected tables, masked views, key relations and masked copies each
+-- filter these.
+CREATE FUNCTION mask_internal._relation_grants(relation regclass)
+RETURNS TABLE (attname name, grantee oid, privilege_type text)
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT NULL::name, g.grantee, g.privilege_type
+      FROM pg_catalog.pg_class c, pg_catalog.aclexplode(c.relacl) g
+     WHERE c.oid = _relation_grants.relation AND g.grantee <> c.relowner
+    UNION
+    SELECT a.attname, g.grantee, g.privilege_type
+      FROM pg_catalog.pg_attribute a, pg_catalog.aclexplode(a.attacl) g
+     WHERE a.attrelid = _relation_grants.relation AND a.attnum > 0 AND NOT a.attisdropped
+$$;
+
+COMMENT ON FUNCTION mask_internal._relation_grants(regclass) IS
+'Internal: the table-level grants on a relation to roles other than its owner (attname NULL) and the grants on its live columns, one row per grantee and privilege.';
+
+
 -- The privileges a grantee (0 for PUBLIC) holds on a table of the family
 -- or on one of its columns (col), each with how a path names its object
 -- ("column c of t", or "t") and how a REVOKE names it ("SELECT (c) ON t"):
