@@ -31,8 +31,8 @@
  * (money, xml, reg*) are refused, and row filters call immutable functions
  * only (plus now() and CURRENT_TIMESTAMP, whose value no setting changes).
  * The SQL functions that validate, reconcile and generate pin the settings
- * as well (see 15_validator.sql), so the canonical text is read the same
- * way whoever calls them.  The date/time constants are read under other
+ * as well (one list, in sql/parts/91_rule_settings.sql), so the canonical
+ * text is read the same way whoever calls them.  The date/time constants are read under other
  * settings in rule_constants.c.
  *
  *-------------------------------------------------------------------------
