@@ -155,21 +155,21 @@ COMMENT ON FUNCTION mask_internal._raw_path_or_revoke(oid, oid) IS
 -- protected tables, masked views, key relations and masked copies each
 -- filter these.
 CREATE FUNCTION mask_internal._relation_grants(relation regclass)
-RETURNS TABLE (attname name, grantee oid, privilege_type text)
+RETURNS TABLE (attname name, grantee oid, privilege_type text, is_grantable boolean)
 LANGUAGE sql STABLE
 SET search_path = pg_catalog, pg_temp
 AS $$
-    SELECT NULL::name, g.grantee, g.privilege_type
+    SELECT NULL::name, g.grantee, g.privilege_type, g.is_grantable
       FROM pg_catalog.pg_class c, pg_catalog.aclexplode(c.relacl) g
      WHERE c.oid = _relation_grants.relation AND g.grantee <> c.relowner
     UNION
-    SELECT a.attname, g.grantee, g.privilege_type
+    SELECT a.attname, g.grantee, g.privilege_type, g.is_grantable
       FROM pg_catalog.pg_attribute a, pg_catalog.aclexplode(a.attacl) g
      WHERE a.attrelid = _relation_grants.relation AND a.attnum > 0 AND NOT a.attisdropped
 $$;
 
 COMMENT ON FUNCTION mask_internal._relation_grants(regclass) IS
-'Internal: the table-level grants on a relation to roles other than its owner (attname NULL) and the grants on its live columns, one row per grantee and privilege.';
+'Internal: the table-level grants on a relation to roles other than its owner (attname NULL) and the grants on its live columns, one row per grantee and privilege, with whether it may be granted on.';
 
 
 -- The privileges a grantee (0 for PUBLIC) holds on a table of the family

@@ -223,13 +223,12 @@ BEGIN
             )::mask_internal.finding;
         END IF;
         v_readers := mask_internal._policy_readers(v_cc.policy_id);
-        -- (readers get SELECT on the whole copy, nobody a column grant)
-        FOR v_g IN SELECT g.attname, g.grantee, g.privilege_type FROM mask_internal._relation_grants(v_copy) g
-                    WHERE g.attname IS NOT NULL OR NOT (g.grantee = ANY (v_readers)) OR g.privilege_type <> 'SELECT'
-                    ORDER BY 1 NULLS FIRST, 2, 3 LOOP
+        -- (readers get SELECT on the whole copy, nobody a column grant or a grant option)
+        FOR v_g IN SELECT * FROM mask_internal._citus_copy_extra_grants(v_copy, v_readers) LOOP
             RETURN NEXT ROW('error', pol.name, v_object,
                 pg_catalog.format('%s holds %s on %sthe masked copy of %s, which only the policy''s readers may read.',
-                    mask_internal._grantee_name(v_g.grantee), v_g.privilege_type,
+                    mask_internal._grantee_name(v_g.grantee),
+                    v_g.privilege_type || CASE WHEN v_g.is_grantable THEN ' WITH GRANT OPTION' ELSE '' END,
                     COALESCE('column ' || pg_catalog.quote_ident(v_g.attname) || ' of ', ''),
                     v_cc.relation_name),
                 'Run SELECT mask.refresh_privileges(); it revokes grants maskview did not make.'

@@ -217,12 +217,20 @@ got=$(q -c "SELECT severity || ': ' || finding FROM mask.verify() WHERE severity
 q -c "GRANT SELECT ON tcc_notice.households_copy TO tcc_stranger" >/dev/null
 got=$(q -c "SELECT severity FROM mask.verify() WHERE object = 'tcc_notice.households_copy' AND finding LIKE 'tcc_stranger holds SELECT%'")
 [ "$got" = error ] || problem "6: verify() does not report a grant of the copy to a stranger: $got"
+# a reader's SELECT with grant option (it could pass the copy on): reported and revoked
+q -c "GRANT SELECT ON tcc_notice.households_copy TO tcc_printer WITH GRANT OPTION" >/dev/null
+got=$(q -c "SELECT severity FROM mask.verify() WHERE object = 'tcc_notice.households_copy' AND finding LIKE 'tcc_printer holds SELECT WITH GRANT OPTION%'")
+[ "$got" = error ] || problem "6: verify() does not report a reader's grant option on the copy: $got"
 got=$(as tcc_admin "$coord" -c "SELECT mask.refresh_privileges()" 2>&1 | grep ERROR)
 [ -z "$got" ] || problem "6: refresh_privileges() as the admin: $got"
 for port in $coord $w1 $w2; do
     got=$(as tcc_stranger "$port" -c "SELECT count(*) FROM tcc_notice.households_copy" 2>&1)
     grep -q 'permission denied' <<<"$got" || problem "6: refresh_privileges() left the stranger's grant (port $port): $got"
 done
+got=$(q -c "SELECT count(*) FROM pg_catalog.aclexplode((SELECT c.relacl FROM pg_catalog.pg_class c WHERE c.oid = 'tcc_notice.households_copy'::regclass)) g WHERE g.is_grantable")
+[ "$got" = 0 ] || problem "6: refresh_privileges() left a grant option on the copy: $got"
+got=$(as tcc_printer "$coord" -c "SELECT count(*) > 0 FROM tcc_notice.households_copy" 2>&1)
+[ "$got" = t ] || problem "6: the reader lost SELECT on the copy with its grant option: $got"
 as tcc_admin "$coord" -c "SELECT mask.rotate_key('tcc_notice')" >/dev/null
 got=$(q -c "SELECT finding FROM mask.verify() WHERE object = 'tcc_notice.households_copy' AND severity = 'warning'")
 grep -q 'rotate_key' <<<"$got" || problem "6: verify() does not report a copy older than the key: $got"
