@@ -79,8 +79,9 @@ COMMENT ON FUNCTION mask_internal._grant_lacking(aclitem[], text, text, oid[]) I
 
 
 -- The grants on the masked view of one protected table: SELECT for the
--- policy's readers (members and auditors), nothing for anyone else (grants
--- made by hand on a generated view are revoked).  Only what is missing is
+-- policy's readers (members and auditors), nothing more for them and nothing
+-- for anyone else (grants made by hand on a generated view, a grant option
+-- or a write privilege of a reader included, are revoked).  Only what is missing is
 -- granted and only what is extra revoked.  GRANT and REVOKE take no lock on
 -- the view, so readers of the view are never blocked by it.
 CREATE FUNCTION mask_internal._apply_view_grants(policy_id integer, relation regclass)
@@ -106,11 +107,15 @@ BEGIN
         RETURN;
     END IF;
     v_prev := mask_internal._internal_begin();
-    FOR v_grantee IN SELECT DISTINCT g.grantee FROM mask_internal._relation_grants(v_view.oid) g
-                      WHERE g.attname IS NULL AND NOT (g.grantee = ANY (v_readers))
+    -- CASCADE: a grantee given GRANT OPTION may have passed the privilege
+    -- on.  A reader loses SELECT with the rest and gets it back below.
+    FOR v_grantee IN SELECT DISTINCT g.grantee
+                       FROM mask_internal._grants_beyond_reading(v_view.oid, v_readers) g
+                      WHERE g.attname IS NULL
                       ORDER BY 1 LOOP
-        EXECUTE pg_catalog.format('REVOKE ALL ON %I.%I FROM %s', v_schema, v_name,
+        EXECUTE pg_catalog.format('REVOKE ALL ON %I.%I FROM %s CASCADE', v_schema, v_name,
                                   mask_internal._grantee_name(v_grantee));
+        v_view.relacl := (SELECT c.relacl FROM pg_catalog.pg_class c WHERE c.oid = v_view.oid);
     END LOOP;
     PERFORM mask_internal._grant_lacking(v_view.relacl, 'SELECT',
                                          pg_catalog.format('%I.%I', v_schema, v_name), v_readers);

@@ -171,6 +171,26 @@ $$;
 COMMENT ON FUNCTION mask_internal._relation_grants(regclass) IS
 'Internal: the table-level grants on a relation to roles other than its owner (attname NULL) and the grants on its live columns, one row per grantee and privilege, with whether it may be granted on.';
 
+-- The grants on a relation maskview made for reading it, turned round: every
+-- grant but SELECT on the whole relation, without grant option, to one of
+-- readers.  What the repairs revoke from a masked view (table-level rows;
+-- a column grant is cleared by regenerating the view) and a masked copy, and
+-- what mask.verify() reports on them.
+CREATE FUNCTION mask_internal._grants_beyond_reading(relation regclass, readers oid[])
+RETURNS TABLE (attname name, grantee oid, privilege_type text, is_grantable boolean)
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT g.attname, g.grantee, g.privilege_type, g.is_grantable
+      FROM mask_internal._relation_grants(relation) g
+     WHERE g.attname IS NOT NULL OR NOT (g.grantee = ANY (readers))
+        OR g.privilege_type <> 'SELECT' OR g.is_grantable
+     ORDER BY 1 NULLS FIRST, 2, 3
+$$;
+
+COMMENT ON FUNCTION mask_internal._grants_beyond_reading(regclass, oid[]) IS
+'Internal: the grants on a relation other than SELECT on the whole relation, without grant option, to one of the given readers.';
+
 
 -- The privileges a grantee (0 for PUBLIC) holds on a table of the family
 -- or on one of its columns (col), each with how a path names its object

@@ -1,24 +1,6 @@
 -- Citus masked copies (continued from 49_citus_copy.sql): their grants, and
 -- keeping them in step with the views (invalidate, sync, drop, cleanup).
 
--- The grants on a copy that are not SELECT on the whole copy, without grant
--- option, for a reader: what mask_internal._citus_copy_grants revokes and
--- mask.verify() reports.
-CREATE FUNCTION mask_internal._citus_copy_extra_grants(copy regclass, readers oid[])
-RETURNS TABLE (attname name, grantee oid, privilege_type text, is_grantable boolean)
-LANGUAGE sql STABLE
-SET search_path = pg_catalog, pg_temp
-AS $$
-    SELECT g.attname, g.grantee, g.privilege_type, g.is_grantable
-      FROM mask_internal._relation_grants(copy) g
-     WHERE g.attname IS NOT NULL OR NOT (g.grantee = ANY (readers))
-        OR g.privilege_type <> 'SELECT' OR g.is_grantable
-     ORDER BY 1 NULLS FIRST, 2, 3
-$$;
-
-COMMENT ON FUNCTION mask_internal._citus_copy_extra_grants(regclass, oid[]) IS
-'Internal: the grants on a masked copy other than SELECT on the whole copy (without grant option) for the policy''s readers.';
-
 -- Privileges on a copy: SELECT for exactly the readers, nothing else for
 -- anyone (column grants included), USAGE on the view schema for the
 -- readers on the workers too.  Changes nothing when already so.
@@ -39,7 +21,7 @@ BEGIN
                    COALESCE('(' || pg_catalog.quote_ident(g.attname) || ')', ''), copy,
                    mask_internal._grantee_name(g.grantee))
           FROM (SELECT DISTINCT e.attname, e.grantee
-                  FROM mask_internal._citus_copy_extra_grants(copy, readers) e) g
+                  FROM mask_internal._grants_beyond_reading(copy, readers) e) g
          ORDER BY g.attname NULLS FIRST, g.grantee));
     -- Then SELECT for the readers who lack it.  (The schema grant is made
     -- again so that Citus sends it to the workers, where the shard queries

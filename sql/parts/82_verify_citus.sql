@@ -224,7 +224,7 @@ BEGIN
         END IF;
         v_readers := mask_internal._policy_readers(v_cc.policy_id);
         -- (readers get SELECT on the whole copy, nobody a column grant or a grant option)
-        FOR v_g IN SELECT * FROM mask_internal._citus_copy_extra_grants(v_copy, v_readers) LOOP
+        FOR v_g IN SELECT * FROM mask_internal._grants_beyond_reading(v_copy, v_readers) LOOP
             RETURN NEXT ROW('error', pol.name, v_object,
                 pg_catalog.format('%s holds %s on %sthe masked copy of %s, which only the policy''s readers may read.',
                     mask_internal._grantee_name(v_g.grantee),

@@ -99,6 +99,7 @@ DECLARE
     v_expected text;
     v_err      text;
     v_state    text;
+    v_readers  oid[];
 BEGIN
     SELECT pg_catalog.format('%I.%I', pol.view_schema, pr.view_name) AS name,
            c.oid, c.relkind, c.relowner,
@@ -168,15 +169,29 @@ BEGIN
         )::mask_internal.finding;
     END IF;
 
-    -- Masked data for members and auditors only.
+    -- Masked data for members and auditors only, and only to read.
+    v_readers := mask_internal._policy_readers(pol.id);
     FOR v_g IN SELECT DISTINCT g.grantee FROM mask_internal._relation_grants(v_v.oid) g
-                WHERE g.attname IS NULL AND NOT (g.grantee = ANY (mask_internal._policy_readers(pol.id)))
+                WHERE g.attname IS NULL AND NOT (g.grantee = ANY (v_readers))
                 ORDER BY 1 LOOP
         RETURN NEXT ROW('warning', pol.name, v_v.name,
             pg_catalog.format('%s can read the masked view without being a member or an auditor.',
                               mask_internal._grantee_label(v_g.grantee)),
             pg_catalog.format('REVOKE ALL ON %s FROM %s; (or add the role with mask.add_member()).',
                               v_v.name, mask_internal._grantee_name(v_g.grantee))
+        )::mask_internal.finding;
+    END LOOP;
+    FOR v_g IN SELECT g.grantee, g.privilege_type, g.is_grantable
+                 FROM mask_internal._grants_beyond_reading(v_v.oid, v_readers) g
+                WHERE g.attname IS NULL AND g.grantee = ANY (v_readers) LOOP
+        RETURN NEXT ROW('warning', pol.name, v_v.name,
+            pg_catalog.format('%s holds %s on the masked view, where maskview grants SELECT only: %s',
+                              mask_internal._grantee_label(v_g.grantee),
+                              v_g.privilege_type || CASE WHEN v_g.is_grantable THEN ' WITH GRANT OPTION' ELSE '' END,
+                              CASE WHEN v_g.privilege_type = 'SELECT'
+                                   THEN 'it can pass the masked view on to roles outside the policy.'
+                                   ELSE 'what it does through the view runs as the view owner.' END),
+            'SELECT mask.refresh_privileges(); revokes it (the role keeps SELECT).'
         )::mask_internal.finding;
     END LOOP;
 END;
