@@ -80,8 +80,8 @@ COMMENT ON FUNCTION mask_internal._grant_lacking(aclitem[], text, text, oid[]) I
 
 -- The grants on the masked view of one protected table: SELECT for the
 -- policy's readers (members and auditors), nothing more for them and nothing
--- for anyone else (grants made by hand on a generated view, a grant option
--- or a write privilege of a reader included, are revoked).  Only what is missing is
+-- for anyone else (grants made by hand on a generated view, column grants, a
+-- grant option or a write privilege of a reader included, are revoked).  Only what is missing is
 -- granted and only what is extra revoked.  GRANT and REVOKE take no lock on
 -- the view, so readers of the view are never blocked by it.
 CREATE FUNCTION mask_internal._apply_view_grants(policy_id integer, relation regclass)
@@ -94,7 +94,7 @@ DECLARE
     v_name    name;
     v_view    record;
     v_readers oid[] := mask_internal._policy_readers(_apply_view_grants.policy_id);
-    v_grantee oid;
+    v_revoke  text;
     v_prev    text;
 BEGIN
     SELECT po.view_schema, p.view_name INTO v_schema, v_name
@@ -107,14 +107,11 @@ BEGIN
         RETURN;
     END IF;
     v_prev := mask_internal._internal_begin();
-    -- CASCADE: a grantee given GRANT OPTION may have passed the privilege
-    -- on.  A reader loses SELECT with the rest and gets it back below.
-    FOR v_grantee IN SELECT DISTINCT g.grantee
-                       FROM mask_internal._grants_beyond_reading(v_view.oid, v_readers) g
-                      WHERE g.attname IS NULL
-                      ORDER BY 1 LOOP
-        EXECUTE pg_catalog.format('REVOKE ALL ON %I.%I FROM %s CASCADE', v_schema, v_name,
-                                  mask_internal._grantee_name(v_grantee));
+    -- Everything beyond SELECT for the readers goes, column grants included
+    -- (a column grant would also survive CREATE OR REPLACE VIEW); then the
+    -- readers get what they lack.
+    FOREACH v_revoke IN ARRAY mask_internal._revokes_beyond_reading(v_view.oid, v_readers) LOOP
+        EXECUTE v_revoke;
         v_view.relacl := (SELECT c.relacl FROM pg_catalog.pg_class c WHERE c.oid = v_view.oid);
     END LOOP;
     PERFORM mask_internal._grant_lacking(v_view.relacl, 'SELECT',

@@ -191,6 +191,27 @@ $$;
 COMMENT ON FUNCTION mask_internal._grants_beyond_reading(regclass, oid[]) IS
 'Internal: the grants on a relation other than SELECT on the whole relation, without grant option, to one of the given readers.';
 
+-- The REVOKE statements that take away those grants, one per grantee and
+-- column (table-level first).  CASCADE: a grantee given GRANT OPTION may
+-- have passed the privilege on.  A reader loses SELECT with the rest; the
+-- caller grants what readers lack afterwards.
+CREATE FUNCTION mask_internal._revokes_beyond_reading(relation regclass, readers oid[])
+RETURNS text[]
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT COALESCE(pg_catalog.array_agg(
+               pg_catalog.format('REVOKE ALL %s ON %s FROM %s CASCADE',
+                                 COALESCE('(' || pg_catalog.quote_ident(g.attname) || ')', ''),
+                                 relation, mask_internal._grantee_name(g.grantee))
+               ORDER BY g.attname NULLS FIRST, g.grantee), '{}')
+      FROM (SELECT DISTINCT e.attname, e.grantee
+              FROM mask_internal._grants_beyond_reading(relation, readers) e) g
+$$;
+
+COMMENT ON FUNCTION mask_internal._revokes_beyond_reading(regclass, oid[]) IS
+'Internal: the REVOKE ... CASCADE statements that leave a relation with SELECT for the given readers at most (column grants and grant options included).';
+
 
 -- The privileges a grantee (0 for PUBLIC) holds on a table of the family
 -- or on one of its columns (col), each with how a path names its object

@@ -16,13 +16,7 @@ BEGIN
         RETURN;
     END IF;
     SELECT po.view_schema INTO v_schema FROM mask.policy po WHERE po.id = _citus_copy_grants.policy_id;
-    PERFORM mask_internal._citus_copy_execute(ARRAY(
-        SELECT pg_catalog.format('REVOKE ALL %s ON %s FROM %s CASCADE',
-                   COALESCE('(' || pg_catalog.quote_ident(g.attname) || ')', ''), copy,
-                   mask_internal._grantee_name(g.grantee))
-          FROM (SELECT DISTINCT e.attname, e.grantee
-                  FROM mask_internal._grants_beyond_reading(copy, readers) e) g
-         ORDER BY g.attname NULLS FIRST, g.grantee));
+    PERFORM mask_internal._citus_copy_execute(mask_internal._revokes_beyond_reading(copy, readers));
     -- Then SELECT for the readers who lack it.  (The schema grant is made
     -- again so that Citus sends it to the workers, where the shard queries
     -- of the reader run.)

@@ -4,16 +4,18 @@
 -- pass the masked view on to roles outside the policy) or a write privilege
 -- (what it does through the view runs as the view owner, the table owner),
 -- is reported by verify() and set back by refresh_privileges() and by any
--- regeneration, the reader keeping SELECT; a grant it passed on goes too.
+-- regeneration, the reader keeping SELECT; a grant it passed on goes too, and
+-- so does a column grant (which CREATE OR REPLACE VIEW would keep).
 \ir fixtures/begin.sql
 
-SELECT plan(9);
+SELECT plan(11);
 
 -- ---------------------------------------------------------------- setup ---
 CREATE ROLE t57_owner NOLOGIN;
 CREATE ROLE t57_member NOLOGIN;
 CREATE ROLE t57_writer NOLOGIN;
 CREATE ROLE t57_friend NOLOGIN;
+CREATE ROLE t57_other NOLOGIN;
 CREATE SCHEMA t57_billing AUTHORIZATION t57_owner;
 CREATE TABLE t57_billing.households (id integer, holder_name text);
 ALTER TABLE t57_billing.households OWNER TO t57_owner;
@@ -55,7 +57,16 @@ SELECT ok(EXISTS (SELECT FROM mask.verify('t57_p') v
                    WHERE v.severity = 'warning' AND v.finding LIKE 'Role t57_friend can read the masked view%'),
           'verify() reports the role it was passed on to');
 
+GRANT SELECT (holder_name) ON t57_view.households TO t57_other;    -- no table-level grant
+SELECT ok(EXISTS (SELECT FROM mask.verify('t57_p') v
+                   WHERE v.severity = 'error' AND v.finding LIKE '%column grant on holder_name%'),
+          'verify() reports the column grant');
+
 SELECT lives_ok($$SELECT mask.refresh_privileges()$$, 'refresh_privileges() runs');
+SELECT is((SELECT pg_catalog.count(*) FROM pg_catalog.pg_attribute a
+            WHERE a.attrelid = 't57_view.households'::regclass AND a.attacl IS NOT NULL
+              AND pg_catalog.cardinality(a.attacl) > 0),
+          0::bigint, 'refresh_privileges() revokes the column grant');
 SELECT is(pg_temp.view_grants(), 't57_member:SELECT t57_writer:SELECT',
           'refresh_privileges() leaves SELECT for the readers only: no grant option, no UPDATE, nothing passed on');
 SELECT is((SELECT pg_catalog.count(*) FROM mask.verify('t57_p') v
