@@ -36,3 +36,24 @@ $$;
 
 COMMENT ON FUNCTION mask_internal._grantee_label(oid) IS
 'Internal: an ACL grantee as the subject of a finding: PUBLIC, or Role and its quoted name.';
+
+
+-- A name derived from another by a suffix (<view>_rows, <view>_copy): the
+-- base cut, at a character boundary, so that base and suffix fit in
+-- NAMEDATALEN - 1 bytes of the server encoding.  Cutting by characters would
+-- not do: 21 Chinese characters already fill 63 bytes in UTF-8, and the cast
+-- to name would then cut the suffix away, leaving the base name itself.
+CREATE FUNCTION mask_internal._suffixed_name(base name, suffix text)
+RETURNS name
+LANGUAGE sql IMMUTABLE STRICT
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT (pg_catalog.left(base, n) || suffix)::name
+      FROM pg_catalog.generate_series(pg_catalog.char_length(base), 0, -1) n
+     WHERE pg_catalog.octet_length(pg_catalog.left(base, n)) + pg_catalog.octet_length(suffix) <= 63
+     ORDER BY n DESC
+     LIMIT 1
+$$;
+
+COMMENT ON FUNCTION mask_internal._suffixed_name(name, text) IS
+'Internal: base || suffix as a name, the base cut at a character boundary so that the suffix always fits in 63 bytes.';

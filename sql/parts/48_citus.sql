@@ -166,7 +166,7 @@ RETURNS name
 LANGUAGE sql IMMUTABLE STRICT
 SET search_path = pg_catalog, pg_temp
 AS $$
-    SELECT (pg_catalog.left(view_name, 58) || '_rows')::name
+    SELECT mask_internal._suffixed_name(view_name, '_rows')
 $$;
 
 COMMENT ON FUNCTION mask_internal._citus_rows_name(name) IS

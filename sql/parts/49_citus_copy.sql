@@ -48,7 +48,7 @@ RETURNS name
 LANGUAGE sql IMMUTABLE STRICT
 SET search_path = pg_catalog, pg_temp
 AS $$
-    SELECT (pg_catalog.left(view_name, 58) || '_copy')::name
+    SELECT mask_internal._suffixed_name(view_name, '_copy')
 $$;
 
 COMMENT ON FUNCTION mask_internal._citus_copy_default_name(name) IS
